@@ -1,0 +1,1 @@
+"""odoo-harness: the sync engine under test, targets, scenario runner and CLI."""

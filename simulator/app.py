@@ -1,0 +1,163 @@
+"""The simulator's WSGI application: URLs to protocol handlers.
+
+Routes mirror Odoo's controllers (``/xmlrpc/2/<service>``, ``/xmlrpc/<service>``,
+``/jsonrpc``) plus the control API under ``/__sim__/``. Handlers only parse
+and encode; ``services.Services`` does the work.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from simulator import jsonrpc, xmlrpc
+from simulator.faults import FaultPlan, FaultRuleError, parse_rules
+from simulator.registry import Registry
+from simulator.services import Services
+
+XML_TYPE = "text/xml; charset=utf-8"
+JSON_TYPE = "application/json"
+
+URLS = Map([
+    Rule("/xmlrpc/2/<service>", endpoint="xmlrpc_2", methods=["POST"]),
+    Rule("/xmlrpc/<service>", endpoint="xmlrpc_1", methods=["POST"]),
+    Rule("/jsonrpc", endpoint="jsonrpc", methods=["POST"]),
+    Rule("/__sim__/journal", endpoint="sim_journal", methods=["GET"]),
+    Rule("/__sim__/faults", endpoint="sim_faults", methods=["GET", "POST", "DELETE"]),
+    Rule("/__sim__/reset", endpoint="sim_reset", methods=["POST"]),
+    Rule("/__sim__/stats", endpoint="sim_stats", methods=["GET"]),
+    Rule("/__sim__/databases", endpoint="sim_databases", methods=["GET", "POST"]),
+])
+
+
+class SimulatorApp:
+    """One simulated Odoo server (one version, any number of databases)."""
+
+    def __init__(self, version: str, db: str = "odoo", data: Path | None = None,
+                 fresh: bool = False) -> None:
+        self.registry = Registry(version, data=data, fresh=fresh, primary=db)
+        self.registry.create(db)
+        self.services = Services(self.registry)
+        self.faults = FaultPlan()
+        self.calls: Counter[str] = Counter()
+        self._stats_lock = threading.Lock()
+        self.control_chars = self.registry.profile.quirk("xmlrpc.control_chars", "strip")
+        self.use_datetime = bool(self.registry.profile.quirk("xmlrpc.use_datetime"))
+
+    @property
+    def version(self) -> str:
+        return self.registry.profile.version
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        request = Request(environ)
+        try:
+            endpoint, values = URLS.bind_to_environ(environ).match()
+            response = getattr(self, f"on_{endpoint}")(request, **values)
+        except HTTPException as exc:
+            response = exc.get_response(environ)
+        return response(environ, start_response)
+
+    # -- RPC endpoints ------------------------------------------------------------
+
+    def on_xmlrpc_2(self, request: Request, service: str) -> Response:
+        return self._xmlrpc(request, service, legacy=False)
+
+    def on_xmlrpc_1(self, request: Request, service: str) -> Response:
+        return self._xmlrpc(request, service, legacy=True)
+
+    def _xmlrpc(self, request: Request, service: str, legacy: bool) -> Response:
+        try:
+            params, method = xmlrpc.parse_request(request.get_data(), self.use_datetime)
+            self._count(service, method, params)
+            result = self.services.dispatch(service, method, list(params))
+            body = xmlrpc.encode_result(result, self.control_chars)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a fault, as in Odoo
+            body = xmlrpc.encode_fault(exc, legacy)
+        return Response(body, status=200, content_type=XML_TYPE)
+
+    def on_jsonrpc(self, request: Request) -> Response:
+        request_id = None
+        try:
+            request_id, params = jsonrpc.parse_request(request.get_data())
+            service, method = params.get("service"), params.get("method")
+            args = params.get("args") or []
+            self._count(str(service), str(method), args)
+            body = jsonrpc.encode_result(request_id, self.services.dispatch(service, method, args))
+        except Exception as exc:  # noqa: BLE001
+            body = jsonrpc.encode_error(request_id, exc)
+        return Response(body, status=200, content_type=JSON_TYPE)
+
+    def _count(self, service: str, method: str, params: Any) -> None:
+        key = f"{service}.{method}"
+        if service == "object" and method == "execute_kw" and len(params) >= 5:
+            key = f"{params[3]}.{params[4]}"
+        with self._stats_lock:
+            self.calls[key] += 1
+
+    # -- control API ----------------------------------------------------------------
+
+    def on_sim_journal(self, request: Request) -> Response:
+        return _json(self.journal(request.args.get("db")))
+
+    def journal(self, db: str | None = None) -> dict:
+        names = [db] if db else self.registry.names()
+        missing = [n for n in names if self.registry.get(n) is None]
+        if missing:
+            raise NotFound(f"no database {missing[0]!r}")
+        return {name: [e.as_dict() for e in self.registry.get(name).journal] for name in names}
+
+    def on_sim_faults(self, request: Request) -> Response:
+        if request.method == "GET":
+            return _json(self.faults.describe())
+        if request.method == "DELETE":
+            self.faults.clear()
+            return _json({"rules": 0})
+        try:
+            rules = parse_rules(json.loads(request.get_data() or b"null"))
+        except (FaultRuleError, json.JSONDecodeError) as exc:
+            return _json({"error": str(exc)}, status=400)
+        self.faults.replace(rules)
+        return _json({"rules": len(rules)})
+
+    def on_sim_reset(self, request: Request) -> Response:
+        self.reset()
+        return _json({"reset": self.registry.names()})
+
+    def reset(self) -> None:
+        """Databases back to their initial state, faults cleared, counters zeroed."""
+        self.registry.reset()
+        self.faults.clear()
+        with self._stats_lock:
+            self.calls.clear()
+
+    def on_sim_stats(self, request: Request) -> Response:
+        return _json(self.stats())
+
+    def stats(self) -> dict:
+        with self._stats_lock:
+            calls = dict(self.calls)
+        return {"version": self.version, "databases": self.registry.names(),
+                "calls": sum(calls.values()), "by_method": calls,
+                "faults": {f"{r.model}:{r.method}:{r.action}": r.fired for r in self.faults.rules}}
+
+    def on_sim_databases(self, request: Request) -> Response:
+        if request.method == "GET":
+            return _json(self.registry.names())
+        payload = json.loads(request.get_data() or b"{}")
+        name = payload.get("name") if isinstance(payload, dict) else None
+        if not isinstance(name, str) or not name:
+            return _json({"error": "body must be {\"name\": DB, \"fresh\": bool}"}, status=400)
+        self.registry.create(name, fresh=bool(payload.get("fresh", False)))
+        return _json(self.registry.names(), status=201)
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    return Response(json.dumps(data), status=status, content_type=JSON_TYPE)
+

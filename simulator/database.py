@@ -1,0 +1,199 @@
+"""One simulated Odoo database: its profile, store, models, users and journal.
+
+A new database holds what a fresh real Odoo of that version holds in the
+served models (the profile's recorded seed), with Analytic Accounting
+switched on, unless ``fresh`` asks for the state right after install.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator import hooks
+from simulator import models as _behaviours  # noqa: F401 - registers model hooks
+from simulator.access import AccessRules
+from simulator.domain import BASE_OPERATORS, Compiler, DomainDialect
+from simulator.errors import ServerError
+from simulator.fields import Field
+from simulator.grouping import Grouper
+from simulator.orm import BaseModel, Env
+from simulator.profile import Profile
+from simulator.reader import Reader
+from simulator.schema import ModelSchema, build_schemas, create_storage
+from simulator.store import Store
+from simulator.writer import Writer
+
+DEFAULT_PASSWORD = "admin"
+
+
+@dataclass
+class JournalEntry:
+    """One mutating ORM call, committed or not (the forbidden-model audit trail)."""
+
+    at: str
+    model: str
+    method: str
+    ids: list[int]
+    uid: int
+    committed: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"time": self.at, "model": self.model, "method": self.method, "ids": self.ids,
+                "uid": self.uid, "committed": self.committed}
+
+
+@dataclass
+class Database:
+    """State and behaviour of one database; every call runs in ``transaction()``."""
+
+    name: str
+    profile: Profile
+    store: Store
+    clock: Callable[[], dt.datetime] = field(default=lambda: _utcnow())
+    journal: list[JournalEntry] = field(default_factory=list)
+    pending: list[JournalEntry] = field(default_factory=list)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def __post_init__(self) -> None:
+        self.schemas: dict[str, ModelSchema] = build_schemas(self.profile)
+        self.reader = Reader(self.schema)
+        self.writer = Writer(self)
+        self.grouper = Grouper()
+        self.compiler = Compiler(self.schema, self._dialect(), self._name_ids)
+        users = self.schemas["res.users"]
+        self.access = AccessRules(self.store, users.relations["groups_id"] if "groups_id" in
+                                  users.relations else users.relations["group_ids"])
+        self.passwords: dict[int, str] = {}
+        self.pending_passwords: dict[str, str] = {}
+        self._copied = {(r["model"], r["name"]): bool(r.get("copied", True))
+                        for r in self.profile.seed.get("ir.model.fields", [])}
+
+    # -- schema ---------------------------------------------------------------
+
+    def schema(self, model: str) -> ModelSchema:
+        found = self.schemas.get(model)
+        if found is None:
+            raise KeyError(model)
+        return found
+
+    def model(self, env: Env, name: str) -> BaseModel:
+        return BaseModel(env, self.schema(name))
+
+    def add_field(self, model: str, name: str, attrs: dict) -> Field:
+        """Add a field at run time (Odoo 17+ plan columns), with its column."""
+        schema = self.schema(model)
+        fld = Field(name, attrs, model=model)
+        schema.fields[name] = fld
+        create_storage(self.store, schema)
+        return fld
+
+    def copied(self, model: str, field_name: str) -> bool:
+        return self._copied.get((model, field_name), True)
+
+    def copy_defaults(self, env: Env, schema: ModelSchema, row: dict) -> dict:
+        rec_name = schema.meta.rec_name
+        if rec_name and rec_name in row and isinstance(row[rec_name], str) and \
+                schema.fields[rec_name].is_column:
+            return {rec_name: f"{row[rec_name]} (copy)"}
+        return {}
+
+    # -- setup ----------------------------------------------------------------
+
+    def install(self, fresh: bool) -> None:
+        """Create tables and load the recorded seed (only into an empty store)."""
+        new = self.store.is_empty()
+        with self.store.transaction():
+            for schema in self.schemas.values():
+                create_storage(self.store, schema)
+            if new:
+                for schema in self.schemas.values():
+                    self._load_seed(schema, self.profile.seed.get(schema.name, []))
+                if fresh:
+                    self._restore_fresh_groups()
+            for hook in hooks.install:
+                hook(self)
+
+    def _load_seed(self, schema: ModelSchema, rows: list[dict]) -> None:
+        for row in rows:
+            columns: dict[str, Any] = {}
+            for name, value in row.items():
+                fld = schema.fields.get(name)
+                if name in ("create_uid", "write_uid"):
+                    columns[name] = value[0] if isinstance(value, list) else value
+                elif name in ("id", "create_date", "write_date"):
+                    columns[name] = value
+                elif fld is None:
+                    continue
+                elif fld.type == "many2many" and name in schema.relations:
+                    rel, col1, col2 = schema.relations[name]
+                    self.store.conn.executemany(
+                        f'INSERT OR IGNORE INTO "{rel}" ("{col1}", "{col2}") VALUES (?, ?)',
+                        [(row["id"], target) for target in value])
+                elif fld.is_column or fld.extra.get("snapshot"):
+                    columns[name] = fld.to_column(value, True)
+            cols = ", ".join(f'"{c}"' for c in columns)
+            self.store.execute(
+                f'INSERT INTO "{schema.table}" ({cols}) VALUES ({",".join("?" * len(columns))})',
+                list(columns.values()))
+        recorded = self.profile.seed.get("sequences", {}).get(schema.table, 0)
+        top = max([recorded, *(r["id"] for r in rows)])
+        if top:
+            self.store.bump_sequence(schema.table, top)
+
+    def _restore_fresh_groups(self) -> None:
+        """Undo the Analytic Accounting switch: group links as right after install."""
+        groups = self.schemas["res.groups"]
+        for row in self.profile.seed.get("fresh", {}).get("res.groups", []):
+            for fname in ("implied_ids", "users"):
+                rel, col1, col2 = groups.relations[fname]
+                self.store.execute(f'DELETE FROM "{rel}" WHERE "{col1}" = ?', (row["id"],))
+                self.store.conn.executemany(
+                    f'INSERT OR IGNORE INTO "{rel}" ("{col1}", "{col2}") VALUES (?, ?)',
+                    [(row["id"], target) for target in row[fname]])
+
+    # -- calls ------------------------------------------------------------------
+
+    def journal_mutation(self, env: Env, model: str, method: str, ids: list[int]) -> None:
+        self.pending.append(JournalEntry(env.now(), model, method, list(ids), env.uid))
+
+    def settle_journal(self, committed: bool) -> None:
+        for entry in self.pending:
+            entry.committed = committed
+        self.journal.extend(self.pending)
+        self.pending = []
+
+    def xmlid(self, module: str, name: str) -> int | None:
+        """The record id behind ``module.name`` (recorded ir.model.data)."""
+        for row in self.profile.seed.get("ir.model.data", []):
+            if row["module"] == module and row["name"] == name:
+                return row["res_id"]
+        return None
+
+    def check_password(self, uid: int, password: str) -> bool:
+        expected = self.passwords.get(uid, DEFAULT_PASSWORD)
+        return bool(password) and hashlib.sha256(password.encode()).digest() == \
+            hashlib.sha256(expected.encode()).digest()
+
+    def _dialect(self) -> DomainDialect:
+        extra = tuple(self.profile.quirk("domain.extra_operators", []))
+        exc_type = self.profile.quirk("domain.syntax_error.type", "ValueError")
+        text = self.profile.quirk("domain.syntax_error.text", "Domain {domain} is syntactically not correct.")
+
+        def syntax_error(domain: Any) -> Exception:
+            return ServerError(exc_type, text.format(domain=repr(domain)))
+
+        arity = self.profile.quirk("domain.arity_error", "unpack")
+        return DomainDialect(BASE_OPERATORS + extra, syntax_error, arity)
+
+    def _name_ids(self, model: str, name: str, operator: str) -> list[int]:
+        env = Env(self, 1, {"active_test": False}, su=True)
+        return self.model(env, model).name_search_ids(name, operator, [], None)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)

@@ -1,0 +1,66 @@
+"""Per-model behaviour that generic ORM code cannot derive from field metadata.
+
+Modules under ``simulator/models/`` register functions here by model name:
+display names, computed fields, create/write side effects and extra public
+methods. Version differences reach them through the profile, never through
+version numbers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+#: model -> function(env, ids) -> {id: display name}
+display_names: dict[str, Callable] = {}
+#: (model, field) -> function(env, ids) -> {id: value}
+computed: dict[tuple[str, str], Callable] = {}
+#: model -> functions(env, vals) -> vals, run before insert
+before_create: dict[str, list[Callable]] = defaultdict(list)
+#: model -> functions(env, ids, vals_list), run after insert
+after_create: dict[str, list[Callable]] = defaultdict(list)
+#: model -> functions(env, ids, vals), run before update (may raise)
+before_write: dict[str, list[Callable]] = defaultdict(list)
+#: model -> functions(env, ids, vals), run after update
+after_write: dict[str, list[Callable]] = defaultdict(list)
+#: model -> functions(env, result) adjusting a fields_get answer in place
+fields_get: dict[str, list[Callable]] = defaultdict(list)
+#: (model, method) -> function(env, ids, *args, **kwargs): extra public record methods
+methods: dict[tuple[str, str], Callable] = {}
+
+
+def display_name(model: str) -> Callable:
+    def register(fn: Callable) -> Callable:
+        display_names[model] = fn
+        return fn
+    return register
+
+
+def compute(model: str, *field_names: str) -> Callable:
+    def register(fn: Callable) -> Callable:
+        for name in field_names:
+            computed[(model, name)] = fn
+        return fn
+    return register
+
+
+def on(table: dict[str, list[Callable]], model: str) -> Callable:
+    def register(fn: Callable) -> Callable:
+        table[model].append(fn)
+        return fn
+    return register
+
+
+def method(model: str, name: str) -> Callable:
+    def register(fn: Callable) -> Callable:
+        methods[(model, name)] = fn
+        return fn
+    return register
+
+
+def run(table: dict[str, list[Callable]], model: str, *args: Any) -> None:
+    for fn in table.get(model, ()):
+        fn(*args)
+#: functions(db) run when a database is opened, after its seed is loaded
+install: list[Callable] = []

@@ -1,0 +1,52 @@
+"""JSON-RPC protocol (``/jsonrpc``): Odoo's ``{service, method, args}`` calls.
+
+Errors are Odoo's ``serialize_exception`` shape: code 200, message "Odoo
+Server Error", ``data`` with the exception's dotted class name, message,
+arguments, context and traceback. ``null`` results are allowed here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from simulator.errors import OdooError, ServerError
+from simulator.xmlrpc import traceback_text
+
+
+def parse_request(body: bytes) -> tuple[Any, dict]:
+    """The request id and params; a malformed body raises ``ValueError``."""
+    payload = json.loads(body or b"{}")
+    if not isinstance(payload, dict):
+        raise ValueError("JSON-RPC request must be an object")
+    return payload.get("id"), payload.get("params") or {}
+
+
+def encode_result(request_id: Any, result: Any) -> bytes:
+    return json.dumps({"jsonrpc": "2.0", "id": request_id, "result": result},
+                      default=_default).encode()
+
+
+def encode_error(request_id: Any, exc: BaseException, code: int = 200,
+                 message: str = "Odoo Server Error") -> bytes:
+    return json.dumps({"jsonrpc": "2.0", "id": request_id,
+                       "error": {"code": code, "message": message, "data": error_data(exc)}},
+                      default=_default).encode()
+
+
+def error_data(exc: BaseException) -> dict:
+    if isinstance(exc, OdooError):
+        name, text = exc.odoo_name, str(exc) if exc.__class__.__name__ == "RedirectWarning" \
+            else exc.message
+    elif isinstance(exc, ServerError):
+        name = exc.exc_type if "." in exc.exc_type else f"builtins.{exc.exc_type}"
+        text = exc.message
+    else:
+        name, text = f"builtins.{type(exc).__name__}", str(exc)
+    return {"name": name, "debug": traceback_text(exc), "message": text, "arguments": [text],
+            "context": {}}
+
+
+def _default(value: Any) -> Any:
+    """Dates and other non-JSON values the ORM may hand back."""
+    return str(value)

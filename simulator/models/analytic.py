@@ -1,0 +1,244 @@
+"""Analytic accounting: plans, plan columns, account names, line constraints.
+
+What differs per version is read from the profile's ``analytic`` section:
+``plan_columns`` (none on 16; a ``x_plan<ID>_id`` column per root plan on the
+line in 17; on every ``analytic.plan.fields.mixin`` model in 18), the line's
+``account_id = False`` rule and what changing an account's plan does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator import hooks
+from simulator.errors import RedirectWarning, ValidationError
+
+PLAN = "account.analytic.plan"
+ACCOUNT = "account.analytic.account"
+LINE = "account.analytic.line"
+
+
+def _quirk(env: Any, key: str, default: Any = None) -> Any:
+    return env.db.profile.quirk(f"analytic.{key}", default)
+
+
+# -- plans ---------------------------------------------------------------------
+
+def _plan_rows(env: Any, ids: list[int]) -> dict[int, dict]:
+    return env.db.reader.rows(env, env.db.schema(PLAN), ids, ["name", "parent_id", "parent_path"])
+
+
+def _refresh_plan_paths(env: Any, ids: list[int]) -> None:
+    """Stored ``parent_path`` and ``complete_name`` ("Parent / Child"), children included."""
+    rows = _plan_rows(env, ids)
+    for plan_id, row in rows.items():
+        parent = _plan_rows(env, [row["parent_id"]]).get(row["parent_id"]) if row["parent_id"] else None
+        path = f"{parent['parent_path'] if parent else ''}{plan_id}/"
+        name = row["name"] or ""
+        if parent:
+            parent_name = env.db.store.query(
+                "SELECT complete_name FROM account_analytic_plan WHERE id = ?", (parent["id"],)
+            )[0][0]
+            name = f"{parent_name} / {name}"
+        env.db.store.execute(
+            "UPDATE account_analytic_plan SET parent_path = ?, complete_name = ? WHERE id = ?",
+            (path, name, plan_id))
+        children = [r[0] for r in env.db.store.query(
+            "SELECT id FROM account_analytic_plan WHERE parent_id = ?", (plan_id,))]
+        if children:
+            _refresh_plan_paths(env, children)
+
+
+@hooks.compute(PLAN, "root_id")
+def _root_id(env: Any, ids: list[int]) -> dict[int, Any]:
+    rows = _plan_rows(env, ids)
+    roots = {i: int(r["parent_path"].split("/")[0]) for i, r in rows.items() if r["parent_path"]}
+    names = env.db.reader.display_names(env, env.db.schema(PLAN), list(set(roots.values())))
+    return {i: ([roots[i], names.get(roots[i], "")] if i in roots else False) for i in ids}
+
+
+@hooks.compute(PLAN, "children_count", "account_count")
+def _counts(env: Any, ids: list[int]) -> dict[int, int]:
+    return {i: 0 for i in ids}
+
+
+def project_plan_id(db: Any) -> int | None:
+    key = db.profile.quirk("analytic.project_plan_parameter")
+    if not key:
+        return None
+    rows = db.store.query("SELECT value FROM ir_config_parameter WHERE key = ?", (key,))
+    return int(rows[0][0]) if rows and rows[0][0] else None
+
+
+def column_name(db: Any, root_id: int) -> str:
+    """Odoo's ``_strict_column_name``: the project plan owns ``account_id``."""
+    return "account_id" if root_id == project_plan_id(db) else f"x_plan{root_id}_id"
+
+
+def _column_models(db: Any) -> list[str]:
+    mode = db.profile.quirk("analytic.plan_columns", "none")
+    if mode == "line":
+        return [LINE]
+    if mode == "mixin":
+        return list(db.profile.quirk("analytic.mixin_models", [LINE]))
+    return []
+
+
+def _add_plan_column(db: Any, plan_id: int, name: str) -> None:
+    """A root plan gets a many2one column, labelled with the plan, on each plan model."""
+    column = column_name(db, plan_id)
+    for model in _column_models(db):
+        schema = db.schema(model)
+        if column in schema.fields:
+            schema.fields[column].attrs["string"] = name
+            continue
+        template = dict(schema.fields["account_id"].attrs)
+        template.update(name=column, string=name, manual=True,
+                        domain=f"[('plan_id', 'child_of', {plan_id})]")
+        db.add_field(model, column, template)
+        _register_ir_field(db, model, column, name, ACCOUNT, stored=True)
+
+
+def _add_child_related(db: Any, plan_id: int, root_id: int, depth: int) -> None:
+    """18: a child plan adds ``x_<column>_<depth>`` (related ``<column>.plan_id``)."""
+    column = column_name(db, root_id)
+    name = f"{column}_{depth}"
+    name = name if name.startswith("x_") else f"x_{name}"
+    for model in _column_models(db):
+        schema = db.schema(model)
+        if name in schema.fields:
+            continue
+        attrs = dict(schema.fields[column].attrs)
+        attrs.update(name=name, relation=PLAN, store=False, related=f"{column}.plan_id",
+                     manual=True, domain="[]")
+        db.add_field(model, name, attrs)
+        _register_ir_field(db, model, name, attrs.get("string", name), PLAN, stored=False)
+
+
+def _register_ir_field(db: Any, model: str, name: str, label: str, relation: str,
+                       stored: bool) -> None:
+    """The ir.model.fields record of a manual many2one, so clients listing fields see it."""
+    model_row = db.store.query("SELECT id FROM ir_model WHERE model = ?", (model,))
+    new_id = db.store.next_id("ir_model_fields")
+    db.store.execute(
+        "INSERT INTO ir_model_fields (id, name, model, model_id, field_description, ttype, "
+        "relation, required, readonly, store, state, on_delete, copied) "
+        "VALUES (?, ?, ?, ?, ?, 'many2one', ?, 0, 0, ?, 'manual', 'restrict', 1)",
+        (new_id, name, model, model_row[0][0] if model_row else None, label, relation,
+         int(stored)))
+
+
+def _sync_columns(db: Any) -> None:
+    """Existing root plans (the seed's project plan) own their columns from the start."""
+    if not _column_models(db):
+        return
+    for plan_id, parent_id, name, path in db.store.query(
+            "SELECT id, parent_id, name, parent_path FROM account_analytic_plan ORDER BY id"):
+        if not parent_id:
+            _add_plan_column(db, plan_id, name)
+        elif db.profile.quirk("analytic.child_plan_related"):
+            root = int(path.split("/")[0])
+            _add_child_related(db, plan_id, root, len(path.strip("/").split("/")) - 1)
+
+
+hooks.install.append(_sync_columns)
+
+
+@hooks.on(hooks.after_create, PLAN)
+def _plan_created(env: Any, ids: list[int], _vals_list: list[dict]) -> None:
+    _refresh_plan_paths(env, ids)
+    _sync_columns(env.db)
+
+
+@hooks.on(hooks.after_write, PLAN)
+def _plan_written(env: Any, ids: list[int], vals: dict) -> None:
+    if {"name", "parent_id"} & set(vals):
+        _refresh_plan_paths(env, ids)
+        _sync_columns(env.db)
+
+
+def _label_plan_columns(env: Any, result: dict) -> None:
+    """17+: plan columns are labelled with their plan and get its domain, but only
+    for users who may read plans; others see the field's own label."""
+    db = env.db
+    model = next((m for m in _column_models(db) if all(
+        name in db.schema(m).fields for name in result)), None)
+    if model is None:
+        return
+    readable = env.su or db.access.allowed(env.uid, PLAN, "read")
+    for plan_id, name in db.store.query(
+            "SELECT id, name FROM account_analytic_plan WHERE parent_id IS NULL ORDER BY id"):
+        column = column_name(db, plan_id)
+        if column not in result:
+            continue
+        if readable:
+            result[column]["string"] = name
+            result[column]["domain"] = db.schema(model).fields[column].attrs.get("domain", "[]")
+        elif "string" in result[column]:
+            result[column]["string"] = _base_label(db, model, column)
+
+
+def _base_label(db: Any, model: str, column: str) -> str:
+    rows = db.store.query("SELECT field_description FROM ir_model_fields WHERE model = ? AND "
+                          "name = ?", (model, column))
+    return rows[0][0] if rows else column
+
+
+hooks.on(hooks.fields_get, LINE)(_label_plan_columns)
+hooks.on(hooks.fields_get, "project.project")(_label_plan_columns)
+
+
+# -- accounts ------------------------------------------------------------------
+
+@hooks.display_name(ACCOUNT)
+def _account_names(env: Any, ids: list[int]) -> dict[int, str]:
+    """``[code] name - partner`` as in ``_compute_display_name`` (16: ``name_get``)."""
+    schema = env.db.schema(ACCOUNT)
+    rows = env.db.reader.rows(env, schema, ids, ["name", "code", "partner_id"])
+    partners = env.db.reader.display_names(
+        env, env.db.schema("res.partner"), [r["partner_id"] for r in rows.values() if r["partner_id"]])
+    names = {}
+    for i, row in rows.items():
+        name = row["name"] or ""
+        if row["code"]:
+            name = f"[{row['code']}] {name}"
+        if row["partner_id"] and partners.get(row["partner_id"]):
+            name = f"{name} - {partners[row['partner_id']]}"
+        names[i] = name
+    return names
+
+
+@hooks.on(hooks.before_write, ACCOUNT)
+def _plan_change(env: Any, ids: list[int], vals: dict) -> None:
+    """18 refuses to move an account with lines to another plan (RedirectWarning)."""
+    if "plan_id" not in vals or _quirk(env, "plan_change_with_lines") != "redirect_warning":
+        return
+    holders = ",".join("?" * len(ids))
+    used = env.db.store.query(
+        f"SELECT 1 FROM account_analytic_line WHERE account_id IN ({holders}) LIMIT 1", ids)
+    if not used:
+        return
+    new_root = int(_plan_rows(env, [vals["plan_id"]])[vals["plan_id"]]["parent_path"].split("/")[0])
+    column = column_name(env.db, new_root)
+    raise RedirectWarning(
+        "Whoa there! Making this change would wipe out your current data. Let's avoid that, "
+        "shall we?",
+        {"res_model": LINE, "type": "ir.actions.act_window",
+         "domain": [(column, "not in", [*ids, False]), ("account_id", "in", ids)],
+         "target": "new", "views": [(env.db.profile.quirk("analytic.lines_list_view", 403), "list")]},
+        "See them",
+    )
+
+
+# -- lines -------------------------------------------------------------------------
+
+def _check_line_account(env: Any, vals: dict) -> None:
+    """18's constraint; 16's NOT NULL column is enforced by the writer like any other."""
+    rule = _quirk(env, "line_account_false", "allow")
+    if "account_id" not in vals or vals["account_id"] or rule in ("allow", "mandatory"):
+        return
+    raise ValidationError(rule)
+
+
+hooks.on(hooks.before_create, LINE)(_check_line_account)
+hooks.on(hooks.before_write, LINE)(lambda env, _ids, vals: _check_line_account(env, vals))

@@ -1,0 +1,41 @@
+"""res.config.settings: switching Analytic Accounting on or off.
+
+``execute`` does what Odoo's settings do for a ``group_*`` field with an
+implied group: base.group_user implies the group, and every internal user
+joins it. Access rights follow at once (see ``access.py``).
+"""
+
+from __future__ import annotations
+
+from simulator import hooks
+
+SETTINGS_GROUPS = {"group_analytic_accounting": ("analytic", "group_analytic_accounting")}
+
+
+@hooks.method("res.config.settings", "execute")
+def execute(env, ids: list[int]) -> dict:  # noqa: ANN001
+    schema = env.db.schema("res.config.settings")
+    rows = env.db.reader.rows(env, schema, ids[-1:], list(SETTINGS_GROUPS))
+    for values in rows.values():
+        for fname, (module, name) in SETTINGS_GROUPS.items():
+            set_implied_group(env.db, env.db.xmlid(module, name), bool(values[fname]))
+    return {"type": "ir.actions.client", "tag": "reload"}
+
+
+def set_implied_group(db, group_id: int | None, enabled: bool) -> None:  # noqa: ANN001
+    user_group = db.xmlid("base", "group_user")
+    if not group_id or not user_group:
+        return
+    groups = db.schema("res.groups")
+    implied_rel, own, implied = groups.relations["implied_ids"]
+    users_rel, gid, uid = groups.relations["users"]
+    if enabled:
+        db.store.execute(f'INSERT OR IGNORE INTO "{implied_rel}" ("{own}", "{implied}") '
+                         "VALUES (?, ?)", (user_group, group_id))
+        db.store.execute(
+            f'INSERT OR IGNORE INTO "{users_rel}" ("{gid}", "{uid}") SELECT ?, "{uid}" '
+            f'FROM "{users_rel}" WHERE "{gid}" = ?', (group_id, user_group))
+    else:
+        db.store.execute(f'DELETE FROM "{implied_rel}" WHERE "{own}" = ? AND "{implied}" = ?',
+                         (user_group, group_id))
+        db.store.execute(f'DELETE FROM "{users_rel}" WHERE "{gid}" = ?', (group_id,))

@@ -1,0 +1,36 @@
+"""res.users: passwords (kept out of the store) and login lookup."""
+
+from __future__ import annotations
+
+from simulator import hooks
+
+
+@hooks.on(hooks.before_create, "res.users")
+def _take_password(env, vals: dict) -> None:  # noqa: ANN001
+    """Odoo hashes passwords in a column no client reads; the simulator keeps them
+    in memory, keyed by the new user's login until the id is known."""
+    password = vals.pop("password", None)
+    if password:
+        env.db.pending_passwords[vals.get("login")] = password
+
+
+@hooks.on(hooks.after_create, "res.users")
+def _store_password(env, ids: list[int], vals_list: list[dict]) -> None:  # noqa: ANN001
+    for uid, vals in zip(ids, vals_list):
+        password = env.db.pending_passwords.pop(vals.get("login"), None)
+        if password:
+            env.db.passwords[uid] = password
+
+
+@hooks.on(hooks.before_write, "res.users")
+def _change_password(env, ids: list[int], vals: dict) -> None:  # noqa: ANN001
+    password = vals.pop("password", None)
+    if password:
+        for uid in ids:
+            env.db.passwords[uid] = password
+
+
+def find_login(db, login: str) -> int | None:  # noqa: ANN001
+    """The active user with that login, as ``res.users._login`` finds it."""
+    rows = db.store.query("SELECT id FROM res_users WHERE login = ? AND active = 1", (login,))
+    return rows[0][0] if rows else None

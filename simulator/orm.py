@@ -1,0 +1,348 @@
+"""ORM semantics: Odoo's public model methods over the SQLite store.
+
+``BaseModel`` is named after Odoo's class on purpose: Python's own argument
+errors (``BaseModel.search() got an unexpected keyword argument 'count'``)
+then read exactly like a real server's. Protocol code never reaches in here
+except through ``services.py``; per-model behaviour comes from ``hooks``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from simulator import hooks
+from simulator.domain import normalize
+from simulator.errors import (
+    AccessError,
+    ServerError,
+    UserError,
+    mandatory_field_error,
+    missing_record_error,
+    value_error,
+)
+from simulator.fields import MAGIC_COLUMNS, Field, empty_read_value
+from simulator.schema import ModelSchema
+
+if TYPE_CHECKING:
+    from simulator.database import Database
+
+ORDER_RE = re.compile(
+    r"^(\s*([a-z0-9:_]+|\"[a-z0-9:_]+\")(\.([a-z0-9_]+))?(\s+(desc|asc))?"
+    r"(\s+nulls\s+(first|last))?\s*(,|$))+(?<!,)$",
+    re.IGNORECASE,
+)
+WRITE_IGNORED = {"id", "create_uid", "create_date", "write_uid", "write_date", "parent_path"}
+ACCESS_HEADS = {
+    "read": "You are not allowed to access '{kind}' ({model}) records.",
+    "write": "You are not allowed to modify '{kind}' ({model}) records.",
+    "create": "You are not allowed to create '{kind}' ({model}) records.",
+    "unlink": "You are not allowed to delete '{kind}' ({model}) records.",
+}
+SUPERUSER_ID = 1
+
+
+@dataclass
+class Env:
+    """Who is calling, in which database, with which context."""
+
+    db: Database
+    uid: int
+    context: dict = field(default_factory=dict)
+    su: bool = False
+
+    def __getitem__(self, model: str) -> BaseModel:
+        return BaseModel(self, self.db.schema(model))
+
+    def sudo(self) -> Env:
+        return Env(self.db, self.uid, self.context, su=True)
+
+    def now(self) -> str:
+        return self.db.clock().strftime("%Y-%m-%d %H:%M:%S")
+
+
+class BaseModel:
+    """One model bound to one environment; methods mirror Odoo's signatures."""
+
+    def __init__(self, env: Env, schema: ModelSchema) -> None:
+        self.env = env
+        self.schema = schema
+        self._name = schema.name
+
+    # -- helpers ----------------------------------------------------------
+
+    @property
+    def db(self) -> Database:
+        return self.env.db
+
+    @property
+    def store(self):  # noqa: ANN201 - the Store of the database
+        return self.env.db.store
+
+    @property
+    def table(self) -> str:
+        return self.schema.table
+
+    def _field(self, name: str) -> Field:
+        fld = self.schema.fields.get(name)
+        if fld is None:
+            raise value_error(f"Invalid field {name!r} on model {self._name!r}")
+        return fld
+
+    def check_access_mode(self, mode: str) -> None:
+        """Raise Odoo's ACL error when the user's groups don't allow ``mode``."""
+        if self.env.su or self.env.uid == SUPERUSER_ID:
+            return
+        if not self.db.access.allowed(self.env.uid, self._name, mode):
+            groups = "\n".join(f"\t- {g}" for g in self.db.access.group_names(self._name, mode))
+            head = ACCESS_HEADS[mode].format(kind=self.schema.meta.label, model=self._name)
+            info = (
+                f"This operation is allowed for the following groups:\n{groups}"
+                if groups else "No group currently allows this operation."
+            )
+            raise AccessError(
+                f"{head}\n\n{info}\n\nContact your administrator to request access if necessary."
+            )
+
+    def _existing(self, ids: Iterable[int]) -> list[int]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return []
+        rows = self.store.query(
+            f'SELECT id FROM "{self.table}" WHERE id IN ({",".join("?" * len(ids))})', ids
+        )
+        found = {r[0] for r in rows}
+        return [i for i in ids if i in found]
+
+    def _ensure(self, ids: list[int]) -> None:
+        missing = [i for i in ids if i not in set(self._existing(ids))]
+        if missing:
+            raise missing_record_error(self._name, missing, self.env.uid)
+
+    # -- search -------------------------------------------------------------
+
+    def _where(self, domain: list) -> tuple[str, list]:
+        active_test = self.env.context.get("active_test", True)
+        return self.db.compiler.where(self.schema, domain or [], bool(active_test))
+
+    def _order_by(self, order: str | None) -> str:
+        order = order or self.schema.meta.order
+        if not ORDER_RE.match(order):
+            raise UserError(
+                f'Invalid "order" specified ({order}). A valid "order" specification is a '
+                "comma-separated list of valid field names (optionally followed by asc/desc "
+                "for the direction)"
+            )
+        terms = []
+        for part in order.split(","):
+            words = part.split()
+            name = words[0].strip('"')
+            direction = " DESC" if len(words) > 1 and words[1].lower() == "desc" else ""
+            if name == "id":
+                terms.append(f'"{self.table}".id{direction}')
+                continue
+            fld = self._field(name)
+            terms.append(self._order_term(fld, direction))
+        return ", ".join(terms)
+
+    def _order_term(self, fld: Field, direction: str) -> str:
+        if fld.type == "many2one" and fld.is_column:
+            comodel = self.db.schema(fld.relation or "")
+            display = comodel.meta.display_field or comodel.meta.rec_name
+            key = display if display in comodel.fields and comodel.fields[display].is_column \
+                else "id"
+            return (f'(SELECT c."{key}" FROM "{comodel.table}" c WHERE c.id = '
+                    f'"{self.table}"."{fld.name}"){direction}')
+        if fld.is_column or fld.extra.get("snapshot"):
+            nulls = " NULLS LAST" if not direction else " NULLS FIRST"
+            return f'"{self.table}"."{fld.name}"{direction}{nulls}'
+        link = fld.extra.get("inherited")
+        if link:
+            parent = self.db.schema(self.schema.fields[link].relation or "")
+            return (f'(SELECT p."{fld.name}" FROM "{parent.table}" p WHERE p.id = '
+                    f'"{self.table}"."{link}"){direction}')
+        return f'"{self.table}".id{direction}'
+
+    def _search_ids(self, domain: list, offset: int = 0, limit: int | None = None,
+                    order: str | None = None) -> list[int]:
+        self.check_access_mode("read")
+        where, params = self._where(domain)
+        sql = f'SELECT "{self.table}".id FROM "{self.table}" WHERE {where} ORDER BY {self._order_by(order)}'
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        if offset:
+            sql += f"{'' if limit else ' LIMIT -1'} OFFSET {int(offset)}"
+        return [r[0] for r in self.store.query(sql, params)]
+
+    def search(self, domain, offset=0, limit=None, order=None, count=False):  # noqa: ANN001, ANN201
+        if count:
+            return self.search_count(domain, limit=limit)
+        return self._search_ids(domain, offset or 0, limit, order)
+
+    def search_count(self, domain, limit=None):  # noqa: ANN001, ANN201
+        self.check_access_mode("read")
+        where, params = self._where(domain)
+        sql = f'SELECT count(*) FROM (SELECT 1 FROM "{self.table}" WHERE {where}'
+        sql += f" LIMIT {int(limit)})" if limit else ")"
+        return self.store.query(sql, params)[0][0]
+
+    def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None,  # noqa: ANN001, ANN201
+                    **read_kwargs):
+        ids = self._search_ids(domain or [], offset or 0, limit, order)
+        if not ids:
+            return []
+        context = {k: v for k, v in self.env.context.items() if k != "active_test"}
+        reader = BaseModel(Env(self.db, self.env.uid, context, self.env.su), self.schema)
+        rows = reader.read(ids, fields, **read_kwargs)
+        by_id = {row["id"]: row for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    # -- read ---------------------------------------------------------------
+
+    def read(self, ids, fields=None, load="_classic_read"):  # noqa: ANN001, ANN201
+        ids = _as_ids(ids)
+        self.check_access_mode("read")
+        names = list(fields) if fields else [n for n in self.schema.fields if not
+                                               self.schema.fields[n].type == "binary"]
+        for name in names:
+            self._field(name)
+        return self.db.reader.read(self.env, self.schema, ids, names, load)
+
+    def display_names(self, ids: list[int]) -> dict[int, str]:
+        return self.db.reader.display_names(self.env, self.schema, ids)
+
+    def name_get(self, ids):  # noqa: ANN001, ANN201
+        ids = _as_ids(ids)
+        self.check_access_mode("read")
+        names = self.display_names(self._existing(ids))
+        return [[i, names[i]] for i in ids if i in names]
+
+    def exists(self, ids):  # noqa: ANN001, ANN201
+        return self._existing(_as_ids(ids))
+
+    def name_search(self, name="", args=None, operator="ilike", limit=100):  # noqa: ANN001, ANN201
+        ids = self.name_search_ids(name, operator, args or [], limit)
+        names = self.display_names(ids)
+        return [[i, names[i]] for i in ids]
+
+    def name_search_ids(self, name: str, operator: str, domain: list, limit: int | None) -> list[int]:
+        """Odoo's ``_name_search``: the name on every ``_rec_names_search`` field, ANDed
+        with the extra domain; an empty name with a like operator matches everything."""
+        search_fields = [f for f in self.schema.meta.rec_names_search if f in self.schema.fields]
+        if not name and operator in ("ilike", "like", "=like", "=ilike"):
+            return self._search_ids(list(domain), 0, limit)
+        joiner = "&" if operator in ("!=", "not like", "not ilike", "not in") else "|"
+        leaves: list = [(f, operator, name) for f in search_fields]
+        name_domain = [joiner] * (len(leaves) - 1) + leaves
+        if domain:
+            name_domain = ["&", *name_domain, *normalize(list(domain), self.db.compiler.dialect)]
+        return self._search_ids(name_domain, 0, limit)
+
+    def name_create(self, name):  # noqa: ANN001, ANN201
+        rec_name = self.schema.meta.rec_name or "name"
+        new_id = self.create({rec_name: name})
+        return [new_id, self.display_names([new_id])[new_id]]
+
+    def fields_get(self, allfields=None, attributes=None):  # noqa: ANN001, ANN201
+        result = {}
+        for name, fld in self.schema.fields.items():
+            if allfields and name not in allfields:
+                continue
+            attrs = dict(fld.attrs)
+            if attributes:
+                attrs = {k: v for k, v in attrs.items() if k in attributes}
+            result[name] = attrs
+        hooks.run(hooks.fields_get, self._name, self.env, result)
+        return result
+
+    def default_get(self, fields_list):  # noqa: ANN001, ANN201
+        recorded = self.db.profile.defaults.get(self._name, {})
+        return {name: recorded[name] for name in fields_list if name in recorded}
+
+    # -- access -------------------------------------------------------------
+
+    def check_access_rights(self, operation, raise_exception=True):  # noqa: ANN001, ANN201
+        allowed = self.env.su or self.db.access.allowed(self.env.uid, self._name, operation)
+        if not raise_exception:
+            return bool(allowed)
+        self.check_access_mode(operation)
+        return None if self.db.profile.quirk("methods.check_access_rights_returns_none") else True
+
+    def has_access(self, ids, operation):  # noqa: ANN001, ANN201
+        return bool(self.env.su or self.db.access.allowed(self.env.uid, self._name, operation))
+
+    def check_access(self, ids, operation):  # noqa: ANN001, ANN201
+        self.check_access_mode(operation)
+
+    def check_access_rule(self, ids, operation):  # noqa: ANN001, ANN201
+        return None
+
+    # -- create / write / unlink ---------------------------------------------
+
+    def create(self, vals_list):  # noqa: ANN001, ANN201
+        single = isinstance(vals_list, dict)
+        batch = [vals_list] if single else list(vals_list)
+        self.check_access_mode("create")
+        ids = [self.db.writer.create(self.env, self.schema, dict(vals)) for vals in batch]
+        hooks.run(hooks.after_create, self._name, self.env, ids, batch)
+        self.db.journal_mutation(self.env, self._name, "create", ids)
+        return ids[0] if single else ids
+
+    def write(self, ids, vals):  # noqa: ANN001, ANN201
+        ids = _as_ids(ids)
+        self.check_access_mode("write")
+        self._ensure(ids)
+        vals = {k: v for k, v in dict(vals).items() if k not in WRITE_IGNORED}
+        for name in vals:
+            self._field(name)
+        hooks.run(hooks.before_write, self._name, self.env, ids, vals)
+        self.db.writer.write(self.env, self.schema, ids, vals)
+        hooks.run(hooks.after_write, self._name, self.env, ids, vals)
+        self.db.journal_mutation(self.env, self._name, "write", ids)
+        return True
+
+    def unlink(self, ids):  # noqa: ANN001, ANN201
+        ids = _as_ids(ids)
+        self.check_access_mode("unlink")
+        self._ensure(ids)
+        self.db.writer.unlink(self.env, self.schema, ids)
+        self.db.journal_mutation(self.env, self._name, "unlink", ids)
+        return True
+
+    def copy(self, ids, default=None):  # noqa: ANN001, ANN201
+        ids = _as_ids(ids)
+        self._ensure(ids[:1])
+        copyable = [f.name for f in self.schema.fields.values()
+                    if (f.is_column or f.type == "many2many") and f.name not in MAGIC_COLUMNS
+                    and self.db.copied(self._name, f.name)]
+        row = self.read(ids[:1], copyable, load="")[0]
+        vals = {k: (([6, 0, v]) if self.schema.fields[k].type == "many2many" else v)
+                for k, v in row.items() if k != "id"}
+        vals.update(self.db.copy_defaults(self.env, self.schema, row))
+        vals.update(default or {})
+        return self.create(vals)
+
+    # -- read_group ------------------------------------------------------------
+
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,  # noqa: ANN001, ANN201
+                   lazy=True):
+        self.check_access_mode("read")
+        return self.db.grouper.read_group(self, domain, fields, groupby, offset, limit,
+                                          orderby, lazy)
+
+
+def _as_ids(ids: Any) -> list[int]:
+    if isinstance(ids, bool):
+        return []
+    if isinstance(ids, int):
+        return [ids]
+    if isinstance(ids, (list, tuple)):
+        return [int(i) for i in ids]
+    raise ServerError("TypeError", f"'{type(ids).__name__}' object is not iterable")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)

@@ -1,0 +1,204 @@
+"""Record a version profile's data from a real, fresh Odoo server.
+
+The simulator's field metadata, defaults and initial records are not written
+by hand: they are what a real Odoo of that version answered right after
+install (base, analytic, account, project; no demo data). Run against a
+fresh database:
+
+    ODOO_PASSWORD=... python -m simulator.profiles.capture \\
+        --url http://127.0.0.1:8017 --db odoo17 --out simulator/profiles/17.0
+
+It writes ``fields.json`` (fields_get of every served model), ``defaults.json``
+(default_get of every field) and ``seed.json`` (every stored value of every
+record, ids kept). Secrets (``database.secret``, password hashes) are never
+read or written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from simulator.profile import SERVED_MODELS
+
+#: ir.model.fields columns kept in the seed: what clients list fields with,
+#: plus the m2m relation table names the store needs.
+IR_MODEL_FIELDS_COLUMNS = [
+    "name", "model", "model_id", "field_description", "ttype", "relation", "required",
+    "readonly", "store", "index", "translate", "state", "relation_field", "relation_table",
+    "column1", "column2", "related", "copied", "help", "on_delete",
+]
+IR_MODEL_COLUMNS = ["model", "name", "state", "transient", "order", "info"]
+SECRET_PARAMETERS = {"database.secret"}
+
+
+class RpcError(Exception):
+    """A JSON-RPC error answer from the server."""
+
+
+class Capture:
+    """A thin JSON-RPC client (JSON allows the nulls default_get can return)."""
+
+    def __init__(self, url: str, db: str, login: str, password: str) -> None:
+        self.url, self.db, self.password = url, db, password
+        self.uid = self.rpc("common", "authenticate", db, login, password, {})
+        if not self.uid:
+            raise SystemExit(f"capture: authentication failed for {login!r} on {db!r}")
+
+    def rpc(self, service: str, method: str, *args: Any) -> Any:
+        body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1,
+                           "params": {"service": service, "method": method, "args": args}})
+        request = urllib.request.Request(f"{self.url}/jsonrpc", body.encode(),
+                                         {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            answer = json.loads(response.read())
+        if "error" in answer:
+            raise RpcError(f"{service}.{method}: {answer['error']['data']['message']}")
+        return answer["result"]
+
+    def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        return self.rpc("object", "execute_kw", self.db, self.uid, self.password, model, method,
+                        list(args), kwargs)
+
+    def all_records(self, model: str, fields: list[str], domain: list | None = None) -> list[dict]:
+        context = {"active_test": False}
+        return self.call(
+            model, "search_read", domain or [], fields=fields, order="id", context=context
+        )
+
+
+def stored_columns(fields: dict[str, dict]) -> list[str]:
+    """Stored, non-one2many fields: what a seed row must carry."""
+    return sorted(
+        name
+        for name, attrs in fields.items()
+        if attrs.get("store") and attrs["type"] not in ("one2many", "binary")
+    )
+
+
+def seed_rows(capture: Capture, model: str, fields: dict[str, dict]) -> list[dict]:
+    columns = [c for c in stored_columns(fields) if c not in ("password",)]
+    domain: list = []
+    if model == "ir.model":
+        domain, columns = [("model", "in", list(SERVED_MODELS))], IR_MODEL_COLUMNS
+    elif model == "ir.model.fields":
+        domain, columns = [("model", "in", list(SERVED_MODELS))], IR_MODEL_FIELDS_COLUMNS
+    elif model == "res.groups":
+        columns = [*columns, "full_name"]
+    elif model == "ir.config_parameter":
+        domain = [("key", "not in", sorted(SECRET_PARAMETERS))]
+    rows = capture.all_records(model, columns, domain)
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, list) and len(value) == 2 and isinstance(value[1], str) and \
+                    fields.get(key, {}).get("type") == "many2one":
+                row[key] = value[0]
+    return rows
+
+
+def recorded_defaults(capture: Capture, model: str, names: list[str]) -> dict:
+    """default_get of every field; a model whose default_get needs a form context
+    (account.move.line) records none rather than failing the capture."""
+    try:
+        recorded = capture.call(model, "default_get", names)
+    except RpcError as exc:
+        print(f"capture: {model}: no defaults ({exc})")
+        return {}
+    return {k: v for k, v in recorded.items() if v is not None}
+
+
+def enable_analytic(capture: Capture) -> None:
+    """Switch Analytic Accounting on as an admin does (the simulator's default state);
+    the group memberships from before are kept in the seed for ``--fresh``."""
+    settings_id = capture.call("res.config.settings", "create", {"group_analytic_accounting": True})
+    capture.call("res.config.settings", "execute", [settings_id])
+
+
+def capture_profile(capture: Capture, out: Path) -> None:
+    version = capture.rpc("common", "version")
+    fresh_groups = capture.all_records("res.groups", ["implied_ids", "users"])
+    enable_analytic(capture)
+    fields_by_model: dict[str, dict] = {}
+    defaults: dict[str, dict] = {}
+    seed: dict[str, list] = {}
+    for model in SERVED_MODELS:
+        fields = capture.call(model, "fields_get")
+        fields_by_model[model] = fields
+        defaults[model] = recorded_defaults(capture, model, sorted(fields))
+        if model not in ("res.config.settings", "ir.model.access"):
+            seed[model] = seed_rows(capture, model, fields)
+        print(f"capture: {model}: {len(fields)} fields, {len(seed.get(model, []))} records")
+    seed["ir.model.access"] = capture.all_records(
+        "ir.model.access", ["model_id", "group_id", "perm_read", "perm_write", "perm_create",
+                            "perm_unlink", "active", "name"],
+        [("model_id.model", "in", list(SERVED_MODELS))])
+    for row in seed["ir.model.access"]:
+        row["model_id"] = row["model_id"][0]
+        row["group_id"] = row["group_id"][0] if row["group_id"] else False
+    seed["ir.model.data"] = capture.all_records(
+        "ir.model.data", ["module", "name", "model", "res_id"],
+        [("model", "in", ["res.groups", "account.analytic.plan", "res.company", "res.partner",
+                          "res.users", "res.currency", "account.journal"])],
+    )
+    seed["fresh"] = {"res.groups": fresh_groups}
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(out / "version.json", version)
+    write_json(out / "fields.json", fields_by_model)
+    write_json(out / "defaults.json", defaults)
+    write_json(out / "seed.json", seed)
+
+
+def pg_sequences(psql_db: str) -> dict[str, int]:
+    """Id sequences of the served tables, read with ``psql`` from the fresh database.
+
+    Sequences are invisible over RPC, but a real server's next id depends on them
+    (install-time records that were deleted still consumed ids)."""
+    tables = [m.replace(".", "_") for m in SERVED_MODELS]
+    names = ", ".join(f"'{t}_id_seq'" for t in tables)
+    out = subprocess.run(
+        ["psql", "-At", "-F", "|", psql_db, "-c",
+         f"SELECT sequencename, last_value FROM pg_sequences WHERE sequencename IN ({names})"],
+        check=True, capture_output=True, text=True).stdout
+    sequences = {}
+    for line in out.splitlines():
+        name, value = line.split("|")
+        if value:
+            sequences[name.removesuffix("_id_seq")] = int(value)
+    return sequences
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--login", default="admin")
+    parser.add_argument("--password-env", default="ODOO_PASSWORD")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--psql-db", help="libpq connection string of the same fresh database, "
+                        "to record id sequences (PGPASSWORD from the environment)")
+    args = parser.parse_args(argv)
+    password = os.environ.get(args.password_env)
+    if not password:
+        print(f"capture: set the password in ${args.password_env}", file=sys.stderr)
+        return 2
+    capture_profile(Capture(args.url, args.db, args.login, password), args.out)
+    if args.psql_db:
+        seed_path = args.out / "seed.json"
+        seed = json.loads(seed_path.read_text())
+        seed["sequences"] = pg_sequences(args.psql_db)
+        write_json(seed_path, seed)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

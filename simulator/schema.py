@@ -1,0 +1,118 @@
+"""The models of one simulated database: fields, tables, relations.
+
+Built from a profile's recorded ``fields_get`` and model facts, then owned by
+the database, because fields can be added at run time (Odoo 17+ adds a
+column per root analytic plan).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from simulator.fields import COLUMN_TYPES, MAGIC_COLUMNS, Field
+from simulator.profile import ModelMeta, Profile
+from simulator.store import Store
+
+
+@dataclass
+class ModelSchema:
+    """One model's fields and storage layout."""
+
+    meta: ModelMeta
+    fields: dict[str, Field]
+    #: many2many field name -> (relation table, own column, other column)
+    relations: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.meta.name
+
+    @property
+    def table(self) -> str:
+        return self.meta.name.replace(".", "_")
+
+    @property
+    def parent_name(self) -> str | None:
+        return self.meta.parent_name
+
+    def m2m_table(self, fld: Field) -> tuple[str, str, str]:
+        return self.relations[fld.name]
+
+    def column_fields(self) -> list[Field]:
+        return [f for f in self.fields.values() if f.is_column]
+
+    def inherited_parent(self, fld: Field) -> str | None:
+        """The ``_inherits`` link field through which ``fld`` is stored, if any."""
+        return fld.extra.get("inherited")
+
+
+def build_schemas(profile: Profile) -> dict[str, ModelSchema]:
+    """Every served model's schema; relation tables come from ir.model.fields records."""
+    relations = _relation_tables(profile)
+    schemas: dict[str, ModelSchema] = {}
+    seed_columns = _seed_columns(profile)
+    for name, meta in profile.models.items():
+        attrs_by_field = profile.fields.get(name, {})
+        fields = {fname: Field(fname, dict(attrs), model=name) for fname, attrs in attrs_by_field.items()}
+        _mark_inherited(meta, fields, profile)
+        for fname in seed_columns.get(name, ()):  # recorded computed values keep a column
+            if fname in fields and not fields[fname].is_column and fields[fname].type in COLUMN_TYPES:
+                fields[fname].extra["snapshot"] = True
+        schema = ModelSchema(meta, fields)
+        for fname, fld in fields.items():
+            if fld.type == "many2many" and fld.stored:
+                schema.relations[fname] = relations.get(
+                    (name, fname), _default_relation(name, fld)
+                )
+        schemas[name] = schema
+    return schemas
+
+
+def create_storage(store: Store, schema: ModelSchema) -> None:
+    """Create (or extend) the tables holding ``schema``."""
+    columns = {name: "TEXT" for name in ("create_date", "write_date")}
+    columns.update({"create_uid": "INTEGER", "write_uid": "INTEGER"})
+    for fld in schema.fields.values():
+        if fld.is_column or fld.extra.get("snapshot"):
+            columns[fld.name] = COLUMN_TYPES[fld.type]
+    store.create_table(schema.table, columns)
+    for fld in schema.fields.values():
+        if fld.type == "many2one" and (fld.is_column):
+            store.create_index(schema.table, fld.name)
+    for rel, col1, col2 in schema.relations.values():
+        store.create_relation(rel, col1, col2)
+
+
+def _mark_inherited(meta: ModelMeta, fields: dict[str, Field], profile: Profile) -> None:
+    """Fields reached through ``_inherits`` are stored on the parent record."""
+    for parent_model, link in meta.inherits.items():
+        parent_fields = profile.fields.get(parent_model, {})
+        for fname, fld in fields.items():
+            if fname in MAGIC_COLUMNS or fname == link:
+                continue
+            related = fld.attrs.get("related")
+            if related == f"{link}.{fname}" and fname in parent_fields:
+                fld.extra["inherited"] = link
+
+
+def _relation_tables(profile: Profile) -> dict[tuple[str, str], tuple[str, str, str]]:
+    tables = {}
+    for row in profile.seed.get("ir.model.fields", []):
+        if row.get("ttype") == "many2many" and row.get("relation_table"):
+            tables[(row["model"], row["name"])] = (
+                row["relation_table"], row["column1"], row["column2"]
+            )
+    return tables
+
+
+def _default_relation(model: str, fld: Field) -> tuple[str, str, str]:
+    own, other = model.replace(".", "_"), (fld.relation or "").replace(".", "_")
+    return f"{min(own, other)}_{max(own, other)}_rel", f"{own}_id", f"{other}_id"
+
+
+def _seed_columns(profile: Profile) -> dict[str, set[str]]:
+    columns: dict[str, set[str]] = {}
+    for model, rows in profile.seed.items():
+        for row in rows[:1] if isinstance(rows, list) else ():
+            columns[model] = set(row)
+    return columns
