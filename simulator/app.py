@@ -18,6 +18,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from simulator import jsonrpc, xmlrpc
+from simulator.errors import ServerError
 from simulator.faults import FaultPlan, FaultRuleError, parse_rules
 from simulator.registry import Registry
 from simulator.services import Services
@@ -29,6 +30,8 @@ URLS = Map([
     Rule("/xmlrpc/2/<service>", endpoint="xmlrpc_2", methods=["POST"]),
     Rule("/xmlrpc/<service>", endpoint="xmlrpc_1", methods=["POST"]),
     Rule("/jsonrpc", endpoint="jsonrpc", methods=["POST"]),
+    Rule("/web/dataset/call_kw", endpoint="call_kw"),
+    Rule("/web/dataset/call_kw/<path:rest>", endpoint="call_kw"),
     Rule("/__sim__/journal", endpoint="sim_journal", methods=["GET"]),
     Rule("/__sim__/faults", endpoint="sim_faults", methods=["GET", "POST", "DELETE"]),
     Rule("/__sim__/reset", endpoint="sim_reset", methods=["POST"]),
@@ -93,6 +96,22 @@ class SimulatorApp:
         except Exception as exc:  # noqa: BLE001
             body = jsonrpc.encode_error(request_id, exc)
         return Response(body, status=200, content_type=JSON_TYPE)
+
+    def on_call_kw(self, request: Request, rest: str = "") -> Response:
+        """The web client's endpoint needs a session the simulator never hands out:
+        with one database (or ``?db=`` naming one) Odoo answers "Session expired",
+        with several and none chosen it answers 404."""
+        db = request.args.get("db")
+        if not (db and self.registry.get(db)) and len(self.registry.names()) != 1:
+            raise NotFound()
+        request_id = None
+        try:
+            request_id, _params = jsonrpc.parse_request(request.get_data())
+        except ValueError:
+            pass
+        error = ServerError("odoo.http.SessionExpiredException", "Session expired")
+        body = jsonrpc.encode_error(request_id, error, code=100, message="Odoo Session Expired")
+        return Response(body, status=200, content_type="application/json; charset=utf-8")
 
     def _count(self, service: str, method: str, params: Any) -> None:
         key = f"{service}.{method}"

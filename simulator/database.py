@@ -188,7 +188,8 @@ class Database:
             return ServerError(exc_type, text.format(domain=repr(domain)))
 
         arity = self.profile.quirk("domain.arity_error", "unpack")
-        return DomainDialect(BASE_OPERATORS + extra, syntax_error, arity)
+        unsupported = dict(self.profile.quirk("domain.unsupported_operators", {}))
+        return DomainDialect(BASE_OPERATORS + extra, syntax_error, arity, unsupported)
 
     def _name_ids(self, model: str, name: str, operator: str) -> list[int]:
         env = Env(self, 1, {"active_test": False}, su=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import xmlrpc.client
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from simulator.errors import ServerError
@@ -54,6 +54,8 @@ class DomainDialect:
     syntax_error: Callable[[list], Exception]
     #: 16 names the leaf ("Invalid leaf"), 17+ fails on tuple unpacking.
     arity_error: str = "unpack"
+    #: Operators a version does not know but fails on in its own way ("Type: message").
+    unsupported: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -89,6 +91,10 @@ class Compiler:
         left, operator, _right = leaf
         if left in (0, 1):
             return
+        failure = self.dialect.unsupported.get(str(operator).lower())
+        if failure:
+            exc_type, _sep, message = failure.partition(": ")
+            raise ServerError(exc_type, message)
         if operator.lower() not in self.dialect.operators and operator != "<>":
             raise ServerError("ValueError", f"Invalid leaf {tuple(leaf)!r}")
         head = str(left).split(".", 1)[0]
@@ -202,8 +208,13 @@ class Compiler:
 
     def _hierarchy(self, model: ModelView, field: Field, operator: str, right: Any,
                    params: list) -> str:
-        comodel = model if field.name == "id" else self.lookup(field.relation or "")
-        parent = comodel.parent_name or "parent_id"
+        """child_of / parent_of by walking the parent chain (a recursive CTE).
+
+        On the model's own parent field Odoo reads ``('parent_id', 'child_of', x)``
+        as ``('id', 'child_of', x)`` walking ``parent_id``."""
+        own_parent = field.type == "many2one" and field.relation == model.name
+        comodel = model if (field.name == "id" or own_parent) else self.lookup(field.relation or "")
+        parent = field.name if own_parent else (comodel.parent_name or "parent_id")
         if isinstance(right, str):
             ids = self.name_ids(comodel.name, right, "ilike")
         else:
@@ -211,22 +222,18 @@ class Compiler:
         ids = [i for i in ids if i]
         if not ids:
             return "1=0"
-        holders = ",".join("?" * len(ids))
         params.extend(ids)
         table = comodel.table
         if operator == "child_of":
             walk = f'SELECT t.id FROM "{table}" t JOIN tree ON t."{parent}" = tree.id'
         else:
-            walk = f'SELECT t."{parent}" FROM "{table}" t JOIN tree ON t.id = tree.id ' \
-                   f'WHERE t."{parent}" IS NOT NULL'
-        tree = (f'WITH RECURSIVE tree(id) AS (SELECT id FROM "{table}" WHERE id IN ({holders}) '
-                f"UNION {walk}) SELECT id FROM tree")
-        if field.name == "id":
+            walk = (f'SELECT t."{parent}" FROM "{table}" t JOIN tree ON t.id = tree.id '
+                    f'WHERE t."{parent}" IS NOT NULL')
+        tree = (f'WITH RECURSIVE tree(id) AS (SELECT id FROM "{table}" WHERE id IN '
+                f'({",".join("?" * len(ids))}) UNION {walk}) SELECT id FROM tree')
+        if field.name == "id" or own_parent:
             return f'("{model.table}".id IN ({tree}))'
-        holder_field = Field(field.name, {"type": "many2one"})
-        return self._in_related(model, holder_field if field.type == "many2one" else field,
-                                comodel, tree, "")
-
+        return self._in_related(model, field, comodel, tree, "")
 
 def column_condition(column: str, field: Field, operator: str, right: Any, params: list) -> str:
     """SQL for one leaf on a plain column, with Odoo's NULL rules."""

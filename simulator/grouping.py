@@ -49,8 +49,8 @@ class Grouper:
         count_key = f"{used[0].split(':')[0]}_count" if lazy and used else "__count"
         agg_sql = [f"{fn}({'DISTINCT ' if kind == 'count_distinct' else ''}\"{model.table}\".\"{name}\")"
                    for name, fn, kind in aggregates]
-        order = ", ".join(model._order_term(fld, "") if fld.type == "many2one" else expr
-                          for _name, expr, fld in keys) or "1"
+        order = ", ".join((model._order_key(fld) if fld.type == "many2one" else expr) +
+                          " NULLS LAST" for _name, expr, fld in keys)
         grouping = f" GROUP BY {', '.join(selects)} ORDER BY {order}" if selects else ""
         sql = (f'SELECT {", ".join([*selects, "count(*)", *agg_sql])} FROM "{model.table}" '
                f"WHERE {where}{grouping}")
@@ -58,6 +58,12 @@ class Grouper:
             sql += f" LIMIT {int(limit)}"
         if offset:
             sql += f"{'' if limit else ' LIMIT -1'} OFFSET {int(offset)}"
+        if not selects and model.db.profile.quirk("read_group.ungrouped_min_id"):
+            sql = sql.replace("SELECT ", f'SELECT min("{model.table}".id), ', 1)
+            row = model.store.query(sql, params)[0]
+            record = self._row(model, domain, keys, aggregates, count_key, row[1:], groupby, lazy)
+            record.pop("__domain")
+            return [{"id": row[0], **record}]
         rows = model.store.query(sql, params)
         return [self._row(model, domain, keys, aggregates, count_key, row, groupby, lazy)
                 for row in rows]

@@ -23,8 +23,11 @@ def parse_request(body: bytes) -> tuple[Any, dict]:
 
 
 def encode_result(request_id: Any, result: Any) -> bytes:
-    return json.dumps({"jsonrpc": "2.0", "id": request_id, "result": result},
-                      default=_default).encode()
+    """Odoo leaves ``result`` out entirely when the method returned None."""
+    response = {"jsonrpc": "2.0", "id": request_id}
+    if result is not None:
+        response["result"] = result
+    return json.dumps(response, default=_default).encode()
 
 
 def encode_error(request_id: Any, exc: BaseException, code: int = 200,
@@ -40,7 +43,7 @@ def error_data(exc: BaseException) -> dict:
             else exc.message
     elif isinstance(exc, ServerError):
         name = exc.exc_type if "." in exc.exc_type else f"builtins.{exc.exc_type}"
-        text = exc.message
+        text = exc.text
     else:
         name, text = f"builtins.{type(exc).__name__}", str(exc)
     return {"name": name, "debug": traceback_text(exc), "message": text, "arguments": [text],

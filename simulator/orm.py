@@ -149,22 +149,27 @@ class BaseModel:
         return ", ".join(terms)
 
     def _order_term(self, fld: Field, direction: str) -> str:
+        """One ORDER BY term with PostgreSQL's NULL placement (last ascending, first
+        descending); a many2one sorts by its comodel's display name."""
+        nulls = " NULLS FIRST" if direction else " NULLS LAST"
+        return self._order_key(fld) + direction + nulls
+
+    def _order_key(self, fld: Field) -> str:
         if fld.type == "many2one" and fld.is_column:
             comodel = self.db.schema(fld.relation or "")
             display = comodel.meta.display_field or comodel.meta.rec_name
             key = display if display in comodel.fields and comodel.fields[display].is_column \
                 else "id"
             return (f'(SELECT c."{key}" FROM "{comodel.table}" c WHERE c.id = '
-                    f'"{self.table}"."{fld.name}"){direction}')
+                    f'"{self.table}"."{fld.name}")')
         if fld.is_column or fld.extra.get("snapshot"):
-            nulls = " NULLS LAST" if not direction else " NULLS FIRST"
-            return f'"{self.table}"."{fld.name}"{direction}{nulls}'
+            return f'"{self.table}"."{fld.name}"'
         link = fld.extra.get("inherited")
         if link:
             parent = self.db.schema(self.schema.fields[link].relation or "")
             return (f'(SELECT p."{fld.name}" FROM "{parent.table}" p WHERE p.id = '
-                    f'"{self.table}"."{link}"){direction}')
-        return f'"{self.table}".id{direction}'
+                    f'"{self.table}"."{link}")')
+        return f'"{self.table}".id'
 
     def _search_ids(self, domain: list, offset: int = 0, limit: int | None = None,
                     order: str | None = None) -> list[int]:
@@ -316,8 +321,9 @@ class BaseModel:
         ids = _as_ids(ids)
         self._ensure(ids[:1])
         copyable = [f.name for f in self.schema.fields.values()
-                    if (f.is_column or f.type == "many2many") and f.name not in MAGIC_COLUMNS
-                    and self.db.copied(self._name, f.name)]
+                    if (f.is_column or (f.type == "many2many" and f.stored
+                                        and f.relation in self.db.schemas))
+                    and f.name not in MAGIC_COLUMNS and self.db.copied(self._name, f.name)]
         row = self.read(ids[:1], copyable, load="")[0]
         vals = {k: (([6, 0, v]) if self.schema.fields[k].type == "many2many" else v)
                 for k, v in row.items() if k != "id"}

@@ -62,6 +62,8 @@ class ModelMeta:
     parent_name: str | None = None
     inherits: dict[str, str] = field(default_factory=dict)
     transient: bool = False
+    #: Required fields Odoo fills from models the simulator does not serve (mail aliases).
+    auto_filled: tuple[str, ...] = ()
 
 
 @dataclass
@@ -148,6 +150,7 @@ def _model_meta(name: str, label: str, fields: dict, spec: dict) -> ModelMeta:
         parent_name=spec.get("parent_name"),
         inherits=dict(spec.get("inherits", {})),
         transient=bool(spec.get("transient", False)),
+        auto_filled=tuple(spec.get("auto_filled", ())),
     )
 
 

@@ -33,13 +33,13 @@ class Writer:
         for name in vals:
             if name not in schema.fields:
                 raise value_error(f"Invalid field {name!r} on model {schema.name!r}")
+        new_id = self.db.store.next_id(schema.table)  # consumed even if the insert fails
         hooks.run(hooks.before_create, schema.name, env, vals)
         self._create_parents(env, schema, vals)
         values = self._with_defaults(schema, vals)
         row, x2many = self._split(env, schema, values)
         now = env.now()
         row.update(create_uid=env.uid, write_uid=env.uid, create_date=now, write_date=now)
-        new_id = self.db.store.next_id(schema.table)
         self._check_required(schema, row)
         row["id"] = new_id
         cols = ", ".join(f'"{c}"' for c in row)
@@ -90,8 +90,11 @@ class Writer:
         return row, x2many
 
     def _check_required(self, schema: ModelSchema, row: dict, names: Any = None) -> None:
+        filled_by_odoo = schema.meta.auto_filled
         for fld in schema.fields.values():
             if not (fld.required and fld.is_column) or fld.type == "boolean":
+                continue
+            if fld.name in filled_by_odoo:
                 continue
             if names is not None and fld.name not in names:
                 continue

@@ -85,4 +85,6 @@ def traceback_text(exc: BaseException) -> str:
     """Odoo serves ``traceback.format_exception``; simulated errors shape their own."""
     if isinstance(exc, ServerError):
         return exc.traceback_text()
+    if isinstance(exc, OdooError):
+        return ServerError(exc.odoo_name, str(exc)).traceback_text()
     return "".join(traceback.format_exception(exc))

@@ -208,6 +208,22 @@ def _account_names(env: Any, ids: list[int]) -> dict[int, str]:
     return names
 
 
+def _refresh_root_plan(env: Any, ids: list[int], vals: Any) -> None:
+    """16 stores ``root_plan_id`` computed from the plan's parent_path (17+: related)."""
+    fld = env.db.schema(ACCOUNT).fields.get("root_plan_id")
+    if fld is None or not fld.is_column or fld.related:
+        return
+    holders = ",".join("?" * len(ids))
+    env.db.store.execute(
+        "UPDATE account_analytic_account SET root_plan_id = (SELECT CAST(substr(p.parent_path, 1, "
+        "instr(p.parent_path, '/') - 1) AS INTEGER) FROM account_analytic_plan p WHERE "
+        f"p.id = account_analytic_account.plan_id) WHERE id IN ({holders})", ids)
+
+
+hooks.on(hooks.after_create, ACCOUNT)(_refresh_root_plan)
+hooks.on(hooks.after_write, ACCOUNT)(_refresh_root_plan)
+
+
 @hooks.on(hooks.before_write, ACCOUNT)
 def _plan_change(env: Any, ids: list[int], vals: dict) -> None:
     """18 refuses to move an account with lines to another plan (RedirectWarning)."""
