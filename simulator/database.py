@@ -61,7 +61,7 @@ class Database:
 
     def __post_init__(self) -> None:
         self.schemas: dict[str, ModelSchema] = build_schemas(self.profile)
-        self.reader = Reader(self.schema)
+        self.reader = Reader(self.schema, self.schemas.__contains__)
         self.writer = Writer(self)
         self.grouper = Grouper()
         self.compiler = Compiler(self.schema, self._dialect(), self._name_ids)

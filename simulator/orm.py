@@ -325,11 +325,12 @@ class BaseModel:
                                         and f.relation in self.db.schemas))
                     and f.name not in MAGIC_COLUMNS and self.db.copied(self._name, f.name)]
         row = self.read(ids[:1], copyable, load="")[0]
-        vals = {k: (([6, 0, v]) if self.schema.fields[k].type == "many2many" else v)
+        vals = {k: ([[6, 0, v]] if self.schema.fields[k].type == "many2many" else v)
                 for k, v in row.items() if k != "id"}
         vals.update(self.db.copy_defaults(self.env, self.schema, row))
         vals.update(default or {})
-        return self.create(vals)
+        new_id = self.create(vals)
+        return [new_id] if self.db.profile.quirk("methods.copy_returns_list") else new_id
 
     # -- read_group ------------------------------------------------------------
 

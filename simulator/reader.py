@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 class Reader:
     """Reads records of any model of one database."""
 
-    def __init__(self, lookup) -> None:  # noqa: ANN001 - Database.schema
+    def __init__(self, lookup, serves) -> None:  # noqa: ANN001 - Database.schema / .serves
         self.lookup = lookup
+        self.serves = serves
 
     def rows(self, env: Env, schema: ModelSchema, ids: list[int], columns: list[str]) -> dict[int, dict]:
         """Raw stored values by id, for the ids that exist."""
@@ -84,6 +85,8 @@ class Reader:
     def _many2one(self, env: Env, fld: Field, raw: dict[int, Any], load: str | None) -> dict[int, Any]:
         if not load:
             return {i: v or False for i, v in raw.items()}
+        if not self.serves(fld.relation):  # a model the simulator does not hold
+            return {i: ([v, ""] if v else False) for i, v in raw.items()}
         comodel = self.lookup(fld.relation)
         targets = [v for v in raw.values() if v]
         names = self.display_names(env, comodel, list(dict.fromkeys(targets)))
@@ -91,7 +94,7 @@ class Reader:
 
     def x2many_ids(self, env: Env, schema: ModelSchema, fld: Field, ids: list[int]) -> dict[int, list]:
         result: dict[int, list] = {i: [] for i in ids}
-        if not ids:
+        if not ids or not self.serves(fld.relation):
             return result
         comodel = self.lookup(fld.relation)
         holders = ",".join("?" * len(ids))
@@ -127,7 +130,8 @@ class Reader:
         path = fld.related or []
         first = schema.fields.get(path[0]) if path else None
         empty = {i: empty_read_value(fld.type) for i in ids}
-        if first is None or first.type != "many2one" or len(path) < 2:
+        if first is None or first.type != "many2one" or len(path) < 2 or \
+                not self.serves(first.relation):
             return empty
         comodel = self.lookup(first.relation)
         if path[1] not in comodel.fields:

@@ -33,11 +33,14 @@ class Writer:
         for name in vals:
             if name not in schema.fields:
                 raise value_error(f"Invalid field {name!r} on model {schema.name!r}")
-        new_id = self.db.store.next_id(schema.table)  # consumed even if the insert fails
+        early = self.db.profile.quirk("orm.conversion_error_consumes_id", False)
+        new_id = self.db.store.next_id(schema.table) if early else 0
         hooks.run(hooks.before_create, schema.name, env, vals)
         self._create_parents(env, schema, vals)
         values = self._with_defaults(schema, vals)
         row, x2many = self._split(env, schema, values)
+        # the INSERT takes its id before NOT NULL and constraints can fail
+        new_id = new_id or self.db.store.next_id(schema.table)
         now = env.now()
         row.update(create_uid=env.uid, write_uid=env.uid, create_date=now, write_date=now)
         self._check_required(schema, row)

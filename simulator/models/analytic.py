@@ -8,6 +8,7 @@ line in 17; on every ``analytic.plan.fields.mixin`` model in 18), the line's
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from simulator import hooks
@@ -93,8 +94,9 @@ def _add_plan_column(db: Any, plan_id: int, name: str) -> None:
             schema.fields[column].attrs["string"] = name
             continue
         template = dict(schema.fields["account_id"].attrs)
-        template.update(name=column, string=name, manual=True,
-                        domain=f"[('plan_id', 'child_of', {plan_id})]")
+        domain = re.sub(r"\('plan_id', 'child_of', \d+\)", f"('plan_id', 'child_of', {plan_id})",
+                        template.get("domain") or "[]")
+        template.update(name=column, string=name, manual=True, domain=domain)
         db.add_field(model, column, template)
         _register_ir_field(db, model, column, name, ACCOUNT, stored=True)
 
@@ -109,8 +111,9 @@ def _add_child_related(db: Any, plan_id: int, root_id: int, depth: int) -> None:
         if name in schema.fields:
             continue
         attrs = dict(schema.fields[column].attrs)
+        label = f"{attrs.get('string', column)} ({depth})"
         attrs.update(name=name, relation=PLAN, store=False, related=f"{column}.plan_id",
-                     manual=True, domain="[]")
+                     manual=True, domain="[]", string=label)
         db.add_field(model, name, attrs)
         _register_ir_field(db, model, name, attrs.get("string", name), PLAN, stored=False)
 
@@ -119,6 +122,8 @@ def _register_ir_field(db: Any, model: str, name: str, label: str, relation: str
                        stored: bool) -> None:
     """The ir.model.fields record of a manual many2one, so clients listing fields see it."""
     model_row = db.store.query("SELECT id FROM ir_model WHERE model = ?", (model,))
+    for _extra in range(db.profile.quirk("analytic.ir_field_ids_per_column", 1) - 1):
+        db.store.next_id("ir_model_fields")  # 18 consumes two ids per manual column
     new_id = db.store.next_id("ir_model_fields")
     db.store.execute(
         "INSERT INTO ir_model_fields (id, name, model, model_id, field_description, ttype, "
@@ -256,5 +261,9 @@ def _check_line_account(env: Any, vals: dict) -> None:
     raise ValidationError(rule)
 
 
-hooks.on(hooks.before_create, LINE)(_check_line_account)
+@hooks.on(hooks.after_create, LINE)
+def _check_created_lines(env: Any, _ids: list[int], vals_list: list[dict]) -> None:
+    """A constraint, so it runs after the INSERT (the id is used up, as in Odoo)."""
+    for vals in vals_list:
+        _check_line_account(env, vals)
 hooks.on(hooks.before_write, LINE)(lambda env, _ids, vals: _check_line_account(env, vals))
