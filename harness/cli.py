@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 import threading
 from pathlib import Path
 
+from harness.parity.suite import ParitySuite
 from simulator.profile import available_versions
+
+#: Suites by name; the scenario suites of scenarios/ join them (issue 4).
+SUITES = {"parity": ParitySuite}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +29,16 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--fresh", action="store_true",
                           help="leave Analytic Accounting off, exactly as after install")
     simulate.set_defaults(handler=cmd_simulate)
+
+    run = commands.add_parser("run", help="run the suites over targets; print the compatibility matrix")
+    run.add_argument("--target", action="append", default=[], metavar="TARGET",
+                     help="sim:VERSION or url:URL (credentials from ODOO_DB / ODOO_LOGIN / "
+                          "ODOO_PASSWORD); default: the simulator of every version")
+    run.add_argument("--suite", action="append", default=[], metavar="NAME",
+                     help=f"suite to run (default: all of {', '.join(SUITES)})")
+    run.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report")
+    run.add_argument("--html", type=Path, metavar="FILE", help="write a self-contained HTML report")
+    run.set_defaults(handler=cmd_run)
     return parser
 
 
@@ -43,11 +58,39 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     with server:
         print(f"Odoo {args.odoo_version} simulator on {server.url} (database {args.db!r}, "
               f"login admin / admin); Ctrl-C stops it", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
-        except KeyboardInterrupt:
-            pass
     return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from harness import report
+    from harness.runner import run_suites
+    from harness.targets import TargetError, default_targets, parse_target
+
+    try:
+        targets = [parse_target(t) for t in args.target] or default_targets()
+    except TargetError as exc:
+        print(f"odoo-harness run: {exc}", file=sys.stderr)
+        return 2
+    unknown = [name for name in args.suite if name not in SUITES]
+    if unknown:
+        print(f"odoo-harness run: unknown suite {unknown[0]!r} (available: {', '.join(SUITES)})",
+              file=sys.stderr)
+        return 2
+    suites = [SUITES[name]() for name in (args.suite or SUITES)]
+
+    def progress(result) -> None:
+        print(f"  {result.target:14} {result.suite} / {result.scenario}: {result.status}",
+              file=sys.stderr, flush=True)
+
+    outcome = run_suites(suites, targets, progress=progress)
+    print(report.matrix(outcome))
+    if args.junit:
+        report.write_junit(outcome, args.junit)
+    if args.html:
+        report.write_html(outcome, args.html)
+    return 0 if outcome.ok else 1
 
 
 def main(argv: list[str] | None = None) -> int:

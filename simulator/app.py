@@ -30,6 +30,7 @@ URLS = Map([
     Rule("/xmlrpc/2/<service>", endpoint="xmlrpc_2", methods=["POST"]),
     Rule("/xmlrpc/<service>", endpoint="xmlrpc_1", methods=["POST"]),
     Rule("/jsonrpc", endpoint="jsonrpc", methods=["POST"]),
+    Rule("/web/webclient/version_info", endpoint="version_info", methods=["POST"]),
     Rule("/web/dataset/call_kw", endpoint="call_kw"),
     Rule("/web/dataset/call_kw/<path:rest>", endpoint="call_kw"),
     Rule("/__sim__/journal", endpoint="sim_journal", methods=["GET"]),
@@ -60,9 +61,14 @@ class SimulatorApp:
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         request = Request(environ)
+        path = environ.get("PATH_INFO", "")
         try:
-            endpoint, values = URLS.bind_to_environ(environ).match()
-            response = getattr(self, f"on_{endpoint}")(request, **values)
+            if path.startswith("/xmlrpc/2/") and environ["REQUEST_METHOD"] == "POST" \
+                    and "/" not in path[10:]:  # the hot path skips URL matching
+                response = self._xmlrpc(request, path[10:], legacy=False)
+            else:
+                endpoint, values = URLS.bind_to_environ(environ).match()
+                response = getattr(self, f"on_{endpoint}")(request, **values)
         except HTTPException as exc:
             response = exc.get_response(environ)
         return response(environ, start_response)
@@ -81,7 +87,7 @@ class SimulatorApp:
             self._count(service, method, params)
             result = self.services.dispatch(service, method, list(params))
             body = xmlrpc.encode_result(result, self.control_chars)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a fault, as in Odoo
+        except Exception as exc:
             body = xmlrpc.encode_fault(exc, legacy)
         return Response(body, status=200, content_type=XML_TYPE)
 
@@ -93,9 +99,14 @@ class SimulatorApp:
             args = params.get("args") or []
             self._count(str(service), str(method), args)
             body = jsonrpc.encode_result(request_id, self.services.dispatch(service, method, args))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             body = jsonrpc.encode_error(request_id, exc)
         return Response(body, status=200, content_type=JSON_TYPE)
+
+    def on_version_info(self, request: Request) -> Response:
+        """The web client's version route (json, no auth): clients probe it first."""
+        result = self.services.dispatch("common", "version", [])
+        return _web_json(jsonrpc.encode_result(_request_id(request), result))
 
     def on_call_kw(self, request: Request, rest: str = "") -> Response:
         """The web client's endpoint needs a session the simulator never hands out:
@@ -104,14 +115,9 @@ class SimulatorApp:
         db = request.args.get("db")
         if not (db and self.registry.get(db)) and len(self.registry.names()) != 1:
             raise NotFound()
-        request_id = None
-        try:
-            request_id, _params = jsonrpc.parse_request(request.get_data())
-        except ValueError:
-            pass
         error = ServerError("odoo.http.SessionExpiredException", "Session expired")
-        body = jsonrpc.encode_error(request_id, error, code=100, message="Odoo Session Expired")
-        return Response(body, status=200, content_type="application/json; charset=utf-8")
+        return _web_json(jsonrpc.encode_error(_request_id(request), error, code=100,
+                                              message="Odoo Session Expired"))
 
     def _count(self, service: str, method: str, params: Any) -> None:
         key = f"{service}.{method}"
@@ -175,6 +181,18 @@ class SimulatorApp:
             return _json({"error": "body must be {\"name\": DB, \"fresh\": bool}"}, status=400)
         self.registry.create(name, fresh=bool(payload.get("fresh", False)))
         return _json(self.registry.names(), status=201)
+
+
+def _request_id(request: Request) -> Any:
+    """The JSON-RPC id of a web route's request (None when the body is not JSON-RPC)."""
+    try:
+        return jsonrpc.parse_request(request.get_data())[0]
+    except ValueError:
+        return None
+
+
+def _web_json(body: bytes) -> Response:
+    return Response(body, status=200, content_type="application/json; charset=utf-8")
 
 
 def _json(data: Any, status: int = 200) -> Response:

@@ -89,6 +89,7 @@ class Database:
         schema = self.schema(model)
         fld = Field(name, attrs, model=model)
         schema.fields[name] = fld
+        schema.changed()
         create_storage(self.store, schema)
         return fld
 
@@ -158,8 +159,11 @@ class Database:
 
     # -- calls ------------------------------------------------------------------
 
-    def journal_mutation(self, env: Env, model: str, method: str, ids: list[int]) -> None:
-        self.pending.append(JournalEntry(env.now(), model, method, list(ids), env.uid))
+    def journal_mutation(self, env: Env, model: str, method: str, ids: list[int]) -> JournalEntry:
+        """Note a mutation as it starts; the call's outcome settles it (committed or not)."""
+        entry = JournalEntry(env.now(), model, method, list(ids), env.uid)
+        self.pending.append(entry)
+        return entry
 
     def settle_journal(self, committed: bool) -> None:
         for entry in self.pending:
@@ -197,4 +201,4 @@ class Database:
 
 
 def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)

@@ -73,9 +73,9 @@ class Compiler:
         for item in items:
             if is_leaf(item):
                 self._check_leaf(model, item)
-        if active_test and "active" in model.fields and model.fields["active"].stored:
-            if not any(is_leaf(i) and i[0] == "active" for i in items):
-                items = ["&", ("active", "=", True), *items]
+        if active_test and "active" in model.fields and model.fields["active"].stored \
+                and not any(is_leaf(i) and i[0] == "active" for i in items):
+            items = ["&", ("active", "=", True), *items]
         params: list = []
         sql = self._tree(model, distribute_not(items), params)
         return sql, params

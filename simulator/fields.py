@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from simulator.errors import ServerError, type_error, value_error
@@ -54,7 +55,7 @@ class Field:
     compute: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def type(self) -> str:
         return self.attrs["type"]
 
@@ -70,21 +71,21 @@ class Field:
     def required(self) -> bool:
         return bool(self.attrs.get("required"))
 
-    @property
+    @cached_property
     def related(self) -> list[str] | None:
         related = self.attrs.get("related")
         return related.split(".") if related else None
 
-    @property
+    @cached_property
     def stored(self) -> bool:
         """Whether the value is a column here (inherited fields live in the parent)."""
         return bool(self.attrs.get("store", True)) and not self.extra.get("inherited")
 
-    @property
+    @cached_property
     def is_column(self) -> bool:
         return self.stored and self.type in COLUMN_TYPES and self.name != "id"
 
-    @property
+    @cached_property
     def is_x2many(self) -> bool:
         return self.type in X2MANY
 

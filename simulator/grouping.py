@@ -107,7 +107,7 @@ class Grouper:
             record[name] = float(value or 0) if fld.type != "integer" else int(value or 0)
         dialect = model.db.compiler.dialect
         parts = [[leaf] for leaf in leaves]
-        record["__domain"] = and_domains(parts + [domain] if leaf_first else [domain] + parts,
+        record["__domain"] = and_domains([*parts, domain] if leaf_first else [domain, *parts],
                                          dialect)
         if lazy and len(groupby) > 1:
             record["__context"] = {"group_by": groupby[1:]}

@@ -28,6 +28,8 @@ after_write: dict[str, list[Callable]] = defaultdict(list)
 fields_get: dict[str, list[Callable]] = defaultdict(list)
 #: (model, method) -> function(env, ids, *args, **kwargs): extra public record methods
 methods: dict[tuple[str, str], Callable] = {}
+#: (model, method) -> function(env, *args, **kwargs): extra @api.model methods (no ids)
+model_methods: dict[tuple[str, str], Callable] = {}
 
 
 def display_name(model: str) -> Callable:
@@ -52,9 +54,10 @@ def on(table: dict[str, list[Callable]], model: str) -> Callable:
     return register
 
 
-def method(model: str, name: str) -> Callable:
+def method(model: str, name: str, on_model: bool = False) -> Callable:
+    """Register an extra public method; ``on_model`` ones take no ids (``@api.model``)."""
     def register(fn: Callable) -> Callable:
-        methods[(model, name)] = fn
+        (model_methods if on_model else methods)[(model, name)] = fn
         return fn
     return register
 

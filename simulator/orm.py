@@ -20,11 +20,10 @@ from simulator.errors import (
     AccessError,
     ServerError,
     UserError,
-    mandatory_field_error,
     missing_record_error,
     value_error,
 )
-from simulator.fields import MAGIC_COLUMNS, Field, empty_read_value
+from simulator.fields import MAGIC_COLUMNS, Field
 from simulator.schema import ModelSchema
 
 if TYPE_CHECKING:
@@ -79,7 +78,7 @@ class BaseModel:
         return self.env.db
 
     @property
-    def store(self):  # noqa: ANN201 - the Store of the database
+    def store(self):
         return self.env.db.store
 
     @property
@@ -182,19 +181,19 @@ class BaseModel:
             sql += f"{'' if limit else ' LIMIT -1'} OFFSET {int(offset)}"
         return [r[0] for r in self.store.query(sql, params)]
 
-    def search(self, domain, offset=0, limit=None, order=None, count=False):  # noqa: ANN001, ANN201
+    def search(self, domain, offset=0, limit=None, order=None, count=False):
         if count:
             return self.search_count(domain, limit=limit)
         return self._search_ids(domain, offset or 0, limit, order)
 
-    def search_count(self, domain, limit=None):  # noqa: ANN001, ANN201
+    def search_count(self, domain, limit=None):
         self.check_access_mode("read")
         where, params = self._where(domain)
         sql = f'SELECT count(*) FROM (SELECT 1 FROM "{self.table}" WHERE {where}'
         sql += f" LIMIT {int(limit)})" if limit else ")"
         return self.store.query(sql, params)[0][0]
 
-    def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None,  # noqa: ANN001, ANN201
+    def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None,
                     **read_kwargs):
         ids = self._search_ids(domain or [], offset or 0, limit, order)
         if not ids:
@@ -207,11 +206,11 @@ class BaseModel:
 
     # -- read ---------------------------------------------------------------
 
-    def read(self, ids, fields=None, load="_classic_read"):  # noqa: ANN001, ANN201
+    def read(self, ids, fields=None, load="_classic_read"):
         ids = _as_ids(ids)
         self.check_access_mode("read")
-        names = list(fields) if fields else [n for n in self.schema.fields if not
-                                               self.schema.fields[n].type == "binary"]
+        names = list(fields) if fields else [n for n, f in self.schema.fields.items()
+                                               if f.type != "binary"]
         for name in names:
             self._field(name)
         return self.db.reader.read(self.env, self.schema, ids, names, load)
@@ -219,16 +218,16 @@ class BaseModel:
     def display_names(self, ids: list[int]) -> dict[int, str]:
         return self.db.reader.display_names(self.env, self.schema, ids)
 
-    def name_get(self, ids):  # noqa: ANN001, ANN201
+    def name_get(self, ids):
         ids = _as_ids(ids)
         self.check_access_mode("read")
         names = self.display_names(self._existing(ids))
         return [[i, names[i]] for i in ids if i in names]
 
-    def exists(self, ids):  # noqa: ANN001, ANN201
+    def exists(self, ids):
         return self._existing(_as_ids(ids))
 
-    def name_search(self, name="", args=None, operator="ilike", limit=100):  # noqa: ANN001, ANN201
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
         ids = self.name_search_ids(name, operator, args or [], limit)
         names = self.display_names(ids)
         return [[i, names[i]] for i in ids]
@@ -246,12 +245,12 @@ class BaseModel:
             name_domain = ["&", *name_domain, *normalize(list(domain), self.db.compiler.dialect)]
         return self._search_ids(name_domain, 0, limit)
 
-    def name_create(self, name):  # noqa: ANN001, ANN201
+    def name_create(self, name):
         rec_name = self.schema.meta.rec_name or "name"
         new_id = self.create({rec_name: name})
         return [new_id, self.display_names([new_id])[new_id]]
 
-    def fields_get(self, allfields=None, attributes=None):  # noqa: ANN001, ANN201
+    def fields_get(self, allfields=None, attributes=None):
         result = {}
         for name, fld in self.schema.fields.items():
             if allfields and name not in allfields:
@@ -263,61 +262,63 @@ class BaseModel:
         hooks.run(hooks.fields_get, self._name, self.env, result)
         return result
 
-    def default_get(self, fields_list):  # noqa: ANN001, ANN201
+    def default_get(self, fields_list):
         recorded = self.db.profile.defaults.get(self._name, {})
         return {name: recorded[name] for name in fields_list if name in recorded}
 
     # -- access -------------------------------------------------------------
 
-    def check_access_rights(self, operation, raise_exception=True):  # noqa: ANN001, ANN201
+    def check_access_rights(self, operation, raise_exception=True):
         allowed = self.env.su or self.db.access.allowed(self.env.uid, self._name, operation)
         if not raise_exception:
             return bool(allowed)
         self.check_access_mode(operation)
         return None if self.db.profile.quirk("methods.check_access_rights_returns_none") else True
 
-    def has_access(self, ids, operation):  # noqa: ANN001, ANN201
+    def has_access(self, ids, operation):
         return bool(self.env.su or self.db.access.allowed(self.env.uid, self._name, operation))
 
-    def check_access(self, ids, operation):  # noqa: ANN001, ANN201
+    def check_access(self, ids, operation):
         self.check_access_mode(operation)
 
-    def check_access_rule(self, ids, operation):  # noqa: ANN001, ANN201
+    def check_access_rule(self, ids, operation):
         return None
 
     # -- create / write / unlink ---------------------------------------------
 
-    def create(self, vals_list):  # noqa: ANN001, ANN201
+    def create(self, vals_list):
         single = isinstance(vals_list, dict)
         batch = [vals_list] if single else list(vals_list)
         self.check_access_mode("create")
-        ids = [self.db.writer.create(self.env, self.schema, dict(vals)) for vals in batch]
+        entry = self.db.journal_mutation(self.env, self._name, "create", [])
+        ids = entry.ids
+        for vals in batch:  # the journal keeps the ids of a batch that failed half-way
+            ids.append(self.db.writer.create(self.env, self.schema, dict(vals)))
         hooks.run(hooks.after_create, self._name, self.env, ids, batch)
-        self.db.journal_mutation(self.env, self._name, "create", ids)
-        return ids[0] if single else ids
+        return ids[0] if single else list(ids)
 
-    def write(self, ids, vals):  # noqa: ANN001, ANN201
+    def write(self, ids, vals):
         ids = _as_ids(ids)
         self.check_access_mode("write")
         self._ensure(ids)
         vals = {k: v for k, v in dict(vals).items() if k not in WRITE_IGNORED}
         for name in vals:
             self._field(name)
+        self.db.journal_mutation(self.env, self._name, "write", ids)
         hooks.run(hooks.before_write, self._name, self.env, ids, vals)
         self.db.writer.write(self.env, self.schema, ids, vals)
         hooks.run(hooks.after_write, self._name, self.env, ids, vals)
-        self.db.journal_mutation(self.env, self._name, "write", ids)
         return True
 
-    def unlink(self, ids):  # noqa: ANN001, ANN201
+    def unlink(self, ids):
         ids = _as_ids(ids)
         self.check_access_mode("unlink")
         self._ensure(ids)
-        self.db.writer.unlink(self.env, self.schema, ids)
         self.db.journal_mutation(self.env, self._name, "unlink", ids)
+        self.db.writer.unlink(self.env, self.schema, ids)
         return True
 
-    def copy(self, ids, default=None):  # noqa: ANN001, ANN201
+    def copy(self, ids, default=None):
         ids = _as_ids(ids)
         self._ensure(ids[:1])
         copyable = [f.name for f in self.schema.fields.values()
@@ -334,7 +335,7 @@ class BaseModel:
 
     # -- read_group ------------------------------------------------------------
 
-    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,  # noqa: ANN001, ANN201
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
                    lazy=True):
         self.check_access_mode("read")
         return self.db.grouper.read_group(self, domain, fields, groupby, offset, limit,
@@ -352,4 +353,4 @@ def _as_ids(ids: Any) -> list[int]:
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)

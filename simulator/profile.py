@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +95,7 @@ def available_versions() -> list[str]:
     return sorted(p.name for p in PROFILES_DIR.iterdir() if (p / "profile.yaml").is_file())
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_profile(version: str) -> Profile:
     """Load (once per process) the profile of ``version``; unknown versions name the choices."""
     folder = PROFILES_DIR / version

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class Reader:
     """Reads records of any model of one database."""
 
-    def __init__(self, lookup, serves) -> None:  # noqa: ANN001 - Database.schema / .serves
+    def __init__(self, lookup, serves) -> None:
         self.lookup = lookup
         self.serves = serves
 
@@ -35,7 +35,7 @@ class Reader:
         for chunk in _chunks(ids, 900):
             sql = f'SELECT {cols} FROM "{schema.table}" WHERE id IN ({",".join("?" * len(chunk))})'
             for row in store.query(sql, chunk):
-                found[row[0]] = dict(zip(["id", *columns], row))
+                found[row[0]] = dict(zip(["id", *columns], row, strict=True))
         return found
 
     def read(self, env: Env, schema: ModelSchema, ids: list[int], names: list[str],

@@ -22,6 +22,7 @@ class ModelSchema:
     fields: dict[str, Field]
     #: many2many field name -> (relation table, own column, other column)
     relations: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    _derived: dict[str, list[Field]] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -38,8 +39,21 @@ class ModelSchema:
     def m2m_table(self, fld: Field) -> tuple[str, str, str]:
         return self.relations[fld.name]
 
-    def column_fields(self) -> list[Field]:
-        return [f for f in self.fields.values() if f.is_column]
+    def derived(self, key: str) -> list[Field]:
+        """Field lists the write path needs on every call, computed once per schema
+        change (``add_field`` clears them)."""
+        cached = self._derived.get(key)
+        if cached is None:
+            select = {
+                "related_columns": lambda f: f.is_column and f.related and len(f.related) > 1,
+                "required_columns": lambda f: f.required and f.is_column and f.type != "boolean"
+                and f.name not in self.meta.auto_filled,
+            }[key]
+            cached = self._derived[key] = [f for f in self.fields.values() if select(f)]
+        return cached
+
+    def changed(self) -> None:
+        self._derived.clear()
 
     def inherited_parent(self, fld: Field) -> str | None:
         """The ``_inherits`` link field through which ``fld`` is stored, if any."""

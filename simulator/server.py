@@ -34,8 +34,8 @@ class SimServer:
         self.httpd: ThreadedWSGIServer = make_server(
             host, port, app, threaded=True, request_handler=QuietHandler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True,
-                                       name=f"odoo-sim-{app.version}")
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True, name=f"odoo-sim-{app.version}")
 
     @property
     def url(self) -> str:

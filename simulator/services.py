@@ -7,6 +7,7 @@ raises an ``errors`` exception, and the protocol layer encodes either.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from typing import Any
 
@@ -141,7 +142,7 @@ class Services:
         raise attribute_error(self.profile.quirk("methods.unknown").format(method=method, model=model))
 
     def _method(self, model: str, method: str) -> Any:
-        extra = hooks.methods.get((model, method))
+        extra = hooks.methods.get((model, method)) or hooks.model_methods.get((model, method))
         if extra:
             return extra
         known = method in MODEL_METHODS or method in RECORD_METHODS
@@ -157,12 +158,15 @@ class Services:
             if "vals_list" in kwargs:  # Odoo creates, then fails on args[0]: ids are consumed
                 env[model].create(kwargs["vals_list"])
             raise ServerError("IndexError", "tuple index out of range")
-        if method not in MODEL_METHODS and not args:
+        on_model = method in MODEL_METHODS or (model, method) in hooks.model_methods
+        if not on_model and not args:
             raise ServerError("IndexError", "list index out of range")
         if function is getattr(BaseModel, method, None):
             instance = env[model]
             _bind(function, instance, args, kwargs)
             return function(instance, *args, **kwargs)
+        if on_model:
+            return function(env, *args, **kwargs)
         return function(env, _ids(args[0]), *args[1:], **kwargs)
 
     # -- helpers ---------------------------------------------------------------
@@ -182,10 +186,15 @@ class Services:
         return bool(db.store.query("SELECT 1 FROM res_users WHERE id = ? AND active = 1", (uid,)))
 
 
+@functools.cache
+def _signature(function: Any) -> inspect.Signature:
+    return inspect.signature(function)
+
+
 def _bind(function: Any, instance: BaseModel, args: list, kwargs: dict) -> None:
     """Python's own argument errors, worded as Odoo's (``BaseModel.x() got ...``)."""
     try:
-        inspect.signature(function).bind(instance, *args, **kwargs)
+        _signature(function).bind(instance, *args, **kwargs)
     except TypeError as exc:
         raise ServerError("TypeError", f"BaseModel.{function.__name__}() {exc}") from None
 

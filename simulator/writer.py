@@ -93,12 +93,7 @@ class Writer:
         return row, x2many
 
     def _check_required(self, schema: ModelSchema, row: dict, names: Any = None) -> None:
-        filled_by_odoo = schema.meta.auto_filled
-        for fld in schema.fields.values():
-            if not (fld.required and fld.is_column) or fld.type == "boolean":
-                continue
-            if fld.name in filled_by_odoo:
-                continue
+        for fld in schema.derived("required_columns"):
             if names is not None and fld.name not in names:
                 continue
             if row.get(fld.name) is None:
@@ -198,13 +193,13 @@ class Writer:
             comodel = self.db.schema(fld.relation or "")
             inverse = fld.attrs["relation_field"]
             sql = f'UPDATE "{comodel.table}" SET "{inverse}" = NULL WHERE "{inverse}" IN ({owners})'
+            target_col = "id"
         else:
-            rel, col1, col2 = schema.m2m_table(fld)
+            rel, col1, target_col = schema.m2m_table(fld)
             sql = f'DELETE FROM "{rel}" WHERE "{col1}" IN ({owners})'
         params = list(ids)
         if targets is not None:
-            col = "id" if fld.type == "one2many" else schema.m2m_table(fld)[2]
-            sql += f' AND "{col}" IN ({",".join("?" * len(targets))})'
+            sql += f' AND "{target_col}" IN ({",".join("?" * len(targets))})'
             params += targets
         store.execute(sql, params)
 
@@ -212,15 +207,12 @@ class Writer:
 
     def recompute_related(self, env: Env, schema: ModelSchema, ids: list[int]) -> None:
         """Refresh stored related columns (e.g. 16's analytic line ``plan_id``)."""
-        for fld in schema.fields.values():
-            if fld.is_column and fld.related and len(fld.related) > 1:
-                values = self.db.reader.field_values(
-                    env.sudo(), schema, _unstored(fld), ids, {}, "")
-                self.db.store.conn.executemany(
-                    f'UPDATE "{schema.table}" SET "{fld.name}" = ? WHERE id = ?',
-                    [(fld.to_column(v, True) if v is not False else None, i)
-                     for i, v in values.items()],
-                )
+        for fld in schema.derived("related_columns"):
+            values = self.db.reader.field_values(env.sudo(), schema, _unstored(fld), ids, {}, "")
+            self.db.store.conn.executemany(
+                f'UPDATE "{schema.table}" SET "{fld.name}" = ? WHERE id = ?',
+                [(fld.to_column(v, True) if v is not False else None, i) for i, v in values.items()],
+            )
 
     def _recompute_dependents(self, env: Env, schema: ModelSchema, ids: list[int],
                               changed: set[str]) -> None:

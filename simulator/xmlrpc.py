@@ -21,20 +21,66 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 BLANKED_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0f-\x1f]")
 
 
-class OdooMarshaller(xmlrpc.client.Marshaller):
-    """Odoo's marshaller: strings lose control characters (16 blanks the value)."""
+class ResponseEncoder:
+    """Writes a methodResponse byte-for-byte as ``xmlrpc.client.dumps`` would, faster.
 
-    control_chars = "strip"
+    Search results are lists of flat dicts of strings and numbers; the stdlib marshaller
+    spends most of a large answer in method dispatch. This encoder handles those types
+    inline and hands anything else (dates, binaries) to the stdlib ``Marshaller``.
+    Like Odoo, it refuses ``None`` and applies the version's control-character rule:
+    ``strip`` removes them (17+), ``blank`` empties the whole string (16).
+    """
 
-    def dump_unicode(self, value: str, write: Any) -> None:
-        if self.control_chars == "blank":
-            value = "" if BLANKED_CHARS.search(value) else value
+    def __init__(self, control_chars: str) -> None:
+        self.blank = control_chars == "blank"
+        self.fallback = xmlrpc.client.Marshaller("utf-8", allow_none=False)
+
+    def encode(self, result: Any) -> bytes:
+        out: list[str] = ["<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n"]
+        self._value(result, out)
+        out.append("</param>\n</params>\n</methodResponse>\n")
+        return "".join(out).encode("utf-8")
+
+    def _value(self, value: Any, out: list[str]) -> None:
+        kind = type(value)
+        if kind is str:
+            out.append(f"<value><string>{self._text(value)}</string></value>\n")
+        elif kind is bool:
+            out.append(f"<value><boolean>{int(value)}</boolean></value>\n")
+        elif kind is int:
+            if not -(2**31) <= value < 2**31:
+                raise OverflowError("int exceeds XML-RPC limits")
+            out.append(f"<value><int>{value}</int></value>\n")
+        elif kind is float:
+            out.append(f"<value><double>{value!r}</double></value>\n")
+        elif kind is dict:
+            out.append("<value><struct>\n")
+            for key, item in value.items():
+                if type(key) is not str:
+                    raise TypeError("dictionary key must be string")
+                out.append(f"<member>\n<name>{self._text(key)}</name>\n")
+                self._value(item, out)
+                out.append("</member>\n")
+            out.append("</struct></value>\n")
+        elif kind is list or kind is tuple:
+            out.append("<value><array><data>\n")
+            for item in value:
+                self._value(item, out)
+            out.append("</data></array></value>\n")
+        elif value is None:
+            raise TypeError("cannot marshal None unless allow_none is enabled")
         else:
-            value = CONTROL_CHARS.sub("", value)
-        super().dump_unicode(value, write)
+            self.fallback._Marshaller__dump(value, out.append)  # type: ignore[attr-defined]
 
-    dispatch = dict(xmlrpc.client.Marshaller.dispatch)
-    dispatch[str] = dump_unicode
+    def _text(self, text: str) -> str:
+        if self.blank:
+            if BLANKED_CHARS.search(text):
+                return ""
+        elif CONTROL_CHARS.search(text):
+            text = CONTROL_CHARS.sub("", text)
+        if "&" in text or "<" in text or ">" in text:
+            text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return text
 
 
 def parse_request(body: bytes, use_datetime: bool) -> tuple[tuple, str]:
@@ -44,12 +90,7 @@ def parse_request(body: bytes, use_datetime: bool) -> tuple[tuple, str]:
 
 def encode_result(result: Any, control_chars: str) -> bytes:
     """A methodResponse; raises ``TypeError`` (fault 1 for the caller) on ``None``."""
-    marshaller = OdooMarshaller(encoding="utf-8", allow_none=False)
-    marshaller.control_chars = control_chars
-    body = marshaller.dumps((result,))
-    return (
-        "<?xml version='1.0'?>\n<methodResponse>\n" + body + "</methodResponse>\n"
-    ).encode("utf-8")
+    return ResponseEncoder(control_chars).encode(result)
 
 
 def encode_fault(exc: BaseException, legacy: bool) -> bytes:

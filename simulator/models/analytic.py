@@ -8,6 +8,7 @@ line in 17; on every ``analytic.plan.fields.mixin`` model in 18), the line's
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -122,9 +123,9 @@ def _register_ir_field(db: Any, model: str, name: str, label: str, relation: str
                        stored: bool) -> None:
     """The ir.model.fields record of a manual many2one, so clients listing fields see it."""
     model_row = db.store.query("SELECT id FROM ir_model WHERE model = ?", (model,))
-    for _extra in range(db.profile.quirk("analytic.ir_field_ids_per_column", 1) - 1):
-        db.store.next_id("ir_model_fields")  # 18 consumes two ids per manual column
     new_id = db.store.next_id("ir_model_fields")
+    for _extra in range(db.profile.quirk("analytic.ir_field_ids_per_column", 1) - 1):
+        db.store.next_id("ir_model_fields")  # 18 uses up a second id per manual column
     db.store.execute(
         "INSERT INTO ir_model_fields (id, name, model, model_id, field_description, ttype, "
         "relation, required, readonly, store, state, on_delete, copied) "
@@ -162,13 +163,11 @@ def _plan_written(env: Any, ids: list[int], vals: dict) -> None:
         _sync_columns(env.db)
 
 
-def _label_plan_columns(env: Any, result: dict) -> None:
+def _label_plan_columns(model: str, env: Any, result: dict) -> None:
     """17+: plan columns are labelled with their plan and get its domain, but only
     for users who may read plans; others see the field's own label."""
     db = env.db
-    model = next((m for m in _column_models(db) if all(
-        name in db.schema(m).fields for name in result)), None)
-    if model is None:
+    if model not in _column_models(db):
         return
     readable = env.su or db.access.allowed(env.uid, PLAN, "read")
     for plan_id, name in db.store.query(
@@ -189,8 +188,8 @@ def _base_label(db: Any, model: str, column: str) -> str:
     return rows[0][0] if rows else column
 
 
-hooks.on(hooks.fields_get, LINE)(_label_plan_columns)
-hooks.on(hooks.fields_get, "project.project")(_label_plan_columns)
+for _model in (LINE, "project.project"):
+    hooks.on(hooks.fields_get, _model)(functools.partial(_label_plan_columns, _model))
 
 
 # -- accounts ------------------------------------------------------------------

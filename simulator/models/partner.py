@@ -5,7 +5,7 @@ from __future__ import annotations
 from simulator import hooks
 
 
-def _refresh_names(env, ids: list[int], _vals) -> None:  # noqa: ANN001
+def _refresh_names(env, ids: list[int], _vals) -> None:
     """Recompute the stored name column Odoo orders partners by:
     ``"<commercial company>, <name>"`` for a contact under a company."""
     schema = env.db.schema("res.partner")
@@ -26,7 +26,7 @@ def _refresh_names(env, ids: list[int], _vals) -> None:  # noqa: ANN001
         _refresh_names(env, [r[0] for r in children], None)
 
 
-def _commercial_name(env, schema, partner_id: int) -> str:  # noqa: ANN001
+def _commercial_name(env, schema, partner_id: int) -> str:
     """The name of the first company up the parent chain (else the topmost parent)."""
     row = env.db.reader.rows(env, schema, [partner_id], ["name", "parent_id", "is_company"])
     current = row.get(partner_id)

@@ -13,7 +13,7 @@ SETTINGS_GROUPS = {"group_analytic_accounting": ("analytic", "group_analytic_acc
 
 
 @hooks.method("res.config.settings", "execute")
-def execute(env, ids: list[int]) -> dict:  # noqa: ANN001
+def execute(env, ids: list[int]) -> dict:
     schema = env.db.schema("res.config.settings")
     rows = env.db.reader.rows(env, schema, ids[-1:], list(SETTINGS_GROUPS))
     for values in rows.values():
@@ -22,7 +22,7 @@ def execute(env, ids: list[int]) -> dict:  # noqa: ANN001
     return {"type": "ir.actions.client", "tag": "reload"}
 
 
-def set_implied_group(db, group_id: int | None, enabled: bool) -> None:  # noqa: ANN001
+def set_implied_group(db, group_id: int | None, enabled: bool) -> None:
     user_group = db.xmlid("base", "group_user")
     if not group_id or not user_group:
         return

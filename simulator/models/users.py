@@ -6,7 +6,7 @@ from simulator import hooks
 
 
 @hooks.on(hooks.before_create, "res.users")
-def _take_password(env, vals: dict) -> None:  # noqa: ANN001
+def _take_password(env, vals: dict) -> None:
     """Odoo hashes passwords in a column no client reads; the simulator keeps them
     in memory, keyed by the new user's login until the id is known."""
     password = vals.pop("password", None)
@@ -15,22 +15,32 @@ def _take_password(env, vals: dict) -> None:  # noqa: ANN001
 
 
 @hooks.on(hooks.after_create, "res.users")
-def _store_password(env, ids: list[int], vals_list: list[dict]) -> None:  # noqa: ANN001
-    for uid, vals in zip(ids, vals_list):
+def _store_password(env, ids: list[int], vals_list: list[dict]) -> None:
+    for uid, vals in zip(ids, vals_list, strict=True):
         password = env.db.pending_passwords.pop(vals.get("login"), None)
         if password:
             env.db.passwords[uid] = password
 
 
 @hooks.on(hooks.before_write, "res.users")
-def _change_password(env, ids: list[int], vals: dict) -> None:  # noqa: ANN001
+def _change_password(env, ids: list[int], vals: dict) -> None:
     password = vals.pop("password", None)
     if password:
         for uid in ids:
             env.db.passwords[uid] = password
 
 
-def find_login(db, login: str) -> int | None:  # noqa: ANN001
+@hooks.method("res.users", "context_get", on_model=True)
+def context_get(env) -> dict:
+    """The user's context as clients fetch it after login (lang, tz, uid)."""
+    rows = env.db.store.query(
+        "SELECT p.lang, p.tz FROM res_users u JOIN res_partner p ON p.id = u.partner_id "
+        "WHERE u.id = ?", (env.uid,))
+    lang, tz = rows[0] if rows else ("en_US", None)
+    return {"lang": lang or "en_US", "tz": tz or False, "uid": env.uid}
+
+
+def find_login(db, login: str) -> int | None:
     """The active user with that login, as ``res.users._login`` finds it."""
     rows = db.store.query("SELECT id FROM res_users WHERE login = ? AND active = 1", (login,))
     return rows[0][0] if rows else None

@@ -1,0 +1,1 @@
+"""The parity corpus: real Odoo answers recorded, replayed against any target."""

@@ -1,0 +1,107 @@
+"""Replay a recorded parity corpus against any server and compare the answers.
+
+    python -m harness.parity.replay --version 17.0                  # the embedded simulator
+    python -m harness.parity.replay --version 17.0 --url URL --db DB  # any server (fresh db)
+
+Every recorded call is sent again exactly as recorded (``conversation.perform``), the
+answer is normalised the same way and compared with what real Odoo answered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.parity.conversation import Credentials, normalise, perform
+
+#: The corpus is data of the checkout (tests/parity/corpus), recorded from real servers.
+CORPUS = Path(__file__).resolve().parents[2] / "tests" / "parity" / "corpus"
+
+
+@dataclass
+class ParityReport:
+    """Per-version outcome: which labels answered exactly as real Odoo did."""
+
+    version: str
+    identical: list[str] = field(default_factory=list)
+    different: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return len(self.identical) + len(self.different)
+
+    def summary(self) -> str:
+        return f"Odoo {self.version}: {len(self.identical)}/{self.total} answers identical to real Odoo"
+
+
+def corpus_versions() -> list[str]:
+    return sorted(path.stem for path in CORPUS.glob("*.json"))
+
+
+def load_corpus(version: str) -> dict[str, Any]:
+    path = CORPUS / f"{version}.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"no parity corpus for Odoo {version} at {path} "
+                                f"(recorded versions: {', '.join(corpus_versions()) or 'none'})")
+    return json.loads(path.read_text())
+
+
+def replay_exchanges(exchanges: list[dict[str, Any]], url: str,
+                     credentials: Credentials) -> ParityReport:
+    report = ParityReport("")
+    for exchange in exchanges:
+        try:
+            answer = normalise(perform(url, exchange["call"], credentials), credentials.db)
+        except Exception as exc:
+            answer = {"replay_error": f"{type(exc).__name__}: {exc}"}
+        if answer == exchange["answer"]:
+            report.identical.append(exchange["label"])
+        else:
+            report.different[exchange["label"]] = {"expected": exchange["answer"], "got": answer}
+    return report
+
+
+def replay(version: str, url: str, credentials: Credentials) -> ParityReport:
+    report = replay_exchanges(load_corpus(version)["exchanges"], url, credentials)
+    report.version = version
+    return report
+
+
+def replay_simulator(version: str) -> ParityReport:
+    """Replay against a fresh embedded simulator (Analytic Accounting off, as recorded)."""
+    from simulator.app import SimulatorApp
+    from simulator.server import SimServer
+
+    with SimServer(SimulatorApp(version, db="odoo", fresh=True)) as server:
+        return replay(version, server.url, Credentials("odoo", "admin", "admin"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m harness.parity.replay",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--version", required=True)
+    parser.add_argument("--url", help="server to replay against (default: embedded simulator)")
+    parser.add_argument("--db", default="odoo")
+    parser.add_argument("--login", default="admin")
+    parser.add_argument("--password-env", default="ODOO_PASSWORD")
+    parser.add_argument("--show", type=int, default=10, help="differences to print")
+    args = parser.parse_args(argv)
+    if args.url:
+        password = os.environ.get(args.password_env, "")
+        report = replay(args.version, args.url, Credentials(args.db, args.login, password))
+    else:
+        report = replay_simulator(args.version)
+    print(report.summary())
+    for label, diff in list(report.different.items())[: args.show]:
+        print(f"- {label}\n    expected {json.dumps(diff['expected'])[:400]}\n"
+              f"    got      {json.dumps(diff['got'])[:400]}")
+    return 0 if not report.different else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""The ``parity`` suite: the recorded real-Odoo conversation as scenarios.
+
+Exchanges are grouped by the first part of their label (``common``, ``partner``,
+``domain``, ``analytic``...); a group passes on a target when every answer is the one
+real Odoo of that version gave. Against a real server (``url:``) it needs a fresh
+database, like the recording did.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import xmlrpc.client
+from collections.abc import Iterator
+
+from harness.parity.conversation import Credentials
+from harness.parity.replay import load_corpus, replay_exchanges
+from harness.runner import FAIL, PASS, ScenarioResult
+from harness.targets import Endpoint, Target
+
+
+class ParitySuite:
+    name = "parity"
+
+    def run(self, target: Target, endpoint: Endpoint) -> Iterator[ScenarioResult]:
+        """Replay the whole conversation in order (later calls build on earlier ones),
+        then report it group by group."""
+        version = target.version or _server_serie(endpoint.url)
+        exchanges = load_corpus(version)["exchanges"]
+        credentials = Credentials(endpoint.db, endpoint.login, endpoint.password)
+        started = time.perf_counter()
+        report = replay_exchanges(exchanges, endpoint.url, credentials)
+        per_call = (time.perf_counter() - started) / max(len(exchanges), 1)
+        groups: dict[str, list[str]] = {}
+        for exchange in exchanges:
+            groups.setdefault(exchange["label"].split(".")[0], []).append(exchange["label"])
+        for group, labels in groups.items():
+            different = [label for label in labels if label in report.different]
+            detail = "; ".join(
+                f"{label}: expected {json.dumps(report.different[label]['expected'])[:160]} "
+                f"got {json.dumps(report.different[label]['got'])[:160]}" for label in different[:3])
+            yield ScenarioResult(self.name, group, target.name, FAIL if different else PASS, detail,
+                                 calls=len(labels), seconds=per_call * len(labels))
+
+def _server_serie(url: str) -> str:
+    return xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").version()["server_serie"]

@@ -1,0 +1,82 @@
+"""Reports of a run: the compatibility matrix on the terminal and JUnit XML for CI."""
+
+from __future__ import annotations
+
+import html
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from harness.runner import DEGRADED, ERROR, FAIL, PASS, RunResult
+
+SYMBOLS = {PASS: "pass", FAIL: "FAIL", DEGRADED: "degraded (expected)", ERROR: "ERROR"}
+
+
+def matrix(run: RunResult) -> str:
+    """Scenario rows by target columns, then the failures with their detail."""
+    targets = run.targets()
+    rows = run.rows()
+    label_width = max([len(f"{s} / {n}") for s, n in rows] + [8])
+    widths = [max(len(t), 10) for t in targets]
+    lines = ["  ".join([" " * label_width, *(t.ljust(w) for t, w in zip(targets, widths, strict=True))])]
+    for suite, scenario in rows:
+        cells = []
+        for target, width in zip(targets, widths, strict=True):
+            result = run.cell(suite, scenario, target)
+            cells.append((SYMBOLS[result.status] if result else "-").ljust(width))
+        lines.append("  ".join([f"{suite} / {scenario}".ljust(label_width), *cells]))
+    failures = [r for r in run.results if not r.ok]
+    passed = sum(r.status == PASS for r in run.results)
+    degraded = sum(r.status == DEGRADED for r in run.results)
+    lines.append("")
+    lines.append(f"{passed} passed, {len(failures)} failed" + (f", {degraded} expected degradations"
+                                                                 if degraded else ""))
+    for result in failures:
+        lines.append(f"- {result.target} {result.suite} / {result.scenario}: {result.detail}")
+    return "\n".join(lines)
+
+
+def write_junit(run: RunResult, path: Path) -> None:
+    """One testsuite per target, one testcase per scenario (degradations are passes
+    with a property, so CI does not hide them)."""
+    root = ET.Element("testsuites", name="odoo-harness")
+    for target in run.targets():
+        results = [r for r in run.results if r.target == target]
+        suite = ET.SubElement(root, "testsuite", name=target, tests=str(len(results)),
+                              failures=str(sum(r.status == FAIL for r in results)),
+                              errors=str(sum(r.status == ERROR for r in results)),
+                              time=f"{sum(r.seconds for r in results):.3f}")
+        for result in results:
+            case = ET.SubElement(suite, "testcase", classname=f"{target}.{result.suite}",
+                                 name=result.scenario, time=f"{result.seconds:.3f}")
+            if result.status in (FAIL, ERROR):
+                ET.SubElement(case, "failure" if result.status == FAIL else "error",
+                              message=result.detail[:500]).text = result.detail
+            elif result.status == DEGRADED:
+                props = ET.SubElement(case, "properties")
+                ET.SubElement(props, "property", name="degradation", value=result.detail)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def write_html(run: RunResult, path: Path) -> None:
+    """A self-contained page: the matrix with each cell's detail on hover."""
+    targets = run.targets()
+    head = "".join(f"<th>{html.escape(t)}</th>" for t in targets)
+    body = []
+    for suite, scenario in run.rows():
+        cells = []
+        for target in targets:
+            result = run.cell(suite, scenario, target)
+            status = result.status if result else "-"
+            title = html.escape(result.detail if result else "")
+            css = status.split()[0] if result else "none"
+            cells.append(f'<td class="{css}" title="{title}">{html.escape(SYMBOLS.get(status, status))}'
+                         f"</td>")
+        body.append(f"<tr><th>{html.escape(suite)} / {html.escape(scenario)}</th>{''.join(cells)}</tr>")
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>odoo-harness run</title>
+<style>body{{font-family:sans-serif}}td,th{{padding:4px 10px;border:1px solid #ccc}}
+.pass{{background:#dfd}}.fail,.error{{background:#fdd}}.expected{{background:#ffd}}</style></head>
+<body><h1>odoo-harness: compatibility matrix</h1><table><tr><th></th>{head}</tr>{''.join(body)}</table>
+<pre>{html.escape(matrix(run).split(chr(10) + chr(10), 1)[-1])}</pre></body></html>"""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")

@@ -1,0 +1,86 @@
+"""Targets: the Odoo servers suites run against.
+
+``sim:VERSION`` starts the embedded simulator on loopback; ``url:URL`` is an existing
+Odoo whose database and credentials come from the environment (``ODOO_DB``,
+``ODOO_LOGIN``, ``ODOO_PASSWORD``; never argv). ``container:VERSION`` arrives with
+the testcontainers issue.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from simulator.profile import available_versions
+
+
+class TargetError(ValueError):
+    """A target that cannot be used; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a started target answers, and as whom to talk to it."""
+
+    url: str
+    db: str
+    login: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str
+    value: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+    @property
+    def version(self) -> str | None:
+        """The Odoo series the target claims (known up front for the simulator only)."""
+        return self.value if self.kind == "sim" else None
+
+    @contextmanager
+    def start(self) -> Iterator[Endpoint]:
+        if self.kind == "sim":
+            from simulator.app import SimulatorApp
+            from simulator.server import SimServer
+
+            with SimServer(SimulatorApp(self.value, fresh=True)) as server:
+                yield Endpoint(server.url, "odoo", "admin", "admin")
+        else:
+            yield Endpoint(self.value.rstrip("/"), _env("ODOO_DB"), os.environ.get("ODOO_LOGIN", "admin"),
+                           _env("ODOO_PASSWORD"))
+
+
+def parse_target(text: str) -> Target:
+    kind, sep, value = text.partition(":")
+    if not sep or not value:
+        raise TargetError(f"target {text!r}: expected sim:VERSION, container:VERSION or url:URL")
+    if kind == "sim":
+        if value not in available_versions():
+            raise TargetError(f"target {text!r}: no simulator for Odoo {value!r} "
+                              f"(available: {', '.join(available_versions())})")
+        return Target(kind, value)
+    if kind == "url":
+        if not value.startswith(("http://", "https://")):
+            raise TargetError(f"target {text!r}: the URL must start with http:// or https://")
+        return Target(kind, value)
+    if kind == "container":
+        raise TargetError(f"target {text!r}: container targets are not available yet (issue 6)")
+    raise TargetError(f"target {text!r}: unknown kind {kind!r} (use sim, container or url)")
+
+
+def default_targets() -> list[Target]:
+    return [Target("sim", version) for version in available_versions()]
+
+
+def _env(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise TargetError(f"url targets read {name} from the environment; it is not set")
+    return value

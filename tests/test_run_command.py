@@ -1,0 +1,78 @@
+"""``odoo-harness run``: targets, suites, the matrix, JUnit and HTML reports, exit codes."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+from harness.report import matrix
+from harness.runner import DEGRADED, FAIL, PASS, RunResult, ScenarioResult, run_suites
+from harness.targets import Target, TargetError, parse_target
+
+
+def test_default_run_is_green_on_every_version(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    junit, page = tmp_path / "junit.xml", tmp_path / "report.html"
+    assert main(["run", "--junit", str(junit), "--html", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "sim:16.0" in out and "sim:17.0" in out and "sim:18.0" in out
+    assert "parity / analytic" in out and ", 0 failed" in out
+    suites = ET.parse(junit).getroot().findall("testsuite")
+    assert [s.get("name") for s in suites] == ["sim:16.0", "sim:17.0", "sim:18.0"]
+    assert all(s.get("failures") == "0" and int(s.get("tests")) >= 10 for s in suites)
+    assert "<table>" in page.read_text()
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("sim:19.0", "no simulator for Odoo '19.0'"),
+    ("url:ftp://x", "must start with http://"),
+    ("nowhere", "expected sim:VERSION"),
+    ("box:17.0", "unknown kind 'box'"),
+])
+def test_bad_targets_are_named(text: str, message: str) -> None:
+    with pytest.raises(TargetError, match=message):
+        parse_target(text)
+
+
+def test_bad_target_exits_2(capsys: pytest.CaptureFixture) -> None:
+    assert main(["run", "--target", "sim:15.0"]) == 2
+    assert "sim:15.0" in capsys.readouterr().err
+
+
+def test_unknown_suite_exits_2(capsys: pytest.CaptureFixture) -> None:
+    assert main(["run", "--suite", "nope"]) == 2
+    assert "unknown suite 'nope'" in capsys.readouterr().err
+
+
+def test_url_target_needs_credentials_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ODOO_PASSWORD", raising=False)
+    monkeypatch.setenv("ODOO_DB", "odoo")
+    target = parse_target("url:http://127.0.0.1:1")
+    with pytest.raises(TargetError, match="ODOO_PASSWORD"), target.start():
+        pass
+
+
+class _Broken:
+    name = "broken"
+
+    def run(self, target: Target, endpoint: object) -> list[ScenarioResult]:
+        raise RuntimeError("suite exploded")
+
+
+def test_a_crashing_suite_is_an_error_row_not_a_crash() -> None:
+    outcome = run_suites([_Broken()], [parse_target("sim:17.0")])
+    assert not outcome.ok
+    assert [(r.suite, r.status) for r in outcome.results] == [("broken", "error")]
+    assert "RuntimeError: suite exploded" in outcome.results[0].detail
+
+
+def test_matrix_shows_degradations_as_expected_not_hidden() -> None:
+    run = RunResult([ScenarioResult("s", "a", "sim:16.0", DEGRADED, "one axis only"),
+                     ScenarioResult("s", "a", "sim:17.0", PASS),
+                     ScenarioResult("s", "b", "sim:17.0", FAIL, "boom")])
+    text = matrix(run)
+    assert "degraded (expected)" in text and "FAIL" in text
+    assert "1 passed, 1 failed, 1 expected degradations" in text
+    assert not run.ok
