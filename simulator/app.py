@@ -18,10 +18,11 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from simulator import jsonrpc, xmlrpc
-from simulator.errors import ServerError
+from simulator.errors import AccessDenied, ServerError
 from simulator.faults import FaultPlan, FaultRuleError, parse_rules
 from simulator.registry import Registry
 from simulator.services import Services
+from simulator.sessions import Session, SessionStore
 
 XML_TYPE = "text/xml; charset=utf-8"
 JSON_TYPE = "application/json"
@@ -31,6 +32,8 @@ URLS = Map([
     Rule("/xmlrpc/<service>", endpoint="xmlrpc_1", methods=["POST"]),
     Rule("/jsonrpc", endpoint="jsonrpc", methods=["POST"]),
     Rule("/web/webclient/version_info", endpoint="version_info", methods=["POST"]),
+    Rule("/web/session/authenticate", endpoint="session_authenticate", methods=["POST"]),
+    Rule("/web/session/destroy", endpoint="session_destroy", methods=["POST"]),
     Rule("/web/dataset/call_kw", endpoint="call_kw"),
     Rule("/web/dataset/call_kw/<path:rest>", endpoint="call_kw"),
     Rule("/__sim__/journal", endpoint="sim_journal", methods=["GET"]),
@@ -50,6 +53,7 @@ class SimulatorApp:
         self.registry.create(db)
         self.services = Services(self.registry)
         self.faults = FaultPlan()
+        self.sessions = SessionStore()
         self.calls: Counter[str] = Counter()
         self._stats_lock = threading.Lock()
         self.control_chars = self.registry.profile.quirk("xmlrpc.control_chars", "strip")
@@ -106,18 +110,49 @@ class SimulatorApp:
     def on_version_info(self, request: Request) -> Response:
         """The web client's version route (json, no auth): clients probe it first."""
         result = self.services.dispatch("common", "version", [])
-        return _web_json(jsonrpc.encode_result(_request_id(request), result))
+        return _web_json(jsonrpc.encode_result(_json_request(request)[0], result))
+
+    def on_session_authenticate(self, request: Request) -> Response:
+        request_id, params = _json_request(request)
+        try:
+            db_name = params.get("db") or self.registry.primary
+            uid = self.services.authenticate(db_name, params.get("login"), params.get("password"), {})
+            if not uid:
+                raise AccessDenied()
+            info = self.services.session_info(db_name, uid)
+        except Exception as exc:
+            return _web_json(jsonrpc.encode_error(request_id, exc))
+        response = _web_json(jsonrpc.encode_result(request_id, info))
+        sid = self.sessions.open(Session(db_name, uid, info["username"]))
+        response.set_cookie("session_id", sid, httponly=True, samesite="Lax")
+        return response
+
+    def on_session_destroy(self, request: Request) -> Response:
+        request_id, _params = _json_request(request)
+        self.sessions.close(request.cookies.get("session_id"))
+        return _web_json(jsonrpc.encode_result(request_id, None))
 
     def on_call_kw(self, request: Request, rest: str = "") -> Response:
-        """The web client's endpoint needs a session the simulator never hands out:
-        with one database (or ``?db=`` naming one) Odoo answers "Session expired",
-        with several and none chosen it answers 404."""
-        db = request.args.get("db")
-        if not (db and self.registry.get(db)) and len(self.registry.names()) != 1:
-            raise NotFound()
-        error = ServerError("odoo.http.SessionExpiredException", "Session expired")
-        return _web_json(jsonrpc.encode_error(_request_id(request), error, code=100,
-                                              message="Odoo Session Expired"))
+        """The web client's ORM endpoint. Without a session: with one database (or
+        ``?db=`` naming one) Odoo answers "Session expired", with several a 404."""
+        session = self.sessions.get(request.cookies.get("session_id"))
+        if session is None:
+            db = request.args.get("db")
+            if not (db and self.registry.get(db)) and len(self.registry.names()) != 1:
+                raise NotFound()
+            error = ServerError("odoo.http.SessionExpiredException", "Session expired")
+            return _web_json(jsonrpc.encode_error(None, error, code=100, message="Odoo Session Expired"))
+        request_id, params = _json_request(request)
+        try:
+            result = self.services.web_call(session.db, session.uid, params.get("model"),
+                                            params.get("method"), params.get("args") or [],
+                                            params.get("kwargs") or {})
+        except NotFound as exc:
+            return _web_json(jsonrpc.encode_error(request_id, ServerError(
+                "werkzeug.exceptions.NotFound", str(exc)), code=404, message="404: Not Found"))
+        except Exception as exc:
+            return _web_json(jsonrpc.encode_error(request_id, exc))
+        return _web_json(jsonrpc.encode_result(request_id, result))
 
     def _count(self, service: str, method: str, params: Any) -> None:
         key = f"{service}.{method}"
@@ -183,12 +218,12 @@ class SimulatorApp:
         return _json(self.registry.names(), status=201)
 
 
-def _request_id(request: Request) -> Any:
-    """The JSON-RPC id of a web route's request (None when the body is not JSON-RPC)."""
+def _json_request(request: Request) -> tuple[Any, dict]:
+    """The JSON-RPC id and params of a web route's request (empty when not JSON-RPC)."""
     try:
-        return jsonrpc.parse_request(request.get_data())[0]
+        return jsonrpc.parse_request(request.get_data())
     except ValueError:
-        return None
+        return None, {}
 
 
 def _web_json(body: bytes) -> Response:

@@ -11,6 +11,8 @@ import functools
 import inspect
 from typing import Any
 
+from werkzeug.exceptions import NotFound
+
 from simulator import hooks
 from simulator.database import Database
 from simulator.errors import (
@@ -168,6 +170,32 @@ class Services:
         if on_model:
             return function(env, *args, **kwargs)
         return function(env, _ids(args[0]), *args[1:], **kwargs)
+
+    # -- web client ----------------------------------------------------------
+
+    def session_info(self, db_name: str, uid: int) -> dict:
+        """The part of Odoo's session info clients read after logging in."""
+        db = self._database(db_name)
+        env = Env(db, uid, {})
+        [user] = env.sudo()["res.users"].read([uid], ["login", "name", "partner_id", "company_id"])
+        version = self.profile.version_info
+        return {"uid": uid, "db": db_name, "username": user["login"], "name": user["name"],
+                "partner_id": user["partner_id"][0] if user["partner_id"] else False,
+                "user_context": hooks.model_methods[("res.users", "context_get")](env),
+                "server_version": version["server_version"],
+                "server_version_info": version["server_version_info"],
+                "is_admin": True, "is_system": uid == 1}
+
+    def web_call(self, db_name: str, uid: int, model: Any, method: Any, args: list,
+                 kwargs: dict) -> Any:
+        """``/web/dataset/call_kw``: the ORM call of a logged-in web session. An unknown
+        model is ``request.env[model]``'s KeyError, or a 404 where the profile says so."""
+        db = self._database(db_name)
+        if model not in db.schemas:
+            if self.profile.quirk("jsonrpc.call_kw_unknown_model") == "notfound":
+                raise NotFound()
+            raise ServerError("KeyError", repr(model), text=str(model))
+        return self.call(db, uid, model, str(method), list(args), dict(kwargs))
 
     # -- helpers ---------------------------------------------------------------
 

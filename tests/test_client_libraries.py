@@ -30,3 +30,9 @@ def test_odoo_client_lib_over_xmlrpc(odoo: Odoo) -> None:
     [row] = accounts.search_read([("code", "=", "HR")], ["display_name", "plan_id"])
     assert row == {"id": account, "display_name": "[HR] Human resources",
                    "plan_id": [plan, "Donor budget line"]}
+
+
+def test_odooly_over_web_sessions(odoo: Odoo) -> None:
+    client = odooly.Client(odoo.url, "odoo", "admin", "admin")  # /web/session/authenticate + call_kw
+    assert client.env.uid == 2
+    assert client.env["res.partner"].search([("id", "=", 3)]).ids == [3]

@@ -39,3 +39,19 @@ def test_missing_corpus_names_the_recorded_versions() -> None:
     expected = r"no parity corpus for Odoo 19.0 .*recorded versions: 16.0, 17.0, 18.0"
     with pytest.raises(FileNotFoundError, match=expected):
         load_corpus("19.0")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_script_still_matches_its_recording(version: str) -> None:
+    """Re-running the conversation script (not the recorded calls) on the simulator gives
+    the recorded calls and answers: the script and the corpus have not drifted apart."""
+    from harness.parity.conversation import run_conversation
+    from simulator.app import SimulatorApp
+    from simulator.server import SimServer
+
+    with SimServer(SimulatorApp(version, fresh=True)) as server:
+        exchanges = run_conversation(server.url, "odoo", "admin", "admin")
+    recorded = load_corpus(version)["exchanges"]
+    assert [e["label"] for e in exchanges] == [e["label"] for e in recorded]
+    assert [e["call"] for e in exchanges] == [e["call"] for e in recorded]
+    assert [e["answer"] for e in exchanges] == [e["answer"] for e in recorded]

@@ -381,33 +381,20 @@ def _transport(s: _Session) -> None:
         COMMON,
         xmlrpc={"method": "nope", "params": []},
     )
-    s.http(
-        "http.post.xmlrpc2_object.wrong_password",
-        "POST",
-        OBJECT,
-        xmlrpc={
-            "method": "execute_kw",
-            "params": [DB, s.uid, WRONG_PASSWORD, PARTNER, "search_count", count_all],
-        },
-    )
-    s.http(
-        "http.post.xmlrpc2_object.unknown_model",
-        "POST",
-        OBJECT,
-        xmlrpc={
-            "method": "execute_kw",
-            "params": [DB, s.uid, PASSWORD, "foo.bar", "search_count", count_all],
-        },
-    )
-    s.http(
-        "http.post.xmlrpc2_object.private_method",
-        "POST",
-        OBJECT,
-        xmlrpc={
-            "method": "execute_kw",
-            "params": [DB, s.uid, PASSWORD, PARTNER, "_search", count_all],
-        },
-    )
+    for label, password, model, method in (
+        ("wrong_password", WRONG_PASSWORD, PARTNER, "search_count"),
+        ("unknown_model", PASSWORD, "foo.bar", "search_count"),
+        ("private_method", PASSWORD, PARTNER, "_search"),
+    ):
+        s.http(
+            f"http.post.xmlrpc2_object.{label}",
+            "POST",
+            OBJECT,
+            xmlrpc={
+                "method": "execute_kw",
+                "params": [DB, s.uid, password, model, method, count_all],
+            },
+        )
     s.http(
         "http.post.xmlrpc2_unknown_service",
         "POST",
@@ -855,61 +842,15 @@ def _legacy(s: _Session, p: _Partners) -> None:
         "search_count",
         [[SCOPE]],
     )
-    s.xmlrpc(
-        "v1.object.wrong_password",
-        V1_OBJECT,
-        "execute_kw",
-        DB,
-        s.uid,
-        WRONG_PASSWORD,
-        PARTNER,
-        "search_count",
-        [[]],
-    )
-    s.xmlrpc(
-        "v1.object.unknown_model",
-        V1_OBJECT,
-        "execute_kw",
-        DB,
-        s.uid,
-        PASSWORD,
-        "foo.bar",
-        "search",
-        [[]],
-    )
-    s.xmlrpc(
-        "v1.object.private_method",
-        V1_OBJECT,
-        "execute_kw",
-        DB,
-        s.uid,
-        PASSWORD,
-        PARTNER,
-        "_search",
-        [[]],
-    )
-    s.xmlrpc(
-        "v1.object.domain_unknown_field",
-        V1_OBJECT,
-        "execute_kw",
-        DB,
-        s.uid,
-        PASSWORD,
-        PARTNER,
-        "search",
-        [[["nope", "=", 1]]],
-    )
-    s.xmlrpc(
-        "v1.object.write_deleted",
-        V1_OBJECT,
-        "execute_kw",
-        DB,
-        s.uid,
-        PASSWORD,
-        PARTNER,
-        "write",
-        [[p.doomed], {"name": "Parity Ghost"}],
-    )
+    for label, password, model, method, args in (
+        ("wrong_password", WRONG_PASSWORD, PARTNER, "search_count", [[]]),
+        ("unknown_model", PASSWORD, "foo.bar", "search", [[]]),
+        ("private_method", PASSWORD, PARTNER, "_search", [[]]),
+        ("domain_unknown_field", PASSWORD, PARTNER, "search", [[["nope", "=", 1]]]),
+        ("write_deleted", PASSWORD, PARTNER, "write", [[p.doomed], {"name": "Parity Ghost"}]),
+    ):
+        s.xmlrpc(f"v1.object.{label}", V1_OBJECT, "execute_kw", DB, s.uid, password, model,
+                 method, args)
     s.xmlrpc("v1.unknown_service", "/xmlrpc/foo", "nope")
 
 
@@ -1031,20 +972,14 @@ def _analytic(s: _Session, major: int) -> None:
         "x_account_id_1",
         "analytic_account_balance",
     ]
-    s.kw(
-        "analytic.line.fields_get.after_departments",
-        LINE,
-        "fields_get",
-        [],
-        {"allfields": line_fields, "attributes": ANALYTIC_ATTRIBUTES},
-    )
-    s.kw(
-        "project.project.fields_get.after_departments",
-        PROJECT,
-        "fields_get",
-        [],
-        {"allfields": project_fields, "attributes": ANALYTIC_ATTRIBUTES},
-    )
+    def plan_fields_get(moment: str) -> None:
+        """The plan-column fields of the line and the project, as they stand now."""
+        for label, model, names in (("analytic.line", LINE, line_fields),
+                                    ("project.project", PROJECT, project_fields)):
+            s.kw(f"{label}.fields_get.{moment}", model, "fields_get", [],
+                 {"allfields": names, "attributes": ANALYTIC_ATTRIBUTES})
+
+    plan_fields_get("after_departments")
     s.kw(
         "analytic.plan.create.child",
         PLAN,
@@ -1052,20 +987,7 @@ def _analytic(s: _Session, major: int) -> None:
         [{"name": "Sub of first", "parent_id": project_plan}],
         required=True,
     )
-    s.kw(
-        "analytic.line.fields_get.after_child",
-        LINE,
-        "fields_get",
-        [],
-        {"allfields": line_fields, "attributes": ANALYTIC_ATTRIBUTES},
-    )
-    s.kw(
-        "project.project.fields_get.after_child",
-        PROJECT,
-        "fields_get",
-        [],
-        {"allfields": project_fields, "attributes": ANALYTIC_ATTRIBUTES},
-    )
+    plan_fields_get("after_child")
     s.kw(
         "analytic.plan.search_read.all",
         PLAN,

@@ -30,6 +30,43 @@ def _change_password(env, ids: list[int], vals: dict) -> None:
             env.db.passwords[uid] = password
 
 
+def _add_implied_groups(env, ids: list[int]) -> None:
+    """Odoo stores a user's implied groups too (``UsersImplied``), which is what ACL
+    checks read: joining Billing brings Internal User and its implied groups."""
+    users = env.db.schema("res.users")
+    groups = env.db.schema("res.groups")
+    rel, user_col, group_col = users.relations[_groups_field(users)]
+    implied_rel, own, implied = groups.relations["implied_ids"]
+    store = env.db.store
+    for uid in ids:
+        have = {r[0] for r in store.query(f'SELECT "{group_col}" FROM "{rel}" WHERE "{user_col}" = ?', (uid,))}
+        todo = list(have)
+        while todo:
+            gid = todo.pop()
+            for (next_gid,) in store.query(
+                    f'SELECT "{implied}" FROM "{implied_rel}" WHERE "{own}" = ?', (gid,)):
+                if next_gid not in have:
+                    have.add(next_gid)
+                    todo.append(next_gid)
+        store.conn.executemany(f'INSERT OR IGNORE INTO "{rel}" ("{user_col}", "{group_col}") VALUES (?, ?)',
+                               [(uid, gid) for gid in have])
+
+
+def _groups_field(users) -> str:
+    return "groups_id" if "groups_id" in users.relations else "group_ids"
+
+
+@hooks.on(hooks.after_create, "res.users")
+def _implied_on_create(env, ids: list[int], _vals_list: list[dict]) -> None:
+    _add_implied_groups(env, ids)
+
+
+@hooks.on(hooks.after_write, "res.users")
+def _implied_on_write(env, ids: list[int], vals: dict) -> None:
+    if _groups_field(env.db.schema("res.users")) in vals:
+        _add_implied_groups(env, ids)
+
+
 @hooks.method("res.users", "context_get", on_model=True)
 def context_get(env) -> dict:
     """The user's context as clients fetch it after login (lang, tz, uid)."""
