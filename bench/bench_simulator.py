@@ -47,40 +47,50 @@ def bare_server(answer: object, keep_alive: bool) -> tuple[SimpleXMLRPCServer, s
 
 
 def rate(calls: int, fn: Callable[[], object]) -> float:
-    """Calls per second over ``calls`` calls (after 50 warm-up calls)."""
-    for _ in range(50):
-        fn()
+    """Calls per second over ``calls`` calls."""
     started = time.perf_counter()
     for _ in range(calls):
         fn()
     return calls / (time.perf_counter() - started)
 
 
-def bench_rpc(calls: int) -> dict[str, float]:
-    results = {}
+def bench_rpc(calls: int, rounds: int = 5) -> dict[str, float]:
+    """Median calls/s per subject over interleaved rounds, so machine noise hits every
+    subject alike; each subject has its own connection."""
+    servers, subjects = [], {}
     for label, answer, keep_alive in (
             ("bare server, constant True (HTTP/1.0 default)", True, False),
             ("bare server, constant True, keep-alive", True, True),
             ("bare server, constant 80 records, keep-alive", [RECORD] * 80, True)):
         server, url = bare_server(answer, keep_alive)
+        servers.append(server)
         proxy = xmlrpc.client.ServerProxy(url)
-        results[label] = rate(calls, functools.partial(proxy.execute_kw, "odoo", 2, "x",
-                                                       "res.partner", "search_read", [[]]))
-        proxy("close")()  # the single-threaded baseline serves one connection at a time
-        server.shutdown()
-        server.server_close()
+        subjects[label] = (proxy, functools.partial(proxy.execute_kw, "odoo", 2, "x", "res.partner",
+                                                    "search_read", [[]]))
     with SimServer(SimulatorApp("17.0")) as sim:
         proxy = xmlrpc.client.ServerProxy(sim.url + "/xmlrpc/2/object")
         proxy.execute_kw("odoo", 2, "admin", "res.partner", "create",
                          [[{"name": f"Benchmark Partner {i:03}", "city": "Kampala", "ref": "BENCH",
                             "parent_id": 1} for i in range(80)]])
         fields = ["name", "city", "ref", "parent_id", "is_company"]
-        results["simulator search_read, 80 records"] = rate(calls, lambda: proxy.execute_kw(
-            "odoo", 2, "admin", "res.partner", "search_read", [[["ref", "=", "BENCH"]]],
-            {"fields": fields}))
-        results["simulator create"] = rate(calls, lambda: proxy.execute_kw(
-            "odoo", 2, "admin", "res.partner", "create", [{"name": "Created", "ref": "NEW"}]))
-    return results
+        subjects["simulator search_read, 80 records"] = (proxy, functools.partial(
+            proxy.execute_kw, "odoo", 2, "admin", "res.partner", "search_read",
+            [[["ref", "=", "BENCH"]]], {"fields": fields}))
+        subjects["simulator create"] = (proxy, functools.partial(
+            proxy.execute_kw, "odoo", 2, "admin", "res.partner", "create",
+            [{"name": "Created", "ref": "NEW"}]))
+        samples: dict[str, list[float]] = {label: [] for label in subjects}
+        for _ in range(rounds):
+            for label, (_proxy, call) in subjects.items():
+                for _ in range(20):  # warm the connection and caches
+                    call()
+                samples[label].append(rate(max(calls // rounds, 1), call))
+    for proxy, _call in subjects.values():
+        proxy("close")()  # single-threaded baselines serve one connection at a time
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+    return {label: statistics.median(values) for label, values in samples.items()}
 
 
 def bench_indexed_search(lines: int, calls: int) -> dict[str, float]:
@@ -120,7 +130,7 @@ def bench_indexed_search(lines: int, calls: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=1500)
+    parser.add_argument("--calls", type=int, default=2000, help="calls per subject (in 5 rounds)")
     parser.add_argument("--lines", type=int, default=100_000)
     args = parser.parse_args()
     results = bench_rpc(args.calls)

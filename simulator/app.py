@@ -64,15 +64,17 @@ class SimulatorApp:
         return self.registry.profile.version
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
-        request = Request(environ)
         path = environ.get("PATH_INFO", "")
+        if path.startswith("/xmlrpc/2/") and environ["REQUEST_METHOD"] == "POST" and "/" not in path[10:]:
+            # the hot path: plain WSGI, no URL matching or request objects
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = self._xmlrpc(environ["wsgi.input"].read(length), path[10:], legacy=False)
+            start_response("200 OK", [("Content-Type", XML_TYPE), ("Content-Length", str(len(body)))])
+            return [body]
+        request = Request(environ)
         try:
-            if path.startswith("/xmlrpc/2/") and environ["REQUEST_METHOD"] == "POST" \
-                    and "/" not in path[10:]:  # the hot path skips URL matching
-                response = self._xmlrpc(request, path[10:], legacy=False)
-            else:
-                endpoint, values = URLS.bind_to_environ(environ).match()
-                response = getattr(self, f"on_{endpoint}")(request, **values)
+            endpoint, values = URLS.bind_to_environ(environ).match()
+            response = getattr(self, f"on_{endpoint}")(request, **values)
         except HTTPException as exc:
             response = exc.get_response(environ)
         return response(environ, start_response)
@@ -80,20 +82,21 @@ class SimulatorApp:
     # -- RPC endpoints ------------------------------------------------------------
 
     def on_xmlrpc_2(self, request: Request, service: str) -> Response:
-        return self._xmlrpc(request, service, legacy=False)
+        return Response(self._xmlrpc(request.get_data(), service, legacy=False), content_type=XML_TYPE)
 
     def on_xmlrpc_1(self, request: Request, service: str) -> Response:
-        return self._xmlrpc(request, service, legacy=True)
+        return Response(self._xmlrpc(request.get_data(), service, legacy=True), content_type=XML_TYPE)
 
-    def _xmlrpc(self, request: Request, service: str, legacy: bool) -> Response:
+    def _xmlrpc(self, data: bytes, service: str, legacy: bool) -> bytes:
+        """One XML-RPC call to its response body (always HTTP 200, as Odoo answers):
+        every failure becomes a fault, as in Odoo."""
         try:
-            params, method = xmlrpc.parse_request(request.get_data(), self.use_datetime)
+            params, method = xmlrpc.parse_request(data, self.use_datetime)
             self._count(service, method, params)
             result = self.services.dispatch(service, method, list(params))
-            body = xmlrpc.encode_result(result, self.control_chars)
+            return xmlrpc.encode_result(result, self.control_chars)
         except Exception as exc:
-            body = xmlrpc.encode_fault(exc, legacy)
-        return Response(body, status=200, content_type=XML_TYPE)
+            return xmlrpc.encode_fault(exc, legacy)
 
     def on_jsonrpc(self, request: Request) -> Response:
         request_id = None
