@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -29,6 +30,19 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--fresh", action="store_true",
                           help="leave Analytic Accounting off, exactly as after install")
     simulate.set_defaults(handler=cmd_simulate)
+
+    sync = commands.add_parser("sync", help="sync one tenant's grants into its Odoo")
+    sync.add_argument("--tenant", required=True)
+    sync.add_argument("--grants", required=True, type=Path, metavar="FILE.yaml")
+    sync.add_argument("--url", required=True)
+    sync.add_argument("--db", required=True)
+    sync.add_argument("--login", required=True)
+    sync.add_argument("--password-env", required=True, metavar="VAR",
+                      help="environment variable holding the password (never on the command line)")
+    sync.add_argument("--ledger", default="sqlite:///odoo-harness.sqlite", metavar="DATABASE_URL")
+    sync.add_argument("--force", action="store_true", help="sync even an Odoo version not validated")
+    sync.add_argument("--actuals", action="store_true", help="print budget against actuals afterwards")
+    sync.set_defaults(handler=cmd_sync)
 
     run = commands.add_parser("run", help="run the suites over targets; print the compatibility matrix")
     run.add_argument("--target", action="append", default=[], metavar="TARGET",
@@ -61,6 +75,70 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
     return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from harness.engine.actuals import compute_actuals
+    from harness.engine.client import OdooClient
+    from harness.engine.grants import GrantsError, load_grants
+    from harness.engine.ledger import Ledger, SyncLocked
+    from harness.engine.sync import SyncEngine
+
+    password = os.environ.get(args.password_env)
+    if not password:
+        print(f"odoo-harness sync: the environment variable {args.password_env} is not set", file=sys.stderr)
+        return 2
+    try:
+        grants = load_grants(args.grants)
+    except GrantsError as exc:
+        print(f"odoo-harness sync: invalid grants file:\n{exc}", file=sys.stderr)
+        return 2
+    if grants.tenant != args.tenant:
+        print(f"odoo-harness sync: {args.grants} is for tenant {grants.tenant!r}, not {args.tenant!r}",
+              file=sys.stderr)
+        return 2
+    ledger = Ledger(args.ledger)
+    client = OdooClient(args.url, args.db, args.login, password, tenant=args.tenant, ledger=ledger)
+    engine = SyncEngine(client, ledger, force=args.force, progress=_progress_printer())
+    try:
+        result = engine.sync(grants)
+    except SyncLocked as exc:
+        print(f"odoo-harness sync: {exc}", file=sys.stderr)
+        return 3
+    for line in result.capabilities.verdict if result.capabilities else ():
+        print(line)
+    print(result.summary())
+    for entity, error in result.failed:
+        print(f"  failed {entity}: {error}")
+    if args.actuals and result.ok:
+        _print_actuals(compute_actuals(client, grants, result))
+    return 0 if result.ok else 1
+
+
+def _progress_printer():
+    """A one-line progress display on a terminal; silent otherwise (logs, CI)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(phase: str, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // total if total else width
+        sys.stderr.write(f"\r{phase:9} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _print_actuals(actuals) -> None:
+    print(f"{'':32} {'budget':>12} {'spent':>12} {'remaining':>12}")
+    for title, figures in (("project", actuals.projects), ("donor category", actuals.categories),
+                           ("budget line", actuals.lines)):
+        for code, fig in figures.items():
+            spent = "n/a" if fig.spent is None else f"{fig.spent:12.2f}"
+            remaining = "n/a" if fig.remaining is None else f"{fig.remaining:12.2f}"
+            print(f"{title + ' ' + code:32} {fig.budget:12.2f} {spent:>12} {remaining:>12}")
 
 
 def cmd_run(args: argparse.Namespace) -> int:

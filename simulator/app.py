@@ -7,7 +7,11 @@ and encode; ``services.Services`` does the work.
 
 from __future__ import annotations
 
+import errno
 import json
+import re
+import socket
+import struct
 import threading
 from collections import Counter
 from pathlib import Path
@@ -17,9 +21,9 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from simulator import jsonrpc, xmlrpc
+from simulator import faults, jsonrpc, xmlrpc
 from simulator.errors import AccessDenied, ServerError
-from simulator.faults import FaultPlan, FaultRuleError, parse_rules
+from simulator.faults import DropConnection, FaultPlan, FaultRuleError, HTTPStatusFault, parse_rules
 from simulator.registry import Registry
 from simulator.services import Services
 from simulator.sessions import Session, SessionStore
@@ -27,8 +31,14 @@ from simulator.sessions import Session, SessionStore
 XML_TYPE = "text/xml; charset=utf-8"
 JSON_TYPE = "application/json"
 
+XMLRPC_PATH = re.compile(r"^/xmlrpc/(?P<v2>2/)?(?P<service>[^/]+)$")
+HTTP_REASONS = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+PROXY_PAGE = ("<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
+              "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+              "</body>\r\n</html>\r\n")
+
 URLS = Map([
-    Rule("/xmlrpc/2/<service>", endpoint="xmlrpc_2", methods=["POST"]),
+    Rule("/xmlrpc/2/<service>", endpoint="xmlrpc_2", methods=["POST"]),  # GET: 405, as Odoo
     Rule("/xmlrpc/<service>", endpoint="xmlrpc_1", methods=["POST"]),
     Rule("/jsonrpc", endpoint="jsonrpc", methods=["POST"]),
     Rule("/web/webclient/version_info", endpoint="version_info", methods=["POST"]),
@@ -65,12 +75,12 @@ class SimulatorApp:
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         path = environ.get("PATH_INFO", "")
-        if path.startswith("/xmlrpc/2/") and environ["REQUEST_METHOD"] == "POST" and "/" not in path[10:]:
+        match = XMLRPC_PATH.match(path)
+        if match and environ["REQUEST_METHOD"] == "POST":
             # the hot path: plain WSGI, no URL matching or request objects
             length = int(environ.get("CONTENT_LENGTH") or 0)
-            body = self._xmlrpc(environ["wsgi.input"].read(length), path[10:], legacy=False)
-            start_response("200 OK", [("Content-Type", XML_TYPE), ("Content-Length", str(len(body)))])
-            return [body]
+            return self._serve_xmlrpc(environ, start_response, environ["wsgi.input"].read(length),
+                                      match["service"], legacy=not match["v2"])
         request = Request(environ)
         try:
             endpoint, values = URLS.bind_to_environ(environ).match()
@@ -81,22 +91,40 @@ class SimulatorApp:
 
     # -- RPC endpoints ------------------------------------------------------------
 
-    def on_xmlrpc_2(self, request: Request, service: str) -> Response:
-        return Response(self._xmlrpc(request.get_data(), service, legacy=False), content_type=XML_TYPE)
-
-    def on_xmlrpc_1(self, request: Request, service: str) -> Response:
-        return Response(self._xmlrpc(request.get_data(), service, legacy=True), content_type=XML_TYPE)
+    def _serve_xmlrpc(self, environ: dict, start_response: Any, data: bytes, service: str,
+                      legacy: bool) -> list[bytes]:
+        try:
+            body = self._xmlrpc(data, service, legacy)
+        except HTTPStatusFault as fault:
+            page = PROXY_PAGE.format(status=fault.status, reason=HTTP_REASONS.get(fault.status, "Error")).encode()
+            start_response(f"{fault.status} {HTTP_REASONS.get(fault.status, 'Error')}",
+                           [("Content-Type", "text/html"), ("Content-Length", str(len(page)))])
+            return [page]
+        except DropConnection as drop:
+            _drop_connection(environ, drop.reset)
+        start_response("200 OK", [("Content-Type", XML_TYPE), ("Content-Length", str(len(body)))])
+        return [body]
 
     def _xmlrpc(self, data: bytes, service: str, legacy: bool) -> bytes:
         """One XML-RPC call to its response body (always HTTP 200, as Odoo answers):
-        every failure becomes a fault, as in Odoo."""
+        every failure becomes a fault, as in Odoo. Injected faults apply around it."""
+        rule = None
         try:
             params, method = xmlrpc.parse_request(data, self.use_datetime)
-            self._count(service, method, params)
+            model, operation = _call_target(service, method, params)
+            self._count(model, operation)
+            rule = self.faults.pick(model, operation) if self.faults.rules else None
+            if rule:
+                faults.before_call(rule)
             result = self.services.dispatch(service, method, list(params))
-            return xmlrpc.encode_result(result, self.control_chars)
+            body = xmlrpc.encode_result(result, self.control_chars)
+        except (HTTPStatusFault, DropConnection):
+            raise
         except Exception as exc:
-            return xmlrpc.encode_fault(exc, legacy)
+            body = xmlrpc.encode_fault(exc, legacy)
+        if rule:
+            faults.after_call(rule)
+        return body
 
     def on_jsonrpc(self, request: Request) -> Response:
         request_id = None
@@ -104,7 +132,7 @@ class SimulatorApp:
             request_id, params = jsonrpc.parse_request(request.get_data())
             service, method = params.get("service"), params.get("method")
             args = params.get("args") or []
-            self._count(str(service), str(method), args)
+            self._count(*_call_target(str(service), str(method), args))
             body = jsonrpc.encode_result(request_id, self.services.dispatch(service, method, args))
         except Exception as exc:
             body = jsonrpc.encode_error(request_id, exc)
@@ -157,12 +185,9 @@ class SimulatorApp:
             return _web_json(jsonrpc.encode_error(request_id, exc))
         return _web_json(jsonrpc.encode_result(request_id, result))
 
-    def _count(self, service: str, method: str, params: Any) -> None:
-        key = f"{service}.{method}"
-        if service == "object" and method == "execute_kw" and len(params) >= 5:
-            key = f"{params[3]}.{params[4]}"
+    def _count(self, model: str, method: str) -> None:
         with self._stats_lock:
-            self.calls[key] += 1
+            self.calls[f"{model}.{method}"] += 1
 
     # -- control API ----------------------------------------------------------------
 
@@ -219,6 +244,27 @@ class SimulatorApp:
             return _json({"error": "body must be {\"name\": DB, \"fresh\": bool}"}, status=400)
         self.registry.create(name, fresh=bool(payload.get("fresh", False)))
         return _json(self.registry.names(), status=201)
+
+
+def _call_target(service: str, method: str, params: Any) -> tuple[str, str]:
+    """What a call is about, for stats and fault rules: ``model``/``method`` of an ORM
+    call, else the service and its method (``common``/``authenticate``)."""
+    if service == "object" and method in ("execute_kw", "execute") and len(params) >= 5:
+        return str(params[3]), str(params[4])
+    return service, method
+
+
+def _drop_connection(environ: dict, reset: bool) -> None:
+    """End the call with no answer. Raising a connection error makes the server close
+    the socket quietly: a FIN (the client sees the connection closed without a
+    response) or, with ``reset``, an RST (linger 0). In-process the caller gets the
+    error itself."""
+    sock = environ.get("simulator.socket")
+    if reset and sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    if reset:
+        raise ConnectionResetError(errno.ECONNRESET, "connection reset (simulated fault)")
+    raise BrokenPipeError(errno.EPIPE, "response lost after commit (simulated fault)")
 
 
 def _json_request(request: Request) -> tuple[Any, dict]:

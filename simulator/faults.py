@@ -2,8 +2,10 @@
 
 A rule is ``{"model": glob, "method": glob, "action": ACTION, "times": N |
 "probability": p, "seed": s, ...params}``. This module validates and matches
-rules deterministically (a seeded RNG per rule); the transport-level actions
-themselves are applied by the WSGI layer.
+rules deterministically (a seeded RNG per rule) and applies them to one call:
+``before_call`` (delay, HTTP status, reset, errors: nothing is committed) and
+``after_call`` (a response lost after commit, a slow answer). The WSGI layer turns
+``HTTPStatusFault`` and ``DropConnection`` into what a proxy or a network would do.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from __future__ import annotations
 import fnmatch
 import random
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
+
+from simulator.errors import AccessDenied, AccessError, MissingError, ServerError, UserError, ValidationError
 
 ACTIONS = (
     "error_before_commit", "drop_response_after_commit", "delay", "http_status",
@@ -87,6 +92,11 @@ def _parse_rule(index: int, item: Any) -> FaultRule:
     for key in ("model", "method"):
         if not isinstance(item.get(key, "*"), str):
             raise FaultRuleError(f"{where}: {key!r} must be a glob string")
+    if action == "odoo_fault":
+        try:
+            odoo_fault(item.get("fault", "serialization_failure"), None)
+        except FaultRuleError as exc:
+            raise FaultRuleError(f"{where}: {exc}") from None
     return FaultRule(
         model=item.get("model", "*"), method=item.get("method", "*"), action=action,
         times=times, probability=probability, seed=item.get("seed"),
@@ -120,3 +130,64 @@ class FaultPlan:
     def describe(self) -> list[dict]:
         return [{"model": r.model, "method": r.method, "action": r.action, "times": r.times,
                  "probability": r.probability, "fired": r.fired, **r.params} for r in self.rules]
+
+
+# -- applying a rule to one call ------------------------------------------------------
+
+class HTTPStatusFault(Exception):
+    """Answer with this HTTP status and a proxy's HTML page instead of calling Odoo."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class DropConnection(Exception):
+    """Close the client's connection without an answer; ``reset`` sends a TCP RST."""
+
+    def __init__(self, reset: bool) -> None:
+        super().__init__("reset" if reset else "drop")
+        self.reset = reset
+
+
+def odoo_fault(name: str, message: str | None) -> Exception:
+    """The exception real Odoo raises for a named fault (as the protocol encodes it)."""
+    factories = {
+        "serialization_failure": lambda m: ServerError(
+            "psycopg2.errors.SerializationFailure", m or "could not serialize access due to concurrent update"),
+        "concurrent_update": lambda m: ServerError(
+            "psycopg2.errors.SerializationFailure", m or "could not serialize access due to concurrent update"),
+        "access_denied": lambda m: AccessDenied(m or "Access Denied"),
+        "access_error": lambda m: AccessError(m or "You are not allowed to access this document."),
+        "validation_error": lambda m: ValidationError(m or "The operation cannot be completed."),
+        "user_error": lambda m: UserError(m or "Simulated user error"),
+        "missing_error": lambda m: MissingError(m or "Record does not exist or has been deleted."),
+        "internal_error": lambda m: ServerError("Exception", m or "Simulated internal error"),
+    }
+    if name not in factories:
+        raise FaultRuleError(f"unknown odoo_fault {name!r} (known: {', '.join(sorted(factories))})")
+    return factories[name](message)
+
+
+def before_call(rule: FaultRule) -> None:
+    """The part of a rule that acts before the call runs (nothing is committed)."""
+    params = rule.params
+    if rule.action == "delay":
+        time.sleep(float(params.get("seconds", 1.0)))
+    elif rule.action == "http_status":
+        raise HTTPStatusFault(int(params.get("status", 503)))
+    elif rule.action == "reset_connection":
+        raise DropConnection(reset=True)
+    elif rule.action == "error_before_commit":
+        raise ServerError("psycopg2.OperationalError",
+                          params.get("message") or "server closed the connection unexpectedly")
+    elif rule.action == "odoo_fault":
+        raise odoo_fault(params.get("fault", "serialization_failure"), params.get("message"))
+
+
+def after_call(rule: FaultRule) -> None:
+    """The part that acts once the call has committed."""
+    if rule.action == "drop_response_after_commit":
+        raise DropConnection(reset=False)
+    if rule.action == "slow_down":
+        time.sleep(float(rule.params.get("seconds", 1.0)))

@@ -1,0 +1,7 @@
+"""The sync engine: the integration under test (DESIGN, "The integration's contract").
+
+Typed entry points: ``load_grants``/``parse_grants`` (the grants file), ``Ledger``
+(idempotency state and sync log), ``OdooClient`` (the only way to Odoo) and
+``SyncEngine(client, ledger).sync(grants)``. The engine never imports the simulator:
+it reaches any Odoo through XML-RPC (over HTTP, or in-process via ``WSGITransport``).
+"""

@@ -1,0 +1,194 @@
+"""The ledger: idempotency state, the sync log and per-tenant sync locks.
+
+SQLAlchemy over SQLite (default, a file) or PostgreSQL (``postgresql://``); the
+schema is created and upgraded by alembic migrations (``harness/engine/migrations``).
+
+An idempotency key ``tenant:entity:entity_id:operation`` is ``pending`` before its
+call is sent, ``succeeded`` with the Odoo id once the answer came back, or
+``failed`` with the error. A key left ``pending`` means the outcome is unknown (the
+answer was lost): the engine resolves it by reading Odoo back, never by guessing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.exc import IntegrityError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
+
+#: The tables the migrations created (harness/engine/migrations owns the schema).
+TABLES = ("idempotency", "sync_log", "sync_lock")
+
+
+class SyncLocked(RuntimeError):
+    """Another sync of the same tenant holds the lock."""
+
+
+@dataclass(frozen=True)
+class KeyState:
+    key: str
+    status: str
+    odoo_id: int | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One sync_log row: a call sent, or an operation refused or skipped."""
+
+    tenant: str
+    entity: str
+    operation: str
+    idempotency_key: str | None
+    outcome: str  # sent | refused | skipped
+    http_status: int | None = None
+    response_size: int | None = None
+    latency_ms: float | None = None
+    error: str | None = None
+    model: str | None = None
+    method: str | None = None
+
+
+def engine_url(url: str) -> str:
+    """``postgresql://`` means psycopg 3 here; a bare path means a SQLite file."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    return url
+
+
+class Ledger:
+    """One ledger database, shared by every tenant and by concurrent syncs."""
+
+    def __init__(self, url: str = "sqlite:///odoo-harness.sqlite",
+                 clock: type[dt.datetime] = dt.datetime) -> None:
+        self.url = engine_url(url)
+        self.clock = clock
+        self.engine = sa.create_engine(self.url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        migrate(self.engine)
+        metadata = sa.MetaData()
+        metadata.reflect(self.engine, only=TABLES)
+        self.idempotency, self.sync_log, self.sync_lock = (metadata.tables[name] for name in TABLES)
+
+    def now(self) -> dt.datetime:
+        return self.clock.now(dt.UTC).replace(tzinfo=None)
+
+    # -- idempotency ----------------------------------------------------------------
+
+    def states(self, keys: Iterable[str]) -> dict[str, KeyState]:
+        keys = list(keys)
+        found: dict[str, KeyState] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(keys, 500):
+                rows = conn.execute(sa.select(self.idempotency).where(self.idempotency.c.key.in_(chunk)))
+                for row in rows:
+                    found[row.key] = KeyState(row.key, row.status, row.odoo_id, row.error)
+        return found
+
+    def mark(self, entries: Iterable[tuple[str, str | None, int | None]], status: str,
+             model: str | None = None) -> None:
+        """Set ``(key, error, odoo_id)`` entries to ``status`` (insert or update)."""
+        now = self.now()
+        with self.engine.begin() as conn:
+            for key, error, odoo_id in entries:
+                tenant, entity, entity_id, operation = split_key(key)
+                values = {"status": status, "odoo_id": odoo_id, "error": error, "updated_at": now,
+                          "odoo_model": model}
+                updated = conn.execute(sa.update(self.idempotency).where(self.idempotency.c.key == key)
+                                       .values(**values)).rowcount
+                if not updated:
+                    conn.execute(sa.insert(self.idempotency).values(
+                        key=key, tenant=tenant, entity=entity, entity_id=entity_id,
+                        operation=operation, **values))
+
+    # -- sync log ---------------------------------------------------------------------
+
+    def log(self, row: LogRow) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sa.insert(self.sync_log).values(ts=self.now(), **row.__dict__))
+
+    def log_rows(self, tenant: str | None = None) -> list[dict]:
+        query = sa.select(self.sync_log).order_by(self.sync_log.c.id)
+        if tenant:
+            query = query.where(self.sync_log.c.tenant == tenant)
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    # -- locks --------------------------------------------------------------------------
+
+    @contextmanager
+    def tenant_lock(self, tenant: str, stale_after: dt.timedelta = dt.timedelta(hours=1)) -> Iterator[None]:
+        """Hold the tenant's sync lock; a second sync is refused with a clear message.
+        A lock older than ``stale_after`` (a crashed sync) is taken over."""
+        owner = f"{socket.gethostname()}:{os.getpid()}:{id(self)}"
+        now = self.now()
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(self.sync_lock).where(self.sync_lock.c.tenant == tenant,
+                                                    self.sync_lock.c.acquired_at < now - stale_after))
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(sa.insert(self.sync_lock).values(tenant=tenant, owner=owner, acquired_at=now))
+        except IntegrityError:
+            holder = self._lock_holder(tenant)
+            raise SyncLocked(f"tenant {tenant!r} is already being synced by {holder}; "
+                             "try again when that sync has finished") from None
+        try:
+            yield
+        finally:
+            with self.engine.begin() as conn:
+                conn.execute(sa.delete(self.sync_lock).where(self.sync_lock.c.tenant == tenant,
+                                                        self.sync_lock.c.owner == owner))
+
+    def _lock_holder(self, tenant: str) -> str:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(self.sync_lock).where(self.sync_lock.c.tenant == tenant)).first()
+        return f"{row.owner} since {row.acquired_at:%Y-%m-%d %H:%M:%S} UTC" if row else "another sync"
+
+
+def migrate(engine: sa.Engine) -> None:
+    """Bring the schema to the newest alembic revision. Concurrent openers (threads or
+    processes) take turns: a PostgreSQL advisory lock, or SQLite's write lock taken by
+    a first write, is held until the migration commits."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(4242001)"))
+        elif engine.dialect.name == "sqlite":
+            connection.execute(sa.text("CREATE TABLE IF NOT EXISTS ledger_migration_lock (n INTEGER)"))
+            connection.execute(sa.text("DELETE FROM ledger_migration_lock"))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def split_key(key: str) -> tuple[str, str, str, str]:
+    """``tenant:entity:entity_id:operation``; the entity id may not contain ':'."""
+    parts = key.split(":")
+    if len(parts) != 4:
+        raise ValueError(f"idempotency key {key!r} is not tenant:entity:entity_id:operation")
+    return parts[0], parts[1], parts[2], parts[3]
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]

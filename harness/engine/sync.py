@@ -1,0 +1,269 @@
+"""One tenant's sync: detect, read what Odoo holds, plan, send, record.
+
+The order is plans, then accounts (they need the plan ids), then projects (they need
+the Plan 1 account ids). Creates go as lists in batches; a create whose answer was
+lost is never blindly re-sent: the pending keys are first resolved by reading the
+records back through their natural keys (plan name; plan + account code; the
+project's analytic account), so a retry never duplicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.engine import plan as planner
+from harness.engine.client import OdooCallError, OdooClient
+from harness.engine.compat import Capabilities, detect
+from harness.engine.grants import Grants
+from harness.engine.ledger import FAILED, PENDING, SUCCEEDED, Ledger
+from harness.engine.plan import ACCOUNT, PLAN, PROJECT, Mutation, PlanNames
+
+#: project.project's link field per known major version (read from fields_get otherwise).
+PROJECT_LINK = {16: "analytic_account_id", 17: "analytic_account_id", 18: "account_id"}
+NO_ARCHIVE_FILTER = {"active_test": False}
+
+
+@dataclass
+class SyncResult:
+    tenant: str
+    capabilities: Capabilities | None = None
+    created: int = 0
+    updated: int = 0
+    archived: int = 0
+    skipped: int = 0
+    refused: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    calls: int = 0
+    mutations: int = 0
+    plan_ids: dict[str, int] = field(default_factory=dict)
+    account_ids: dict[tuple[str, str], int] = field(default_factory=dict)
+    project_ids: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        return (f"{self.tenant}: {self.created} created, {self.updated} updated, {self.archived} archived, "
+                f"{self.skipped} skipped, {self.refused} refused, {len(self.failed)} failed "
+                f"({self.calls} calls, {self.mutations} mutating)")
+
+
+class SyncEngine:
+    def __init__(self, client: OdooClient, ledger: Ledger, names: PlanNames | None = None,
+                 batch_size: int = 500, force: bool = False,
+                 progress: Callable[[str, int, int], None] | None = None) -> None:
+        self.client = client
+        self.ledger = ledger
+        self.names = names or PlanNames()
+        self.batch_size = batch_size
+        self.force = force
+        self.progress = progress or (lambda phase, done, total: None)
+        #: key -> Odoo id of what this sync created or found again
+        self._ids: dict[str, int] = {}
+
+    def sync(self, grants: Grants) -> SyncResult:
+        result = SyncResult(grants.tenant)
+        self._ids = {}
+        calls_before = self.client.counters.calls
+        with self.ledger.tenant_lock(grants.tenant):
+            try:
+                self._sync(grants, result)
+            except OdooCallError as exc:
+                result.failed.append(("connection", str(exc)))
+        result.calls = self.client.counters.calls - calls_before
+        result.refused = self.client.counters.refused
+        return result
+
+    # -- phases ---------------------------------------------------------------------
+
+    def _sync(self, grants: Grants, result: SyncResult) -> None:
+        version = self.client.version()
+        self.client.authenticate()
+        caps = self._capabilities(version)
+        result.capabilities = caps
+        plans = self._read(PLAN, [("name", "in", [self.names.of(r) for r in planner.ROLES])], ["name"])
+        existing_plans = {p["name"]: p["id"] for p in plans}
+        self._apply(planner.plan_plans(grants.tenant, self.names, existing_plans), result, "plans")
+        result.plan_ids = {role: self._found_id(result, PLAN, self.names.of(role), existing_plans)
+                           for role in planner.ROLES}
+        if any(v is None for v in result.plan_ids.values()):
+            return
+        accounts = self._read(ACCOUNT, [("plan_id", "in", list(result.plan_ids.values()))],
+                              ["code", "name", "plan_id", "active", "write_date"]) if existing_plans else []
+        for account in accounts:
+            account["plan_id"] = account["plan_id"][0]
+        self._apply(planner.plan_accounts(grants, result.plan_ids, accounts), result, "accounts")
+        self._collect_accounts(grants, result, accounts)
+        self._sync_projects(grants, result, caps, accounts)
+
+    def _sync_projects(self, grants: Grants, result: SyncResult, caps: Capabilities,
+                       accounts: list[dict]) -> None:
+        plan1 = result.plan_ids["project"]
+        codes = {a["id"]: a["code"] for a in accounts if a["plan_id"] == plan1}
+        wanted = {p.id: result.account_ids.get(("project", p.id)) for p in grants.projects}
+        missing = [pid for pid, account in wanted.items() if account is None]
+        for pid in missing:
+            result.failed.append((f"project/{pid}", "its Plan 1 account could not be created"))
+        wanted = {pid: account for pid, account in wanted.items() if account is not None}
+        link = caps.project_account_field
+        projects = self._read(PROJECT, [(link, "in", sorted(codes))], ["name", "active", link, "write_date"]) \
+            if codes else []
+        mutations = planner.plan_projects(grants.model_copy(update={"projects": [
+            p for p in grants.projects if p.id in wanted]}), link, wanted, projects, codes)
+        self._apply(mutations, result, "projects")
+        for project in projects:
+            linked = project[link][0] if isinstance(project[link], list) else project[link]
+            if linked in codes:
+                result.project_ids.setdefault(codes[linked], project["id"])
+        for mutation in mutations:
+            if mutation.method == "create" and mutation.key in self._ids:
+                result.project_ids[mutation.entity_id] = self._ids[mutation.key]
+
+    def _capabilities(self, version: dict) -> Capabilities:
+        major = (version.get("server_version_info") or [0])[0]
+        link = PROJECT_LINK.get(major)
+        fields = {link: {"relation": ACCOUNT}} if link else self.client.read(
+            PROJECT, "fields_get", [], {"allfields": ["account_id", "analytic_account_id"],
+                                        "attributes": ["type", "relation"]})
+        return detect(version, fields, force=self.force)
+
+    def _collect_accounts(self, grants: Grants, result: SyncResult, accounts: list[dict]) -> None:
+        role_of = {pid: role for role, pid in result.plan_ids.items()}
+        for account in accounts:
+            if account["plan_id"] in role_of:
+                result.account_ids[(role_of[account["plan_id"]], account["code"])] = account["id"]
+        for spec in planner.desired_accounts(grants):
+            created = self._ids.get(planner.key(grants.tenant, "account", spec.entity_id, "create"))
+            if created:
+                result.account_ids[(spec.role, spec.code)] = created
+
+    def _found_id(self, result: SyncResult, model: str, name: str, existing: dict[str, int]) -> int | None:
+        if name in existing:
+            return existing[name]
+        role = next(r for r in planner.ROLES if self.names.of(r) == name)
+        return self._ids.get(planner.key(result.tenant, "plan", role, "create"))
+
+    def _read(self, model: str, domain: list, fields: list[str]) -> list[dict]:
+        return self.client.read(model, "search_read", [domain], {"fields": fields, "context": NO_ARCHIVE_FILTER})
+
+    # -- sending mutations ------------------------------------------------------------
+
+    def _apply(self, mutations: list[Mutation], result: SyncResult, phase: str) -> None:
+        creates = [m for m in mutations if m.method == "create"]
+        writes = [m for m in mutations if m.method == "write"]
+        total = len(mutations)
+        self.progress(phase, 0, total)
+        if creates:
+            self._create_all(creates, result)
+        self.progress(phase, len(creates), total)
+        if writes:
+            self._write_all(writes, result)
+        self.progress(phase, total, total)
+
+    def _create_all(self, mutations: list[Mutation], result: SyncResult) -> None:
+        states = self.ledger.states(m.key for m in mutations)
+        todo: list[Mutation] = []
+        for m in mutations:
+            state = states.get(m.key)
+            if state and state.status == SUCCEEDED:
+                result.failed.append((f"{m.entity}/{m.entity_id}", f"the ledger records {m.key} as created "
+                                      f"(id {state.odoo_id}) but Odoo no longer has it; restore or "
+                                      "unarchive it in Odoo"))
+            else:
+                todo.append(m)
+        pending = [m for m in todo if states.get(m.key) and states[m.key].status == PENDING]
+        todo = self._resolve(pending, result, todo) if pending else todo
+        for start in range(0, len(todo), self.batch_size):
+            self._create_batch(todo[start:start + self.batch_size], result)
+
+    def _create_batch(self, batch: list[Mutation], result: SyncResult) -> None:
+        retry = self.client.retry
+        for attempt in range(retry.attempts):
+            self.ledger.mark([(m.key, None, None) for m in batch], PENDING, batch[0].model)
+            try:
+                ids = self.client.mutate(batch[0].model, "create", [[m.values for m in batch]],
+                                         entity=_entity(batch), key=_key_text(batch), retry=False)
+            except OdooCallError as exc:
+                if not exc.transient or attempt == retry.attempts - 1:
+                    self._fail(batch, str(exc), result)
+                    return
+                retry.sleep(retry.delay(attempt))
+                batch = self._resolve(batch, result, batch)  # what did Odoo commit before it failed?
+                if not batch:
+                    return
+                continue
+            self._succeed(batch, ids, result)
+            return
+
+    def _resolve(self, pending: list[Mutation], result: SyncResult, todo: list[Mutation]) -> list[Mutation]:
+        """Read pending creates back by natural key: found ones succeeded (no duplicate
+        is sent), the rest still need creating."""
+        found = self._read_back(pending)
+        resolved = [m for m in pending if m.natural in found]
+        if resolved:
+            self._succeed(resolved, [found[m.natural] for m in resolved], result, sent=False)
+        done = {m.key for m in resolved}
+        return [m for m in todo if m.key not in done]
+
+    def _read_back(self, mutations: list[Mutation]) -> dict[tuple, int]:
+        model = mutations[0].model
+        if model == PLAN:
+            rows = self._read(PLAN, [("name", "in", [m.natural[0] for m in mutations])], ["name"])
+            return {(r["name"],): r["id"] for r in rows}
+        if model == ACCOUNT:
+            rows = self._read(ACCOUNT, [("plan_id", "in", sorted({m.natural[0] for m in mutations})),
+                                        ("code", "in", sorted({m.natural[1] for m in mutations}))],
+                              ["code", "plan_id"])
+            return {(r["plan_id"][0], r["code"]): r["id"] for r in rows}
+        link = next(k for k in mutations[0].values if k != "name")
+        rows = self._read(PROJECT, [(link, "in", [m.natural[0] for m in mutations])], [link])
+        return {(r[link][0],): r["id"] for r in rows if r[link]}
+
+    def _write_all(self, mutations: list[Mutation], result: SyncResult) -> None:
+        states = self.ledger.states(m.key for m in mutations)
+        groups: dict[tuple, list[Mutation]] = {}
+        for m in mutations:
+            state = states.get(m.key)
+            if state and state.status == SUCCEEDED:
+                result.skipped += 1
+                self.client.log_skip(m.entity, m.operation, m.key, f"skipped: already succeeded (id {state.odoo_id})")
+                continue
+            groups.setdefault((m.model, tuple(sorted(m.values.items()))), []).append(m)
+        for (model, values), group in groups.items():
+            self.ledger.mark([(m.key, None, m.record_id) for m in group], PENDING, model)
+            try:
+                self.client.mutate(model, "write", [[m.record_id for m in group], dict(values)],
+                                   entity=_entity(group), key=_key_text(group), retry=True)
+            except OdooCallError as exc:
+                self._fail(group, str(exc), result)
+                continue
+            self.ledger.mark([(m.key, None, m.record_id) for m in group], SUCCEEDED, model)
+            result.mutations += 1
+            for m in group:
+                if m.operation.startswith("archive"):
+                    result.archived += 1
+                else:
+                    result.updated += 1
+
+    def _succeed(self, batch: list[Mutation], ids: Any, result: SyncResult, sent: bool = True) -> None:
+        ids = [ids] if isinstance(ids, int) else list(ids)
+        self.ledger.mark([(m.key, None, i) for m, i in zip(batch, ids, strict=True)], SUCCEEDED, batch[0].model)
+        for m, i in zip(batch, ids, strict=True):
+            self._ids[m.key] = i
+        result.created += len(batch)
+        result.mutations += int(sent)
+
+    def _fail(self, batch: list[Mutation], error: str, result: SyncResult) -> None:
+        self.ledger.mark([(m.key, error, m.record_id) for m in batch], FAILED, batch[0].model)
+        result.failed += [(f"{m.entity}/{m.entity_id}", error) for m in batch]
+
+
+def _entity(batch: list[Mutation]) -> str:
+    return batch[0].entity if len(batch) == 1 else f"{batch[0].entity}[{len(batch)}]"
+
+
+def _key_text(batch: list[Mutation]) -> str:
+    return batch[0].key if len(batch) == 1 else f"{batch[0].key} (+{len(batch) - 1} more)"

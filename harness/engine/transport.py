@@ -1,0 +1,105 @@
+"""XML-RPC transports that measure what the sync log records.
+
+``MeasuringTransport`` is ``xmlrpc.client.Transport`` over HTTP(S) with keep-alive and a
+timeout; ``WSGITransport`` calls any WSGI application in-process (the simulator, for
+speed), the way httpx's WSGITransport swaps the network out. Both report the real HTTP
+status, response size and latency of every request in ``last``.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import xmlrpc.client
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """What one request measured: nothing here is invented."""
+
+    http_status: int | None
+    response_size: int | None
+    latency_ms: float
+
+
+class _Measured:
+    last: Exchange | None = None
+
+    def _parse(self, status: int, reason: str, body: bytes, host: str, handler: str,
+               headers: dict, started: float) -> Any:
+        self.last = Exchange(status, len(body), (time.perf_counter() - started) * 1000)
+        if status != 200:
+            raise xmlrpc.client.ProtocolError(host + handler, status, reason, headers)
+        parser, unmarshaller = xmlrpc.client.getparser()
+        parser.feed(body)
+        parser.close()
+        return unmarshaller.close()
+
+
+class MeasuringTransport(_Measured, xmlrpc.client.Transport):
+    """Keep-alive HTTP with a timeout; measures each request."""
+
+    def __init__(self, timeout: float = 30.0) -> None:
+        super().__init__()
+        self.timeout = timeout
+
+    def make_connection(self, host: Any) -> Any:
+        connection = super().make_connection(host)
+        connection.timeout = self.timeout
+        return connection
+
+    def request(self, host: Any, handler: str, request_body: bytes, verbose: bool = False) -> Any:
+        """One attempt only: the stdlib re-sends a request once when a kept-alive
+        connection drops, which duplicates a create whose answer was lost. The engine
+        decides about retries itself."""
+        return self.single_request(host, handler, request_body, verbose)
+
+    def single_request(self, host: Any, handler: str, request_body: bytes, verbose: bool = False) -> Any:
+        started = time.perf_counter()
+        self.last = Exchange(None, None, 0.0)
+        try:
+            connection = self.send_request(host, handler, request_body, verbose)
+            response = connection.getresponse()
+            body = response.read()
+        except BaseException:
+            self.last = Exchange(None, None, (time.perf_counter() - started) * 1000)
+            self.close()
+            raise
+        return self._parse(response.status, response.reason, body, str(host), handler,
+                           dict(response.getheaders()), started)
+
+
+class SafeMeasuringTransport(MeasuringTransport, xmlrpc.client.SafeTransport):
+    """The same over HTTPS."""
+
+
+class WSGITransport(_Measured, xmlrpc.client.Transport):
+    """Calls a WSGI application directly: no socket, same bytes."""
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        super().__init__()
+        self.app = app
+
+    def request(self, host: Any, handler: str, request_body: bytes, verbose: bool = False) -> Any:
+        started = time.perf_counter()
+        path, _sep, query = handler.partition("?")
+        environ = {
+            "REQUEST_METHOD": "POST", "PATH_INFO": path, "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "0", "SERVER_PROTOCOL": "HTTP/1.1",
+            "CONTENT_TYPE": "text/xml", "CONTENT_LENGTH": str(len(request_body)),
+            "wsgi.input": io.BytesIO(request_body), "wsgi.errors": io.StringIO(),
+            "wsgi.url_scheme": "http", "wsgi.version": (1, 0), "wsgi.multithread": True,
+            "wsgi.multiprocess": False, "wsgi.run_once": False,
+        }
+        captured: dict[str, Any] = {}
+
+        def start_response(status: str, headers: list, exc_info: Any = None) -> Callable:
+            captured["status"], captured["headers"] = status, dict(headers)
+            return lambda data: None
+
+        body = b"".join(self.app(environ, start_response))
+        code, _sep, reason = captured["status"].partition(" ")
+        return self._parse(int(code), reason, body, str(host), handler, captured["headers"], started)

@@ -1,0 +1,55 @@
+"""``odoo-harness sync``: secrets from the environment, clear errors, summary, exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+from tests.conftest import Odoo
+from tests.engine_fixtures import GRANTS
+
+
+def run(odoo: Odoo, tmp_path: Path, *extra: str, grants_text: str = GRANTS) -> int:
+    path = tmp_path / "grants.yaml"
+    path.write_text(grants_text)
+    return main(["sync", "--tenant", "acme", "--grants", str(path), "--url", odoo.url, "--db", "odoo",
+                 "--login", "admin", "--password-env", "ACME_ODOO_PASSWORD",
+                 "--ledger", f"sqlite:///{tmp_path / 'ledger.sqlite'}", *extra])
+
+
+def test_sync_then_resync(odoo17: Odoo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                          capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setenv("ACME_ODOO_PASSWORD", "admin")
+    assert run(odoo17, tmp_path, "--actuals") == 0
+    out = capsys.readouterr().out
+    assert "acme: 14 created, 0 updated, 0 archived, 0 skipped, 0 refused, 0 failed" in out
+    assert "project PRJ-001" in out and "60500.00" in out
+    assert run(odoo17, tmp_path) == 0
+    assert "acme: 0 created" in capsys.readouterr().out
+
+
+def test_missing_password_variable(odoo17: Odoo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.delenv("ACME_ODOO_PASSWORD", raising=False)
+    assert run(odoo17, tmp_path) == 2
+    assert "ACME_ODOO_PASSWORD is not set" in capsys.readouterr().err
+
+
+def test_invalid_grants_and_wrong_tenant(odoo17: Odoo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setenv("ACME_ODOO_PASSWORD", "admin")
+    assert run(odoo17, tmp_path, grants_text=GRANTS.replace("amount: 4000", "amount: many")) == 2
+    assert "grants.yaml:15: projects[1].budget_lines[1].amount" in capsys.readouterr().err
+    assert run(odoo17, tmp_path, grants_text=GRANTS.replace("tenant: acme", "tenant: beta")) == 2
+    assert "is for tenant 'beta', not 'acme'" in capsys.readouterr().err
+
+
+def test_wrong_password_fails_with_exit_1(odoo17: Odoo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setenv("ACME_ODOO_PASSWORD", "not-it")
+    assert run(odoo17, tmp_path) == 1
+    out = capsys.readouterr().out
+    assert "failed connection: authentication refused for login 'admin'" in out
+    assert "not-it" not in out
