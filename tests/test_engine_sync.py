@@ -190,3 +190,25 @@ def test_version_verdict(rig: Rig) -> None:
         assert "Degrades" in text and "single account column" in text
     else:
         assert "Three analytic plans" in text
+
+
+def test_in_process_transport_gives_the_same_results(tmp_path: Path) -> None:
+    """The engine over WSGITransport (no socket) against the simulator app directly."""
+    from harness.engine.client import OdooClient, RetryPolicy
+    from harness.engine.ledger import Ledger
+    from harness.engine.sync import SyncEngine
+    from harness.engine.transport import WSGITransport
+    from simulator.app import SimulatorApp
+    from simulator.faults import parse_rules
+
+    app = SimulatorApp("18.0")
+    app.faults.replace(parse_rules([{"model": ACCOUNT, "method": "create", "action": "drop_response_after_commit",
+                                     "times": 1}]))
+    ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    client = OdooClient("http://simulator", "odoo", "admin", "admin", tenant="acme", ledger=ledger,
+                        transport=WSGITransport(app), retry=RetryPolicy(sleep=lambda _s: None))
+    result = SyncEngine(client, ledger).sync(grants())
+    assert result.ok and result.created == 14
+    db = app.registry.get("odoo")
+    assert db.store.query("SELECT count(*) FROM account_analytic_account WHERE code = 'PRJ-001'") == [(1,)]
+    assert all(row["http_status"] in (200, None) for row in ledger.log_rows())
