@@ -212,3 +212,37 @@ def test_in_process_transport_gives_the_same_results(tmp_path: Path) -> None:
     db = app.registry.get("odoo")
     assert db.store.query("SELECT count(*) FROM account_analytic_account WHERE code = 'PRJ-001'") == [(1,)]
     assert all(row["http_status"] in (200, None) for row in ledger.log_rows())
+
+
+def test_a_timed_out_read_is_retried(odoo: Odoo, tmp_path: Path) -> None:
+    from harness.engine.client import OdooClient, RetryPolicy
+    from harness.engine.ledger import Ledger
+    from harness.engine.sync import SyncEngine
+
+    ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    sleeps: list[float] = []
+    client = OdooClient(odoo.url, "odoo", "admin", "admin", tenant="acme", ledger=ledger, timeout=0.3,
+                        retry=RetryPolicy(sleep=sleeps.append))
+    rig = Rig(odoo, ledger, client, SyncEngine(client, ledger), sleeps)
+    rig.set_faults([{"model": PLAN, "method": "search_read", "action": "delay", "seconds": 1.0, "times": 1}])
+    result = rig.engine.sync(grants())
+    assert result.ok and len(sleeps) == 1
+    timeouts = [row for row in ledger.log_rows("acme") if row["error"] and "timed out" in row["error"]]
+    assert len(timeouts) == 1 and timeouts[0]["http_status"] is None and timeouts[0]["latency_ms"] >= 300
+
+
+def test_an_already_succeeded_update_is_skipped_and_logged(rig: Rig) -> None:
+    from harness.engine import plan as planner
+
+    first = rig.engine.sync(grants())
+    renamed = grants(GRANTS.replace("name: Laptops", "name: Screens"))
+    accounts = rig.odoo.call(ACCOUNT, "search_read", [["plan_id", "in", list(first.plan_ids.values())]],
+                             fields=["code", "name", "plan_id", "active", "write_date"])
+    for account in accounts:
+        account["plan_id"] = account["plan_id"][0]
+    [update] = planner.plan_accounts(renamed, first.plan_ids, accounts)
+    rig.ledger.mark([(update.key, None, update.record_id)], "succeeded")  # as if a crashed run sent it
+    result = rig.engine.sync(renamed)
+    assert (result.skipped, result.updated) == (1, 0)
+    [row] = [r for r in rig.ledger.log_rows("acme") if r["outcome"] == "skipped"]
+    assert row["idempotency_key"] == update.key and "already succeeded" in row["error"]
