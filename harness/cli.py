@@ -11,10 +11,11 @@ import threading
 from pathlib import Path
 
 from harness.parity.suite import ParitySuite
+from harness.scenarios.model import suite_names
 from simulator.profile import available_versions
 
-#: Suites by name; the scenario suites of scenarios/ join them (issue 4).
-SUITES = {"parity": ParitySuite}
+#: Suites by name: the recorded real-Odoo conversation, then every folder of scenarios/.
+SUITES = {"parity": ParitySuite, **{name: name for name in suite_names()}}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -144,6 +145,8 @@ def _print_actuals(actuals) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from harness import report
     from harness.runner import run_suites
+    from harness.scenarios.model import ScenarioError
+    from harness.scenarios.suite import ScenarioSuite
     from harness.targets import TargetError, default_targets, parse_target
 
     try:
@@ -156,7 +159,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"odoo-harness run: unknown suite {unknown[0]!r} (available: {', '.join(SUITES)})",
               file=sys.stderr)
         return 2
-    suites = [SUITES[name]() for name in (args.suite or SUITES)]
+    try:
+        suites = [ParitySuite() if name == "parity" else ScenarioSuite(name) for name in (args.suite or SUITES)]
+    except ScenarioError as exc:
+        print(f"odoo-harness run: invalid scenario:\n{exc}", file=sys.stderr)
+        return 2
 
     def progress(result) -> None:
         print(f"  {result.target:14} {result.suite} / {result.scenario}: {result.status}",

@@ -6,9 +6,9 @@ import html
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from harness.runner import DEGRADED, ERROR, FAIL, PASS, RunResult
+from harness.runner import DEGRADED, ERROR, FAIL, PASS, SKIP, RunResult
 
-SYMBOLS = {PASS: "pass", FAIL: "FAIL", DEGRADED: "degraded (expected)", ERROR: "ERROR"}
+SYMBOLS = {PASS: "pass", FAIL: "FAIL", DEGRADED: "degraded (expected)", ERROR: "ERROR", SKIP: "skipped"}
 
 
 def matrix(run: RunResult) -> str:
@@ -16,7 +16,7 @@ def matrix(run: RunResult) -> str:
     targets = run.targets()
     rows = run.rows()
     label_width = max([len(f"{s} / {n}") for s, n in rows] + [8])
-    widths = [max(len(t), 10) for t in targets]
+    widths = [max([len(t), *(len(SYMBOLS[r.status]) for r in run.results if r.target == t)]) for t in targets]
     lines = ["  ".join([" " * label_width, *(t.ljust(w) for t, w in zip(targets, widths, strict=True))])]
     for suite, scenario in rows:
         cells = []

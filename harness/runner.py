@@ -7,15 +7,17 @@ never lets one suite's crash hide the others' results.
 
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from harness.targets import Endpoint, Target
 
-PASS, FAIL, DEGRADED, ERROR = "pass", "fail", "expected degradation", "error"
+PASS, FAIL, DEGRADED, ERROR, SKIP = "pass", "fail", "expected degradation", "error", "skipped"
 
 
 @dataclass
@@ -27,10 +29,12 @@ class ScenarioResult:
     detail: str = ""
     calls: int = 0
     seconds: float = 0.0
+    #: per-call latencies of the engine's calls, for the HTML report's charts
+    latencies_ms: list[float] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.status in (PASS, DEGRADED)
+        return self.status in (PASS, DEGRADED, SKIP)
 
 
 class Suite(Protocol):
@@ -59,14 +63,24 @@ class RunResult:
 
 
 def run_suites(suites: list[Suite], targets: list[Target],
-               progress: Callable[[ScenarioResult], None] | None = None) -> RunResult:
-    outcome = RunResult()
-    for target in targets:
+               progress: Callable[[ScenarioResult], None] | None = None, parallel: bool = True) -> RunResult:
+    """Targets run side by side (each has its own servers and state); the results keep
+    the targets' order."""
+    lock = threading.Lock()
+
+    def collect(target: Target) -> list[ScenarioResult]:
+        results = []
         for result in _run_target(suites, target):
-            outcome.results.append(result)
+            results.append(result)
             if progress:
-                progress(result)
-    return outcome
+                with lock:
+                    progress(result)
+        return results
+
+    workers = len(targets) if parallel else 1
+    with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
+        per_target = list(pool.map(collect, targets))
+    return RunResult([result for results in per_target for result in results])
 
 
 def _run_target(suites: list[Suite], target: Target) -> Iterator[ScenarioResult]:

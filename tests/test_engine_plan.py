@@ -12,7 +12,7 @@ PLAN_IDS = {"project": 11, "category": 12, "line": 13}
 def existing_accounts() -> list[dict]:
     specs = plan.desired_accounts(grants())
     return [{"id": 100 + i, "code": s.code, "name": s.name, "plan_id": PLAN_IDS[s.role], "active": True,
-             "write_date": "2024-01-01 00:00:00"} for i, s in enumerate(specs)]
+             "revision": 0} for i, s in enumerate(specs)]
 
 
 def test_missing_plans_are_created_with_keys() -> None:
@@ -51,7 +51,7 @@ def test_update_keys_carry_the_revision() -> None:
     first = plan.plan_accounts(changed, PLAN_IDS, accounts)[0].key
     assert plan.plan_accounts(changed, PLAN_IDS, accounts)[0].key == first  # a retry reuses it
     for account in accounts:
-        account["write_date"] = "2024-02-02 00:00:00"  # Odoo changed since: a new key
+        account["revision"] = 1  # one write of ours succeeded since: a new key
     assert plan.plan_accounts(changed, PLAN_IDS, accounts)[0].key != first
 
 
@@ -66,7 +66,7 @@ def test_projects_link_through_the_version_field() -> None:
     mutations = plan.plan_projects(grants(), "account_id", {"PRJ-001": 100, "PRJ-002": 101}, [], {})
     assert [m.values for m in mutations] == [{"name": "Civic Voices Uganda", "account_id": 100},
                                              {"name": "Civic Voices Burundi", "account_id": 101}]
-    existing = [{"id": 7, "name": "Old", "active": True, "account_id": [102, "[PRJ-009] Old"], "write_date": "x"}]
+    existing = [{"id": 7, "name": "Old", "active": True, "account_id": [102, "[PRJ-009] Old"], "revision": 0}]
     [*_creates, archive] = plan.plan_projects(grants(), "account_id", {"PRJ-001": 100, "PRJ-002": 101}, existing,
                                               {102: "PRJ-009"})
     assert (archive.entity_id, archive.values, archive.record_id) == ("PRJ-009", {"active": False}, 7)

@@ -237,7 +237,7 @@ def test_an_already_succeeded_update_is_skipped_and_logged(rig: Rig) -> None:
     first = rig.engine.sync(grants())
     renamed = grants(GRANTS.replace("name: Laptops", "name: Screens"))
     accounts = rig.odoo.call(ACCOUNT, "search_read", [["plan_id", "in", list(first.plan_ids.values())]],
-                             fields=["code", "name", "plan_id", "active", "write_date"])
+                             fields=["code", "name", "plan_id", "active"])
     for account in accounts:
         account["plan_id"] = account["plan_id"][0]
     [update] = planner.plan_accounts(renamed, first.plan_ids, accounts)

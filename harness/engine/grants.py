@@ -11,13 +11,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from harness.yamlfile import YamlFileError, load_model, parse_model
 
 #: Ids become parts of idempotency keys (``tenant:entity:id:operation``): no colon, no spaces.
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
                                         pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
+
+
+GRANTS_SHAPE = "the grants file must be a mapping with 'tenant' and 'projects'"
 
 
 class _Strict(BaseModel):
@@ -75,76 +79,16 @@ class Grants(_Strict):
         return self.categories.get(code, code)
 
 
-class GrantsError(ValueError):
+class GrantsError(YamlFileError):
     """A grants file that cannot be used; ``errors`` holds one line per problem."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("\n".join(errors))
-        self.errors = errors
 
 
 def load_grants(path: Path | str) -> Grants:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise GrantsError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
-    return parse_grants(text, str(path))
+    return load_model(path, Grants, GRANTS_SHAPE, GrantsError)
 
 
 def parse_grants(text: str, source: str = "<grants>") -> Grants:
-    try:
-        document = yaml.safe_load(text)
-        lines = _line_numbers(yaml.compose(text))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark else source
-        raise GrantsError([f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
-    if not isinstance(document, dict):
-        raise GrantsError([f"{source}:1: the grants file must be a mapping with 'tenant' and 'projects'"])
-    try:
-        return Grants.model_validate(document)
-    except ValidationError as exc:
-        raise GrantsError([_describe(error, source, lines) for error in exc.errors()]) from None
-
-
-def _describe(error: dict, source: str, lines: dict[tuple, int]) -> str:
-    location = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
-    line = _nearest_line(location, lines)
-    path = _path_text(location) or "(top level)"
-    message = error["msg"].removeprefix("Value error, ")
-    return f"{source}:{line}: {path}: {message}"
-
-
-def _path_text(location: tuple) -> str:
-    text = ""
-    for part in location:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _nearest_line(location: tuple, lines: dict[tuple, int]) -> int:
-    for end in range(len(location), -1, -1):
-        if location[:end] in lines:
-            return lines[location[:end]]
-    return 1
-
-
-def _line_numbers(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
-    """Path inside the document -> 1-based line, from YAML's node marks."""
-    found: dict[tuple, int] = {}
-    if node is None:
-        return found
-    found[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            child = (*path, key.value)
-            found.update(_line_numbers(value, child))
-            found[child] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            found.update(_line_numbers(item, (*path, index)))
-    return found
+    return parse_model(text, source, Grants, GRANTS_SHAPE, GrantsError)
 
 
 def _no_duplicates(ids: list[str], what: str, where: str) -> None:

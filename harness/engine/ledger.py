@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ from sqlalchemy.exc import IntegrityError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
+
+#: alembic keeps its migration context in module globals: one migration at a time per process.
+_MIGRATING = threading.Lock()
 
 #: The tables the migrations created (harness/engine/migrations owns the schema).
 TABLES = ("idempotency", "sync_log", "sync_lock")
@@ -115,6 +119,16 @@ class Ledger:
                         key=key, tenant=tenant, entity=entity, entity_id=entity_id,
                         operation=operation, **values))
 
+    def write_revisions(self, tenant: str, model: str) -> dict[int, int]:
+        """Per record id, how many of our writes to it succeeded: the revision an update
+        key is made over."""
+        c = self.idempotency.c
+        query = (sa.select(c.odoo_id, sa.func.count()).where(
+            c.tenant == tenant, c.odoo_model == model, c.status == SUCCEEDED, c.operation != "create")
+            .group_by(c.odoo_id))
+        with self.engine.connect() as conn:
+            return {odoo_id: count for odoo_id, count in conn.execute(query)}
+
     # -- sync log ---------------------------------------------------------------------
 
     def log(self, row: LogRow) -> None:
@@ -165,7 +179,7 @@ def migrate(engine: sa.Engine) -> None:
     a first write, is held until the migration commits."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with _MIGRATING, engine.begin() as connection:  # alembic's context is process-global
         if engine.dialect.name == "postgresql":
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(4242001)"))
         elif engine.dialect.name == "sqlite":

@@ -11,8 +11,9 @@ planning is unit-tested without any Odoo. Mapping (DESIGN, "three analytic plans
 
 Accounts and projects that leave the grants are archived, never deleted. Idempotency
 keys are ``tenant:entity:entity_id:operation``; an update's operation is
-``update@<digest>`` of the values written and of the record's ``write_date``, so a
-retry repeats the same key while any later change gets a new one.
+``update@<digest>`` of the values written and of the record's revision (how many writes
+of ours to it have succeeded, from the ledger), so a retry repeats the same key while
+any later change, even back to earlier values, gets a new one.
 """
 
 from __future__ import annotations
@@ -71,8 +72,8 @@ class Snapshot:
     """What Odoo holds of ours (archived records included)."""
 
     plans: dict[str, int] = field(default_factory=dict)  # name -> id
-    accounts: list[dict] = field(default_factory=list)  # id, code, name, plan_id, active, write_date
-    projects: list[dict] = field(default_factory=list)  # id, name, active, <link field>, write_date
+    accounts: list[dict] = field(default_factory=list)  # id, code, name, plan_id, active, revision
+    projects: list[dict] = field(default_factory=list)  # id, name, active, <link field>, revision
 
 
 def key(tenant: str, entity: str, entity_id: str, operation: str) -> str:
@@ -166,6 +167,6 @@ def _link(project: dict, link_field: str) -> int | None:
 
 def _write(tenant: str, model: str, entity: str, entity_id: str, verb: str, values: dict,
            current: dict) -> Mutation:
-    operation = f"{verb}@{digest(values, [current['id'], current.get('write_date')])}"
+    operation = f"{verb}@{digest(values, [current['id'], current.get('revision', 0)])}"
     return Mutation(model, "write", entity, entity_id, operation, values,
                     key(tenant, entity, entity_id, operation), record_id=current["id"])

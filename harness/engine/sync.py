@@ -36,6 +36,7 @@ class SyncResult:
     refused: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     calls: int = 0
+    retries: int = 0
     mutations: int = 0
     plan_ids: dict[str, int] = field(default_factory=dict)
     account_ids: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -67,13 +68,14 @@ class SyncEngine:
     def sync(self, grants: Grants) -> SyncResult:
         result = SyncResult(grants.tenant)
         self._ids = {}
-        calls_before = self.client.counters.calls
+        calls_before, retries_before = self.client.counters.calls, self.client.counters.retries
         with self.ledger.tenant_lock(grants.tenant):
             try:
                 self._sync(grants, result)
             except OdooCallError as exc:
                 result.failed.append(("connection", str(exc)))
         result.calls = self.client.counters.calls - calls_before
+        result.retries = self.client.counters.retries - retries_before
         result.refused = self.client.counters.refused
         return result
 
@@ -92,9 +94,11 @@ class SyncEngine:
         if any(v is None for v in result.plan_ids.values()):
             return
         accounts = self._read(ACCOUNT, [("plan_id", "in", list(result.plan_ids.values()))],
-                              ["code", "name", "plan_id", "active", "write_date"]) if existing_plans else []
+                              ["code", "name", "plan_id", "active"]) if existing_plans else []
+        revisions = self.ledger.write_revisions(grants.tenant, ACCOUNT)
         for account in accounts:
             account["plan_id"] = account["plan_id"][0]
+            account["revision"] = revisions.get(account["id"], 0)
         self._apply(planner.plan_accounts(grants, result.plan_ids, accounts), result, "accounts")
         self._collect_accounts(grants, result, accounts)
         self._sync_projects(grants, result, caps, accounts)
@@ -109,8 +113,10 @@ class SyncEngine:
             result.failed.append((f"project/{pid}", "its Plan 1 account could not be created"))
         wanted = {pid: account for pid, account in wanted.items() if account is not None}
         link = caps.project_account_field
-        projects = self._read(PROJECT, [(link, "in", sorted(codes))], ["name", "active", link, "write_date"]) \
-            if codes else []
+        projects = self._read(PROJECT, [(link, "in", sorted(codes))], ["name", "active", link]) if codes else []
+        revisions = self.ledger.write_revisions(grants.tenant, PROJECT)
+        for project in projects:
+            project["revision"] = revisions.get(project["id"], 0)
         mutations = planner.plan_projects(grants.model_copy(update={"projects": [
             p for p in grants.projects if p.id in wanted]}), link, wanted, projects, codes)
         self._apply(mutations, result, "projects")
@@ -190,6 +196,7 @@ class SyncEngine:
                 if not exc.transient or attempt == retry.attempts - 1:
                     self._fail(batch, str(exc), result)
                     return
+                self.client.counters.retries += 1
                 retry.sleep(retry.delay(attempt))
                 batch = self._resolve(batch, result, batch)  # what did Odoo commit before it failed?
                 if not batch:

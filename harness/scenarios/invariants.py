@@ -1,0 +1,111 @@
+"""The invariants of DESIGN.md, checked after every scenario, faults included.
+
+Each check returns readable violations: which key, which records, which calls.
+
+1. No duplicates: a succeeded key maps to exactly one Odoo record; no natural key has
+   two records.
+2. Nothing lost: every entity of the grants is in Odoo, in the right plan, with the
+   right fields.
+3. Forbidden models untouched: the simulator's journal shows no mutation by the
+   engine's user outside the allow-list.
+4. Log complete: exactly one ``sync_log`` row per call the server received from the
+   engine, and no password in the log or the report.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from harness.engine.client import ALLOWED_MODELS
+from harness.engine.grants import Grants
+from harness.engine.ledger import SUCCEEDED, Ledger
+from harness.engine.plan import PlanNames, desired_accounts
+
+
+@dataclass
+class OdooState:
+    """What the database holds of the integration's records (archived ones too)."""
+
+    plans: list[dict]
+    accounts: list[dict]
+    projects: list[dict]
+    link_field: str
+
+
+def check_no_duplicates(state: OdooState, ledger: Ledger, tenant: str) -> list[str]:
+    problems = []
+    for (plan_id, code), count in Counter((a["plan_id"], a["code"]) for a in state.accounts).items():
+        if count > 1:
+            ids = [a["id"] for a in state.accounts if (a["plan_id"], a["code"]) == (plan_id, code)]
+            problems.append(f"duplicate account: code {code!r} in plan {plan_id} is records {ids}"
+                            f"{_calls(ledger, tenant, 'account', code)}")
+    for name, count in Counter(p["name"] for p in state.plans).items():
+        if count > 1:
+            problems.append(f"duplicate plan {name!r}: {count} records")
+    links = Counter(p[state.link_field] for p in state.projects if p[state.link_field])
+    for account_id, count in links.items():
+        if count > 1:
+            ids = [p["id"] for p in state.projects if p[state.link_field] == account_id]
+            problems.append(f"duplicate project: account {account_id} is linked by projects {ids}")
+    known = {a["id"] for a in state.accounts} | {p["id"] for p in state.projects} | {p["id"] for p in state.plans}
+    with ledger.engine.connect() as conn:
+        rows = conn.execute(ledger.idempotency.select().where(
+            ledger.idempotency.c.tenant == tenant, ledger.idempotency.c.status == SUCCEEDED,
+            ledger.idempotency.c.operation == "create")).all()
+    for row in rows:
+        if row.odoo_id not in known:
+            problems.append(f"key {row.key} succeeded as id {row.odoo_id}, which Odoo does not hold")
+    return problems
+
+
+def check_nothing_lost(state: OdooState, grants: Grants, names: PlanNames) -> list[str]:
+    problems = []
+    plan_ids = {p["name"]: p["id"] for p in state.plans}
+    accounts = {(a["plan_id"], a["code"]): a for a in state.accounts}
+    for spec in desired_accounts(grants):
+        plan_id = plan_ids.get(names.of(spec.role))
+        account = accounts.get((plan_id, spec.code))
+        if account is None:
+            problems.append(f"lost: account {spec.code!r} is not in plan {names.of(spec.role)!r}")
+        elif account["name"] != spec.name or not account["active"]:
+            problems.append(f"wrong: account {spec.code!r} is {account['name']!r} (active={account['active']}), "
+                            f"expected {spec.name!r}, active")
+    by_link = {p[state.link_field]: p for p in state.projects}
+    for project in grants.projects:
+        account = accounts.get((plan_ids.get(names.project), project.id))
+        linked = by_link.get(account["id"]) if account else None
+        if linked is None:
+            problems.append(f"lost: no project.project linked to account {project.id!r}")
+        elif linked["name"] != project.name or not linked["active"]:
+            problems.append(f"wrong: project {project.id} is {linked['name']!r} (active={linked['active']})")
+    return problems
+
+
+def check_forbidden_untouched(journal: list[dict], engine_uid: int) -> list[str]:
+    return [f"forbidden mutation: {e['method']} on {e['model']} ids {e['ids']} by uid {e['uid']} at {e['time']}"
+            for e in journal if e["uid"] == engine_uid and e["model"] not in ALLOWED_MODELS]
+
+
+def check_log_complete(ledger: Ledger, tenants: list[str], server_calls: int, secrets: list[str],
+                       report_text: str) -> list[str]:
+    rows = [row for tenant in tenants for row in ledger.log_rows(tenant)]
+    sent = sum(row["outcome"] == "sent" for row in rows)
+    problems = []
+    if sent != server_calls:
+        problems.append(f"sync_log has {sent} rows for calls sent, the server received {server_calls} calls")
+    text = repr(rows) + report_text
+    problems += [f"a password appears in the sync log or the report ({secret[:2]}…)" for secret in secrets
+                 if secret and secret in text]
+    return problems
+
+
+def _calls(ledger: Ledger, tenant: str, entity: str, code: str) -> str:
+    """The log rows of the create calls behind a duplicate, for the account of it."""
+    rows = [r for r in ledger.log_rows(tenant)
+            if r["entity"] and r["entity"].startswith(entity) and r["method"] == "create"]
+    if not rows:
+        return ""
+    shown = "; ".join(f"#{r['id']} {r['ts']:%H:%M:%S} {r['idempotency_key']} -> "
+                      f"{r['http_status'] or r['error']}" for r in rows[:4])
+    return f" (create calls: {shown})"
