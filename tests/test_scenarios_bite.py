@@ -15,7 +15,7 @@ from harness.scenarios.execute import play
 from harness.scenarios.model import SCENARIOS_DIR, load_scenario
 
 
-def scenario(path: str):  # noqa: ANN201
+def scenario(path: str):
     return load_scenario(SCENARIOS_DIR / path)
 
 
@@ -49,7 +49,7 @@ def test_an_update_key_without_revision_swallows_a_later_change(monkeypatch: pyt
     path = "plan-tagging/rename-back-and-forth.yaml"
     assert play(scenario(path), "16.0").failures == []
 
-    def write_without_revision(tenant, model, entity, entity_id, verb, values, current):  # noqa: ANN001, ANN202
+    def write_without_revision(tenant, model, entity, entity_id, verb, values, current):
         return plan_module.Mutation(model, "write", entity, entity_id, verb, values,
                                     plan_module.key(tenant, entity, entity_id, verb), record_id=current["id"])
 
