@@ -59,7 +59,8 @@ def write_junit(run: RunResult, path: Path) -> None:
 
 
 def write_html(run: RunResult, path: Path) -> None:
-    """A self-contained page: the matrix with each cell's detail on hover."""
+    """A self-contained page: the matrix (details on hover), then per target a chart of
+    every engine call's latency, scenario by scenario."""
     targets = run.targets()
     head = "".join(f"<th>{html.escape(t)}</th>" for t in targets)
     body = []
@@ -70,13 +71,39 @@ def write_html(run: RunResult, path: Path) -> None:
             status = result.status if result else "-"
             title = html.escape(result.detail if result else "")
             css = status.split()[0] if result else "none"
-            cells.append(f'<td class="{css}" title="{title}">{html.escape(SYMBOLS.get(status, status))}'
-                         f"</td>")
+            cells.append(f'<td class="{css}" title="{title}">{html.escape(SYMBOLS.get(status, status))}</td>')
         body.append(f"<tr><th>{html.escape(suite)} / {html.escape(scenario)}</th>{''.join(cells)}</tr>")
+    charts = "".join(_latency_chart(run, target) for target in targets)
+    summary = html.escape(matrix(run).split("\n\n", 1)[-1])
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>odoo-harness run</title>
-<style>body{{font-family:sans-serif}}td,th{{padding:4px 10px;border:1px solid #ccc}}
-.pass{{background:#dfd}}.fail,.error{{background:#fdd}}.expected{{background:#ffd}}</style></head>
+<style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:3px 9px;border:1px solid #ccc;font-size:13px}}
+th{{text-align:left}}.pass{{background:#dfd}}.fail,.error{{background:#fdd}}.expected{{background:#ffd}}
+.skipped{{background:#eee}}svg{{border:1px solid #ccc;margin:6px 0}}</style></head>
 <body><h1>odoo-harness: compatibility matrix</h1><table><tr><th></th>{head}</tr>{''.join(body)}</table>
-<pre>{html.escape(matrix(run).split(chr(10) + chr(10), 1)[-1])}</pre></body></html>"""
+<pre>{summary}</pre><h2>Per-call latency of the engine (ms)</h2>{charts}</body></html>"""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
+
+
+def _latency_chart(run: RunResult, target: str, width: int = 900, height: int = 160) -> str:
+    """One dot per call in run order, scenarios separated by faint bands (inline SVG)."""
+    results = [r for r in run.results if r.target == target and r.latencies_ms]
+    values = [v for r in results for v in r.latencies_ms]
+    if not values:
+        return ""
+    top = max(max(values), 1.0)
+    step = width / max(len(values), 1)
+    parts, x = [], 0.0
+    for index, result in enumerate(results):
+        span = step * len(result.latencies_ms)
+        shade = "#f4f4f4" if index % 2 else "#ffffff"
+        label = html.escape(f"{result.suite} / {result.scenario}: {len(result.latencies_ms)} calls")
+        parts.append(f'<rect x="{x:.1f}" y="0" width="{span:.1f}" height="{height}" fill="{shade}">'
+                     f"<title>{label}</title></rect>")
+        for offset, value in enumerate(result.latencies_ms):
+            cy = height - 4 - (height - 8) * value / top
+            parts.append(f'<circle cx="{x + step * (offset + 0.5):.1f}" cy="{cy:.1f}" r="1.6" fill="#1f6fb2">'
+                         f"<title>{value:.1f} ms</title></circle>")
+        x += span
+    return (f"<h3>{html.escape(target)}: {len(values)} calls, max {top:.1f} ms</h3>"
+            f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}">{"".join(parts)}</svg>')
