@@ -10,6 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
+from harness.health.cli import add_commands as add_health_commands
 from harness.parity.suite import ParitySuite
 from harness.scenarios.model import suite_names
 from simulator.profile import available_versions
@@ -44,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--force", action="store_true", help="sync even an Odoo version not validated")
     sync.add_argument("--actuals", action="store_true", help="print budget against actuals afterwards")
     sync.set_defaults(handler=cmd_sync)
+
+    add_health_commands(commands)
 
     run = commands.add_parser("run", help="run the suites over targets; print the compatibility matrix")
     run.add_argument("--target", action="append", default=[], metavar="TARGET",

@@ -36,7 +36,7 @@ class SimServer:
         if host not in LOOPBACK:
             raise ValueError(f"the simulator binds loopback only, not {host!r}")
         self.app = app
-        self.httpd = wsgi.Server((host, port), app, numthreads=threads,
+        self.httpd = wsgi.Server((host, port), app, numthreads=threads, request_queue_size=128,
                                  server_name=f"odoo-sim-{app.version}")
         self.httpd.gateway = SocketGateway
         self.httpd.expiration_interval = 0.05  # the serve loop's tick: stop() returns fast

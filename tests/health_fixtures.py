@@ -64,11 +64,9 @@ def at(round_number: int) -> dt.datetime:
 
 @contextlib.contextmanager
 def simulator(*databases: str) -> Iterator[SimServer]:
-    """A 17.0 simulator (db "odoo", admin/admin, plus ``databases``) that takes bursts of
-    connections: cheroot's default listen backlog is 5, and a SYN dropped past it costs a 1 s
-    retransmit, which would look like a timeout in a round that connects to it 200 times."""
+    """A 17.0 simulator (db "odoo", admin/admin, plus ``databases``); its listen backlog
+    (128) takes a round's burst of connections."""
     with SimServer(SimulatorApp("17.0")) as server:
-        server.httpd.socket.listen(256)
         for name in databases:
             server.app.registry.create(name)
         yield server

@@ -152,7 +152,7 @@ class OdooClient:
         try:
             return call()
         except xmlrpc.client.Fault as fault:
-            error = _fault_text(fault)
+            error = fault_text(fault)
             raise OdooCallError(error, transient=any(t in fault.faultString for t in TRANSIENT_FAULTS),
                                 fault_code=fault.faultCode) from None
         except xmlrpc.client.ProtocolError as exc:
@@ -171,7 +171,7 @@ class OdooClient:
                 error=error, model=model, method=method))
 
 
-def _fault_text(fault: xmlrpc.client.Fault) -> str:
+def fault_text(fault: xmlrpc.client.Fault) -> str:
     """The useful line of a fault (a code-1 fault carries a whole traceback)."""
     lines = [line for line in str(fault.faultString).splitlines() if line.strip()]
     text = lines[-1] if fault.faultCode == 1 and lines else str(fault.faultString).strip()

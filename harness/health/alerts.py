@@ -135,22 +135,18 @@ class SmtpSink:
         message["From"], message["To"] = settings.sender, ", ".join(settings.to)
         message["Subject"] = _subject(notice)
         message.set_content(_prose(notice) + "\n\n" + json.dumps(payload(notice), indent=2) + "\n")
+        password = self.environ.get(settings.password_env) if settings.password_env else None
+        if settings.password_env and not password:
+            raise DeliveryError(f"smtp: environment variable {settings.password_env} is not set")
         try:
             with smtplib.SMTP(settings.host, settings.port, timeout=self.timeout) as smtp:
                 if settings.starttls:
                     smtp.starttls(context=ssl.create_default_context())  # verifies the certificate
-                if settings.username and settings.password_env:
-                    smtp.login(settings.username, self._password(settings.password_env))
+                if settings.username and password:
+                    smtp.login(settings.username, password)
                 smtp.send_message(message)
         except OSError as exc:  # refused, timed out, TLS not trusted, any SMTPException
             raise DeliveryError(f"smtp: {type(exc).__name__}: {exc}") from None
-
-
-    def _password(self, variable: str) -> str:
-        password = self.environ.get(variable)
-        if not password:
-            raise DeliveryError(f"smtp: environment variable {variable} is not set")
-        return password
 
 
 def _subject(notice: NoticeRecord) -> str:

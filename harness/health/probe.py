@@ -18,7 +18,7 @@ import re
 import xml.parsers.expat
 import xmlrpc.client
 
-from harness.engine.client import _fault_text
+from harness.engine.client import fault_text
 from harness.engine.transport import MeasuringTransport, SafeMeasuringTransport
 from harness.health.states import Check, Failure
 from harness.health.tenants import Tenant
@@ -75,5 +75,5 @@ def _classify_fault(fault: xmlrpc.client.Fault, db: str) -> tuple[Failure, str]:
     if MISSING_DATABASE.search(text):
         return Failure.HARD, f"database {db!r} does not exist"
     if fault.faultCode == 3 or "AccessDenied" in text:
-        return Failure.HARD, f"access denied: {_fault_text(fault)}"
-    return Failure.TRANSIENT, _fault_text(fault)
+        return Failure.HARD, f"access denied: {fault_text(fault)}"
+    return Failure.TRANSIENT, fault_text(fault)
