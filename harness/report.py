@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -86,7 +87,8 @@ th{{text-align:left}}.pass{{background:#dfd}}.fail,.error{{background:#fdd}}.exp
 
 
 def _latency_chart(run: RunResult, target: str, width: int = 900, height: int = 160) -> str:
-    """One dot per call in run order, scenarios separated by faint bands (inline SVG)."""
+    """One dot per call in run order, scenarios separated by faint bands (inline SVG); a
+    logarithmic scale keeps both 1 ms reads and multi-second faults readable."""
     results = [r for r in run.results if r.target == target and r.latencies_ms]
     values = [v for r in results for v in r.latencies_ms]
     if not values:
@@ -101,9 +103,9 @@ def _latency_chart(run: RunResult, target: str, width: int = 900, height: int = 
         parts.append(f'<rect x="{x:.1f}" y="0" width="{span:.1f}" height="{height}" fill="{shade}">'
                      f"<title>{label}</title></rect>")
         for offset, value in enumerate(result.latencies_ms):
-            cy = height - 4 - (height - 8) * value / top
+            cy = height - 4 - (height - 8) * math.log1p(value) / math.log1p(top)
             parts.append(f'<circle cx="{x + step * (offset + 0.5):.1f}" cy="{cy:.1f}" r="1.6" fill="#1f6fb2">'
                          f"<title>{value:.1f} ms</title></circle>")
         x += span
-    return (f"<h3>{html.escape(target)}: {len(values)} calls, max {top:.1f} ms</h3>"
+    return (f"<h3>{html.escape(target)}: {len(values)} calls, max {top:.1f} ms (log scale)</h3>"
             f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}">{"".join(parts)}</svg>')

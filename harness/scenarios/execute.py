@@ -7,6 +7,8 @@ engine's traffic), so the server's call count is the engine's alone.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import tempfile
 import threading
 import time
@@ -20,6 +22,10 @@ from harness.engine.grants import BudgetLine, Grants, Project
 from harness.engine.ledger import Ledger, SyncLocked
 from harness.engine.plan import PlanNames
 from harness.engine.sync import SyncEngine, SyncResult
+from harness.health.alerts import JsonlSink
+from harness.health.monitor import Monitor
+from harness.health.store import HealthStore
+from harness.health.tenants import Tenant, TenantsFile, ThresholdSettings
 from harness.scenarios import invariants
 from harness.scenarios.fake import generate_grants
 from harness.scenarios.model import ActualsExpect, GeneratedGrants, GrantsChange, Scenario, SyncExpect, SyncStep
@@ -32,6 +38,10 @@ from simulator.server import SimServer
 
 ENGINE_UID = 2
 PASSWORD = "scenario-admin-pw"
+ROTATED = "scenario-rotated-pw"
+PASSWORD_ENV = "SCENARIO_ODOO_PASSWORD"
+HEALTH_START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+HEALTH_INTERVAL = dt.timedelta(minutes=5)
 
 
 @dataclass
@@ -75,6 +85,10 @@ class ScenarioContext:
         self.tenants: dict[str, tuple[str, Grants]] = {self.grants.tenant: ("odoo", self.grants)}
         self.step = "setup"
         self.finance_uid = self._finance_user()
+        self.environ = {PASSWORD_ENV: PASSWORD}
+        self.health_clock = HEALTH_START
+        self.alerts_file = folder / "alerts.jsonl"
+        self.monitor: Monitor | None = None
 
     def __enter__(self) -> ScenarioContext:
         self.server = SimServer(self.app).start()
@@ -87,7 +101,8 @@ class ScenarioContext:
     # -- wiring ----------------------------------------------------------------------
 
     def engine(self, tenant: str | None = None, db: str = "odoo") -> SyncEngine:
-        client = OdooClient(self.server.url, db, "admin", PASSWORD, tenant=tenant or self.grants.tenant,
+        client = OdooClient(self.server.url, db, "admin", self.environ[PASSWORD_ENV],
+                            tenant=tenant or self.grants.tenant,
                             ledger=self.ledger, timeout=2.0,
                             retry=RetryPolicy(attempts=5, base=0.01, cap=0.05))
         return SyncEngine(client, self.ledger, self.names)
@@ -196,6 +211,47 @@ class ScenarioContext:
         if not result.ok:
             self.fail(f"tenant {tenant}: {result.failed[:3]}")
 
+    # -- connection health ------------------------------------------------------------------
+
+    def do_health_rounds(self, rounds: Any) -> None:
+        """Rounds 5 minutes apart on the scenario's clock; states checked round by round."""
+        monitor = self._monitor()
+        for index in range(rounds.count):
+            self.health_clock += HEALTH_INTERVAL
+            [(_tenant, health)] = monitor.tick(self.health_clock)
+            wanted = rounds.expect[index] if rounds.expect else None
+            if wanted and str(health.state) != wanted:
+                self.fail(f"round {index + 1} ({self.health_clock:%H:%M}): health {health.state}, expected {wanted}"
+                          f" ({health.error or 'no error'})")
+
+    def do_expect_notices(self, kinds: list[str]) -> None:
+        sent = [json.loads(line)["kind"] for line in self.alerts_file.read_text().splitlines()] \
+            if self.alerts_file.exists() else []
+        if sent != kinds:
+            self.fail(f"notices sent to support: {sent}, expected {kinds}")
+
+    def do_rotate_password(self, _value: bool) -> None:
+        self.db.passwords[ENGINE_UID] = ROTATED  # Odoo's admin changed it; our secret is stale
+
+    def do_complete_rotation(self, _value: bool) -> None:
+        self.environ[PASSWORD_ENV] = ROTATED  # the new secret reaches the monitor's environment
+
+    def do_drop_database(self, _value: bool) -> None:
+        self.app.registry.drop("odoo")
+
+    def do_restore_database(self, _value: bool) -> None:
+        self.db = self.app.registry.create("odoo")
+        self.db.passwords[ENGINE_UID] = self.environ[PASSWORD_ENV]
+
+    def _monitor(self) -> Monitor:
+        if self.monitor is None:
+            config = TenantsFile(tenants=[Tenant(id=self.grants.tenant, url=self.server.url, db="odoo", login="admin",
+                                                 password_env=PASSWORD_ENV)],
+                                 thresholds=ThresholdSettings(**self.scenario.health))
+            store = HealthStore(self.ledger.url)
+            self.monitor = Monitor(config, store, [JsonlSink(self.alerts_file)], timeout=1.0, environ=self.environ)
+        return self.monitor
+
     # -- the end: final sync, invariants ------------------------------------------------------
 
     def finish(self) -> None:
@@ -214,12 +270,23 @@ class ScenarioContext:
                             + invariants.check_forbidden_untouched(self.app.journal(db)[db], ENGINE_UID)):
                 self.fail(f"[{tenant}] {problem}")
         server_calls = sum(self.app.calls.values())
-        for problem in invariants.check_log_complete(self.ledger, list(self.tenants), server_calls, [PASSWORD],
+        server_calls -= self._health_calls()
+        for problem in invariants.check_log_complete(self.ledger, list(self.tenants), server_calls,
+                                                     [PASSWORD, ROTATED],
                                                      repr(self.outcome)):
             self.fail(problem)
+        if self.alerts_file.exists():
+            kinds = [json.loads(line)["kind"] for line in self.alerts_file.read_text().splitlines()]
+            for problem in invariants.check_notices(kinds):
+                self.fail(problem)
         rows = [r for t in self.tenants for r in self.ledger.log_rows(t) if r["outcome"] == "sent"]
         self.outcome.latencies_ms = [r["latency_ms"] or 0.0 for r in rows]
         self.outcome.calls = len(rows)
+
+    def _health_calls(self) -> int:
+        """The monitor's probes reach the server too, but are not the engine's calls."""
+        return self.app.calls.get("common.authenticate", 0) - sum(
+            1 for t in self.tenants for r in self.ledger.log_rows(t) if r["entity"] == "common.authenticate")
 
     # -- in-process helpers ----------------------------------------------------------------
 

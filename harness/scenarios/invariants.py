@@ -10,6 +10,8 @@ Each check returns readable violations: which key, which records, which calls.
    engine's user outside the allow-list.
 4. Log complete: exactly one ``sync_log`` row per call the server received from the
    engine, and no password in the log or the report.
+5. Health: states follow the transition table round by round (the scenario's
+   ``health_rounds`` expectations); one alert per incident, recoveries only after alerts.
 """
 
 from __future__ import annotations
@@ -98,6 +100,12 @@ def check_log_complete(ledger: Ledger, tenants: list[str], server_calls: int, se
     problems += [f"a password appears in the sync log or the report ({secret[:2]}…)" for secret in secrets
                  if secret and secret in text]
     return problems
+
+
+def check_notices(kinds: list[str]) -> list[str]:
+    """5. Health: one alert per incident, and a recovery only after an alert."""
+    expected = ["alert", "recovery"] * (len(kinds) // 2 + 1)
+    return [] if kinds == expected[:len(kinds)] else [f"support notices out of order or repeated: {kinds}"]
 
 
 def _calls(ledger: Ledger, tenant: str, entity: str, code: str) -> str:

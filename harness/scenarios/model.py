@@ -11,7 +11,12 @@ and expectations. Each step is a mapping with exactly one key naming what it doe
 - ``expect_actuals: {projects: {...}, categories: {...}, lines: {...}}``: spent per entity;
 - ``attempt_write: {model, method}``: the engine tries to write outside the allow-list;
 - ``concurrent_syncs: {count}``: the same tenant synced by several workers at once;
-- ``parallel_tenants: {count}``: more tenants, each in its own database, synced at once.
+- ``parallel_tenants: {count}``: more tenants, each in its own database, synced at once;
+- ``health_rounds: {count, expect}``: 5-minute health rounds on the scenario's clock, with the
+  state expected after each (the transition table for the injected outage timeline);
+- ``expect_notices: [alert, recovery]``: what support has been sent so far;
+- ``rotate_password`` / ``complete_rotation`` / ``drop_database`` / ``restore_database``:
+  Odoo-side events (``true``).
 
 Errors name the file, the line and the field, like grants files.
 """
@@ -27,7 +32,8 @@ from harness.yamlfile import YamlFileError, load_model
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 STEP_KINDS = ("sync", "faults", "clear_faults", "change_grants", "post_bills", "expect_actuals",
-              "attempt_write", "concurrent_syncs", "parallel_tenants")
+              "attempt_write", "concurrent_syncs", "parallel_tenants", "health_rounds", "expect_notices",
+              "rotate_password", "complete_rotation", "drop_database", "restore_database")
 
 
 class ScenarioError(YamlFileError):
@@ -89,6 +95,17 @@ class Count(_Strict):
     count: Annotated[int, Field(ge=2, le=16)] = 2
 
 
+class HealthRounds(_Strict):
+    count: Annotated[int, Field(ge=1, le=300)]
+    expect: list[Literal["green", "amber", "red"]] | None = None
+
+    @model_validator(mode="after")
+    def _one_state_per_round(self) -> HealthRounds:
+        if self.expect is not None and len(self.expect) != self.count:
+            raise ValueError(f"expect lists {len(self.expect)} states for {self.count} rounds")
+        return self
+
+
 class Step(_Strict):
     sync: SyncStep | None = None
     faults: list[dict[str, Any]] | None = None
@@ -99,6 +116,12 @@ class Step(_Strict):
     attempt_write: AttemptWrite | None = None
     concurrent_syncs: Count | None = None
     parallel_tenants: Count | None = None
+    health_rounds: HealthRounds | None = None
+    expect_notices: list[Literal["alert", "recovery"]] | None = None
+    rotate_password: Literal[True] | None = None
+    complete_rotation: Literal[True] | None = None
+    drop_database: Literal[True] | None = None
+    restore_database: Literal[True] | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> Step:
@@ -122,6 +145,8 @@ class Scenario(_Strict):
     steps: list[Step]
     #: after the steps: clear faults and sync once more before the invariants
     final_sync: bool = True
+    #: health thresholds for health_rounds (defaults: the monitor's own)
+    health: dict[str, float] = Field(default_factory=dict)
 
     @field_validator("grants", mode="before")
     @classmethod
