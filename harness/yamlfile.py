@@ -10,9 +10,15 @@ from pathlib import Path
 from typing import TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 Model = TypeVar("Model", bound=BaseModel)
+
+
+class StrictModel(BaseModel):
+    """Base of every file model: unknown keys are errors (a typo is never ignored)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class YamlFileError(ValueError):

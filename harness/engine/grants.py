@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
-from harness.yamlfile import YamlFileError, load_model, parse_model
+from harness.yamlfile import StrictModel, YamlFileError, load_model, parse_model
 
 #: Ids become parts of idempotency keys (``tenant:entity:id:operation``): no colon, no spaces.
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
@@ -24,11 +24,7 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 GRANTS_SHAPE = "the grants file must be a mapping with 'tenant' and 'projects'"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class BudgetLine(_Strict):
+class BudgetLine(StrictModel):
     id: Code
     name: Name
     category: Code
@@ -43,7 +39,7 @@ class BudgetLine(_Strict):
         return value
 
 
-class Project(_Strict):
+class Project(StrictModel):
     id: Code
     name: Name
     donor: Name
@@ -60,7 +56,7 @@ class Project(_Strict):
         return sum(line.amount for line in self.budget_lines)
 
 
-class Grants(_Strict):
+class Grants(StrictModel):
     tenant: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
     projects: list[Project] = Field(default_factory=list)
     #: Optional display names of donor categories (HR: Human resources); default: the code.

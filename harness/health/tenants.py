@@ -27,9 +27,7 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     StringConstraints,
     field_validator,
@@ -37,7 +35,7 @@ from pydantic import (
 )
 
 from harness.health.states import Thresholds
-from harness.yamlfile import YamlFileError, load_model, parse_model
+from harness.yamlfile import StrictModel, YamlFileError, load_model, parse_model
 
 TenantId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
@@ -59,11 +57,7 @@ HttpUrl = Annotated[str, AfterValidator(_http_url)]
 TENANTS_SHAPE = "the tenants file must be a mapping with 'tenants' and 'alerts'"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Tenant(_Strict):
+class Tenant(StrictModel):
     id: TenantId
     url: HttpUrl
     db: Text
@@ -71,7 +65,7 @@ class Tenant(_Strict):
     password_env: EnvName
 
 
-class SmtpSettings(_Strict):
+class SmtpSettings(StrictModel):
     host: Text
     port: Annotated[int, Field(ge=1, le=65535)] = 25
     sender: Email = Field(alias="from")
@@ -88,7 +82,7 @@ class SmtpSettings(_Strict):
         return self
 
 
-class SinkSpec(_Strict):
+class SinkSpec(StrictModel):
     """One alert destination: a mapping with exactly one of these keys."""
 
     jsonl: Text | None = None
@@ -104,7 +98,7 @@ class SinkSpec(_Strict):
         return self
 
 
-class ThresholdSettings(_Strict):
+class ThresholdSettings(StrictModel):
     slow_ms: Annotated[float, Field(gt=0)] = Thresholds.slow_ms
     failures_to_red: Annotated[int, Field(ge=1)] = Thresholds.failures_to_red
     alert_after_minutes: Annotated[float, Field(ge=0)] = Thresholds.alert_after.total_seconds() / 60
@@ -113,7 +107,7 @@ class ThresholdSettings(_Strict):
         return Thresholds(self.slow_ms, self.failures_to_red, dt.timedelta(minutes=self.alert_after_minutes))
 
 
-class TenantsFile(_Strict):
+class TenantsFile(StrictModel):
     tenants: Annotated[list[Tenant], Field(min_length=1)]
     alerts: list[SinkSpec] = Field(default_factory=list)
     thresholds: ThresholdSettings = Field(default_factory=ThresholdSettings)

@@ -26,9 +26,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from harness.yamlfile import YamlFileError, load_model
+from harness.yamlfile import StrictModel, YamlFileError, load_model
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 STEP_KINDS = ("sync", "faults", "clear_faults", "change_grants", "post_bills", "expect_actuals",
@@ -40,11 +40,7 @@ class ScenarioError(YamlFileError):
     """A scenario file that cannot be used."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SyncExpect(_Strict):
+class SyncExpect(StrictModel):
     ok: bool | None = None
     created: int | None = None
     updated: int | None = None
@@ -56,23 +52,23 @@ class SyncExpect(_Strict):
     min_retries: int | None = None
 
 
-class SyncStep(_Strict):
+class SyncStep(StrictModel):
     expect: SyncExpect = Field(default_factory=SyncExpect)
 
 
-class GeneratedGrants(_Strict):
+class GeneratedGrants(StrictModel):
     seed: int
     projects: Annotated[int, Field(ge=1, le=500)] = 3
     lines_per_project: Annotated[int, Field(ge=1, le=200)] = 4
 
 
-class Bill(_Strict):
+class Bill(StrictModel):
     project: str
     line: str
     amount: Annotated[float, Field(gt=0)]
 
 
-class GrantsChange(_Strict):
+class GrantsChange(StrictModel):
     rename_projects: dict[str, str] = Field(default_factory=dict)
     rename_lines: dict[str, str] = Field(default_factory=dict)  # "<project>/<line>": name
     remove_projects: list[str] = Field(default_factory=list)
@@ -80,22 +76,22 @@ class GrantsChange(_Strict):
     add_lines: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)  # project: [line]
 
 
-class ActualsExpect(_Strict):
+class ActualsExpect(StrictModel):
     projects: dict[str, float] = Field(default_factory=dict)
     categories: dict[str, float] = Field(default_factory=dict)
     lines: dict[str, float] = Field(default_factory=dict)
 
 
-class AttemptWrite(_Strict):
+class AttemptWrite(StrictModel):
     model: str
     method: Literal["create", "write", "unlink"] = "write"
 
 
-class Count(_Strict):
+class Count(StrictModel):
     count: Annotated[int, Field(ge=2, le=16)] = 2
 
 
-class HealthRounds(_Strict):
+class HealthRounds(StrictModel):
     count: Annotated[int, Field(ge=1, le=300)]
     expect: list[Literal["green", "amber", "red"]] | None = None
 
@@ -106,7 +102,7 @@ class HealthRounds(_Strict):
         return self
 
 
-class Step(_Strict):
+class Step(StrictModel):
     sync: SyncStep | None = None
     faults: list[dict[str, Any]] | None = None
     clear_faults: bool | None = None
@@ -135,7 +131,7 @@ class Step(_Strict):
         return next(kind for kind in STEP_KINDS if getattr(self, kind) is not None)
 
 
-class Scenario(_Strict):
+class Scenario(StrictModel):
     name: str
     description: str
     versions: list[str] = Field(default_factory=lambda: ["16.0", "17.0", "18.0"])
