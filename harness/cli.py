@@ -48,6 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_health_commands(commands)
 
+    diff = commands.add_parser("diff", help="send the same conversation to two targets; report every difference")
+    diff.add_argument("--targets", nargs=2, required=True, metavar=("A", "B"),
+                      help="sim:VERSION or url:URL (fresh databases; credentials from ODOO_DB/ODOO_LOGIN/"
+                           "ODOO_PASSWORD, or ODOO_B_DB/ODOO_B_LOGIN/ODOO_B_PASSWORD for a second url)")
+    diff.add_argument("--allow", type=Path, metavar="FILE", help="YAML: exchange label -> why it may differ")
+    diff.add_argument("--json", type=Path, metavar="FILE", help="write every difference as JSON")
+    diff.set_defaults(handler=cmd_diff)
+
     run = commands.add_parser("run", help="run the suites over targets; print the compatibility matrix")
     run.add_argument("--target", action="append", default=[], metavar="TARGET",
                      help="sim:VERSION or url:URL (credentials from ODOO_DB / ODOO_LOGIN / "
@@ -143,6 +151,46 @@ def _print_actuals(actuals) -> None:
             spent = "n/a" if fig.spent is None else f"{fig.spent:12.2f}"
             remaining = "n/a" if fig.remaining is None else f"{fig.remaining:12.2f}"
             print(f"{title + ' ' + code:32} {fig.budget:12.2f} {spent:>12} {remaining:>12}")
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from harness import diff
+    from harness.targets import TargetError, parse_target
+
+    try:
+        targets = [parse_target(text) for text in args.targets]
+        allow = diff.load_allow_list(args.allow)
+        first = diff.converse(targets[0])
+        with _second_url_credentials(targets):
+            second = diff.converse(targets[1])
+    except (TargetError, ValueError, OSError) as exc:
+        print(f"odoo-harness diff: {exc}", file=sys.stderr)
+        return 2
+    report = diff.compare(targets[0].name, first, targets[1].name, second, allow)
+    print(report.text())
+    if args.json:
+        diff.write_json(report, args.json)
+    return 0 if not report.unexplained else 1
+
+
+@contextlib.contextmanager
+def _second_url_credentials(targets: list):
+    """Two url: targets need two sets of credentials: the second reads ODOO_B_*."""
+    if not (targets[0].kind == targets[1].kind == "url"):
+        yield
+        return
+    saved = {name: os.environ.get(name) for name in ("ODOO_DB", "ODOO_LOGIN", "ODOO_PASSWORD")}
+    for name in saved:
+        if os.environ.get(f"ODOO_B_{name[5:]}"):
+            os.environ[name] = os.environ[f"ODOO_B_{name[5:]}"]
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def cmd_run(args: argparse.Namespace) -> int:

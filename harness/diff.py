@@ -1,0 +1,127 @@
+"""Differential mode: the same conversation sent to two targets, every difference reported.
+
+This measures the simulator against a real Odoo of the same version (nothing may differ
+outside the committed, explained allow-list) and shows QA what a new Odoo version
+changes (sim:17.0 against sim:18.0, or a real server against the next). The
+conversation is the parity script (``harness/parity/conversation.py``): every endpoint,
+fault, ORM method, domain operator and analytic behaviour, on records it creates, so
+both targets need a fresh database.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness.parity.conversation import run_conversation
+from harness.targets import Target
+
+
+@dataclass(frozen=True)
+class Difference:
+    label: str
+    kind: str  # only in A | only in B | fault vs answer | fault | shape | value
+    a: Any
+    b: Any
+
+    def describe(self) -> str:
+        return f"{self.label} [{self.kind}]\n    A: {_short(self.a)}\n    B: {_short(self.b)}"
+
+
+@dataclass
+class DiffReport:
+    a: str
+    b: str
+    compared: int = 0
+    differences: list[Difference] = field(default_factory=list)
+    allowed: dict[str, str] = field(default_factory=dict)  # label -> reason, for differences allowed
+
+    @property
+    def unexplained(self) -> list[Difference]:
+        return [d for d in self.differences if d.label not in self.allowed]
+
+    def text(self) -> str:
+        lines = [f"{self.a} against {self.b}: {self.compared} exchanges, {len(self.differences)} different, "
+                 f"{len(self.unexplained)} outside the allow-list"]
+        for difference in self.differences:
+            reason = self.allowed.get(difference.label)
+            lines.append(("allowed: " + reason + "\n  " if reason else "") + difference.describe())
+        return "\n".join(lines)
+
+
+def converse(target: Target) -> list[dict]:
+    with target.start() as endpoint:
+        return run_conversation(endpoint.url, endpoint.db, endpoint.login, endpoint.password)
+
+
+def compare(a_name: str, a: list[dict], b_name: str, b: list[dict], allow: dict[str, str]) -> DiffReport:
+    report = DiffReport(a_name, b_name)
+    answers_a = {e["label"]: e["answer"] for e in a}
+    answers_b = {e["label"]: e["answer"] for e in b}
+    labels = list(dict.fromkeys([*answers_a, *answers_b]))
+    report.compared = len(labels)
+    for label in labels:
+        kind = classify(answers_a.get(label, _MISSING), answers_b.get(label, _MISSING))
+        if kind:
+            report.differences.append(Difference(label, kind, answers_a.get(label), answers_b.get(label)))
+    report.allowed = {d.label: allow[d.label] for d in report.differences if d.label in allow}
+    return report
+
+
+_MISSING = object()
+
+
+def classify(a: Any, b: Any) -> str | None:
+    """What kind of difference two normalised answers show, or None when identical."""
+    if a == b:
+        return None
+    if a is _MISSING:
+        return "only in B"
+    if b is _MISSING:
+        return "only in A"
+    fault_a, fault_b = _is_fault(a), _is_fault(b)
+    if fault_a != fault_b:
+        return "fault vs answer"
+    if fault_a:
+        return "fault"
+    return "shape" if _shape(a) != _shape(b) else "value"
+
+
+def load_allow_list(path: Path | None) -> dict[str, str]:
+    """``label: reason`` pairs (YAML); every allowed difference must say why."""
+    if path is None:
+        return {}
+    data = yaml.safe_load(path.read_text()) or {}
+    if not isinstance(data, dict) or not all(isinstance(v, str) and v.strip() for v in data.values()):
+        raise ValueError(f"{path}: the allow-list maps exchange labels to a non-empty reason each")
+    return data
+
+
+def write_json(report: DiffReport, path: Path) -> None:
+    path.write_text(json.dumps({
+        "a": report.a, "b": report.b, "compared": report.compared,
+        "differences": [{"label": d.label, "kind": d.kind, "a": d.a, "b": d.b,
+                         "allowed": report.allowed.get(d.label)} for d in report.differences]},
+        indent=1, default=str))
+
+
+def _is_fault(answer: Any) -> bool:
+    return isinstance(answer, dict) and ("fault" in answer or "error" in answer)
+
+
+def _shape(value: Any) -> Any:
+    """Types and keys, without the values."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return ["list", _shape(value[0]) if value else None]
+    return type(value).__name__
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 240 else text[:237] + "..."
