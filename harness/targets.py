@@ -2,8 +2,8 @@
 
 ``sim:VERSION`` starts the embedded simulator on loopback; ``url:URL`` is an existing
 Odoo whose database and credentials come from the environment (``ODOO_DB``,
-``ODOO_LOGIN``, ``ODOO_PASSWORD``; never argv). ``container:VERSION`` arrives with
-the testcontainers issue.
+``ODOO_LOGIN``, ``ODOO_PASSWORD``; never argv). ``container:VERSION`` starts the official
+Odoo image and PostgreSQL with testcontainers (``harness/containers.py``).
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ class Target:
 
     @property
     def version(self) -> str | None:
-        """The Odoo series the target claims (known up front for the simulator only)."""
-        return self.value if self.kind == "sim" else None
+        """The Odoo series the target claims (known up front except for url targets)."""
+        return None if self.kind == "url" else self.value
 
     @contextmanager
     def start(self) -> Iterator[Endpoint]:
@@ -52,6 +52,11 @@ class Target:
 
             with SimServer(SimulatorApp(self.value, fresh=True)) as server:
                 yield Endpoint(server.url, "odoo", "admin", "admin")
+        elif self.kind == "container":
+            from harness.containers import run_odoo
+
+            with run_odoo(self.value) as odoo:
+                yield Endpoint(odoo.url, odoo.db, odoo.login, odoo.password)
         else:
             yield Endpoint(self.value.rstrip("/"), _env("ODOO_DB"), os.environ.get("ODOO_LOGIN", "admin"),
                            _env("ODOO_PASSWORD"))
@@ -71,7 +76,10 @@ def parse_target(text: str) -> Target:
             raise TargetError(f"target {text!r}: the URL must start with http:// or https://")
         return Target(kind, value)
     if kind == "container":
-        raise TargetError(f"target {text!r}: container targets are not available yet (issue 6)")
+        if value not in available_versions():
+            raise TargetError(f"target {text!r}: no validated Odoo {value!r} "
+                              f"(available: {', '.join(available_versions())})")
+        return Target(kind, value)
     raise TargetError(f"target {text!r}: unknown kind {kind!r} (use sim, container or url)")
 
 

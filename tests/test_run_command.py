@@ -29,7 +29,8 @@ def test_default_run_is_green_on_every_version(tmp_path: Path, capsys: pytest.Ca
     ("sim:19.0", "no simulator for Odoo '19.0'"),
     ("url:ftp://x", "must start with http://"),
     ("nowhere", "expected sim:VERSION"),
-    ("box:17.0", "unknown kind 'box'"),
+    ("box:17.0", "unknown kind .box."),
+    ("container:15.0", "no validated Odoo .15.0."),
 ])
 def test_bad_targets_are_named(text: str, message: str) -> None:
     with pytest.raises(TargetError, match=message):
