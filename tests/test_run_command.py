@@ -77,3 +77,35 @@ def test_matrix_shows_degradations_as_expected_not_hidden() -> None:
     assert "degraded (expected)" in text and "FAIL" in text
     assert "1 passed, 1 failed, 1 expected degradations" in text
     assert not run.ok
+
+
+def test_scenarios_on_a_url_target_read_odoo_back(odoo17, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A url: target (here a simulator reached only over XML-RPC, as a real server would
+    be): sim-only scenarios are skipped with their reason, the others pass, and the
+    invariants are read back from Odoo."""
+    monkeypatch.setenv("ODOO_DB", "odoo")
+    monkeypatch.setenv("ODOO_PASSWORD", "admin")
+    from harness.scenarios.suite import ScenarioSuite
+
+    outcome = run_suites([ScenarioSuite("forbidden-models"), ScenarioSuite("idempotent-retries")],
+                         [parse_target(f"url:{odoo17.url}")])
+    statuses = {r.scenario: (r.status, r.detail) for r in outcome.results}
+    assert statuses["partner-write-refused"] == ("pass", "")
+    assert statuses["lost-account-create"] == ("skipped", "simulator only: needs the simulator's fault injection")
+    assert outcome.ok
+
+
+def test_remote_invariants_catch_a_forbidden_write(odoo17, monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.engine import client as client_module
+    from harness.scenarios.model import SCENARIOS_DIR, load_scenario
+    from harness.scenarios.remote import play_remote
+    from harness.targets import Endpoint
+
+    class Everything(frozenset):
+        def __contains__(self, item: object) -> bool:
+            return True
+
+    monkeypatch.setattr(client_module, "ALLOWED_MODELS", Everything())
+    scenario = load_scenario(SCENARIOS_DIR / "forbidden-models/partner-write-refused.yaml")
+    failures = play_remote(scenario, Endpoint(odoo17.url, "odoo", "admin", "admin")).failures
+    assert any("forbidden mutation: 1 res.partner record(s) written by uid 2" in f for f in failures), failures

@@ -1,18 +1,21 @@
 """Scenario suites (scenarios/<suite>/*.yaml) as runner suites.
 
 On ``sim:`` targets every scenario plays on its own fresh simulator of that version.
-Scenarios inject faults and book finance's costs inside the simulator, so on real
-targets they are skipped with that reason (real servers arrive with issue 6).
+On real targets (``url:``, ``container:``) scenarios play over XML-RPC, each with plan
+names of its own; those that need the simulator (injected faults, a dropped database)
+are skipped with that reason.
 """
 
 from __future__ import annotations
 
 import time
+import xmlrpc.client
 from collections.abc import Iterator
 
 from harness.runner import DEGRADED, ERROR, FAIL, PASS, SKIP, ScenarioResult
 from harness.scenarios.execute import play
 from harness.scenarios.model import load_suite
+from harness.scenarios.remote import play_remote, sim_only_reason
 from harness.targets import Endpoint, Target
 
 
@@ -23,17 +26,19 @@ class ScenarioSuite:
 
     def run(self, target: Target, endpoint: Endpoint) -> Iterator[ScenarioResult]:
         for _path, scenario in self.scenarios:
-            if target.kind != "sim":
-                yield ScenarioResult(self.name, scenario.name, target.name, SKIP,
-                                     "needs the simulator's fault injection and finance bookings")
+            version = target.version or _server_serie(endpoint)
+            remote = target.kind != "sim"
+            reason = sim_only_reason(scenario) if remote else None
+            if reason:
+                yield ScenarioResult(self.name, scenario.name, target.name, SKIP, f"simulator only: {reason}")
                 continue
-            if target.version not in scenario.versions:
+            if version not in scenario.versions:
                 yield ScenarioResult(self.name, scenario.name, target.name, SKIP,
-                                     f"not meant for Odoo {target.version}")
+                                     f"not meant for Odoo {version}")
                 continue
             started = time.perf_counter()
             try:
-                outcome = play(scenario, target.version)
+                outcome = play_remote(scenario, endpoint) if remote else play(scenario, version)
             except Exception as exc:
                 yield ScenarioResult(self.name, scenario.name, target.name, ERROR, f"{type(exc).__name__}: {exc}",
                                      seconds=time.perf_counter() - started)
@@ -41,7 +46,11 @@ class ScenarioSuite:
             status, detail = PASS, ""
             if outcome.failures:
                 status, detail = FAIL, "\n".join(outcome.failures)
-            elif target.version in scenario.degrades_on:
-                status, detail = DEGRADED, scenario.degrades_on[target.version]
+            elif version in scenario.degrades_on:
+                status, detail = DEGRADED, scenario.degrades_on[version]
             yield ScenarioResult(self.name, scenario.name, target.name, status, detail, calls=outcome.calls,
                                  seconds=time.perf_counter() - started, latencies_ms=outcome.latencies_ms)
+
+
+def _server_serie(endpoint: Endpoint) -> str:
+    return xmlrpc.client.ServerProxy(f"{endpoint.url}/xmlrpc/2/common").version()["server_serie"]

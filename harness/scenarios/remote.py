@@ -1,0 +1,162 @@
+"""Playing scenarios on a real Odoo (``url:`` or ``container:`` targets).
+
+What only the simulator can do (inject faults, drop a database, change a password
+behind the engine's back, open more databases) makes a scenario skipped there, with
+that reason. The rest runs as on the simulator, isolated from other scenarios by plan
+names of its own, and the invariants read Odoo back over XML-RPC instead of the
+simulator's journal: the forbidden models are checked for writes by the engine's
+user since the scenario began.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tempfile
+import xmlrpc.client
+from pathlib import Path
+from typing import Any
+
+from harness.engine.client import OdooClient, RetryPolicy
+from harness.engine.ledger import Ledger
+from harness.engine.plan import PlanNames
+from harness.engine.sync import SyncEngine
+from harness.scenarios import invariants
+from harness.scenarios.execute import Outcome, ScenarioContext, initial_grants
+from harness.scenarios.model import Scenario
+from harness.targets import Endpoint
+
+SIM_ONLY = {"faults": "needs the simulator's fault injection",
+            "drop_database": "drops a database", "restore_database": "drops a database",
+            "rotate_password": "changes the password behind the engine's back",
+            "complete_rotation": "changes the password behind the engine's back",
+            "parallel_tenants": "opens more databases",
+            "health_rounds": "drives the health clock against injected outages"}
+FORBIDDEN = ("res.partner", "account.move", "account.move.line", "account.account", "account.journal")
+
+
+def sim_only_reason(scenario: Scenario) -> str | None:
+    return next((SIM_ONLY[step.kind] for step in scenario.steps if step.kind in SIM_ONLY), None)
+
+
+def play_remote(scenario: Scenario, endpoint: Endpoint) -> Outcome:
+    with tempfile.TemporaryDirectory() as folder:
+        context = RemoteContext(scenario, endpoint, Path(folder))
+        for index, step in enumerate(scenario.steps):
+            context.step = f"step {index + 1} ({step.kind})"
+            getattr(context, f"do_{step.kind}")(getattr(step, step.kind))
+        context.finish()
+        return context.outcome
+
+
+class RemoteContext(ScenarioContext):
+    """The scenario context against an Odoo reached only over XML-RPC."""
+
+    def __init__(self, scenario: Scenario, endpoint: Endpoint, folder: Path) -> None:
+        self.scenario, self.endpoint = scenario, endpoint
+        self.ledger = Ledger(f"sqlite:///{folder / 'ledger.sqlite'}")
+        self.grants = initial_grants(scenario)
+        tag = hashlib.sha256(f"{scenario.name}{dt.datetime.now(dt.UTC)}".encode()).hexdigest()[:8]
+        self.names = PlanNames(f"Grant projects {tag}", f"Donor budget lines {tag}", f"Donor budget details {tag}")
+        self.outcome = Outcome()
+        self.results = []
+        self.tenants = {self.grants.tenant: (endpoint.db, self.grants)}
+        self.step = "setup"
+        self.started = self._server_now()
+        common = xmlrpc.client.ServerProxy(f"{endpoint.url}/xmlrpc/2/common")
+        self.version = common.version()["server_serie"]
+
+    def engine(self, tenant: str | None = None, db: str | None = None) -> SyncEngine:
+        client = OdooClient(self.endpoint.url, self.endpoint.db, self.endpoint.login, self.endpoint.password,
+                            tenant=tenant or self.grants.tenant, ledger=self.ledger, timeout=30.0,
+                            retry=RetryPolicy(attempts=5, base=0.2, cap=2.0))
+        return SyncEngine(client, self.ledger, self.names)
+
+    def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        uid = xmlrpc.client.ServerProxy(f"{self.endpoint.url}/xmlrpc/2/common").authenticate(
+            self.endpoint.db, self.endpoint.login, self.endpoint.password, {})
+        proxy = xmlrpc.client.ServerProxy(f"{self.endpoint.url}/xmlrpc/2/object", allow_none=True)
+        return proxy.execute_kw(self.endpoint.db, uid, self.endpoint.password, model, method, list(args), kwargs)
+
+    def do_clear_faults(self, _value: bool) -> None:
+        return None
+
+    def do_post_bills(self, bills: list) -> None:
+        """Finance's bookings as analytic lines, over XML-RPC (one column per plan on 17+)."""
+        result = self.results[-1]
+        columns = self._plan_columns(result)
+        for bill in bills:
+            tags = {"project": bill.project, "category": self._category(bill.project, bill.line),
+                    "line": f"{bill.project}/{bill.line}"}
+            vals: dict[str, Any] = {"name": f"Bill {bill.project} {bill.line}", "amount": -bill.amount,
+                                    "date": "2024-03-01"}
+            for role, column in columns.items():
+                vals[column] = result.account_ids[(role, tags[role])]
+            self.call("account.analytic.line", "create", vals)
+
+    def _plan_columns(self, result: Any) -> dict[str, str]:
+        if not result.capabilities.multi_plan:
+            return {"project": "account_id"}
+        fields = self.call("account.analytic.line", "fields_get", attributes=["domain", "relation"])
+        by_plan = {}
+        for name, attrs in fields.items():
+            for role, plan_id in result.plan_ids.items():
+                if f"('plan_id', 'child_of', {plan_id})" in str(attrs.get("domain") or ""):
+                    by_plan[role] = name
+        return by_plan
+
+    def finish(self) -> None:
+        self.step = "final"
+        if self.scenario.final_sync:
+            result = self.engine().sync(self.grants)
+            if not result.ok:
+                self.fail(f"final sync failed: {result.failed[:3]}")
+        self.step = "invariants"
+        state = self._remote_state()
+        tenant = self.grants.tenant
+        for problem in (invariants.check_no_duplicates(state, self.ledger, tenant)
+                        + invariants.check_nothing_lost(state, self.grants, self.names)
+                        + self._forbidden_untouched()):
+            self.fail(f"[{tenant}] {problem}")
+        rows = [r for r in self.ledger.log_rows(tenant) if r["outcome"] == "sent"]
+        if self.endpoint.password in repr(self.ledger.log_rows(tenant)):
+            self.fail("a password appears in the sync log")
+        self.outcome.latencies_ms = [r["latency_ms"] or 0.0 for r in rows]
+        self.outcome.calls = len(rows)
+
+    def _remote_state(self) -> invariants.OdooState:
+        fields = self.call("project.project", "fields_get", allfields=["account_id", "analytic_account_id"],
+                           attributes=["relation"])
+        link = "account_id" if fields.get("account_id", {}).get("relation") == "account.analytic.account" \
+            else "analytic_account_id"
+        ctx = {"context": {"active_test": False}}
+        plans = self.call("account.analytic.plan", "search_read",
+                          [("name", "in", [self.names.of(r) for r in ("project", "category", "line")])],
+                          fields=["name"], **ctx)
+        plan_ids = [p["id"] for p in plans]
+        accounts = self.call("account.analytic.account", "search_read", [("plan_id", "in", plan_ids)],
+                             fields=["code", "name", "plan_id", "active"], **ctx)
+        for account in accounts:
+            account["plan_id"] = account["plan_id"][0]
+        projects = self.call("project.project", "search_read", [(link, "in", [a["id"] for a in accounts])],
+                             fields=["name", "active", link], **ctx)
+        for project in projects:
+            project[link] = project[link][0] if project[link] else False
+        return invariants.OdooState(plans, accounts, projects, link)
+
+    def _forbidden_untouched(self) -> list[str]:
+        """Read back: nothing of finance's was written by the engine's user since the start."""
+        uid = xmlrpc.client.ServerProxy(f"{self.endpoint.url}/xmlrpc/2/common").authenticate(
+            self.endpoint.db, self.endpoint.login, self.endpoint.password, {})
+        problems = []
+        for model in FORBIDDEN:
+            count = self.call(model, "search_count", [("write_uid", "=", uid), ("write_date", ">=", self.started)],
+                              context={"active_test": False})
+            if count:
+                problems.append(f"forbidden mutation: {count} {model} record(s) written by uid {uid} "
+                                f"since {self.started}")
+        return problems
+
+    def _server_now(self) -> str:
+        """The server's clock (write_date is the server's), one second early to be safe."""
+        return (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S")
