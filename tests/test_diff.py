@@ -54,3 +54,18 @@ def test_bad_allow_list_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture
     allow.write_text("common.version: ''\n")
     assert main(["diff", "--targets", "sim:17.0", "sim:17.0", "--allow", str(allow)]) == 2
     assert "non-empty reason" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("pair", [("16.0", "17.0"), ("17.0", "18.0")])
+def test_version_differences_are_exactly_the_documented_ones(pair: tuple[str, str], tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture) -> None:
+    """Between versions the differential mode reports the committed, explained list:
+    nothing more (exit 0) and nothing less (every allowed label still differs)."""
+    allow = Path(__file__).parent / "diff" / f"versions-{pair[0]}-{pair[1]}.yaml"
+    out = tmp_path / "diff.json"
+    assert main(["diff", "--targets", f"sim:{pair[0]}", f"sim:{pair[1]}", "--allow", str(allow),
+                 "--json", str(out)]) == 0
+    differing = {d["label"] for d in json.loads(out.read_text())["differences"]}
+    import yaml
+
+    assert set(yaml.safe_load(allow.read_text())) == differing
