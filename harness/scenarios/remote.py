@@ -65,12 +65,20 @@ class RemoteContext(ScenarioContext):
         self.started = self._server_now()
         common = xmlrpc.client.ServerProxy(f"{endpoint.url}/xmlrpc/2/common")
         self.version = common.version()["server_serie"]
+        self._switch_analytic_on()
 
     def engine(self, tenant: str | None = None, db: str | None = None) -> SyncEngine:
         client = OdooClient(self.endpoint.url, self.endpoint.db, self.endpoint.login, self.endpoint.password,
                             tenant=tenant or self.grants.tenant, ledger=self.ledger, timeout=30.0,
                             retry=RetryPolicy(attempts=5, base=0.2, cap=2.0))
         return SyncEngine(client, self.ledger, self.names)
+
+    def _switch_analytic_on(self) -> None:
+        """The integration runs where Analytic Accounting is on (DESIGN); a fresh server
+        (a container) gets it switched on as its admin would."""
+        if not self.call("account.analytic.plan", "check_access_rights", "read", raise_exception=False):
+            settings = self.call("res.config.settings", "create", {"group_analytic_accounting": True})
+            self.call("res.config.settings", "execute", [settings])
 
     def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
         uid = xmlrpc.client.ServerProxy(f"{self.endpoint.url}/xmlrpc/2/common").authenticate(
