@@ -109,3 +109,16 @@ def test_remote_invariants_catch_a_forbidden_write(odoo17, monkeypatch: pytest.M
     scenario = load_scenario(SCENARIOS_DIR / "forbidden-models/partner-write-refused.yaml")
     failures = play_remote(scenario, Endpoint(odoo17.url, "odoo", "admin", "admin")).failures
     assert any("forbidden mutation: 1 res.partner record(s) written by uid 2" in f for f in failures), failures
+
+
+def test_a_fresh_real_target_gets_analytic_accounting_switched_on() -> None:
+    from harness.scenarios.model import SCENARIOS_DIR, load_scenario
+    from harness.scenarios.remote import play_remote
+    from harness.targets import Endpoint
+    from simulator.app import SimulatorApp
+    from simulator.server import SimServer
+
+    with SimServer(SimulatorApp("18.0", fresh=True)) as server:  # analytic off, as after install
+        scenario = load_scenario(SCENARIOS_DIR / "plan-tagging/bills-tagged-per-plan.yaml")
+        outcome = play_remote(scenario, Endpoint(server.url, "odoo", "admin", "admin"))
+    assert outcome.failures == [] and outcome.calls > 0
