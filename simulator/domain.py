@@ -30,7 +30,6 @@ NEGATIONS = {
     "not ilike": "ilike", "any": "not any", "not any": "any",
 }
 TRUE_LEAF = (1, "=", 1)
-FALSE_LEAF = (0, "=", 1)
 LIKE_OPERATORS = ("like", "not like", "ilike", "not ilike", "=like", "=ilike")
 NEGATIVE_OPERATORS = ("!=", "not like", "not ilike", "not in")
 

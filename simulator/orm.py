@@ -8,7 +8,6 @@ except through ``services.py``; per-model behaviour comes from ``hooks``.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -351,6 +350,3 @@ def _as_ids(ids: Any) -> list[int]:
         return [int(i) for i in ids]
     raise ServerError("TypeError", f"'{type(ids).__name__}' object is not iterable")
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 from simulator.database import Database
@@ -16,12 +14,11 @@ class Registry:
     """Named databases of one Odoo version; memory by default, files with ``data``."""
 
     def __init__(self, version: str, data: Path | None = None, fresh: bool = False,
-                 clock: Callable[[], dt.datetime] | None = None, primary: str = "odoo") -> None:
+                 primary: str = "odoo") -> None:
         self.profile: Profile = load_profile(version)
         self.primary = primary
         self.data = data
         self.fresh = fresh
-        self.clock = clock
         self.databases: dict[str, Database] = {}
         self._lock = threading.Lock()
 
@@ -31,8 +28,6 @@ class Registry:
             if name in self.databases:
                 return self.databases[name]
             db = Database(name, self.profile, Store(self._path(name)))
-            if self.clock:
-                db.clock = self.clock
             db.install(self.fresh if fresh is None else fresh)
             self.databases[name] = db
             return db

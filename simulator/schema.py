@@ -55,10 +55,6 @@ class ModelSchema:
     def changed(self) -> None:
         self._derived.clear()
 
-    def inherited_parent(self, fld: Field) -> str | None:
-        """The ``_inherits`` link field through which ``fld`` is stored, if any."""
-        return fld.extra.get("inherited")
-
 
 def build_schemas(profile: Profile) -> dict[str, ModelSchema]:
     """Every served model's schema; relation tables come from ir.model.fields records."""

@@ -36,7 +36,6 @@ RECORD_METHODS = {
     "read", "write", "unlink", "copy", "exists", "name_get", "has_access", "check_access",
     "check_access_rule",
 }
-DB_PUBLIC = {"db_exist", "list", "list_lang", "server_version", "list_countries"}
 DB_MASTER = {"create_database", "duplicate_database", "drop", "dump", "restore", "rename",
              "change_admin_password", "migrate_databases"}
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from harness.engine.grants import Grants
@@ -65,15 +65,6 @@ class AccountSpec:
     @property
     def entity_id(self) -> str:
         return f"{self.role}/{self.code}"
-
-
-@dataclass
-class Snapshot:
-    """What Odoo holds of ours (archived records included)."""
-
-    plans: dict[str, int] = field(default_factory=dict)  # name -> id
-    accounts: list[dict] = field(default_factory=list)  # id, code, name, plan_id, active, revision
-    projects: list[dict] = field(default_factory=list)  # id, name, active, <link field>, revision
 
 
 def key(tenant: str, entity: str, entity_id: str, operation: str) -> str:

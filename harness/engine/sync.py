@@ -89,7 +89,8 @@ class SyncEngine:
         plans = self._read(PLAN, [("name", "in", [self.names.of(r) for r in planner.ROLES])], ["name"])
         existing_plans = {p["name"]: p["id"] for p in plans}
         self._apply(planner.plan_plans(grants.tenant, self.names, existing_plans), result, "plans")
-        result.plan_ids = {role: self._found_id(result, PLAN, self.names.of(role), existing_plans)
+        result.plan_ids = {role: existing_plans.get(self.names.of(role))
+                           or self._ids.get(planner.key(result.tenant, "plan", role, "create"))
                            for role in planner.ROLES}
         if any(v is None for v in result.plan_ids.values()):
             return
@@ -145,12 +146,6 @@ class SyncEngine:
             created = self._ids.get(planner.key(grants.tenant, "account", spec.entity_id, "create"))
             if created:
                 result.account_ids[(spec.role, spec.code)] = created
-
-    def _found_id(self, result: SyncResult, model: str, name: str, existing: dict[str, int]) -> int | None:
-        if name in existing:
-            return existing[name]
-        role = next(r for r in planner.ROLES if self.names.of(r) == name)
-        return self._ids.get(planner.key(result.tenant, "plan", role, "create"))
 
     def _read(self, model: str, domain: list, fields: list[str]) -> list[dict]:
         return self.client.read(model, "search_read", [domain], {"fields": fields, "context": NO_ARCHIVE_FILTER})
