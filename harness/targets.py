@@ -9,6 +9,7 @@ Odoo image and PostgreSQL with testcontainers (``harness/containers.py``).
 from __future__ import annotations
 
 import os
+import xmlrpc.client
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -81,6 +82,12 @@ def parse_target(text: str) -> Target:
                               f"(available: {', '.join(available_versions())})")
         return Target(kind, value)
     raise TargetError(f"target {text!r}: unknown kind {kind!r} (use sim, container or url)")
+
+
+def server_serie(url: str) -> str:
+    """The Odoo series a server reports (``common.version()``), for targets that do not
+    say it up front."""
+    return xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").version()["server_serie"]
 
 
 def default_targets() -> list[Target]:

@@ -100,10 +100,7 @@ def test_remote_invariants_catch_a_forbidden_write(odoo17, monkeypatch: pytest.M
     from harness.scenarios.model import SCENARIOS_DIR, load_scenario
     from harness.scenarios.remote import play_remote
     from harness.targets import Endpoint
-
-    class Everything(frozenset):
-        def __contains__(self, item: object) -> bool:
-            return True
+    from tests.test_scenarios_bite import Everything
 
     monkeypatch.setattr(client_module, "ALLOWED_MODELS", Everything())
     scenario = load_scenario(SCENARIOS_DIR / "forbidden-models/partner-write-refused.yaml")

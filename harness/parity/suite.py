@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import time
-import xmlrpc.client
 from collections.abc import Iterator
 
 from harness.parity.conversation import Credentials
 from harness.parity.replay import load_corpus, replay_exchanges
 from harness.runner import FAIL, PASS, ScenarioResult
-from harness.targets import Endpoint, Target
+from harness.targets import Endpoint, Target, server_serie
 
 
 class ParitySuite:
@@ -25,7 +24,7 @@ class ParitySuite:
     def run(self, target: Target, endpoint: Endpoint) -> Iterator[ScenarioResult]:
         """Replay the whole conversation in order (later calls build on earlier ones),
         then report it group by group."""
-        version = target.version or _server_serie(endpoint.url)
+        version = target.version or server_serie(endpoint.url)
         exchanges = load_corpus(version)["exchanges"]
         credentials = Credentials(endpoint.db, endpoint.login, endpoint.password)
         started = time.perf_counter()
@@ -41,6 +40,3 @@ class ParitySuite:
                 f"got {json.dumps(report.different[label]['got'])[:160]}" for label in different[:3])
             yield ScenarioResult(self.name, group, target.name, FAIL if different else PASS, detail,
                                  calls=len(labels), seconds=per_call * len(labels))
-
-def _server_serie(url: str) -> str:
-    return xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").version()["server_serie"]

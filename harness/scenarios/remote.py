@@ -11,12 +11,14 @@ user since the scenario began.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import tempfile
 import xmlrpc.client
 from pathlib import Path
 from typing import Any
 
+from harness.engine.actuals import plan_columns
 from harness.engine.client import OdooClient, RetryPolicy
 from harness.engine.ledger import Ledger
 from harness.engine.plan import PlanNames
@@ -80,11 +82,15 @@ class RemoteContext(ScenarioContext):
             settings = self.call("res.config.settings", "create", {"group_analytic_accounting": True})
             self.call("res.config.settings", "execute", [settings])
 
-    def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        uid = xmlrpc.client.ServerProxy(f"{self.endpoint.url}/xmlrpc/2/common").authenticate(
+    @functools.cached_property
+    def uid(self) -> int:
+        return xmlrpc.client.ServerProxy(f"{self.endpoint.url}/xmlrpc/2/common").authenticate(
             self.endpoint.db, self.endpoint.login, self.endpoint.password, {})
+
+    def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
         proxy = xmlrpc.client.ServerProxy(f"{self.endpoint.url}/xmlrpc/2/object", allow_none=True)
-        return proxy.execute_kw(self.endpoint.db, uid, self.endpoint.password, model, method, list(args), kwargs)
+        return proxy.execute_kw(self.endpoint.db, self.uid, self.endpoint.password, model, method, list(args),
+                                kwargs)
 
     def do_clear_faults(self, _value: bool) -> None:
         return None
@@ -92,7 +98,9 @@ class RemoteContext(ScenarioContext):
     def do_post_bills(self, bills: list) -> None:
         """Finance's bookings as analytic lines, over XML-RPC (one column per plan on 17+)."""
         result = self.results[-1]
-        columns = self._plan_columns(result)
+        client = self.engine().client
+        columns = {role: column for role, column in
+                   plan_columns(client, result.plan_ids, result.capabilities.multi_plan).items() if column}
         for bill in bills:
             tags = {"project": bill.project, "category": self._category(bill.project, bill.line),
                     "line": f"{bill.project}/{bill.line}"}
@@ -101,17 +109,6 @@ class RemoteContext(ScenarioContext):
             for role, column in columns.items():
                 vals[column] = result.account_ids[(role, tags[role])]
             self.call("account.analytic.line", "create", vals)
-
-    def _plan_columns(self, result: Any) -> dict[str, str]:
-        if not result.capabilities.multi_plan:
-            return {"project": "account_id"}
-        fields = self.call("account.analytic.line", "fields_get", attributes=["domain", "relation"])
-        by_plan = {}
-        for name, attrs in fields.items():
-            for role, plan_id in result.plan_ids.items():
-                if f"('plan_id', 'child_of', {plan_id})" in str(attrs.get("domain") or ""):
-                    by_plan[role] = name
-        return by_plan
 
     def finish(self) -> None:
         self.step = "final"
@@ -154,14 +151,12 @@ class RemoteContext(ScenarioContext):
 
     def _forbidden_untouched(self) -> list[str]:
         """Read back: nothing of finance's was written by the engine's user since the start."""
-        uid = xmlrpc.client.ServerProxy(f"{self.endpoint.url}/xmlrpc/2/common").authenticate(
-            self.endpoint.db, self.endpoint.login, self.endpoint.password, {})
         problems = []
         for model in FORBIDDEN:
-            count = self.call(model, "search_count", [("write_uid", "=", uid), ("write_date", ">=", self.started)],
+            count = self.call(model, "search_count", [("write_uid", "=", self.uid), ("write_date", ">=", self.started)],
                               context={"active_test": False})
             if count:
-                problems.append(f"forbidden mutation: {count} {model} record(s) written by uid {uid} "
+                problems.append(f"forbidden mutation: {count} {model} record(s) written by uid {self.uid} "
                                 f"since {self.started}")
         return problems
 

@@ -9,14 +9,13 @@ are skipped with that reason.
 from __future__ import annotations
 
 import time
-import xmlrpc.client
 from collections.abc import Iterator
 
 from harness.runner import DEGRADED, ERROR, FAIL, PASS, SKIP, ScenarioResult
 from harness.scenarios.execute import play
 from harness.scenarios.model import load_suite
 from harness.scenarios.remote import play_remote, sim_only_reason
-from harness.targets import Endpoint, Target
+from harness.targets import Endpoint, Target, server_serie
 
 
 class ScenarioSuite:
@@ -26,7 +25,7 @@ class ScenarioSuite:
 
     def run(self, target: Target, endpoint: Endpoint) -> Iterator[ScenarioResult]:
         for _path, scenario in self.scenarios:
-            version = target.version or _server_serie(endpoint)
+            version = target.version or server_serie(endpoint.url)
             remote = target.kind != "sim"
             reason = sim_only_reason(scenario) if remote else None
             if reason:
@@ -51,6 +50,3 @@ class ScenarioSuite:
             yield ScenarioResult(self.name, scenario.name, target.name, status, detail, calls=outcome.calls,
                                  seconds=time.perf_counter() - started, latencies_ms=outcome.latencies_ms)
 
-
-def _server_serie(endpoint: Endpoint) -> str:
-    return xmlrpc.client.ServerProxy(f"{endpoint.url}/xmlrpc/2/common").version()["server_serie"]
