@@ -70,6 +70,7 @@ class Database:
                                   users.relations else users.relations["group_ids"])
         self.passwords: dict[int, str] = {}
         self.pending_passwords: dict[str, str] = {}
+        self._dependents: dict[str, list[tuple[ModelSchema, Field]]] | None = None
         self._copied = {(r["model"], r["name"]): bool(r.get("copied", True))
                         for r in self.profile.seed.get("ir.model.fields", [])}
 
@@ -84,12 +85,27 @@ class Database:
     def model(self, env: Env, name: str) -> BaseModel:
         return BaseModel(env, self.schema(name))
 
+    def related_dependents(self, model: str) -> list[tuple[ModelSchema, Field]]:
+        """Stored related columns one hop from ``model`` (``link.field`` with ``link`` a
+        many2one to it), indexed once: writes consult this on every call."""
+        if self._dependents is None:
+            index: dict[str, list[tuple[ModelSchema, Field]]] = {}
+            for other in self.schemas.values():
+                for fld in other.fields.values():
+                    path = fld.related
+                    link = other.fields.get(path[0]) if fld.is_column and path and len(path) == 2 else None
+                    if link is not None and link.is_column and link.relation:
+                        index.setdefault(link.relation, []).append((other, fld))
+            self._dependents = index
+        return self._dependents.get(model, [])
+
     def add_field(self, model: str, name: str, attrs: dict) -> Field:
         """Add a field at run time (Odoo 17+ plan columns), with its column."""
         schema = self.schema(model)
         fld = Field(name, attrs, model=model)
         schema.fields[name] = fld
         schema.changed()
+        self._dependents = None
         create_storage(self.store, schema)
         return fld
 

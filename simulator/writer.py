@@ -216,19 +216,14 @@ class Writer:
 
     def _recompute_dependents(self, env: Env, schema: ModelSchema, ids: list[int],
                               changed: set[str]) -> None:
-        for other in self.db.schemas.values():
-            for fld in other.fields.values():
-                path = fld.related
-                if not (fld.is_column and path and len(path) == 2 and path[1] in changed):
-                    continue
-                link = other.fields.get(path[0])
-                if link is None or link.relation != schema.name or not link.is_column:
-                    continue
-                holders = ",".join("?" * len(ids))
-                rows = self.db.store.query(
-                    f'SELECT id FROM "{other.table}" WHERE "{path[0]}" IN ({holders})', ids)
-                if rows:
-                    self.recompute_related(env, other, [r[0] for r in rows])
+        holders = ",".join("?" * len(ids))
+        for other, fld in self.db.related_dependents(schema.name):
+            link, target = fld.related
+            if target not in changed:
+                continue
+            rows = self.db.store.query(f'SELECT id FROM "{other.table}" WHERE "{link}" IN ({holders})', ids)
+            if rows:
+                self.recompute_related(env, other, [r[0] for r in rows])
 
 
 def _unstored(fld: Field) -> Field:
