@@ -221,14 +221,14 @@ def test_a_timed_out_read_is_retried(odoo: Odoo, tmp_path: Path) -> None:
 
     ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
     sleeps: list[float] = []
-    client = OdooClient(odoo.url, "odoo", "admin", "admin", tenant="acme", ledger=ledger, timeout=0.3,
+    client = OdooClient(odoo.url, "odoo", "admin", "admin", tenant="acme", ledger=ledger, timeout=1.0,
                         retry=RetryPolicy(sleep=sleeps.append))
     rig = Rig(odoo, ledger, client, SyncEngine(client, ledger), sleeps)
-    rig.set_faults([{"model": PLAN, "method": "search_read", "action": "delay", "seconds": 1.0, "times": 1}])
+    rig.set_faults([{"model": PLAN, "method": "search_read", "action": "delay", "seconds": 2.5, "times": 1}])
     result = rig.engine.sync(grants())
     assert result.ok and len(sleeps) == 1
     timeouts = [row for row in ledger.log_rows("acme") if row["error"] and "timed out" in row["error"]]
-    assert len(timeouts) == 1 and timeouts[0]["http_status"] is None and timeouts[0]["latency_ms"] >= 300
+    assert len(timeouts) == 1 and timeouts[0]["http_status"] is None and timeouts[0]["latency_ms"] >= 1000
 
 
 def test_an_already_succeeded_update_is_skipped_and_logged(rig: Rig) -> None:

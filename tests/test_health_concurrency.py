@@ -47,8 +47,8 @@ def test_a_call_past_its_limit_is_answered_for_and_the_others_are_not_held() -> 
 
 def test_waiting_for_a_worker_is_not_charged_to_a_call() -> None:
     never = threading.Event()
-    calls = {n: (lambda n=n: never.wait(0.15) or n) for n in range(3)}  # each 0.15 s, one at a time
-    assert run_all(calls, workers=1, limit=0.3, overdue=lambda key: None) == {0: 0, 1: 1, 2: 2}
+    calls = {n: (lambda n=n: never.wait(0.1) or n) for n in range(6)}  # each 0.1 s, one at a time: 0.6 s in all
+    assert run_all(calls, workers=1, limit=0.5, overdue=lambda key: None) == {n: n for n in range(6)}
 
 
 def test_a_bug_in_a_call_is_raised_not_reported_as_a_timeout() -> None:

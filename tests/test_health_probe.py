@@ -83,7 +83,7 @@ def test_timeouts_and_refused_connections_are_transient(sim: SimServer) -> None:
     set_faults(sim, [{"model": "common", "method": "authenticate", "action": "delay", "seconds": 1.0}])
     slow = probe(_tenant(sim.url), "admin", timeout=0.3)
     assert (slow.failure, slow.error) == (Failure.TRANSIENT, "timeout: no answer within 0.3 s")
-    assert 300 <= slow.latency_ms < 900
+    assert 300 <= slow.latency_ms < 1000  # gave up before the 1 s answer
     with silent_server() as url:
         hung = probe(_tenant(url), "admin", timeout=0.3)
     assert (hung.failure, hung.error) == (Failure.TRANSIENT, "timeout: no answer within 0.3 s")

@@ -36,13 +36,14 @@ ROUNDS = 288  # 24 hours, a round every 5 minutes
 SHORT_OUTAGE = range(12, 16)  # up, down 20 minutes (HTTP 503), up: amber, red 10 minutes, no alert
 LONG_OUTAGE = range(100, 112)  # down an hour (TCP resets): red from 101, alert at 105 (20 min > 15)
 FLAPPING = range(30, 90)  # down every other round for 5 hours: amber / green, never red
-SLOW = range(40, 46)  # answers after 0.3 s with slow_ms 200: amber for 30 minutes
+SLOW = range(40, 42)  # answers after 1.2 s with slow_ms 1000: amber for 10 minutes
+# (slow_ms is far above a loaded CI machine's worst stall, so the steady tenants stay green)
 ROTATED = range(150, 170)  # the env var holds a new password Odoo does not know yet: red at once
 DROPPED = range(200, 250)  # the tenant's database is gone: red at once
 
 FAIL_503 = {"model": "common", "method": "authenticate", "action": "http_status", "status": 503}
 RESET = {"model": "common", "method": "authenticate", "action": "reset_connection"}
-DELAY = {"model": "common", "method": "authenticate", "action": "delay", "seconds": 0.3}
+DELAY = {"model": "common", "method": "authenticate", "action": "delay", "seconds": 1.2}
 NEW_PASSWORD = "rotated-Secret-2"
 
 
@@ -59,7 +60,7 @@ EXPECTED = {
     "outage": expand(("green", 12), ("amber", 1), ("red", 3), ("green", 84), ("amber", 1), ("red", 11),
                      ("green", 176)),
     "flappy": expand(("green", 30), *[("amber", 1), ("green", 1)] * 30, ("green", 198)),
-    "slow": expand(("green", 40), ("amber", 6), ("green", 242)),
+    "slow": expand(("green", 40), ("amber", 2), ("green", 246)),
     "rotated": expand(("green", 150), ("red", 20), ("green", 118)),
     "dropped": expand(("green", 200), ("red", 50), ("green", 38)),
 }
@@ -81,7 +82,7 @@ def test_a_day_of_outages_flapping_slowness_rotation_and_a_dropped_database(tmp_
             tenant("steady", steady.url), tenant("outage", outage.url), tenant("flappy", flappy.url),
             tenant("slow", slow.url), tenant("rotated", steady.url, db="rotated", password_env="ROTATED_PASSWORD"),
             tenant("dropped", steady.url, db="acme"),
-        ], thresholds={"slow_ms": 200})
+        ], thresholds={"slow_ms": 1000})
         environ = {"HEALTH_TEST_PASSWORD": "admin", "ROTATED_PASSWORD": "admin"}
         sink = JsonlSink(tmp_path / "alerts.jsonl")
         monitor = make_monitor(text, url, [sink], environ)
@@ -108,7 +109,7 @@ def test_a_day_of_outages_flapping_slowness_rotation_and_a_dropped_database(tmp_
         assert all((h.error is None) == (h.state.value == "green") for h in healths), name
     outage_last_ok = [h.last_ok for h in observed["outage"]]
     assert outage_last_ok[12:16] == [at(11)] * 4 and outage_last_ok[100:112] == [at(99)] * 12
-    assert observed["slow"][42].error.startswith("slow: answered in ")
+    assert observed["slow"][41].error.startswith("slow: answered in ")
     assert observed["flappy"][30].error == "HTTP 503 Service Unavailable"
 
     delivered = read_jsonl(sink)
