@@ -42,6 +42,7 @@ ROTATED = "scenario-rotated-pw"
 PASSWORD_ENV = "SCENARIO_ODOO_PASSWORD"
 HEALTH_START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 HEALTH_INTERVAL = dt.timedelta(minutes=5)
+HEALTH_TIMEOUT = 5.0  # per check; above any delay a scenario injects, so slowness reads as amber, not a timeout
 
 
 @dataclass
@@ -249,7 +250,8 @@ class ScenarioContext:
                                                  password_env=PASSWORD_ENV)],
                                  thresholds=ThresholdSettings(**self.scenario.health))
             store = HealthStore(self.ledger.url)
-            self.monitor = Monitor(config, store, [JsonlSink(self.alerts_file)], timeout=1.0, environ=self.environ)
+            self.monitor = Monitor(config, store, [JsonlSink(self.alerts_file)], timeout=HEALTH_TIMEOUT,
+                                   environ=self.environ)
         return self.monitor
 
     # -- the end: final sync, invariants ------------------------------------------------------
