@@ -10,6 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
+from harness.cassettes.cli import add_commands as add_cassette_commands
 from harness.health.cli import add_commands as add_health_commands
 from harness.parity.suite import ParitySuite
 from harness.scenarios.model import suite_names
@@ -65,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report")
     run.add_argument("--html", type=Path, metavar="FILE", help="write a self-contained HTML report")
     run.set_defaults(handler=cmd_run)
+
+    add_cassette_commands(commands)
     return parser
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from simulator.profile import available_versions
 
+ADMIN_UID = 2
+
 
 class TargetError(ValueError):
     """A target that cannot be used; the message says which and why."""
@@ -46,13 +48,17 @@ class Target:
         return None if self.kind == "url" else self.value
 
     @contextmanager
-    def start(self) -> Iterator[Endpoint]:
+    def start(self, *, fresh: bool = True, sim_password: str = "admin") -> Iterator[Endpoint]:
+        """``fresh`` and ``sim_password`` only shape a simulator: exactly as after install
+        (Analytic Accounting off) or as a customer runs it, and admin's password."""
         if self.kind == "sim":
             from simulator.app import SimulatorApp
             from simulator.server import SimServer
 
-            with SimServer(SimulatorApp(self.value, fresh=True)) as server:
-                yield Endpoint(server.url, "odoo", "admin", "admin")
+            app = SimulatorApp(self.value, fresh=fresh)
+            app.registry.get("odoo").passwords[ADMIN_UID] = sim_password
+            with SimServer(app) as server:
+                yield Endpoint(server.url, "odoo", "admin", sim_password)
         elif self.kind == "container":
             from harness.containers import run_odoo
 

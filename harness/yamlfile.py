@@ -7,7 +7,7 @@ Grants files, scenarios and tenants files all report a bad value the same way:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -42,19 +42,23 @@ def load_model(path: Path | str, model: type[Model], what: str,
 def parse_model(text: str, source: str, model: type[Model], what: str,
                 error: type[YamlFileError] = YamlFileError) -> Model:
     """Validate ``text``; ``what`` says what the top level must be, for a wrong shape."""
-    try:
-        document = yaml.safe_load(text)
-        lines = line_numbers(yaml.compose(text))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark else source
-        raise error([f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+    document, lines = read_yaml(text, source, error)
     if not isinstance(document, dict):
         raise error([f"{source}:1: {what}"])
     try:
         return model.model_validate(document)
     except ValidationError as exc:
         raise error([describe(item, source, lines) for item in exc.errors()]) from None
+
+
+def read_yaml(text: str, source: str, error: type[YamlFileError] = YamlFileError) -> tuple[Any, dict[tuple, int]]:
+    """The document and the line of every path in it; a syntax error names file and line."""
+    try:
+        return yaml.safe_load(text), line_numbers(yaml.compose(text))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark else source
+        raise error([f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
 
 
 def describe(error: dict, source: str, lines: dict[tuple, int]) -> str:

@@ -49,8 +49,8 @@ class Grouper:
         count_key = f"{used[0].split(':')[0]}_count" if lazy and used else "__count"
         agg_sql = [f"{fn}({'DISTINCT ' if kind == 'count_distinct' else ''}\"{model.table}\".\"{name}\")"
                    for name, fn, kind in aggregates]
-        order = ", ".join((model._order_key(fld) if fld.type == "many2one" else expr) +
-                          " NULLS LAST" for _name, expr, fld in keys)
+        order = ", ".join(", ".join(model.m2o_order(fld)) if fld.type == "many2one" else expr + " NULLS LAST"
+                          for _name, expr, fld in keys)
         grouping = f" GROUP BY {', '.join(selects)} ORDER BY {order}" if selects else ""
         sql = (f'SELECT {", ".join([*selects, "count(*)", *agg_sql])} FROM "{model.table}" '
                f"WHERE {where}{grouping}")

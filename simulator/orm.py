@@ -148,18 +148,36 @@ class BaseModel:
 
     def _order_term(self, fld: Field, direction: str) -> str:
         """One ORDER BY term with PostgreSQL's NULL placement (last ascending, first
-        descending); a many2one sorts by its comodel's display name."""
+        descending); a many2one sorts by its comodel's own order, as Odoo joins it."""
+        if fld.type == "many2one" and fld.is_column:
+            return ", ".join(self.m2o_order(fld, descending=bool(direction)))
         nulls = " NULLS FIRST" if direction else " NULLS LAST"
         return self._order_key(fld) + direction + nulls
 
+    def m2o_order(self, fld: Field, descending: bool = False) -> list[str]:
+        """The terms a many2one column sorts by: the comodel's ``_order``, followed through
+        further many2ones (each once), every direction reversed for a descending sort."""
+        return self._comodel_terms(fld, f'"{self.table}"."{fld.name}"', descending, frozenset())
+
+    def _comodel_terms(self, fld: Field, id_sql: str, reverse: bool, seen: frozenset) -> list[str]:
+        comodel = self.db.schema(fld.relation or "")
+        terms = []
+        for part in comodel.meta.order.split(","):
+            words = part.split()
+            name = words[0].strip('"')
+            descending = (len(words) > 1 and words[1].lower() == "desc") != reverse
+            sub = comodel.fields.get(name)
+            if name == "id" or sub is None or not sub.is_column:
+                value = id_sql
+            else:
+                value = f'(SELECT c."{name}" FROM "{comodel.table}" c WHERE c.id = {id_sql})'
+            if sub is not None and sub.type == "many2one" and sub.is_column and (comodel.name, name) not in seen:
+                terms += self._comodel_terms(sub, value, descending, seen | {(comodel.name, name)})
+            else:
+                terms.append(value + (" DESC NULLS FIRST" if descending else " NULLS LAST"))
+        return terms
+
     def _order_key(self, fld: Field) -> str:
-        if fld.type == "many2one" and fld.is_column:
-            comodel = self.db.schema(fld.relation or "")
-            display = comodel.meta.display_field or comodel.meta.rec_name
-            key = display if display in comodel.fields and comodel.fields[display].is_column \
-                else "id"
-            return (f'(SELECT c."{key}" FROM "{comodel.table}" c WHERE c.id = '
-                    f'"{self.table}"."{fld.name}")')
         if fld.is_column or fld.extra.get("snapshot"):
             return f'"{self.table}"."{fld.name}"'
         link = fld.extra.get("inherited")

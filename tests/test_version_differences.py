@@ -232,3 +232,27 @@ def test_changing_the_plan_of_an_account_with_lines(odoo: Odoo) -> None:
         plans = odoo.call("account.analytic.line", "search_read", [["account_id", "=", a1]],
                           fields=["plan_id"])
         assert {p["plan_id"][0] for p in plans} == {departments}
+
+
+def test_a_many2one_sorts_by_its_comodels_order(odoo: Odoo) -> None:
+    """``plan_id`` sorts by the plan model's ``_order`` (16: ``complete_name``; 17/18:
+    ``sequence, id``), in search and read_group alike, reversed by ``desc``. Checked against
+    the real 16.0, 17.0 and 18.0 servers; found by replaying a recorded re-sync on the
+    simulator (tests/cassettes)."""
+    zeta = odoo.call("account.analytic.plan", "create", {"name": "Zeta order"})
+    alpha = odoo.call("account.analytic.plan", "create", {"name": "Alpha order"})
+    for plan, letter in ((zeta, "Z"), (alpha, "A")):
+        for name in ("b", "a"):
+            odoo.call("account.analytic.account", "create", {"name": f"{name}{letter}", "plan_id": plan})
+    domain = [["plan_id", "in", [zeta, alpha]]]
+
+    def names(**kwargs: Any) -> list[str]:
+        return [r["name"] for r in odoo.call("account.analytic.account", "search_read", domain, fields=["name"],
+                                             **kwargs)]
+
+    by_name = odoo.version == "16.0"
+    assert names() == (["aA", "bA", "aZ", "bZ"] if by_name else ["aZ", "bZ", "aA", "bA"])
+    assert names(order="plan_id desc")[::2] == (["bZ", "bA"] if by_name else ["bA", "bZ"])
+    groups = odoo.call("account.analytic.account", "read_group", domain, ["plan_id"], ["plan_id"])
+    assert [g["plan_id"][1] for g in groups] == (["Alpha order", "Zeta order"] if by_name
+                                                 else ["Zeta order", "Alpha order"])

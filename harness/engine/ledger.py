@@ -129,6 +129,23 @@ class Ledger:
         with self.engine.connect() as conn:
             return {odoo_id: count for odoo_id, count in conn.execute(query)}
 
+    def tenant_keys(self, tenant: str) -> list[dict]:
+        """Every idempotency key of ``tenant``, for a cassette to carry the state its sync
+        started from."""
+        c = self.idempotency.c
+        query = (sa.select(c.key, c.status, c.odoo_id, c.error, c.odoo_model.label("model"))
+                 .where(c.tenant == tenant).order_by(c.key))
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def restore_keys(self, keys: Iterable[dict]) -> None:
+        """Put back keys as ``tenant_keys`` gave them (a replay starts where the recording did)."""
+        groups: dict[tuple[str, str | None], list[tuple[str, str | None, int | None]]] = {}
+        for key in keys:
+            groups.setdefault((key["status"], key["model"]), []).append((key["key"], key["error"], key["odoo_id"]))
+        for (status, model), entries in groups.items():
+            self.mark(entries, status, model=model)
+
     # -- sync log ---------------------------------------------------------------------
 
     def log(self, row: LogRow) -> None:

@@ -1,0 +1,181 @@
+"""A cassette's interactions as calls: what was asked of which model, and what came back.
+
+Replay reports speak in these terms ("account.analytic.account.create"), not in XML, and
+comparing two conversations (a customer's Odoo against a simulator) needs answers that
+do not depend on one database's ids: ``IdSymbols`` names every record id by its order of
+first appearance (``#1``, ``#2``, ...) wherever an id stands, on both sides alike.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import xmlrpc.client
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from harness.cassettes.cassette import service_of
+from harness.cassettes.transport import ERROR_HEADER, NO_ANSWER
+from harness.diff import Difference, classify
+from harness.parity.conversation import normalise
+
+#: The kind of a difference that is only the order of the same records: listed, not a failure.
+ORDER_ONLY = "order only"
+#: Methods whose whole answer is ids of the model called.
+ID_ANSWERS = frozenset({"create", "search", "copy"})
+#: Which model an id field points to, for the fields a sync touches; any other ``*_id`` field
+#: is its own namespace (consistent on both sides, only never linked to a model's ids).
+RELATIONS = {"plan_id": "account.analytic.plan", "root_plan_id": "account.analytic.plan",
+             "analytic_account_id": "account.analytic.account", "account_id": "account.analytic.account",
+             "auto_account_id": "account.analytic.account", "partner_id": "res.partner",
+             "company_id": "res.company", "user_id": "res.users", "uid": "res.users",
+             "create_uid": "res.users", "write_uid": "res.users", "project_id": "project.project",
+             "currency_id": "res.currency"}
+
+
+@dataclass(frozen=True)
+class Call:
+    number: int
+    service: str
+    method: str  # the XML-RPC method, or model.method for execute_kw
+    args: Any
+    answer: Any
+
+    @property
+    def label(self) -> str:
+        return f"#{self.number:03} {self.service} {self.method}"
+
+    def describe(self) -> str:
+        text = json.dumps(self.args, default=str)
+        return f"{self.service} {self.method} {text if len(text) <= 160 else text[:157] + '...'}"
+
+
+class IdSymbols:
+    """Record ids named ``model#n`` by order of first appearance per model: the same record
+    keeps its name, and two models' ids never share one."""
+
+    def __init__(self) -> None:
+        self.names: dict[tuple[str, int], str] = {}
+        self.counts: Counter[str] = Counter()
+
+    def name(self, model: str, record_id: int) -> str:
+        if (model, record_id) not in self.names:
+            self.counts[model] += 1
+            self.names[model, record_id] = f"{model}#{self.counts[model]}"
+        return self.names[model, record_id]
+
+    def __call__(self, value: Any, model: str, ids_of: str | None = None) -> Any:
+        """``value`` with its ids named; ``model`` is the model called, ``ids_of`` the model
+        the ints here are ids of (None: they are not ids)."""
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, int):
+            return self.name(ids_of, value) if ids_of else value
+        if isinstance(value, dict):
+            return {key: self(item, model, _relation(key, model) or ids_of) for key, item in value.items()}
+        if isinstance(value, list):
+            if len(value) == 3 and isinstance(value[0], str) and _relation(value[0], model):  # a domain leaf
+                return [value[0], value[1], self(value[2], model, _relation(value[0], model))]
+            self._name_records_by_content(value, model)
+            return [self(item, model, ids_of) for item in value]
+        return value
+
+    def _name_records_by_content(self, records: list, model: str) -> None:
+        """Name a list's records in the order of their contents, not of the list: Odoo
+        leaves ties in ``_order`` to PostgreSQL, whose sort is not stable, so two servers
+        may list the same records in another order."""
+        if records and all(isinstance(r, dict) and isinstance(r.get("id"), int) for r in records):
+            for record in sorted(records, key=lambda r: json.dumps({**r, "id": None}, sort_keys=True, default=str)):
+                self.name(model, record["id"])
+
+
+def load_calls(path: Path, db: str | None = None) -> list[Call]:
+    """Every interaction of the cassette at ``path``, decoded and normalised."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    symbols = IdSymbols()
+    return [_call(number, interaction, symbols, db)
+            for number, interaction in enumerate(document["interactions"], start=1)]
+
+
+def decode_request(path: str, body: str | bytes) -> tuple[str, str, Any]:
+    """(service, method, args) of one XML-RPC request; execute_kw is shown as model.method."""
+    service = service_of(path)
+    params, method = xmlrpc.client.loads(body)
+    if service == "object" and method in ("execute_kw", "execute") and len(params) >= 5:
+        model, orm_method, *rest = params[3:]
+        return service, f"{model}.{orm_method}", list(rest)
+    secret_free = list(params[:2]) if service == "common" and method in ("authenticate", "login") else list(params)
+    return service, method, secret_free
+
+
+def compare_calls(a: list[Call], b: list[Call]) -> list[Difference]:
+    """Differences between two conversations, aligned on the calls made (an extra or a
+    missing call does not shift every later comparison)."""
+    differences: list[Difference] = []
+    matcher = difflib.SequenceMatcher(None, [c.method for c in a], [c.method for c in b], autojunk=False)
+    for tag, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+        if tag == "equal":
+            for left, right in zip(a[a_start:a_end], b[b_start:b_end], strict=True):
+                if left.args != right.args:
+                    differences.append(Difference(left.label, "request", left.args, right.args))
+                kind = classify(left.answer, right.answer)
+                if kind and _same_records(left.answer, right.answer):
+                    kind = ORDER_ONLY
+                if kind:
+                    differences.append(Difference(left.label, kind, left.answer, right.answer))
+            continue
+        differences += [Difference(c.label, "only in A", c.describe(), None) for c in a[a_start:a_end]]
+        differences += [Difference(c.label, "only in B", None, c.describe()) for c in b[b_start:b_end]]
+    return differences
+
+
+def _call(number: int, interaction: dict, symbols: IdSymbols, db: str | None) -> Call:
+    request, response = interaction["request"], interaction["response"]
+    service, method, args = decode_request(urlsplit(request["uri"]).path, request["body"])
+    answer = _answer(response, db)
+    model, _dot, orm_method = method.rpartition(".")
+    model = model or service
+    args = [symbols(arg, model, model if _is_id_list(arg) else None) for arg in normalise(args, db)]
+    answer_ids = "res.users" if method in ("authenticate", "login") else model if orm_method in ID_ANSWERS else None
+    return Call(number, service, method, args, symbols(answer, model, answer_ids))
+
+
+def _answer(response: dict, db: str | None) -> Any:
+    status = response["status"]["code"]
+    if status == NO_ANSWER:
+        lost = {name.lower(): value for name, value in response["headers"].items()}.get(ERROR_HEADER.lower())
+        return {"error": f"no answer: {(lost or ['?'])[0]}"}
+    if status != 200:
+        return {"error": f"HTTP {status} {response['status']['message']}"}
+    try:
+        (answer,), _method = xmlrpc.client.loads(response["body"]["string"], use_datetime=False)
+    except xmlrpc.client.Fault as fault:
+        return {"fault": fault.faultCode, "string": normalise(fault.faultString, db)}
+    return normalise(answer, db)
+
+
+def _same_records(a: Any, b: Any) -> bool:
+    """Two lists holding the same items, in another order."""
+    if not (isinstance(a, list) and isinstance(b, list)) or len(a) != len(b):
+        return False
+    canonical = lambda items: sorted(json.dumps(i, sort_keys=True, default=str) for i in items)  # noqa: E731
+    return canonical(a) == canonical(b)
+
+
+def _relation(name: Any, model: str) -> str | None:
+    """The model an id field points to; None for a field that holds no ids."""
+    if not isinstance(name, str):
+        return None
+    if name in ("id", "ids", "parent_id", "child_ids"):
+        return model
+    return RELATIONS.get(name) or (name if name.endswith(("_id", "_ids")) else None)
+
+
+def _is_id_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, int) and not isinstance(v, bool)
+                                                           for v in value)

@@ -1,0 +1,125 @@
+"""``odoo-harness replay``: run a recorded sync again, against its cassette or another Odoo.
+
+Against the cassette alone (no Odoo needed), today's engine syncs the recorded grants from
+the recorded ledger state; vcrpy answers every request from the cassette, in order, and
+refuses any request the cassette does not hold. The replay holds when the engine asked
+for exactly the recorded calls and reached the recorded outcome.
+
+Against a target, the same grants are synced into that Odoo (a new ledger: the recorded
+ids belong to the customer's database) and both conversations are compared call by call,
+ids named by order of appearance: what would this customer's sync do on Odoo 18, or on
+the simulator?
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vcr.errors import CannotOverwriteExistingCassetteException
+
+from harness.cassettes.cassette import SCRUBBED, RecordedResult, make_vcr, read_meta
+from harness.cassettes.exchanges import ORDER_ONLY, compare_calls, decode_request, load_calls
+from harness.cassettes.record import outcome, record_on, refuse_existing
+from harness.cassettes.transport import CassetteTransport
+from harness.diff import Difference
+from harness.engine.client import OdooClient, RetryPolicy
+from harness.engine.ledger import Ledger
+from harness.engine.sync import SyncEngine
+from harness.targets import Target
+
+
+@dataclass
+class ReplayReport:
+    cassette: Path
+    against: str
+    recorded: RecordedResult
+    replayed: RecordedResult | None = None
+    total: int = 0
+    played: int = 0
+    unexpected: str | None = None  # a request the cassette does not hold
+    unplayed: list[str] = field(default_factory=list)  # recorded calls the engine never made
+    differences: list[Difference] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return (self.unexpected is None and not self.unplayed and not self.failing
+                and self.replayed == self.recorded)
+
+    @property
+    def failing(self) -> list[Difference]:
+        """Every difference but records listed in another order (Odoo leaves ties unordered)."""
+        return [d for d in self.differences if d.kind != ORDER_ONLY]
+
+    def text(self) -> str:
+        lines = [f"{self.cassette} against {self.against}: {'same' if self.ok else 'DIFFERENT'}",
+                 f"  recorded: {_result_text(self.recorded)}",
+                 f"  replayed: {_result_text(self.replayed) if self.replayed else 'stopped (see below)'}"]
+        if self.against == "the cassette":
+            lines.append(f"  {self.played} of {self.total} recorded calls replayed")
+        if self.unexpected:
+            lines.append(f"  the engine sent a call the cassette does not hold: {self.unexpected}")
+        lines += [f"  never asked for: {call}" for call in self.unplayed]
+        lines += [f"  note: {note}" for note in self.notes]
+        lines += ["  " + d.describe().replace("\n", "\n  ") for d in self.failing]
+        lines += [f"  {d.label}: the same records in another order (Odoo leaves ties in _order unordered)"
+                  for d in self.differences if d.kind == ORDER_ONLY]
+        return "\n".join(lines)
+
+
+def replay_cassette(path: Path) -> ReplayReport:
+    """The recorded sync again, answered by the cassette alone."""
+    meta, total = read_meta(path)
+    report = ReplayReport(path, "the cassette", meta.result, total=total)
+    with tempfile.TemporaryDirectory(prefix="odoo-harness-replay-") as work:
+        ledger = Ledger(f"sqlite:///{Path(work) / 'ledger.sqlite'}")
+        ledger.restore_keys(key.model_dump() for key in meta.ledger_keys)
+        with make_vcr("none").use_cassette(str(path)) as tape:
+            # no waiting between retries, and the same jitter every time: a replay takes no wall time
+            retry = RetryPolicy(sleep=lambda seconds: None, rng=random.Random(0))
+            client = OdooClient(meta.url, meta.db, meta.login, SCRUBBED, tenant=meta.tenant, ledger=ledger,
+                                transport=CassetteTransport(tape), retry=retry)
+            try:
+                report.replayed = outcome(SyncEngine(client, ledger).sync(meta.grants))
+            except CannotOverwriteExistingCassetteException as exc:
+                request = exc.failed_request
+                report.unexpected = " ".join(map(str, decode_request(request.path, request.body)))
+            report.played = sum(1 for index in range(len(tape.data)) if tape.play_counts[index])
+            report.unplayed = [" ".join(map(str, decode_request(request.path, request.body)))
+                               for index, (request, _response) in enumerate(tape.data)
+                               if not tape.play_counts[index]]
+    return report
+
+
+def replay_on_target(paths: list[Path], target: Target, keep: Path | None = None) -> list[ReplayReport]:
+    """The recorded grants synced into ``target``, cassette after cassette (a customer's
+    history: a first sync, then re-syncs) with one ledger, each conversation compared call
+    by call with its recording. ``keep`` is a folder for the target's own cassettes."""
+    metas = [read_meta(path) for path in paths]
+    reports: list[ReplayReport] = []
+    with tempfile.TemporaryDirectory(prefix="odoo-harness-replay-") as work, \
+            target.start(fresh=False, sim_password=secrets.token_urlsafe(16)) as endpoint:
+        ledger = Ledger(f"sqlite:///{Path(work) / 'ledger.sqlite'}")
+        for path, (meta, total) in zip(paths, metas, strict=True):
+            report = ReplayReport(path, target.name, meta.result, total=total)
+            if len(ledger.tenant_keys(meta.tenant)) < len(meta.ledger_keys):
+                report.notes.append(f"recorded after {len(meta.ledger_keys)} keys had been synced, which "
+                                    f"{target.name} never saw: replay the cassettes that came before it first")
+            theirs = keep / path.name if keep else Path(work) / f"{len(reports)}.yaml"
+            if keep:
+                refuse_existing(theirs, overwrite=False)
+            recording = record_on(endpoint, target.name, meta.grants, theirs, ledger)
+            report.replayed, report.played = outcome(recording.result), recording.interactions
+            report.differences = compare_calls(load_calls(path, meta.db), load_calls(theirs, endpoint.db))
+            reports.append(report)
+    return reports
+
+
+def _result_text(result: RecordedResult) -> str:
+    return (f"{result.created} created, {result.updated} updated, {result.archived} archived, "
+            f"{result.skipped} skipped, {result.refused} refused, {len(result.failed)} failed "
+            f"({result.calls} calls, {result.retries} retries, {result.mutations} mutating)")
