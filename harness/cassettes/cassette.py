@@ -27,6 +27,7 @@ import yaml
 from pydantic import Field
 from vcr.request import Request
 
+from harness.calls import service_of
 from harness.engine.grants import Grants
 from harness.yamlfile import StrictModel, YamlFileError, describe, read_yaml
 
@@ -83,11 +84,6 @@ class Meta(StrictModel):
     grants: Grants
     ledger_keys: list[LedgerKey] = Field(default_factory=list)
     result: RecordedResult
-
-
-def service_of(path: str) -> str:
-    """``/xmlrpc/2/object`` and ``/xmlrpc/object`` are both the ``object`` service."""
-    return path.removeprefix("/xmlrpc/").removeprefix("2/").strip("/")
 
 
 def secret_position(path: str, body: str | bytes | None) -> tuple[tuple, str, int] | None:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from harness.cassettes.cassette import service_of
+from harness.calls import decode_request
 from harness.cassettes.transport import ERROR_HEADER, NO_ANSWER
 from harness.diff import Difference, classify
 from harness.parity.conversation import normalise
@@ -100,17 +100,6 @@ def load_calls(path: Path, db: str | None = None) -> list[Call]:
     symbols = IdSymbols()
     return [_call(number, interaction, symbols, db)
             for number, interaction in enumerate(document["interactions"], start=1)]
-
-
-def decode_request(path: str, body: str | bytes) -> tuple[str, str, Any]:
-    """(service, method, args) of one XML-RPC request; execute_kw is shown as model.method."""
-    service = service_of(path)
-    params, method = xmlrpc.client.loads(body)
-    if service == "object" and method in ("execute_kw", "execute") and len(params) >= 5:
-        model, orm_method, *rest = params[3:]
-        return service, f"{model}.{orm_method}", list(rest)
-    secret_free = list(params[:2]) if service == "common" and method in ("authenticate", "login") else list(params)
-    return service, method, secret_free
 
 
 def compare_calls(a: list[Call], b: list[Call]) -> list[Difference]:

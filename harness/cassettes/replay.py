@@ -21,8 +21,9 @@ from pathlib import Path
 
 from vcr.errors import CannotOverwriteExistingCassetteException
 
+from harness.calls import decode_request
 from harness.cassettes.cassette import SCRUBBED, RecordedResult, make_vcr, read_meta
-from harness.cassettes.exchanges import ORDER_ONLY, compare_calls, decode_request, load_calls
+from harness.cassettes.exchanges import ORDER_ONLY, compare_calls, load_calls
 from harness.cassettes.record import outcome, record_on, refuse_existing
 from harness.cassettes.transport import CassetteTransport
 from harness.diff import Difference

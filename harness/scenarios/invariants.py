@@ -16,8 +16,11 @@ Each check returns readable violations: which key, which records, which calls.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from harness.engine.client import ALLOWED_MODELS
 from harness.engine.grants import Grants
@@ -33,6 +36,51 @@ class OdooState:
     accounts: list[dict]
     projects: list[dict]
     link_field: str
+
+
+#: Finance's models, read back on a real Odoo for writes by the engine's user.
+FORBIDDEN = ("res.partner", "account.move", "account.move.line", "account.account", "account.journal")
+#: ``call(model, method, *args, **kwargs)``: one XML-RPC call as the engine's user.
+Call = Callable[..., Any]
+
+
+def read_state(call: Call, names: PlanNames) -> OdooState:
+    """Read back the three plans (by name), their accounts and the projects linked to them,
+    archived ones too, from any Odoo over XML-RPC."""
+    fields = call("project.project", "fields_get", allfields=["account_id", "analytic_account_id"],
+                  attributes=["relation"])
+    link = "account_id" if fields.get("account_id", {}).get("relation") == "account.analytic.account" \
+        else "analytic_account_id"
+    ctx = {"context": {"active_test": False}}
+    plans = call("account.analytic.plan", "search_read",
+                 [("name", "in", [names.of(r) for r in ("project", "category", "line")])], fields=["name"], **ctx)
+    accounts = call("account.analytic.account", "search_read", [("plan_id", "in", [p["id"] for p in plans])],
+                    fields=["code", "name", "plan_id", "active"], **ctx)
+    for account in accounts:
+        account["plan_id"] = account["plan_id"][0]
+    projects = call("project.project", "search_read", [(link, "in", [a["id"] for a in accounts])],
+                    fields=["name", "active", link], **ctx)
+    for project in projects:
+        project[link] = project[link][0] if project[link] else False
+    return OdooState(plans, accounts, projects, link)
+
+
+def write_clock() -> str:
+    """Now as Odoo stamps ``write_date`` (UTC, to the second), one second early to be safe:
+    where ``forbidden_writes`` starts counting. The server runs on this machine (loopback)."""
+    return (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def forbidden_writes(call: Call, uid: int, since: str) -> list[str]:
+    """3. on a real Odoo: nothing of finance's written by the engine's user since ``since``
+    (the server's clock, ``YYYY-MM-DD HH:MM:SS``)."""
+    problems = []
+    for model in FORBIDDEN:
+        count = call(model, "search_count", [("write_uid", "=", uid), ("write_date", ">=", since)],
+                     context={"active_test": False})
+        if count:
+            problems.append(f"forbidden mutation: {count} {model} record(s) written by uid {uid} since {since}")
+    return problems
 
 
 def check_no_duplicates(state: OdooState, ledger: Ledger, tenant: str) -> list[str]:

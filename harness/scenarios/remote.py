@@ -34,7 +34,6 @@ SIM_ONLY = {"faults": "needs the simulator's fault injection",
             "complete_rotation": "changes the password behind the engine's back",
             "parallel_tenants": "opens more databases",
             "health_rounds": "drives the health clock against injected outages"}
-FORBIDDEN = ("res.partner", "account.move", "account.move.line", "account.account", "account.journal")
 
 
 def sim_only_reason(scenario: Scenario) -> str | None:
@@ -64,7 +63,7 @@ class RemoteContext(ScenarioContext):
         self.results = []
         self.tenants = {self.grants.tenant: (endpoint.db, self.grants)}
         self.step = "setup"
-        self.started = self._server_now()
+        self.started = invariants.write_clock()
         common = xmlrpc.client.ServerProxy(f"{endpoint.url}/xmlrpc/2/common")
         self.version = common.version()["server_serie"]
         self._switch_analytic_on()
@@ -117,49 +116,14 @@ class RemoteContext(ScenarioContext):
             if not result.ok:
                 self.fail(f"final sync failed: {result.failed[:3]}")
         self.step = "invariants"
-        state = self._remote_state()
+        state = invariants.read_state(self.call, self.names)
         tenant = self.grants.tenant
         for problem in (invariants.check_no_duplicates(state, self.ledger, tenant)
                         + invariants.check_nothing_lost(state, self.grants, self.names)
-                        + self._forbidden_untouched()):
+                        + invariants.forbidden_writes(self.call, self.uid, self.started)):
             self.fail(f"[{tenant}] {problem}")
         rows = [r for r in self.ledger.log_rows(tenant) if r["outcome"] == "sent"]
         if self.endpoint.password in repr(self.ledger.log_rows(tenant)):
             self.fail("a password appears in the sync log")
         self.outcome.latencies_ms = [r["latency_ms"] or 0.0 for r in rows]
         self.outcome.calls = len(rows)
-
-    def _remote_state(self) -> invariants.OdooState:
-        fields = self.call("project.project", "fields_get", allfields=["account_id", "analytic_account_id"],
-                           attributes=["relation"])
-        link = "account_id" if fields.get("account_id", {}).get("relation") == "account.analytic.account" \
-            else "analytic_account_id"
-        ctx = {"context": {"active_test": False}}
-        plans = self.call("account.analytic.plan", "search_read",
-                          [("name", "in", [self.names.of(r) for r in ("project", "category", "line")])],
-                          fields=["name"], **ctx)
-        plan_ids = [p["id"] for p in plans]
-        accounts = self.call("account.analytic.account", "search_read", [("plan_id", "in", plan_ids)],
-                             fields=["code", "name", "plan_id", "active"], **ctx)
-        for account in accounts:
-            account["plan_id"] = account["plan_id"][0]
-        projects = self.call("project.project", "search_read", [(link, "in", [a["id"] for a in accounts])],
-                             fields=["name", "active", link], **ctx)
-        for project in projects:
-            project[link] = project[link][0] if project[link] else False
-        return invariants.OdooState(plans, accounts, projects, link)
-
-    def _forbidden_untouched(self) -> list[str]:
-        """Read back: nothing of finance's was written by the engine's user since the start."""
-        problems = []
-        for model in FORBIDDEN:
-            count = self.call(model, "search_count", [("write_uid", "=", self.uid), ("write_date", ">=", self.started)],
-                              context={"active_test": False})
-            if count:
-                problems.append(f"forbidden mutation: {count} {model} record(s) written by uid {self.uid} "
-                                f"since {self.started}")
-        return problems
-
-    def _server_now(self) -> str:
-        """The server's clock (write_date is the server's), one second early to be safe."""
-        return (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S")

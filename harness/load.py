@@ -1,0 +1,229 @@
+"""Load: many tenants syncing into one Odoo at once, every call measured, invariants after.
+
+``loadtests/locustfile.py`` drives it: each locust user is one tenant with faker grants and
+plans of its own (so tenants share one database without meeting), syncing a bounded number
+of times, each later sync changing one budget line. When the load ends, injected faults are
+cleared (on a simulator), each tenant syncs once more, and the invariants are read back:
+no duplicates, nothing lost, no write to finance's models, exactly one ``sync_log`` row per
+call sent, no password in the log. Nothing here imports locust.
+
+Settings come from the environment, secrets included (never argv); the host must be
+loopback, and every run is bounded in syncs per user and in seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+import xmlrpc.client
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from harness.calls import decode_request
+from harness.engine.client import OdooClient, RetryPolicy
+from harness.engine.grants import Grants
+from harness.engine.ledger import Ledger
+from harness.engine.plan import PlanNames
+from harness.engine.sync import SyncEngine, SyncResult
+from harness.engine.transport import MeasuringTransport
+from harness.scenarios import invariants
+from harness.scenarios.fake import generate_grants
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+#: One call measured: (name, latency ms, response bytes, the exception or None).
+Report = Callable[[str, float, int, BaseException | None], None]
+
+
+class LoadError(ValueError):
+    """A setting that cannot be used; the message names it."""
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    url: str
+    db: str
+    login: str
+    password: str = field(repr=False)
+    syncs: int = 3
+    projects: int = 4
+    lines: int = 5
+    seed: int = 1
+    ledger: str = "sqlite:///odoo-harness-load.sqlite"
+    summary: Path | None = None
+    max_seconds: float = 300.0
+    run: str = "run"
+
+    @classmethod
+    def from_env(cls, host: str | None, environ: Mapping[str, str] = os.environ) -> LoadSettings:
+        url = (host or "").rstrip("/")
+        if urlsplit(url).hostname not in LOOPBACK:
+            raise LoadError(f"--host {host!r}: load tests target loopback only (http://127.0.0.1:PORT)")
+        password = environ.get("ODOO_PASSWORD")
+        if not password:
+            raise LoadError("ODOO_PASSWORD is not set: the password comes from the environment")
+        return cls(url, environ.get("ODOO_DB", "odoo"), environ.get("ODOO_LOGIN", "admin"), password,
+                   syncs=_bounded(environ, "LOAD_SYNCS", 3, 1, 1000),
+                   projects=_bounded(environ, "LOAD_PROJECTS", 4, 1, 500),
+                   lines=_bounded(environ, "LOAD_LINES", 5, 1, 200),
+                   seed=_bounded(environ, "LOAD_SEED", 1, 0, 10**9),
+                   ledger=environ.get("LOAD_LEDGER", cls.ledger),
+                   summary=Path(environ["LOAD_SUMMARY"]) if environ.get("LOAD_SUMMARY") else None,
+                   max_seconds=float(_bounded(environ, "LOAD_MAX_SECONDS", 300, 1, 3600)),
+                   run=environ.get("LOAD_RUN", f"{os.getpid()}"))
+
+
+class ReportingTransport(MeasuringTransport):
+    """Reports every request, answered or not, named ``model.method``."""
+
+    def __init__(self, report: Report, timeout: float = 30.0) -> None:
+        super().__init__(timeout)
+        self.report = report
+
+    def single_request(self, host: Any, handler: str, request_body: bytes, verbose: bool = False) -> Any:
+        _service, name, _args = decode_request(handler, request_body)
+        try:
+            answer = super().single_request(host, handler, request_body, verbose)
+        except BaseException as exc:
+            self._report(name, exc)
+            raise
+        self._report(name, None)
+        return answer
+
+    def _report(self, name: str, exc: BaseException | None) -> None:
+        measured = self.last
+        self.report(name, measured.latency_ms if measured else 0.0,
+                    (measured.response_size or 0) if measured else 0, exc)
+
+
+class LoadTenant:
+    """One simulated customer: its grants and plans, its client and engine, its calls counted."""
+
+    def __init__(self, number: int, settings: LoadSettings, ledger: Ledger, report: Report) -> None:
+        self.settings, self.ledger = settings, ledger
+        self.tenant = f"load-{settings.run}-{number:03}"
+        self.grants: Grants = generate_grants(settings.seed + number, settings.projects, settings.lines,
+                                              tenant=self.tenant)
+        self.names = PlanNames(*(f"{plan} [{self.tenant}]" for plan in
+                                 ("Grant projects", "Donor budget lines", "Donor budget details")))
+        self.sent = 0
+        self.syncs: list[SyncResult] = []
+        self._report = report
+        client = OdooClient(settings.url, settings.db, settings.login, settings.password, tenant=self.tenant,
+                            ledger=ledger, transport=ReportingTransport(self._count),
+                            retry=RetryPolicy(attempts=6, base=0.05, cap=0.5))
+        self.engine = SyncEngine(client, ledger, self.names)
+
+    @property
+    def done(self) -> bool:
+        return len(self.syncs) >= self.settings.syncs
+
+    def sync(self) -> SyncResult:
+        """The first sync, or a re-sync after one budget line was renamed."""
+        if self.syncs:
+            self.grants = renamed_line(self.grants, len(self.syncs))
+        result = self.engine.sync(self.grants)
+        self.syncs.append(result)
+        return result
+
+    def check(self) -> list[str]:
+        """The final sync (faults cleared), then every invariant read back."""
+        since = invariants.write_clock()
+        final = self.engine.sync(self.grants)
+        problems = [f"final sync failed: {entity}: {error}" for entity, error in final.failed]
+        problems += invariants.check_log_complete(self.ledger, [self.tenant], self.sent, [self.settings.password], "")
+        if self.engine.client.uid is None:
+            return [*problems, "Odoo was not read back: the engine never logged in"]
+        try:
+            state = invariants.read_state(self._call, self.names)
+            problems += invariants.check_no_duplicates(state, self.ledger, self.tenant)
+            problems += invariants.check_nothing_lost(state, self.grants, self.names)
+            problems += invariants.forbidden_writes(self._call, self.engine.client.uid, since)
+        except (xmlrpc.client.Error, OSError) as exc:
+            problems.append(f"Odoo was not read back: {type(exc).__name__}: {exc}")
+        return problems
+
+    def _count(self, name: str, latency_ms: float, size: int, exc: BaseException | None) -> None:
+        self.sent += 1
+        self._report(name, latency_ms, size, exc)
+
+    def _call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        """A read-back call of the checker's own: not the engine's, not counted."""
+        proxy = xmlrpc.client.ServerProxy(f"{self.settings.url}/xmlrpc/2/object", allow_none=True)
+        return proxy.execute_kw(self.settings.db, self.engine.client.uid, self.settings.password, model, method,
+                                list(args), kwargs)
+
+
+@dataclass
+class LoadSummary:
+    tenants: int = 0
+    syncs: int = 0
+    failed_syncs: int = 0
+    calls: int = 0
+    faults: dict[str, int] = field(default_factory=dict)  # simulator fault rule -> times it fired
+    problems: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.tenants > 0 and not any(self.problems.values())
+
+    def text(self) -> str:
+        lines = [f"odoo-harness load: {self.tenants} tenants, {self.syncs} syncs ({self.failed_syncs} failed), "
+                 f"{self.calls} calls, {sum(self.faults.values())} injected faults; "
+                 f"invariants {'hold' if self.ok else 'BROKEN'}"]
+        lines += [f"  {tenant}: {problem}" for tenant, found in self.problems.items() for problem in found]
+        if not self.tenants:
+            lines.append("  no tenant ran: nothing was checked")
+        return "\n".join(lines)
+
+
+def finish(tenants: list[LoadTenant], settings: LoadSettings) -> LoadSummary:
+    """The end of the load: faults cleared, each tenant's final sync, the invariants."""
+    summary = LoadSummary(tenants=len(tenants), faults=clear_simulator_faults(settings.url))
+    for tenant in tenants:
+        summary.syncs += len(tenant.syncs)
+        summary.failed_syncs += sum(not result.ok for result in tenant.syncs)
+        summary.problems[tenant.tenant] = tenant.check()
+        summary.calls += tenant.sent
+    if settings.summary:
+        settings.summary.write_text(json.dumps({**summary.__dict__, "ok": summary.ok}, indent=1))
+    return summary
+
+
+def clear_simulator_faults(url: str) -> dict[str, int]:
+    """The outage ends with the load: a simulator's fault rules are removed, and how often
+    each fired is returned. A real Odoo has no such rules (it answers 404): nothing changes."""
+    try:
+        with urllib.request.urlopen(f"{url}/__sim__/stats", timeout=10) as response:
+            fired = json.loads(response.read())["faults"]
+        with urllib.request.urlopen(urllib.request.Request(f"{url}/__sim__/faults", method="DELETE"), timeout=10):
+            return fired
+    except urllib.error.HTTPError:
+        return {}
+
+
+def renamed_line(grants: Grants, number: int) -> Grants:
+    """The grants with one budget line renamed (round robin over the projects)."""
+    index = number % len(grants.projects)
+    project = grants.projects[index]
+    line = project.budget_lines[0].model_copy(update={"name": f"{project.budget_lines[0].name.split(' #')[0]} "
+                                                              f"#{number}"})
+    changed = project.model_copy(update={"budget_lines": [line, *project.budget_lines[1:]]})
+    return grants.model_copy(update={"projects": [*grants.projects[:index], changed, *grants.projects[index + 1:]]})
+
+
+def _bounded(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    text = environ.get(name)
+    if text is None or text == "":
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise LoadError(f"{name}={text!r}: not a whole number") from None
+    if not low <= value <= high:
+        raise LoadError(f"{name}={value}: must be between {low} and {high}")
+    return value
