@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 from harness.cassettes.cli import add_commands as add_cassette_commands
+from harness.dashboard.cli import add_commands as add_dashboard_commands
 from harness.health.cli import add_commands as add_health_commands
 from harness.parity.suite import ParitySuite
 from harness.scenarios.model import suite_names
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=cmd_run)
 
     add_cassette_commands(commands)
+    add_dashboard_commands(commands)
     return parser
 
 

@@ -10,7 +10,9 @@ Loopback only.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from types import TracebackType
+from typing import Self
 
 from cheroot import wsgi
 
@@ -28,28 +30,27 @@ class SocketGateway(wsgi.Gateway_10):
         return environ
 
 
-class SimServer:
-    """A running simulator: ``with SimServer(app) as server: server.url``."""
+class LoopbackServer:
+    """Any WSGI application served on loopback by cheroot: ``with LoopbackServer(app, "name") as server``."""
 
-    def __init__(self, app: SimulatorApp, host: str = "127.0.0.1", port: int = 0,
-                 threads: int = 16) -> None:
+    def __init__(self, app: Callable, name: str, host: str = "127.0.0.1", port: int = 0, threads: int = 16,
+                 gateway: type[wsgi.Gateway] | None = None) -> None:
         if host not in LOOPBACK:
-            raise ValueError(f"the simulator binds loopback only, not {host!r}")
+            raise ValueError(f"{name} binds loopback only, not {host!r}")
         self.app = app
-        self.httpd = wsgi.Server((host, port), app, numthreads=threads, request_queue_size=128,
-                                 server_name=f"odoo-sim-{app.version}")
-        self.httpd.gateway = SocketGateway
+        self.httpd = wsgi.Server((host, port), app, numthreads=threads, request_queue_size=128, server_name=name)
+        if gateway:
+            self.httpd.gateway = gateway
         self.httpd.expiration_interval = 0.05  # the serve loop's tick: stop() returns fast
         self.httpd.prepare()  # binds now, so a busy port fails here with OSError
-        self.thread = threading.Thread(target=self.httpd.serve, daemon=True,
-                                       name=f"odoo-sim-{app.version}")
+        self.thread = threading.Thread(target=self.httpd.serve, daemon=True, name=name)
 
     @property
     def url(self) -> str:
         host, port = self.httpd.bind_addr[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> SimServer:
+    def start(self) -> Self:
         self.thread.start()
         return self
 
@@ -57,9 +58,19 @@ class SimServer:
         self.httpd.stop()
         self.thread.join(timeout=5)
 
-    def __enter__(self) -> SimServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+
+class SimServer(LoopbackServer):
+    """A running simulator: ``with SimServer(app) as server: server.url``."""
+
+    app: SimulatorApp
+
+    def __init__(self, app: SimulatorApp, host: str = "127.0.0.1", port: int = 0,
+                 threads: int = 16) -> None:
+        super().__init__(app, f"odoo-sim-{app.version}", host, port, threads, gateway=SocketGateway)

@@ -159,6 +159,31 @@ class Ledger:
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
+    def log_page(self, tenant: str, limit: int = 50, before: int | None = None, problems_only: bool = False,
+                 key: str | None = None) -> list[dict]:
+        """A tenant's sync_log rows, newest first, ``limit`` at a time (``before`` a row id:
+        the next page); ``problems_only`` keeps failed calls and refusals."""
+        c = self.sync_log.c
+        query = sa.select(self.sync_log).where(c.tenant == tenant).order_by(c.id.desc()).limit(limit)
+        if before is not None:
+            query = query.where(c.id < before)
+        if problems_only:
+            query = query.where(sa.or_(c.outcome == "refused", sa.and_(c.outcome == "sent", c.error.is_not(None))))
+        if key:
+            query = query.where(c.idempotency_key.contains(key, autoescape=True))
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def log_totals(self, tenant: str, since: dt.datetime) -> dict:
+        """Calls sent and failed since ``since``, and the time of the latest row."""
+        c = self.sync_log.c
+        failed = sa.func.sum(sa.case((sa.and_(c.outcome == "sent", c.error.is_not(None)), 1), else_=0))
+        sent = sa.func.sum(sa.case((c.outcome == "sent", 1), else_=0))
+        with self.engine.connect() as conn:
+            recent = conn.execute(sa.select(sent, failed).where(c.tenant == tenant, c.ts >= since)).one()
+            latest = conn.execute(sa.select(sa.func.max(c.ts)).where(c.tenant == tenant)).scalar()
+        return {"sent": recent[0] or 0, "failed": recent[1] or 0, "latest": latest}
+
     # -- locks --------------------------------------------------------------------------
 
     @contextmanager

@@ -1,0 +1,47 @@
+"""``odoo-harness dashboard``: serve the admin pages on 127.0.0.1 until interrupted.
+
+Exit codes: 0 stopped (Ctrl-C or SIGTERM); 2 a bad tenants file or a port in use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from harness.health.store import DEFAULT_LEDGER
+from harness.health.tenants import TenantsError, load_tenants
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    dashboard = subparsers.add_parser("dashboard", help="serve the admin pages (tenants, health, sync log)")
+    dashboard.add_argument("--tenants", required=True, type=Path, metavar="FILE")
+    dashboard.add_argument("--ledger", default=DEFAULT_LEDGER, metavar="DATABASE_URL")
+    dashboard.add_argument("--port", type=int, default=8070, help="on 127.0.0.1 (default: 8070)")
+    dashboard.set_defaults(handler=cmd_dashboard)
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from harness.dashboard.app import DashboardApp
+    from harness.dashboard.data import Dashboard
+    from simulator.server import LoopbackServer
+
+    try:
+        app = DashboardApp(Dashboard(load_tenants(args.tenants), args.ledger))
+        server = LoopbackServer(app, "odoo-harness-dashboard", port=args.port)
+    except TenantsError as exc:
+        print(f"odoo-harness dashboard: invalid tenants file:\n{exc}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as exc:
+        print(f"odoo-harness dashboard: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with server:
+        print(f"admin pages on {server.url}/admin/tenants; Ctrl-C stops them", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            stop.wait()
+    return 0
