@@ -109,7 +109,8 @@ def test_problems_and_key_filters(seeded: Seeded) -> None:
 
 
 @pytest.mark.parametrize(("path", "status", "message"), [
-    ("/admin/tenants/nobody/odoo", 404, "No tenant &#39;nobody&#39; in the tenants file (known: acme, down)."),
+    ("/admin/tenants/nobody/odoo", 404,
+     "No tenant &#39;nobody&#39; in the tenants file or the ledger (known: acme, down)."),
     ("/admin/tenants/acme/odoo?before=abc", 400, "before=&#39;abc&#39;: expected a sync_log row id"),
     ("/admin/tenants/acme/odoo?problems=yes", 400, "problems=&#39;yes&#39;: expected 1"),
     ("/admin/tenants/acme/odoo?key=" + "k" * 201, 400, "key: at most 200 characters."),
@@ -257,3 +258,11 @@ def test_the_dashboard_command_names_a_bad_tenants_file(tmp_path: Path, capsys: 
     assert main(["dashboard", "--tenants", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "invalid tenants file" in err and f"{bad}:2" in err
+
+
+def test_without_a_tenants_file_the_ledgers_tenants_are_shown(seeded: Seeded) -> None:
+    app = DashboardApp(Dashboard(None, seeded.ledger), now=lambda: NOW)
+    html = Client(app).get("/admin/tenants").get_data(as_text=True)
+    assert html.count("not in the tenants file") == 2 and 'data-state="red"' in html  # acme synced; down checked
+    page = json.loads(Client(app).get("/admin/tenants/acme/odoo.json").get_data(as_text=True))
+    assert page["url"] is None and len(page["sync_log"]) == PAGE_SIZE

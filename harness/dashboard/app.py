@@ -77,7 +77,7 @@ class DashboardApp:
         found, health = context["tenant"], context["health"]
         checked = {name: getattr(health, name) if health else None
                    for name in ("since", "last_ok", "checked_at", "latency_ms", "error")}
-        body = {"tenant": tenant, "url": str(found.url), "db": found.db, "login": found.login,
+        body = {"tenant": tenant, "url": found.url, "db": found.db, "login": found.login,
                 "health": {"state": context["pill"].state, **checked},
                 "sync_log": context["page"].rows, "older": context["page"].older}
         return Response(json.dumps(body, default=_json_value, indent=1), mimetype="application/json")
@@ -90,7 +90,8 @@ class DashboardApp:
     def _tenant_context(self, request: Request, tenant: str) -> dict[str, Any]:
         found = self.dashboard.tenants.get(tenant)
         if found is None:
-            raise NotFound(f"No tenant {tenant!r} in the tenants file (known: {', '.join(self.dashboard.tenants)}).")
+            raise NotFound(f"No tenant {tenant!r} in the tenants file or the ledger "
+                           f"(known: {', '.join(self.dashboard.tenants) or 'none'}).")
         before, problems, key = _filters(request)
         pill, health = self.dashboard.tenant_health(tenant)
         page = self.dashboard.log(tenant, before, problems, key)

@@ -14,10 +14,20 @@ from typing import Any
 from harness.engine.ledger import Ledger
 from harness.health.states import Health
 from harness.health.store import HealthStore
-from harness.health.tenants import Tenant, TenantsFile
+from harness.health.tenants import TenantsFile
 
 PAGE_SIZE = 50
 RECENT = dt.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class TenantView:
+    """A tenant as the pages show it: from the tenants file, or only known to the ledger."""
+
+    id: str
+    url: str | None = None
+    db: str | None = None
+    login: str | None = None
 
 
 @dataclass(frozen=True)
@@ -31,7 +41,7 @@ class Pill:
 
 @dataclass(frozen=True)
 class TenantSummary:
-    tenant: Tenant
+    tenant: TenantView
     pill: Pill
     sent_24h: int
     failed_24h: int
@@ -45,10 +55,15 @@ class LogPage:
 
 
 class Dashboard:
-    def __init__(self, tenants: TenantsFile, ledger_url: str) -> None:
-        self.tenants = {tenant.id: tenant for tenant in tenants.tenants}
+    """The tenants of the tenants file, and every other tenant the ledger has seen (a sync
+    run without the tenants file, or a tenant since removed from it)."""
+
+    def __init__(self, tenants: TenantsFile | None, ledger_url: str) -> None:
         self.health = HealthStore(ledger_url)
         self.ledger: Ledger = self.health.ledger
+        self.tenants = {t.id: TenantView(t.id, str(t.url), t.db, t.login) for t in (tenants.tenants if tenants else [])}
+        for tenant_id in sorted({*self.ledger.tenants(), *self.health.load()}):
+            self.tenants.setdefault(tenant_id, TenantView(tenant_id))
 
     def overview(self, now: dt.datetime) -> list[TenantSummary]:
         healths = self.health.load()

@@ -174,6 +174,12 @@ class Ledger:
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
+    def tenants(self) -> list[str]:
+        """Every tenant with a sync_log row."""
+        with self.engine.connect() as conn:
+            return list(conn.execute(sa.select(self.sync_log.c.tenant).distinct().order_by(self.sync_log.c.tenant))
+                        .scalars())
+
     def log_totals(self, tenant: str, since: dt.datetime) -> dict:
         """Calls sent and failed since ``since``, and the time of the latest row."""
         c = self.sync_log.c
