@@ -7,11 +7,8 @@ and encode; ``services.Services`` does the work.
 
 from __future__ import annotations
 
-import errno
 import json
 import re
-import socket
-import struct
 import threading
 from collections import Counter
 from pathlib import Path
@@ -22,20 +19,17 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from simulator import faults, jsonrpc, xmlrpc
+from simulator.control import JSON_TYPE, FaultControl
+from simulator.control import json_response as _json
 from simulator.errors import AccessDenied, ServerError
-from simulator.faults import DropConnection, FaultPlan, FaultRuleError, HTTPStatusFault, parse_rules
+from simulator.faults import DropConnection, FaultPlan, HTTPStatusFault
 from simulator.registry import Registry
 from simulator.services import Services
 from simulator.sessions import Session, SessionStore
 
 XML_TYPE = "text/xml; charset=utf-8"
-JSON_TYPE = "application/json"
 
 XMLRPC_PATH = re.compile(r"^/xmlrpc/(?P<v2>2/)?(?P<service>[^/]+)$")
-HTTP_REASONS = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
-PROXY_PAGE = ("<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
-              "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n"
-              "</body>\r\n</html>\r\n")
 
 URLS = Map([
     Rule("/xmlrpc/2/<service>", endpoint="xmlrpc_2", methods=["POST"]),  # GET: 405, as Odoo
@@ -54,7 +48,7 @@ URLS = Map([
 ])
 
 
-class SimulatorApp:
+class SimulatorApp(FaultControl):
     """One simulated Odoo server (one version, any number of databases)."""
 
     def __init__(self, version: str, db: str = "odoo", data: Path | None = None,
@@ -96,12 +90,9 @@ class SimulatorApp:
         try:
             body = self._xmlrpc(data, service, legacy)
         except HTTPStatusFault as fault:
-            page = PROXY_PAGE.format(status=fault.status, reason=HTTP_REASONS.get(fault.status, "Error")).encode()
-            start_response(f"{fault.status} {HTTP_REASONS.get(fault.status, 'Error')}",
-                           [("Content-Type", "text/html"), ("Content-Length", str(len(page)))])
-            return [page]
+            return faults.proxy_error(start_response, fault.status)
         except DropConnection as drop:
-            _drop_connection(environ, drop.reset)
+            faults.drop_connection(environ, drop.reset)
         start_response("200 OK", [("Content-Type", XML_TYPE), ("Content-Length", str(len(body)))])
         return [body]
 
@@ -111,7 +102,7 @@ class SimulatorApp:
         rule = None
         try:
             params, method = xmlrpc.parse_request(data, self.use_datetime)
-            model, operation = _call_target(service, method, params)
+            model, operation = faults.call_target(service, method, params)
             self._count(model, operation)
             rule = self.faults.pick(model, operation) if self.faults.rules else None
             if rule:
@@ -132,7 +123,7 @@ class SimulatorApp:
             request_id, params = jsonrpc.parse_request(request.get_data())
             service, method = params.get("service"), params.get("method")
             args = params.get("args") or []
-            self._count(*_call_target(str(service), str(method), args))
+            self._count(*faults.call_target(str(service), str(method), args))
             body = jsonrpc.encode_result(request_id, self.services.dispatch(service, method, args))
         except Exception as exc:
             body = jsonrpc.encode_error(request_id, exc)
@@ -201,19 +192,6 @@ class SimulatorApp:
             raise NotFound(f"no database {missing[0]!r}")
         return {name: [e.as_dict() for e in self.registry.get(name).journal] for name in names}
 
-    def on_sim_faults(self, request: Request) -> Response:
-        if request.method == "GET":
-            return _json(self.faults.describe())
-        if request.method == "DELETE":
-            self.faults.clear()
-            return _json({"rules": 0})
-        try:
-            rules = parse_rules(json.loads(request.get_data() or b"null"))
-        except (FaultRuleError, json.JSONDecodeError) as exc:
-            return _json({"error": str(exc)}, status=400)
-        self.faults.replace(rules)
-        return _json({"rules": len(rules)})
-
     def on_sim_reset(self, request: Request) -> Response:
         self.reset()
         return _json({"reset": self.registry.names()})
@@ -233,7 +211,7 @@ class SimulatorApp:
             calls = dict(self.calls)
         return {"version": self.version, "databases": self.registry.names(),
                 "calls": sum(calls.values()), "by_method": calls,
-                "faults": {f"{r.model}:{r.method}:{r.action}": r.fired for r in self.faults.rules}}
+                "faults": self.fault_counts()}
 
     def on_sim_databases(self, request: Request) -> Response:
         if request.method == "GET":
@@ -246,27 +224,6 @@ class SimulatorApp:
         return _json(self.registry.names(), status=201)
 
 
-def _call_target(service: str, method: str, params: Any) -> tuple[str, str]:
-    """What a call is about, for stats and fault rules: ``model``/``method`` of an ORM
-    call, else the service and its method (``common``/``authenticate``)."""
-    if service == "object" and method in ("execute_kw", "execute") and len(params) >= 5:
-        return str(params[3]), str(params[4])
-    return service, method
-
-
-def _drop_connection(environ: dict, reset: bool) -> None:
-    """End the call with no answer. Raising a connection error makes the server close
-    the socket quietly: a FIN (the client sees the connection closed without a
-    response) or, with ``reset``, an RST (linger 0). In-process the caller gets the
-    error itself."""
-    sock = environ.get("simulator.socket")
-    if reset and sock is not None:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    if reset:
-        raise ConnectionResetError(errno.ECONNRESET, "connection reset (simulated fault)")
-    raise BrokenPipeError(errno.EPIPE, "response lost after commit (simulated fault)")
-
-
 def _json_request(request: Request) -> tuple[Any, dict]:
     """The JSON-RPC id and params of a web route's request (empty when not JSON-RPC)."""
     try:
@@ -277,8 +234,3 @@ def _json_request(request: Request) -> tuple[Any, dict]:
 
 def _web_json(body: bytes) -> Response:
     return Response(body, status=200, content_type="application/json; charset=utf-8")
-
-
-def _json(data: Any, status: int = 200) -> Response:
-    return Response(json.dumps(data), status=status, content_type=JSON_TYPE)
-

@@ -10,10 +10,14 @@ rules deterministically (a seeded RNG per rule) and applies them to one call:
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import random
+import socket
+import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -191,3 +195,40 @@ def after_call(rule: FaultRule) -> None:
         raise DropConnection(reset=False)
     if rule.action == "slow_down":
         time.sleep(float(rule.params.get("seconds", 1.0)))
+
+
+# -- what a call is about, and how a transport fault looks on the wire ------------------
+
+HTTP_REASONS = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+PROXY_PAGE = ("<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
+              "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+              "</body>\r\n</html>\r\n")
+
+
+def call_target(service: str, method: str, params: Any) -> tuple[str, str]:
+    """What a call is about, for stats and fault rules: ``model``/``method`` of an ORM
+    call, else the service and its method (``common``/``authenticate``)."""
+    if service == "object" and method in ("execute_kw", "execute") and len(params) >= 5:
+        return str(params[3]), str(params[4])
+    return service, method
+
+
+def proxy_error(start_response: Callable, status: int) -> list[bytes]:
+    """The page nginx answers in front of an Odoo that did not (502 / 503 / 504)."""
+    reason = HTTP_REASONS.get(status, "Error")
+    page = PROXY_PAGE.format(status=status, reason=reason).encode()
+    start_response(f"{status} {reason}", [("Content-Type", "text/html"), ("Content-Length", str(len(page)))])
+    return [page]
+
+
+def drop_connection(environ: dict, reset: bool) -> None:
+    """End the call with no answer. Raising a connection error makes the server close
+    the socket quietly: a FIN (the client sees the connection closed without a
+    response) or, with ``reset``, an RST (linger 0). In-process the caller gets the
+    error itself."""
+    sock = environ.get("simulator.socket")
+    if reset and sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    if reset:
+        raise ConnectionResetError(errno.ECONNRESET, "connection reset (simulated fault)")
+    raise BrokenPipeError(errno.EPIPE, "response lost after commit (simulated fault)")

@@ -81,18 +81,37 @@ def test_matrix_shows_degradations_as_expected_not_hidden() -> None:
 
 def test_scenarios_on_a_url_target_read_odoo_back(odoo17, monkeypatch: pytest.MonkeyPatch) -> None:
     """A url: target (here a simulator reached only over XML-RPC, as a real server would
-    be): sim-only scenarios are skipped with their reason, the others pass, and the
-    invariants are read back from Odoo."""
+    be): faults are injected by the fault proxy in front of it, scenarios that need the
+    simulator itself are skipped with their reason, and the invariants are read back."""
     monkeypatch.setenv("ODOO_DB", "odoo")
     monkeypatch.setenv("ODOO_PASSWORD", "admin")
     from harness.scenarios.suite import ScenarioSuite
 
-    outcome = run_suites([ScenarioSuite("forbidden-models"), ScenarioSuite("idempotent-retries")],
+    outcome = run_suites([ScenarioSuite(name) for name in ("forbidden-models", "idempotent-retries",
+                                                           "health-transitions")],
                          [parse_target(f"url:{odoo17.url}")])
     statuses = {r.scenario: (r.status, r.detail) for r in outcome.results}
     assert statuses["partner-write-refused"] == ("pass", "")
-    assert statuses["lost-account-create"] == ("skipped", "simulator only: needs the simulator's fault injection")
+    assert all(status == ("pass", "") for name, status in statuses.items()
+               if name in {s.name for _path, s in ScenarioSuite("idempotent-retries").scenarios})
+    assert statuses["outage-one-hour"] == ("pass", "")  # resets injected by the proxy: red, alert, recovery
+    assert statuses["rotated-password"] == ("skipped", "simulator only: changes the password behind the engine's back")
     assert outcome.ok
+
+
+def test_through_the_proxy_lost_answers_bite_on_a_url_target(odoo17, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the engine's read-back switched off, the proxy's lost answer (after the real
+    commit) duplicates the accounts, and the read-back invariants say so."""
+    from harness.engine.sync import SyncEngine
+    from harness.scenarios.model import SCENARIOS_DIR, load_scenario
+    from harness.scenarios.remote import play_remote
+    from harness.targets import Endpoint
+
+    scenario = load_scenario(SCENARIOS_DIR / "idempotent-retries/lost-account-create.yaml")
+    assert play_remote(scenario, Endpoint(odoo17.url, "odoo", "admin", "admin")).failures == []
+    monkeypatch.setattr(SyncEngine, "_resolve", lambda self, pending, result, todo: todo)
+    failures = play_remote(scenario, Endpoint(odoo17.url, "odoo", "admin", "admin")).failures
+    assert any("duplicate account" in f for f in failures), failures
 
 
 def test_remote_invariants_catch_a_forbidden_write(odoo17, monkeypatch: pytest.MonkeyPatch) -> None:

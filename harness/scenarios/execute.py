@@ -34,6 +34,7 @@ from simulator.database import Database
 from simulator.faults import parse_rules
 from simulator.models.analytic import column_name
 from simulator.orm import Env
+from simulator.proxy import ProxyServer
 from simulator.server import SimServer
 
 ENGINE_UID = 2
@@ -77,7 +78,7 @@ class ScenarioContext:
         self.app = SimulatorApp(version)
         self.db: Database = self.app.registry.get("odoo")
         self.db.passwords[ENGINE_UID] = PASSWORD
-        self.server: SimServer | None = None
+        self.server: SimServer | ProxyServer | None = None
         self.ledger = Ledger(f"sqlite:///{folder / 'ledger.sqlite'}")
         self.grants = initial_grants(scenario)
         self.names = PlanNames()
@@ -87,6 +88,7 @@ class ScenarioContext:
         self.step = "setup"
         self.finance_uid = self._finance_user()
         self.environ = {PASSWORD_ENV: PASSWORD}
+        self.login = "admin"
         self.health_clock = HEALTH_START
         self.alerts_file = folder / "alerts.jsonl"
         self.monitor: Monitor | None = None
@@ -136,10 +138,10 @@ class ScenarioContext:
             self.fail(f"failed entities {failed}, expected {sorted(expect.failed_entities)}")
 
     def do_faults(self, rules: list[dict]) -> None:
-        self.app.faults.replace(parse_rules(rules))
+        self.server.app.faults.replace(parse_rules(rules))  # the simulator's, or the proxy's on real Odoo
 
     def do_clear_faults(self, _value: bool) -> None:
-        self.app.faults.clear()
+        self.server.app.faults.clear()
 
     def do_change_grants(self, change: GrantsChange) -> None:
         self.grants = apply_change(self.grants, change)
@@ -246,7 +248,8 @@ class ScenarioContext:
 
     def _monitor(self) -> Monitor:
         if self.monitor is None:
-            config = TenantsFile(tenants=[Tenant(id=self.grants.tenant, url=self.server.url, db="odoo", login="admin",
+            db, _grants = self.tenants[self.grants.tenant]
+            config = TenantsFile(tenants=[Tenant(id=self.grants.tenant, url=self.server.url, db=db, login=self.login,
                                                  password_env=PASSWORD_ENV)],
                                  thresholds=ThresholdSettings(**self.scenario.health))
             store = HealthStore(self.ledger.url)

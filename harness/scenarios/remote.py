@@ -1,11 +1,13 @@
 """Playing scenarios on a real Odoo (``url:`` or ``container:`` targets).
 
-What only the simulator can do (inject faults, drop a database, change a password
-behind the engine's back, open more databases) makes a scenario skipped there, with
-that reason. The rest runs as on the simulator, isolated from other scenarios by plan
-names of its own, and the invariants read Odoo back over XML-RPC instead of the
-simulator's journal: the forbidden models are checked for writes by the engine's
-user since the scenario began.
+The engine and the health monitor reach the real Odoo through the fault proxy
+(``simulator/proxy.py``), so the scenarios' injected faults (lost answers after a real
+commit, resets, gateway errors, Odoo's faults, slowness) happen there too. What only the
+simulator can do (drop a database, change a password behind the engine's back, open more
+databases) makes a scenario skipped, with that reason. Scenarios are isolated from each
+other by plan names of their own, and the invariants read Odoo back over XML-RPC (not
+through the proxy) instead of the simulator's journal: the forbidden models are checked
+for writes by the engine's user since the scenario began.
 """
 
 from __future__ import annotations
@@ -24,16 +26,15 @@ from harness.engine.ledger import Ledger
 from harness.engine.plan import PlanNames
 from harness.engine.sync import SyncEngine
 from harness.scenarios import invariants
-from harness.scenarios.execute import Outcome, ScenarioContext, initial_grants
+from harness.scenarios.execute import HEALTH_START, PASSWORD_ENV, Outcome, ScenarioContext, initial_grants
 from harness.scenarios.model import Scenario
 from harness.targets import Endpoint
+from simulator.proxy import ProxyServer
 
-SIM_ONLY = {"faults": "needs the simulator's fault injection",
-            "drop_database": "drops a database", "restore_database": "drops a database",
+SIM_ONLY = {"drop_database": "drops a database", "restore_database": "drops a database",
             "rotate_password": "changes the password behind the engine's back",
             "complete_rotation": "changes the password behind the engine's back",
-            "parallel_tenants": "opens more databases",
-            "health_rounds": "drives the health clock against injected outages"}
+            "parallel_tenants": "opens more databases"}
 
 
 def sim_only_reason(scenario: Scenario) -> str | None:
@@ -41,8 +42,8 @@ def sim_only_reason(scenario: Scenario) -> str | None:
 
 
 def play_remote(scenario: Scenario, endpoint: Endpoint) -> Outcome:
-    with tempfile.TemporaryDirectory() as folder:
-        context = RemoteContext(scenario, endpoint, Path(folder))
+    with tempfile.TemporaryDirectory() as folder, ProxyServer(endpoint.url) as proxy:
+        context = RemoteContext(scenario, endpoint, Path(folder), proxy)
         for index, step in enumerate(scenario.steps):
             context.step = f"step {index + 1} ({step.kind})"
             getattr(context, f"do_{step.kind}")(getattr(step, step.kind))
@@ -53,8 +54,11 @@ def play_remote(scenario: Scenario, endpoint: Endpoint) -> Outcome:
 class RemoteContext(ScenarioContext):
     """The scenario context against an Odoo reached only over XML-RPC."""
 
-    def __init__(self, scenario: Scenario, endpoint: Endpoint, folder: Path) -> None:
+    def __init__(self, scenario: Scenario, endpoint: Endpoint, folder: Path, proxy: ProxyServer) -> None:
         self.scenario, self.endpoint = scenario, endpoint
+        self.server = proxy  # the engine and the health monitor reach Odoo through the fault proxy
+        self.login, self.environ = endpoint.login, {PASSWORD_ENV: endpoint.password}
+        self.health_clock, self.alerts_file, self.monitor = HEALTH_START, folder / "alerts.jsonl", None
         self.ledger = Ledger(f"sqlite:///{folder / 'ledger.sqlite'}")
         self.grants = initial_grants(scenario)
         tag = hashlib.sha256(f"{scenario.name}{dt.datetime.now(dt.UTC)}".encode()).hexdigest()[:8]
@@ -69,7 +73,7 @@ class RemoteContext(ScenarioContext):
         self._switch_analytic_on()
 
     def engine(self, tenant: str | None = None, db: str | None = None) -> SyncEngine:
-        client = OdooClient(self.endpoint.url, self.endpoint.db, self.endpoint.login, self.endpoint.password,
+        client = OdooClient(self.server.url, self.endpoint.db, self.endpoint.login, self.endpoint.password,
                             tenant=tenant or self.grants.tenant, ledger=self.ledger, timeout=30.0,
                             retry=RetryPolicy(attempts=5, base=0.2, cap=2.0))
         return SyncEngine(client, self.ledger, self.names)
@@ -90,9 +94,6 @@ class RemoteContext(ScenarioContext):
         proxy = xmlrpc.client.ServerProxy(f"{self.endpoint.url}/xmlrpc/2/object", allow_none=True)
         return proxy.execute_kw(self.endpoint.db, self.uid, self.endpoint.password, model, method, list(args),
                                 kwargs)
-
-    def do_clear_faults(self, _value: bool) -> None:
-        return None
 
     def do_post_bills(self, bills: list) -> None:
         """Finance's bookings as analytic lines, over XML-RPC (one column per plan on 17+)."""
