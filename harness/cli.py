@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import signal
 import sys
-import threading
 from pathlib import Path
 
 from harness.cassettes.cli import add_commands as add_cassette_commands
@@ -34,6 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--fresh", action="store_true",
                           help="leave Analytic Accounting off, exactly as after install")
     simulate.set_defaults(handler=cmd_simulate)
+
+    proxy = commands.add_parser("proxy", help="serve the simulator's fault rules in front of a real Odoo")
+    proxy.add_argument("--upstream", required=True, metavar="URL", help="the Odoo to forward to")
+    proxy.add_argument("--port", type=int, default=8169, help="on 127.0.0.1 (default: 8169)")
+    proxy.set_defaults(handler=cmd_proxy)
 
     sync = commands.add_parser("sync", help="sync one tenant's grants into its Odoo")
     sync.add_argument("--tenant", required=True)
@@ -84,13 +87,21 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         print(f"odoo-harness simulate: cannot listen on {args.host}:{args.port}: {exc}",
               file=sys.stderr)
         return 2
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with server:
-        print(f"Odoo {args.odoo_version} simulator on {server.url} (database {args.db!r}, "
-              f"login admin / admin); Ctrl-C stops it", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            stop.wait()
+    server.serve_until_stopped(f"Odoo {args.odoo_version} simulator on {server.url} (database {args.db!r}, "
+                               f"login admin / admin); Ctrl-C stops it")
+    return 0
+
+
+def cmd_proxy(args: argparse.Namespace) -> int:
+    from simulator.proxy import ProxyServer
+
+    try:
+        server = ProxyServer(args.upstream, port=args.port)
+    except (OSError, ValueError) as exc:
+        print(f"odoo-harness proxy: {exc}", file=sys.stderr)
+        return 2
+    server.serve_until_stopped(f"fault proxy on {server.url} in front of {args.upstream}; rules: POST "
+                               f"{server.url}/__sim__/faults; Ctrl-C stops it")
     return 0
 
 

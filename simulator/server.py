@@ -9,6 +9,8 @@ Loopback only.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import threading
 from collections.abc import Callable
 from types import TracebackType
@@ -57,6 +59,15 @@ class LoopbackServer:
     def stop(self) -> None:
         self.httpd.stop()
         self.thread.join(timeout=5)
+
+    def serve_until_stopped(self, banner: str) -> None:
+        """For the command line: serve, print ``banner``, stop on SIGTERM or Ctrl-C."""
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        with self:
+            print(banner, flush=True)
+            with contextlib.suppress(KeyboardInterrupt):
+                stop.wait()
 
     def __enter__(self) -> Self:
         return self.start()

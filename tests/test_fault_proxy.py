@@ -105,3 +105,30 @@ def _outcome(url: str, model: str, method: str, args: list, kwargs: dict):
         return rpc(url).execute_kw("odoo", 2, "admin", model, method, args, kwargs)
     except xmlrpc.client.Fault as fault:
         return fault.faultCode, fault.faultString
+
+
+def test_the_proxy_command_fronts_an_odoo_until_terminated(capsys: pytest.CaptureFixture) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from harness.cli import main
+    from tests.health_fixtures import free_port
+
+    assert main(["proxy", "--upstream", "odoo:8069"]) == 2
+    assert "upstream 'odoo:8069': expected http://HOST:PORT" in capsys.readouterr().err
+    with simulator() as odoo:
+        port = free_port()
+        process = subprocess.Popen([sys.executable, "-m", "harness.cli", "proxy", "--upstream", odoo.url,
+                                    "--port", str(port)], stdout=subprocess.PIPE, text=True)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            assert process.stdout.readline().startswith(f"fault proxy on {url} in front of {odoo.url}")
+            set_rules(url, [{"model": PARTNER, "method": "search_count", "action": "http_status", "status": 502,
+                             "times": 1}])
+            with pytest.raises(xmlrpc.client.ProtocolError, match="502"):
+                call(url, "search_count", [])
+            assert call(url, "search_count", []) == call(odoo.url, "search_count", [])
+        finally:
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=10) == 0

@@ -6,10 +6,7 @@ Exit codes: 0 stopped (Ctrl-C or SIGTERM); 2 a bad tenants file or a port in use
 from __future__ import annotations
 
 import argparse
-import contextlib
-import signal
 import sys
-import threading
 from pathlib import Path
 
 from harness.health.store import DEFAULT_LEDGER
@@ -39,10 +36,5 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"odoo-harness dashboard: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
         return 2
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with server:
-        print(f"admin pages on {server.url}/admin/tenants; Ctrl-C stops them", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            stop.wait()
+    server.serve_until_stopped(f"admin pages on {server.url}/admin/tenants; Ctrl-C stops them")
     return 0
