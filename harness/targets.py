@@ -13,6 +13,7 @@ import xmlrpc.client
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from simulator.profile import available_versions
 
@@ -40,7 +41,8 @@ class Target:
 
     @property
     def name(self) -> str:
-        return f"{self.kind}:{self.value}"
+        """How reports, cassettes and pages show the target: never with credentials."""
+        return f"{self.kind}:{public_url(self.value) if self.kind == 'url' else self.value}"
 
     @property
     def version(self) -> str | None:
@@ -80,7 +82,7 @@ def parse_target(text: str) -> Target:
         return Target(kind, value)
     if kind == "url":
         if not value.startswith(("http://", "https://")):
-            raise TargetError(f"target {text!r}: the URL must start with http:// or https://")
+            raise TargetError(f"target 'url:{public_url(value)}': the URL must start with http:// or https://")
         return Target(kind, value)
     if kind == "container":
         if value not in available_versions():
@@ -94,6 +96,16 @@ def server_serie(url: str) -> str:
     """The Odoo series a server reports (``common.version()``), for targets that do not
     say it up front."""
     return xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").version()["server_serie"]
+
+
+def public_url(url: str) -> str:
+    """``url`` without a ``user:password@`` part, for anything written or shown."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    return parts._replace(netloc=netloc + (f":{parts.port}" if parts.port else "")).geturl()
 
 
 def default_targets() -> list[Target]:

@@ -236,3 +236,13 @@ def test_a_re_sync_alone_on_a_target_says_what_it_is_missing() -> None:
     assert not report.ok and report.replayed.created == 51  # a first sync there, not the recorded re-sync
     assert "recorded after 49 keys had been synced" in report.text()
     assert "replay the cassettes that came before it first" in report.text()
+
+
+def test_credentials_in_the_target_url_stay_out_of_the_cassette(customer: SimServer, tmp_path: Path) -> None:
+    cassette = tmp_path / "acme.yaml"
+    with_credentials = customer.url.replace("http://", f"http://admin:{SECRET}@")
+    record(Target("url", with_credentials), grants(), cassette)
+    text = cassette.read_text()
+    assert SECRET not in text and "admin:" not in text and "authorization" not in text.lower()
+    meta, _count = read_meta(cassette)
+    assert meta.url == customer.url and meta.target == f"url:{customer.url}"

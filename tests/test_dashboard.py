@@ -266,3 +266,4 @@ def test_without_a_tenants_file_the_ledgers_tenants_are_shown(seeded: Seeded) ->
     assert html.count("not in the tenants file") == 2 and 'data-state="red"' in html  # acme synced; down checked
     page = json.loads(Client(app).get("/admin/tenants/acme/odoo.json").get_data(as_text=True))
     assert page["url"] is None and len(page["sync_log"]) == PAGE_SIZE
+

@@ -138,3 +138,21 @@ def test_a_fresh_real_target_gets_analytic_accounting_switched_on() -> None:
         scenario = load_scenario(SCENARIOS_DIR / "plan-tagging/bills-tagged-per-plan.yaml")
         outcome = play_remote(scenario, Endpoint(server.url, "odoo", "admin", "admin"))
     assert outcome.failures == [] and outcome.calls > 0
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("http://admin:s3cret@127.0.0.1:8069", "http://127.0.0.1:8069"),
+    ("https://user@odoo.example/", "https://odoo.example/"),
+    ("http://u:p@[::1]:8069/x", "http://[::1]:8069/x"),
+    ("http://127.0.0.1:8069", "http://127.0.0.1:8069"),
+])
+def test_a_url_target_is_never_shown_with_its_credentials(url: str, shown: str) -> None:
+    from harness.targets import public_url
+
+    assert public_url(url) == shown and parse_target(f"url:{url}").name == f"url:{shown}"
+
+
+def test_a_bad_url_target_is_named_without_its_credentials() -> None:
+    with pytest.raises(TargetError) as caught:
+        parse_target("url:ftp://u:s3cret@host")
+    assert "s3cret" not in str(caught.value) and "url:ftp://host" in str(caught.value)

@@ -19,7 +19,7 @@ from harness.engine.client import OdooClient
 from harness.engine.grants import Grants
 from harness.engine.ledger import Ledger
 from harness.engine.sync import SyncEngine, SyncResult
-from harness.targets import Endpoint, Target
+from harness.targets import Endpoint, Target, public_url
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def record_on(endpoint: Endpoint, target_name: str, grants: Grants, cassette: Pa
                                 ledger=ledger, transport=CassetteTransport(tape, timeout))
             result = SyncEngine(client, ledger).sync(grants)
             interactions = len(tape.data)
-        meta = Meta(tenant=grants.tenant, url=endpoint.url, db=endpoint.db, login=endpoint.login,
+        meta = Meta(tenant=grants.tenant, url=public_url(endpoint.url), db=endpoint.db, login=endpoint.login,
                     target=target_name, recorded_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
                     odoo_version=result.capabilities.server_version if result.capabilities else None,
                     grants=grants, ledger_keys=keys_before, result=outcome(result))

@@ -61,7 +61,8 @@ class Dashboard:
     def __init__(self, tenants: TenantsFile | None, ledger_url: str) -> None:
         self.health = HealthStore(ledger_url)
         self.ledger: Ledger = self.health.ledger
-        self.tenants = {t.id: TenantView(t.id, str(t.url), t.db, t.login) for t in (tenants.tenants if tenants else [])}
+        listed = tenants.tenants if tenants else []
+        self.tenants = {t.id: TenantView(t.id, str(t.url), t.db, t.login) for t in listed}
         for tenant_id in sorted({*self.ledger.tenants(), *self.health.load()}):
             self.tenants.setdefault(tenant_id, TenantView(tenant_id))
 
