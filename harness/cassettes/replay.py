@@ -7,8 +7,8 @@ for exactly the recorded calls and reached the recorded outcome.
 
 Against a target, the same grants are synced into that Odoo (a new ledger: the recorded
 ids belong to the customer's database) and both conversations are compared call by call,
-ids named by order of appearance: what would this customer's sync do on Odoo 18, or on
-the simulator?
+ids named per model (``exchanges.IdSymbols``): what would this customer's sync do on
+Odoo 18, or on the simulator?
 """
 
 from __future__ import annotations
