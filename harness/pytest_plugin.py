@@ -9,7 +9,9 @@
     ``url:http://...`` with ``ODOO_DB``/``ODOO_LOGIN``/``ODOO_PASSWORD``; default the
     simulator of every version);
   - ``sync_engine``: the sync engine wired to ``odoo_target`` with a ledger in ``tmp_path``;
-  - ``faults``: set and clear the simulator's fault rules (needs ``odoo_sim``).
+  - ``faults``: set and clear the simulator's fault rules (needs ``odoo_sim``);
+  - ``target_faults``: the same rules on any ``odoo_target``; a url: or container: target
+    is reached through the fault proxy (``simulator/proxy.py``), so they happen there too.
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ from harness.engine.ledger import Ledger
 from harness.engine.sync import SyncEngine
 from harness.targets import Target, parse_target
 from simulator.app import SimulatorApp
+from simulator.control import FaultControl
 from simulator.faults import parse_rules
 from simulator.profile import available_versions
+from simulator.proxy import ProxyServer
 from simulator.server import SimServer
 
 
@@ -67,6 +71,7 @@ class OdooTarget:
     login: str
     password: str
     app: SimulatorApp | None = None
+    controls: FaultControl | None = None  # where fault rules go: the simulator, or the proxy in front
 
     def __repr__(self) -> str:
         return f"OdooTarget({self.name!r}, {self.url!r}, db={self.db!r})"
@@ -83,10 +88,10 @@ def odoo_target(request: pytest.FixtureRequest) -> Iterator[OdooTarget]:
     target: Target = parse_target(request.param)
     if target.kind == "sim":
         with SimServer(SimulatorApp(target.value)) as server:
-            yield OdooTarget(target.name, server.url, "odoo", "admin", "admin", server.app)
+            yield OdooTarget(target.name, server.url, "odoo", "admin", "admin", server.app, server.app)
         return
-    with target.start() as endpoint:
-        yield OdooTarget(target.name, endpoint.url, endpoint.db, endpoint.login, endpoint.password)
+    with target.start() as endpoint, ProxyServer(endpoint.url) as proxy:
+        yield OdooTarget(target.name, proxy.url, endpoint.db, endpoint.login, endpoint.password, controls=proxy.app)
 
 
 @pytest.fixture
@@ -99,24 +104,31 @@ def sync_engine(odoo_target: OdooTarget, tmp_path: Path) -> SyncEngine:
 
 
 class Faults:
-    """The simulator's fault rules, for a test: ``faults.set([...])``, ``faults.fired()``."""
+    """Fault rules, for a test: ``faults.set([...])``, ``faults.fired()``."""
 
-    def __init__(self, app: SimulatorApp) -> None:
-        self.app = app
+    def __init__(self, controls: FaultControl) -> None:
+        self.controls = controls
 
     def set(self, rules: list[dict[str, Any]]) -> None:
-        self.app.faults.replace(parse_rules(rules))
+        self.controls.faults.replace(parse_rules(rules))
 
     def clear(self) -> None:
-        self.app.faults.clear()
+        self.controls.faults.clear()
 
     def fired(self) -> dict[str, int]:
-        return self.app.stats()["faults"]
+        return self.controls.fault_counts()
 
 
 @pytest.fixture
 def faults(odoo_sim: OdooTarget) -> Iterator[Faults]:
     controller = Faults(odoo_sim.app)
+    yield controller
+    controller.clear()
+
+
+@pytest.fixture
+def target_faults(odoo_target: OdooTarget) -> Iterator[Faults]:
+    controller = Faults(odoo_target.controls)
     yield controller
     controller.clear()
 

@@ -60,3 +60,31 @@ def test_invalid_scenario_is_a_collection_error_naming_the_line(pytester: pytest
     result = pytester.runpytest("-q", "scenarios")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*bad.yaml:9: steps?0?.snyc: Extra inputs are not permitted*"])
+
+
+TARGET_TESTS = """
+def test_faults_on_any_target(odoo_target, target_faults, sync_engine):
+    from harness.engine.client import RetryPolicy
+    from harness.engine.grants import parse_grants
+    sync_engine.client.retry = RetryPolicy(sleep=lambda s: None)
+    target_faults.set([{"model": "account.analytic.account", "method": "create",
+                        "action": "drop_response_after_commit", "times": 1}])
+    result = sync_engine.sync(parse_grants("tenant: acme\\nprojects: [{id: P1, name: A, donor: EU}]"))
+    assert result.ok and result.created == 5  # three plans, one account, one project
+    assert target_faults.fired() == {"account.analytic.account:create:drop_response_after_commit": 1}
+"""
+
+
+def test_target_faults_reach_a_url_target_through_the_proxy(pytester: pytest.Pytester,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from simulator.app import SimulatorApp
+    from simulator.server import SimServer
+
+    pytester.makepyfile(test_user=TARGET_TESTS)
+    with SimServer(SimulatorApp("17.0")) as odoo:  # an Odoo reached only by URL
+        for name, value in (("ODOO_DB", "odoo"), ("ODOO_PASSWORD", "admin")):
+            monkeypatch.setenv(name, value)
+        result = pytester.runpytest("-q", "--odoo-target", f"url:{odoo.url}", "--odoo-target", "sim:18.0")
+        created = odoo.app.stats()["by_method"]["account.analytic.account.create"]
+    result.assert_outcomes(passed=2)
+    assert created == 1  # the lost answer was committed upstream and read back, never re-sent
