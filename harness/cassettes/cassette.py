@@ -18,7 +18,7 @@ import os
 import tempfile
 import xmlrpc.client
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
 
@@ -41,6 +41,8 @@ SECRET_PARAM = {("common", "authenticate"): 2, ("common", "login"): 2,
                                                     "restore", "rename", "change_admin_password",
                                                     "migrate_databases")}}
 DROPPED_HEADERS = ("authorization", "cookie", "set-cookie", "x-openerp-session-id")
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 #: Shorter passwords are only checked structurally: as text they match ordinary words.
 MIN_SCANNED = 8
 
@@ -116,19 +118,24 @@ def scrub_response(response: dict) -> dict:
 
 
 def make_vcr(record_mode: str) -> vcr.VCR:
-    """``all`` to record (every request goes out), ``none`` to replay (nothing goes out)."""
-    return vcr.VCR(serializer="yaml", record_mode=record_mode, match_on=("method", "path", "body"),
-                   before_record_request=scrub_request, before_record_response=scrub_response,
-                   filter_headers=list(DROPPED_HEADERS), decode_compressed_response=True)
+    """``all`` to record (every request goes out), ``none`` to replay (nothing goes out).
+    Bodies match byte for byte: both sides are the engine's own ``xmlrpc.client`` output,
+    scrubbed the same way, and vcrpy's own body matcher parses every XML-RPC body it
+    compares (a replay took twice as long)."""
+    recorder = vcr.VCR(serializer="yaml", record_mode=record_mode, match_on=("method", "path", "same_body"),
+                       before_record_request=scrub_request, before_record_response=scrub_response,
+                       filter_headers=list(DROPPED_HEADERS), decode_compressed_response=True)
+    recorder.register_matcher("same_body", lambda one, other: one.body == other.body)
+    return recorder
 
 
 def write_cassette(recorded: Path, meta: Meta, destination: Path, secrets: list[str]) -> None:
     """Add the meta block to vcrpy's file and move it into place whole; refuse (and write
     nothing) if a secret is still in it."""
-    document = yaml.safe_load(recorded.read_text(encoding="utf-8")) if recorded.exists() else None
+    document = load_document(recorded.read_text(encoding="utf-8")) if recorded.exists() else None
     document = document or {"interactions": [], "version": 1}
     document[META] = meta.model_dump(mode="json")
-    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+    text = yaml.dump(document, Dumper=FAST_DUMPER, sort_keys=False, allow_unicode=True)
     leaks = unscrubbed(document["interactions"]) + [
         "a password as text" for secret in secrets if len(secret) >= MIN_SCANNED and _appears(secret, text)]
     if leaks:
@@ -155,6 +162,11 @@ def unscrubbed(interactions: list[dict]) -> list[str]:
     return found
 
 
+def load_document(text: str) -> Any:
+    """A cassette's YAML, through libyaml when PyYAML has it (cassettes run to megabytes)."""
+    return yaml.load(text, Loader=FAST_LOADER)
+
+
 def read_meta(path: Path) -> tuple[Meta, int]:
     """The cassette's meta block and how many interactions it holds, or a CassetteError
     naming the file, the line and what is wrong."""
@@ -162,7 +174,11 @@ def read_meta(path: Path) -> tuple[Meta, int]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise CassetteError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
-    document, lines = read_yaml(text, str(path), CassetteError)
+    try:
+        document = load_document(text)
+    except yaml.YAMLError:
+        read_yaml(text, str(path), CassetteError)  # raises, naming the line
+        raise
     if not isinstance(document, dict) or not isinstance(document.get("interactions"), list):
         raise CassetteError([f"{path}:1: not a vcrpy cassette (no list of interactions)"])
     if META not in document:
@@ -171,6 +187,7 @@ def read_meta(path: Path) -> tuple[Meta, int]:
         meta = Meta.model_validate(document[META])
     except ValueError as exc:
         errors = getattr(exc, "errors", lambda: [])()
+        _document, lines = read_yaml(text, str(path), CassetteError)  # only now: composing is slow
         raise CassetteError([describe({**e, "loc": (META, *e["loc"])}, str(path), lines) for e in errors]
                             or [f"{path}: {exc}"]) from None
     return meta, len(document["interactions"])

@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from harness.calls import decode_request
+from harness.cassettes.cassette import load_document
 from harness.cassettes.transport import ERROR_HEADER, NO_ANSWER
 from harness.diff import Difference, classify
 from harness.parity.conversation import normalise
@@ -96,7 +95,7 @@ class IdSymbols:
 
 def load_calls(path: Path, db: str | None = None) -> list[Call]:
     """Every interaction of the cassette at ``path``, decoded and normalised."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = load_document(path.read_text(encoding="utf-8"))
     symbols = IdSymbols()
     return [_call(number, interaction, symbols, db)
             for number, interaction in enumerate(document["interactions"], start=1)]
