@@ -267,3 +267,8 @@ def test_without_a_tenants_file_the_ledgers_tenants_are_shown(seeded: Seeded) ->
     page = json.loads(Client(app).get("/admin/tenants/acme/odoo.json").get_data(as_text=True))
     assert page["url"] is None and len(page["sync_log"]) == PAGE_SIZE
 
+
+
+def test_a_browser_asking_for_an_icon_gets_no_error(seeded: Seeded) -> None:
+    status, body, _headers = get(seeded, "/favicon.ico")
+    assert (status, body) == (204, "")

@@ -47,6 +47,7 @@ class DashboardApp:
             Rule("/admin/tenants/<tenant>/odoo", endpoint="tenant"),
             Rule("/admin/tenants/<tenant>/odoo.json", endpoint="tenant_json"),
             Rule("/static/dashboard.css", endpoint="css"),
+            Rule("/favicon.ico", endpoint="favicon"),
         ])
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -81,6 +82,10 @@ class DashboardApp:
                 "health": {"state": context["pill"].state, **checked},
                 "sync_log": context["page"].rows, "older": context["page"].older}
         return Response(json.dumps(body, default=_json_value, indent=1), mimetype="application/json")
+
+    def on_favicon(self, request: Request) -> Response:
+        """No icon, and no 404 for the browser to log."""
+        return Response(status=204)
 
     def on_css(self, request: Request) -> Response:
         return Response((HERE / "static" / "dashboard.css").read_bytes(), mimetype="text/css")
