@@ -13,6 +13,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 Model = TypeVar("Model", bound=BaseModel)
+#: libyaml when PyYAML was built with it (cassettes run to megabytes), else the same in Python.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class StrictModel(BaseModel):
@@ -42,23 +44,30 @@ def load_model(path: Path | str, model: type[Model], what: str,
 def parse_model(text: str, source: str, model: type[Model], what: str,
                 error: type[YamlFileError] = YamlFileError) -> Model:
     """Validate ``text``; ``what`` says what the top level must be, for a wrong shape."""
-    document, lines = read_yaml(text, source, error)
+    document = read_yaml(text, source, error)
     if not isinstance(document, dict):
         raise error([f"{source}:1: {what}"])
     try:
         return model.model_validate(document)
     except ValidationError as exc:
-        raise error([describe(item, source, lines) for item in exc.errors()]) from None
+        raise error(validation_errors(exc, source, text)) from None
 
 
-def read_yaml(text: str, source: str, error: type[YamlFileError] = YamlFileError) -> tuple[Any, dict[tuple, int]]:
-    """The document and the line of every path in it; a syntax error names file and line."""
+def read_yaml(text: str, source: str, error: type[YamlFileError] = YamlFileError) -> Any:
+    """The document; a syntax error names file and line."""
     try:
-        return yaml.safe_load(text), line_numbers(yaml.compose(text))
+        return yaml.load(text, Loader=LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source
         raise error([f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+
+
+def validation_errors(exc: ValidationError, source: str, text: str, prefix: tuple = ()) -> list[str]:
+    """One ``file:line: path: message`` per problem; ``prefix`` is where the validated part
+    sits in the document. Lines are found only now: composing the node tree is slow."""
+    lines = line_numbers(yaml.compose(text, Loader=LOADER))
+    return [describe({**item, "loc": (*prefix, *item["loc"])}, source, lines) for item in exc.errors()]
 
 
 def describe(error: dict, source: str, lines: dict[tuple, int]) -> str:

@@ -24,12 +24,12 @@ from xml.parsers.expat import ExpatError
 
 import vcr
 import yaml
-from pydantic import Field
+from pydantic import Field, ValidationError
 from vcr.request import Request
 
 from harness.calls import service_of
 from harness.engine.grants import Grants
-from harness.yamlfile import StrictModel, YamlFileError, describe, read_yaml
+from harness.yamlfile import LOADER, StrictModel, YamlFileError, read_yaml, validation_errors
 
 SCRUBBED = "*scrubbed*"
 FORMAT = 1
@@ -41,7 +41,6 @@ SECRET_PARAM = {("common", "authenticate"): 2, ("common", "login"): 2,
                                                     "restore", "rename", "change_admin_password",
                                                     "migrate_databases")}}
 DROPPED_HEADERS = ("authorization", "cookie", "set-cookie", "x-openerp-session-id")
-FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 #: Shorter passwords are only checked structurally: as text they match ordinary words.
 MIN_SCANNED = 8
@@ -163,8 +162,8 @@ def unscrubbed(interactions: list[dict]) -> list[str]:
 
 
 def load_document(text: str) -> Any:
-    """A cassette's YAML, through libyaml when PyYAML has it (cassettes run to megabytes)."""
-    return yaml.load(text, Loader=FAST_LOADER)
+    """A cassette's YAML (one written by odoo-harness: its errors need no line numbers)."""
+    return yaml.load(text, Loader=LOADER)
 
 
 def read_meta(path: Path) -> tuple[Meta, int]:
@@ -174,22 +173,15 @@ def read_meta(path: Path) -> tuple[Meta, int]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise CassetteError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
-    try:
-        document = load_document(text)
-    except yaml.YAMLError:
-        read_yaml(text, str(path), CassetteError)  # raises, naming the line
-        raise
+    document = read_yaml(text, str(path), CassetteError)
     if not isinstance(document, dict) or not isinstance(document.get("interactions"), list):
         raise CassetteError([f"{path}:1: not a vcrpy cassette (no list of interactions)"])
     if META not in document:
         raise CassetteError([f"{path}:1: no {META} block: record cassettes with `odoo-harness record`"])
     try:
         meta = Meta.model_validate(document[META])
-    except ValueError as exc:
-        errors = getattr(exc, "errors", lambda: [])()
-        _document, lines = read_yaml(text, str(path), CassetteError)  # only now: composing is slow
-        raise CassetteError([describe({**e, "loc": (META, *e["loc"])}, str(path), lines) for e in errors]
-                            or [f"{path}: {exc}"]) from None
+    except ValidationError as exc:
+        raise CassetteError(validation_errors(exc, str(path), text, (META,))) from None
     return meta, len(document["interactions"])
 
 
