@@ -2,8 +2,9 @@
 
 Replay reports speak in these terms ("account.analytic.account.create"), not in XML, and
 comparing two conversations (a customer's Odoo against a simulator) needs answers that
-do not depend on one database's ids: ``IdSymbols`` names every record id by its order of
-first appearance (``#1``, ``#2``, ...) wherever an id stands, on both sides alike.
+do not depend on one database's ids: ``IdSymbols`` names every record id per model, by order
+of first appearance (``account.analytic.account#1``, ...), wherever an id stands, on both
+sides alike.
 """
 
 from __future__ import annotations

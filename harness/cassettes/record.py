@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,11 +36,18 @@ def record(target: Target, grants: Grants, cassette: Path, *, ledger_url: str | 
     """Sync ``grants`` into ``target`` and write the cassette; nothing is written unless the
     whole, scrubbed cassette is ready."""
     refuse_existing(cassette, overwrite)
-    # A simulator's stock admin/admin would hide a leaked password behind the login: use a random one.
+    with recording_target(target) as (endpoint, work):
+        ledger = Ledger(ledger_url or f"sqlite:///{work / 'ledger.sqlite'}")
+        return record_on(endpoint, target.name, grants, cassette, ledger, timeout=timeout)
+
+
+@contextmanager
+def recording_target(target: Target) -> Iterator[tuple[Endpoint, Path]]:
+    """The target started as a customer runs it, and a scratch folder. A simulator's stock
+    admin/admin would hide a leaked password behind the login: it gets a random one."""
     with tempfile.TemporaryDirectory(prefix="odoo-harness-record-") as work, \
             target.start(fresh=False, sim_password=secrets.token_urlsafe(16)) as endpoint:
-        ledger = Ledger(ledger_url or f"sqlite:///{Path(work) / 'ledger.sqlite'}")
-        return record_on(endpoint, target.name, grants, cassette, ledger, timeout=timeout)
+        yield endpoint, Path(work)
 
 
 def record_on(endpoint: Endpoint, target_name: str, grants: Grants, cassette: Path, ledger: Ledger,

@@ -14,17 +14,17 @@ Odoo 18, or on the simulator?
 from __future__ import annotations
 
 import random
-import secrets
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from vcr.errors import CannotOverwriteExistingCassetteException
+from vcr.request import Request
 
 from harness.calls import decode_request
 from harness.cassettes.cassette import SCRUBBED, RecordedResult, make_vcr, read_meta
 from harness.cassettes.exchanges import ORDER_ONLY, compare_calls, load_calls
-from harness.cassettes.record import outcome, record_on, refuse_existing
+from harness.cassettes.record import outcome, record_on, recording_target, refuse_existing
 from harness.cassettes.transport import CassetteTransport
 from harness.diff import Difference
 from harness.engine.client import OdooClient, RetryPolicy
@@ -87,11 +87,9 @@ def replay_cassette(path: Path) -> ReplayReport:
             try:
                 report.replayed = outcome(SyncEngine(client, ledger).sync(meta.grants))
             except CannotOverwriteExistingCassetteException as exc:
-                request = exc.failed_request
-                report.unexpected = " ".join(map(str, decode_request(request.path, request.body)))
+                report.unexpected = _shown(exc.failed_request)
             report.played = sum(1 for index in range(len(tape.data)) if tape.play_counts[index])
-            report.unplayed = [" ".join(map(str, decode_request(request.path, request.body)))
-                               for index, (request, _response) in enumerate(tape.data)
+            report.unplayed = [_shown(request) for index, (request, _response) in enumerate(tape.data)
                                if not tape.play_counts[index]]
     return report
 
@@ -102,15 +100,14 @@ def replay_on_target(paths: list[Path], target: Target, keep: Path | None = None
     by call with its recording. ``keep`` is a folder for the target's own cassettes."""
     metas = [read_meta(path) for path in paths]
     reports: list[ReplayReport] = []
-    with tempfile.TemporaryDirectory(prefix="odoo-harness-replay-") as work, \
-            target.start(fresh=False, sim_password=secrets.token_urlsafe(16)) as endpoint:
-        ledger = Ledger(f"sqlite:///{Path(work) / 'ledger.sqlite'}")
+    with recording_target(target) as (endpoint, work):
+        ledger = Ledger(f"sqlite:///{work / 'ledger.sqlite'}")
         for path, (meta, total) in zip(paths, metas, strict=True):
             report = ReplayReport(path, target.name, meta.result, total=total)
             if len(ledger.tenant_keys(meta.tenant)) < len(meta.ledger_keys):
                 report.notes.append(f"recorded after {len(meta.ledger_keys)} keys had been synced, which "
                                     f"{target.name} never saw: replay the cassettes that came before it first")
-            theirs = keep / path.name if keep else Path(work) / f"{len(reports)}.yaml"
+            theirs = keep / path.name if keep else work / f"{len(reports)}.yaml"
             if keep:
                 refuse_existing(theirs, overwrite=False)
             recording = record_on(endpoint, target.name, meta.grants, theirs, ledger)
@@ -118,6 +115,11 @@ def replay_on_target(paths: list[Path], target: Target, keep: Path | None = None
             report.differences = compare_calls(load_calls(path, meta.db), load_calls(theirs, endpoint.db))
             reports.append(report)
     return reports
+
+
+def _shown(request: Request) -> str:
+    """A request as a report line: service, model.method and arguments."""
+    return " ".join(map(str, decode_request(request.path, request.body)))
 
 
 def _result_text(result: RecordedResult) -> str:

@@ -10,7 +10,6 @@ exception again when vcrpy plays one back. The engine sees what it saw the first
 from __future__ import annotations
 
 import http.client
-import socket
 import time
 from typing import Any
 
@@ -23,7 +22,7 @@ NO_ANSWER = 0
 ERROR_HEADER = "X-Odoo-Harness-No-Answer"
 #: The exceptions a lost answer is replayed as; anything else replays as a ConnectionError.
 REPLAYABLE: dict[str, type[BaseException]] = {cls.__name__: cls for cls in (
-    TimeoutError, socket.timeout, ConnectionResetError, ConnectionRefusedError, ConnectionAbortedError,
+    TimeoutError, ConnectionResetError, ConnectionRefusedError, ConnectionAbortedError,
     BrokenPipeError, ConnectionError, http.client.RemoteDisconnected, http.client.IncompleteRead,
     http.client.BadStatusLine)}
 
