@@ -8,7 +8,6 @@ and encode; ``services.Services`` does the work.
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections import Counter
 from pathlib import Path
@@ -29,7 +28,6 @@ from simulator.sessions import Session, SessionStore
 
 XML_TYPE = "text/xml; charset=utf-8"
 
-XMLRPC_PATH = re.compile(r"^/xmlrpc/(?P<v2>2/)?(?P<service>[^/]+)$")
 
 URLS = Map([
     Rule("/xmlrpc/2/<service>", endpoint="xmlrpc_2", methods=["POST"]),  # GET: 405, as Odoo
@@ -69,7 +67,7 @@ class SimulatorApp(FaultControl):
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         path = environ.get("PATH_INFO", "")
-        match = XMLRPC_PATH.match(path)
+        match = xmlrpc.XMLRPC_PATH.match(path)
         if match and environ["REQUEST_METHOD"] == "POST":
             # the hot path: plain WSGI, no URL matching or request objects
             length = int(environ.get("CONTENT_LENGTH") or 0)

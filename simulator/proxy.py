@@ -14,7 +14,6 @@ run against real Odoo too.
 from __future__ import annotations
 
 import http.client
-import re
 import threading
 import xmlrpc.client
 from collections import Counter
@@ -28,9 +27,8 @@ from simulator import faults
 from simulator.control import FaultControl, json_response
 from simulator.faults import DropConnection, FaultPlan, FaultRule, HTTPStatusFault
 from simulator.server import LoopbackServer, SocketGateway
-from simulator.xmlrpc import encode_fault
+from simulator.xmlrpc import XMLRPC_PATH, encode_fault
 
-XMLRPC_PATH = re.compile(r"^/xmlrpc/(?P<v2>2/)?(?P<service>[^/]+)$")
 #: Headers that belong to one hop, not to the answer passed on.
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "te", "trailer", "upgrade",
               "proxy-authenticate", "proxy-authorization"}

@@ -17,6 +17,8 @@ from typing import Any
 
 from simulator.errors import AccessDenied, AccessError, OdooError, RedirectWarning, ServerError
 
+#: Odoo's XML-RPC endpoints: ``/xmlrpc/2/<service>``, and the older ``/xmlrpc/<service>``.
+XMLRPC_PATH = re.compile(r"^/xmlrpc/(?P<v2>2/)?(?P<service>[^/]+)$")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 BLANKED_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0f-\x1f]")
 
