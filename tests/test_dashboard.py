@@ -272,3 +272,11 @@ def test_without_a_tenants_file_the_ledgers_tenants_are_shown(seeded: Seeded) ->
 def test_a_browser_asking_for_an_icon_gets_no_error(seeded: Seeded) -> None:
     status, body, _headers = get(seeded, "/favicon.ico")
     assert (status, body) == (204, "")
+
+
+def test_a_tenant_synced_after_start_shows_without_a_restart(tmp_path: Path) -> None:
+    ledger_url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    client = Client(DashboardApp(Dashboard(None, ledger_url)))
+    assert client.get("/admin/tenants/late/odoo").status_code == 404
+    Ledger(ledger_url).log(LogRow("late", "plan", "create", "late:plan:x:create", "sent", http_status=200))
+    assert client.get("/admin/tenants/late/odoo").status_code == 200

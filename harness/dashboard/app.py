@@ -93,10 +93,11 @@ class DashboardApp:
     # -- helpers ----------------------------------------------------------------------------
 
     def _tenant_context(self, request: Request, tenant: str) -> dict[str, Any]:
-        found = self.dashboard.tenants.get(tenant)
+        known = self.dashboard.tenants()
+        found = known.get(tenant)
         if found is None:
             raise NotFound(f"No tenant {tenant!r} in the tenants file or the ledger "
-                           f"(known: {', '.join(self.dashboard.tenants) or 'none'}).")
+                           f"(known: {', '.join(known) or 'none'}).")
         before, problems, key = _filters(request)
         pill, health = self.dashboard.tenant_health(tenant)
         page = self.dashboard.log(tenant, before, problems, key)

@@ -61,15 +61,19 @@ class Dashboard:
     def __init__(self, tenants: TenantsFile | None, ledger_url: str) -> None:
         self.health = HealthStore(ledger_url)
         self.ledger: Ledger = self.health.ledger
-        listed = tenants.tenants if tenants else []
-        self.tenants = {t.id: TenantView(t.id, str(t.url), t.db, t.login) for t in listed}
+        self.listed = {t.id: TenantView(t.id, str(t.url), t.db, t.login) for t in (tenants.tenants if tenants else [])}
+
+    def tenants(self) -> dict[str, TenantView]:
+        """Read on every page: a tenant's first sync or check shows without a restart."""
+        found = dict(self.listed)
         for tenant_id in sorted({*self.ledger.tenants(), *self.health.load()}):
-            self.tenants.setdefault(tenant_id, TenantView(tenant_id))
+            found.setdefault(tenant_id, TenantView(tenant_id))
+        return found
 
     def overview(self, now: dt.datetime) -> list[TenantSummary]:
         healths = self.health.load()
         summaries = []
-        for tenant in self.tenants.values():
+        for tenant in self.tenants().values():
             totals = self.ledger.log_totals(tenant.id, (now - RECENT).replace(tzinfo=None))
             summaries.append(TenantSummary(tenant, pill(healths.get(tenant.id)), totals["sent"], totals["failed"],
                                            totals["latest"]))
