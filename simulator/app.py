@@ -8,8 +8,6 @@ and encode; ``services.Services`` does the work.
 from __future__ import annotations
 
 import json
-import threading
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +19,7 @@ from simulator import faults, jsonrpc, xmlrpc
 from simulator.control import JSON_TYPE, FaultControl
 from simulator.control import json_response as _json
 from simulator.errors import AccessDenied, ServerError
-from simulator.faults import DropConnection, FaultPlan, HTTPStatusFault
+from simulator.faults import DropConnection, HTTPStatusFault
 from simulator.registry import Registry
 from simulator.services import Services
 from simulator.sessions import Session, SessionStore
@@ -54,10 +52,8 @@ class SimulatorApp(FaultControl):
         self.registry = Registry(version, data=data, fresh=fresh, primary=db)
         self.registry.create(db)
         self.services = Services(self.registry)
-        self.faults = FaultPlan()
+        self.init_control()
         self.sessions = SessionStore()
-        self.calls: Counter[str] = Counter()
-        self._stats_lock = threading.Lock()
         self.control_chars = self.registry.profile.quirk("xmlrpc.control_chars", "strip")
         self.use_datetime = bool(self.registry.profile.quirk("xmlrpc.use_datetime"))
 
@@ -101,7 +97,7 @@ class SimulatorApp(FaultControl):
         try:
             params, method = xmlrpc.parse_request(data, self.use_datetime)
             model, operation = faults.call_target(service, method, params)
-            self._count(model, operation)
+            self.count_call(model, operation)
             rule = self.faults.pick(model, operation) if self.faults.rules else None
             if rule:
                 faults.before_call(rule)
@@ -121,7 +117,7 @@ class SimulatorApp(FaultControl):
             request_id, params = jsonrpc.parse_request(request.get_data())
             service, method = params.get("service"), params.get("method")
             args = params.get("args") or []
-            self._count(*faults.call_target(str(service), str(method), args))
+            self.count_call(*faults.call_target(str(service), str(method), args))
             body = jsonrpc.encode_result(request_id, self.services.dispatch(service, method, args))
         except Exception as exc:
             body = jsonrpc.encode_error(request_id, exc)
@@ -174,10 +170,6 @@ class SimulatorApp(FaultControl):
             return _web_json(jsonrpc.encode_error(request_id, exc))
         return _web_json(jsonrpc.encode_result(request_id, result))
 
-    def _count(self, model: str, method: str) -> None:
-        with self._stats_lock:
-            self.calls[f"{model}.{method}"] += 1
-
     # -- control API ----------------------------------------------------------------
 
     def on_sim_journal(self, request: Request) -> Response:
@@ -198,18 +190,13 @@ class SimulatorApp(FaultControl):
         """Databases back to their initial state, faults cleared, counters zeroed."""
         self.registry.reset()
         self.faults.clear()
-        with self._stats_lock:
-            self.calls.clear()
+        self.clear_counts()
 
     def on_sim_stats(self, request: Request) -> Response:
         return _json(self.stats())
 
     def stats(self) -> dict:
-        with self._stats_lock:
-            calls = dict(self.calls)
-        return {"version": self.version, "databases": self.registry.names(),
-                "calls": sum(calls.values()), "by_method": calls,
-                "faults": self.fault_counts()}
+        return {"version": self.version, "databases": self.registry.names(), **self.call_stats()}
 
     def on_sim_databases(self, request: Request) -> Response:
         if request.method == "GET":

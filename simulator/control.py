@@ -1,9 +1,12 @@
-"""The fault rules' part of the control API, the same on the simulator and the fault proxy:
-``GET / POST / DELETE /__sim__/faults`` (JSON) and the rules' counts for ``/__sim__/stats``."""
+"""The control API's part shared by the simulator and the fault proxy: the fault rules
+(``GET / POST / DELETE /__sim__/faults``, JSON) and the call and fault counts that
+``/__sim__/stats`` reports."""
 
 from __future__ import annotations
 
 import json
+import threading
+from collections import Counter
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
@@ -14,7 +17,29 @@ JSON_TYPE = "application/json"
 
 
 class FaultControl:
+    """Mixed into a WSGI app; ``init_control()`` in its constructor."""
+
     faults: FaultPlan
+    calls: Counter[str]
+
+    def init_control(self) -> None:
+        self.faults = FaultPlan()
+        self.calls = Counter()
+        self._calls_lock = threading.Lock()
+
+    def count_call(self, model: str, method: str) -> None:
+        with self._calls_lock:
+            self.calls[f"{model}.{method}"] += 1
+
+    def clear_counts(self) -> None:
+        with self._calls_lock:
+            self.calls.clear()
+
+    def call_stats(self) -> dict[str, Any]:
+        """The calls received, by ``model.method``, and how often each fault rule fired."""
+        with self._calls_lock:
+            calls = dict(self.calls)
+        return {"calls": sum(calls.values()), "by_method": calls, "faults": self.fault_counts()}
 
     def on_sim_faults(self, request: Request) -> Response:
         if request.method == "GET":

@@ -14,9 +14,7 @@ run against real Odoo too.
 from __future__ import annotations
 
 import http.client
-import threading
 import xmlrpc.client
-from collections import Counter
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
@@ -25,7 +23,7 @@ from werkzeug.wrappers import Request
 
 from simulator import faults
 from simulator.control import FaultControl, json_response
-from simulator.faults import DropConnection, FaultPlan, FaultRule, HTTPStatusFault
+from simulator.faults import DropConnection, FaultRule, HTTPStatusFault
 from simulator.server import LoopbackServer, SocketGateway
 from simulator.xmlrpc import XMLRPC_PATH, encode_fault
 
@@ -40,20 +38,14 @@ class FaultProxy(FaultControl):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"upstream {upstream!r}: expected http://HOST:PORT or https://HOST:PORT")
         self.upstream, self.timeout = parts, timeout
-        self.faults = FaultPlan()
-        self.calls: Counter[str] = Counter()
-        self._lock = threading.Lock()
+        self.init_control()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/__sim__/faults":
             return self.on_sim_faults(Request(environ))(environ, start_response)
         if path == "/__sim__/stats":
-            with self._lock:
-                calls = dict(self.calls)
-            body = {"upstream": self.upstream.geturl(), "calls": sum(calls.values()), "by_method": calls,
-                    "faults": self.fault_counts()}
-            return json_response(body)(environ, start_response)
+            return json_response({"upstream": self.upstream.geturl(), **self.call_stats()})(environ, start_response)
         body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
         match = XMLRPC_PATH.match(path)
         if not (match and environ["REQUEST_METHOD"] == "POST"):
@@ -83,8 +75,7 @@ class FaultProxy(FaultControl):
         except (ExpatError, xmlrpc.client.Error, ValueError):  # not XML-RPC: Odoo will say so; nothing to match
             return None
         model, operation = faults.call_target(service, method, params)
-        with self._lock:
-            self.calls[f"{model}.{operation}"] += 1
+        self.count_call(model, operation)
         return self.faults.pick(model, operation) if self.faults.rules else None
 
     def _pass_on(self, environ: dict, start_response: Callable, body: bytes) -> Iterable[bytes]:
