@@ -138,11 +138,12 @@ class LoadTenant:
         problems += invariants.check_log_complete(self.ledger, [self.tenant], self.sent, [self.settings.password], "")
         if self.engine.client.uid is None:
             return [*problems, "Odoo was not read back: the engine never logged in"]
+        call = invariants.caller(self.settings.url, self.settings.db, self.engine.client.uid, self.settings.password)
         try:
-            state = invariants.read_state(self._call, self.names)
+            state = invariants.read_state(call, self.names)
             problems += invariants.check_no_duplicates(state, self.ledger, self.tenant)
             problems += invariants.check_nothing_lost(state, self.grants, self.names)
-            problems += invariants.forbidden_writes(self._call, self.engine.client.uid, since)
+            problems += invariants.forbidden_writes(call, self.engine.client.uid, since)
         except (xmlrpc.client.Error, OSError) as exc:
             problems.append(f"Odoo was not read back: {type(exc).__name__}: {exc}")
         return problems
@@ -150,12 +151,6 @@ class LoadTenant:
     def _count(self, name: str, latency_ms: float, size: int, exc: BaseException | None) -> None:
         self.sent += 1
         self._report(name, latency_ms, size, exc)
-
-    def _call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        """A read-back call of the checker's own: not the engine's, not counted."""
-        proxy = xmlrpc.client.ServerProxy(f"{self.settings.url}/xmlrpc/2/object", allow_none=True)
-        return proxy.execute_kw(self.settings.db, self.engine.client.uid, self.settings.password, model, method,
-                                list(args), kwargs)
 
 
 @dataclass

@@ -90,10 +90,9 @@ class RemoteContext(ScenarioContext):
         return xmlrpc.client.ServerProxy(f"{self.endpoint.url}/xmlrpc/2/common").authenticate(
             self.endpoint.db, self.endpoint.login, self.endpoint.password, {})
 
-    def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        proxy = xmlrpc.client.ServerProxy(f"{self.endpoint.url}/xmlrpc/2/object", allow_none=True)
-        return proxy.execute_kw(self.endpoint.db, self.uid, self.endpoint.password, model, method, list(args),
-                                kwargs)
+    @functools.cached_property
+    def call(self) -> invariants.Call:
+        return invariants.caller(self.endpoint.url, self.endpoint.db, self.uid, self.endpoint.password)
 
     def do_post_bills(self, bills: list) -> None:
         """Finance's bookings as analytic lines, over XML-RPC (one column per plan on 17+)."""
