@@ -29,6 +29,7 @@ from harness.health.tenants import Tenant, TenantsFile, ThresholdSettings
 from harness.scenarios import invariants
 from harness.scenarios.fake import generate_grants
 from harness.scenarios.model import ActualsExpect, GeneratedGrants, GrantsChange, Scenario, SyncExpect, SyncStep
+from harness.targets import ADMIN_UID
 from simulator.app import SimulatorApp
 from simulator.database import Database
 from simulator.faults import parse_rules
@@ -37,7 +38,7 @@ from simulator.orm import Env
 from simulator.proxy import ProxyServer
 from simulator.server import SimServer
 
-ENGINE_UID = 2
+ENGINE_UID = ADMIN_UID  # the engine logs in as admin
 PASSWORD = "scenario-admin-pw"
 ROTATED = "scenario-rotated-pw"
 PASSWORD_ENV = "SCENARIO_ODOO_PASSWORD"
