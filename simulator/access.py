@@ -1,8 +1,11 @@
 """Model access rights (ir.model.access) as real Odoo checks them.
 
-The rules are the ones recorded from a real server; membership is read from
-``res_groups_users_rel`` exactly as Odoo's ``_get_allowed_models`` does, so a
-group change (switching Analytic Accounting on) takes effect at once.
+The rules are the ones recorded from a real server; membership is read from the
+users' group table exactly as Odoo's ``_get_allowed_models`` does, so a group change
+(switching Analytic Accounting on) takes effect at once. Implied groups are followed:
+Odoo 19 stores only the groups given to a user (``all_group_ids`` is computed through
+``implied_ids``); up to 18 the implied ones are stored too, so following them changes
+nothing there.
 """
 
 from __future__ import annotations
@@ -15,20 +18,24 @@ MODES = ("read", "write", "create", "unlink")
 class AccessRules:
     """Answers "may this user do ``mode`` on ``model``?" from the stored ACL rows."""
 
-    def __init__(self, store: Store, users_relation: tuple[str, str, str]) -> None:
+    def __init__(self, store: Store, users_relation: tuple[str, str, str],
+                 implied_relation: tuple[str, str, str]) -> None:
         self.store = store
-        self.rel, self.user_col, self.group_col = users_relation
+        rel, user_col, group_col = users_relation
+        implied_rel, own, implied = implied_relation
+        self.user_groups = (
+            f'WITH RECURSIVE user_groups(gid) AS (SELECT "{group_col}" FROM "{rel}" WHERE "{user_col}" = ? '
+            f'UNION SELECT i."{implied}" FROM "{implied_rel}" i JOIN user_groups ON i."{own}" = user_groups.gid) ')
 
     def allowed(self, uid: int, model: str, mode: str) -> bool:
         if mode not in MODES:
             raise ValueError(f"Invalid access mode {mode!r}")
         rows = self.store.query(
-            f'''SELECT 1 FROM ir_model_access a JOIN ir_model m ON m.id = a.model_id
+            f'''{self.user_groups}SELECT 1 FROM ir_model_access a JOIN ir_model m ON m.id = a.model_id
                 WHERE m.model = ? AND a.perm_{mode} = 1 AND a.active = 1
-                AND (a.group_id IS NULL OR a.group_id IN
-                     (SELECT "{self.group_col}" FROM "{self.rel}" WHERE "{self.user_col}" = ?))
+                AND (a.group_id IS NULL OR a.group_id IN (SELECT gid FROM user_groups))
                 LIMIT 1''',
-            (model, uid),
+            (uid, model),
         )
         return bool(rows)
 

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Request, Response
 from simulator import faults, jsonrpc, xmlrpc
 from simulator.control import JSON_TYPE, FaultControl
 from simulator.control import json_response as _json
+from simulator.deprecations import DeprecatedEndpoints
 from simulator.errors import AccessDenied, ServerError
 from simulator.faults import DropConnection, HTTPStatusFault
 from simulator.registry import Registry
@@ -54,8 +55,10 @@ class SimulatorApp(FaultControl):
         self.services = Services(self.registry)
         self.init_control()
         self.sessions = SessionStore()
-        self.control_chars = self.registry.profile.quirk("xmlrpc.control_chars", "strip")
-        self.use_datetime = bool(self.registry.profile.quirk("xmlrpc.use_datetime"))
+        self.control_chars = self.registry.profile.quirks.xmlrpc.control_chars
+        self.use_datetime = self.registry.profile.quirks.xmlrpc.use_datetime
+        self.jsonrpc_style = self.registry.profile.quirks.jsonrpc
+        self.deprecated = DeprecatedEndpoints(self.registry.profile.quirks.deprecations)
 
     @property
     def version(self) -> str:
@@ -66,6 +69,7 @@ class SimulatorApp(FaultControl):
         match = xmlrpc.XMLRPC_PATH.match(path)
         if match and environ["REQUEST_METHOD"] == "POST":
             # the hot path: plain WSGI, no URL matching or request objects
+            self.deprecated.note(path)
             length = int(environ.get("CONTENT_LENGTH") or 0)
             return self._serve_xmlrpc(environ, start_response, environ["wsgi.input"].read(length),
                                       match["service"], legacy=not match["v2"])
@@ -112,6 +116,7 @@ class SimulatorApp(FaultControl):
         return body
 
     def on_jsonrpc(self, request: Request) -> Response:
+        self.deprecated.note(request.path)
         request_id = None
         try:
             request_id, params = jsonrpc.parse_request(request.get_data())
@@ -120,7 +125,7 @@ class SimulatorApp(FaultControl):
             self.count_call(*faults.call_target(str(service), str(method), args))
             body = jsonrpc.encode_result(request_id, self.services.dispatch(service, method, args))
         except Exception as exc:
-            body = jsonrpc.encode_error(request_id, exc)
+            body = jsonrpc.encode_error(request_id, exc, self.jsonrpc_style)
         return Response(body, status=200, content_type=JSON_TYPE)
 
     def on_version_info(self, request: Request) -> Response:
@@ -137,7 +142,7 @@ class SimulatorApp(FaultControl):
                 raise AccessDenied()
             info = self.services.session_info(db_name, uid)
         except Exception as exc:
-            return _web_json(jsonrpc.encode_error(request_id, exc))
+            return _web_json(jsonrpc.encode_error(request_id, exc, self.jsonrpc_style))
         response = _web_json(jsonrpc.encode_result(request_id, info))
         sid = self.sessions.open(Session(db_name, uid, info["username"]))
         response.set_cookie("session_id", sid, httponly=True, samesite="Lax")
@@ -157,17 +162,19 @@ class SimulatorApp(FaultControl):
             if not (db and self.registry.get(db)) and len(self.registry.names()) != 1:
                 raise NotFound()
             error = ServerError("odoo.http.SessionExpiredException", "Session expired")
-            return _web_json(jsonrpc.encode_error(None, error, code=100, message="Odoo Session Expired"))
+            return _web_json(jsonrpc.encode_error(None, error, self.jsonrpc_style, code=100,
+                                                  message="Odoo Session Expired"))
         request_id, params = _json_request(request)
         try:
             result = self.services.web_call(session.db, session.uid, params.get("model"),
                                             params.get("method"), params.get("args") or [],
                                             params.get("kwargs") or {})
         except NotFound as exc:
-            return _web_json(jsonrpc.encode_error(request_id, ServerError(
-                "werkzeug.exceptions.NotFound", str(exc)), code=404, message="404: Not Found"))
+            not_found = ServerError("werkzeug.exceptions.NotFound", str(exc))
+            return _web_json(jsonrpc.encode_error(request_id, not_found, self.jsonrpc_style, code=404,
+                                                  message="404: Not Found"))
         except Exception as exc:
-            return _web_json(jsonrpc.encode_error(request_id, exc))
+            return _web_json(jsonrpc.encode_error(request_id, exc, self.jsonrpc_style))
         return _web_json(jsonrpc.encode_result(request_id, result))
 
     # -- control API ----------------------------------------------------------------
@@ -191,12 +198,14 @@ class SimulatorApp(FaultControl):
         self.registry.reset()
         self.faults.clear()
         self.clear_counts()
+        self.deprecated.clear()
 
     def on_sim_stats(self, request: Request) -> Response:
         return _json(self.stats())
 
     def stats(self) -> dict:
-        return {"version": self.version, "databases": self.registry.names(), **self.call_stats()}
+        return {"version": self.version, "databases": self.registry.names(), **self.call_stats(),
+                "deprecated_calls": self.deprecated.snapshot()}
 
     def on_sim_databases(self, request: Request) -> Response:
         if request.method == "GET":

@@ -66,8 +66,8 @@ class Database:
         self.grouper = Grouper()
         self.compiler = Compiler(self.schema, self._dialect(), self._name_ids)
         users = self.schemas["res.users"]
-        self.access = AccessRules(self.store, users.relations["groups_id"] if "groups_id" in
-                                  users.relations else users.relations["group_ids"])
+        self.access = AccessRules(self.store, users.relations[users.link_to("res.groups")],
+                                  self.schemas["res.groups"].relations["implied_ids"])
         self.passwords: dict[int, str] = {}
         self.pending_passwords: dict[str, str] = {}
         self._dependents: dict[str, list[tuple[ModelSchema, Field]]] | None = None
@@ -166,7 +166,7 @@ class Database:
         """Undo the Analytic Accounting switch: group links as right after install."""
         groups = self.schemas["res.groups"]
         for row in self.profile.seed.get("fresh", {}).get("res.groups", []):
-            for fname in ("implied_ids", "users"):
+            for fname in ("implied_ids", groups.link_to("res.users")):
                 rel, col1, col2 = groups.relations[fname]
                 self.store.execute(f'DELETE FROM "{rel}" WHERE "{col1}" = ?', (row["id"],))
                 self.store.conn.executemany(
@@ -200,16 +200,13 @@ class Database:
             hashlib.sha256(expected.encode()).digest()
 
     def _dialect(self) -> DomainDialect:
-        extra = tuple(self.profile.quirk("domain.extra_operators", []))
-        exc_type = self.profile.quirk("domain.syntax_error.type", "ValueError")
-        text = self.profile.quirk("domain.syntax_error.text", "Domain {domain} is syntactically not correct.")
+        quirks = self.profile.quirks.domain
 
         def syntax_error(domain: Any) -> Exception:
-            return ServerError(exc_type, text.format(domain=repr(domain)))
+            return ServerError(quirks.syntax_error.type, quirks.syntax_error.text.format(domain=repr(domain)))
 
-        arity = self.profile.quirk("domain.arity_error", "unpack")
-        unsupported = dict(self.profile.quirk("domain.unsupported_operators", {}))
-        return DomainDialect(BASE_OPERATORS + extra, syntax_error, arity, unsupported)
+        return DomainDialect(BASE_OPERATORS + tuple(quirks.extra_operators), syntax_error, quirks.arity_error,
+                             dict(quirks.unsupported_operators), quirks.invalid_operator, quirks.unknown_field)
 
     def _name_ids(self, model: str, name: str, operator: str) -> list[int]:
         env = Env(self, 1, {"active_test": False}, su=True)

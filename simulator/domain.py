@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from simulator.errors import ServerError
+from simulator.errors import ServerError, described_error
 from simulator.fields import Field
 
 BASE_OPERATORS = (
@@ -51,10 +51,12 @@ class DomainDialect:
 
     operators: tuple[str, ...]
     syntax_error: Callable[[list], Exception]
-    #: 16 names the leaf ("Invalid leaf"), 17+ fails on tuple unpacking.
+    #: 16 names the leaf ("Invalid leaf"), 17/18 fail on tuple unpacking, 19 names the item.
     arity_error: str = "unpack"
     #: Operators a version does not know but fails on in its own way ("Type: message").
     unsupported: dict[str, str] = field(default_factory=dict)
+    invalid_operator: str = "Invalid leaf {leaf}"
+    unknown_field: str = "Invalid field {model}.{field} in leaf {leaf}"
 
 
 @dataclass
@@ -83,6 +85,8 @@ class Compiler:
         if len(leaf) != 3:
             if self.dialect.arity_error == "invalid_leaf":
                 raise ServerError("ValueError", f"Invalid leaf {tuple(leaf)!r}")
+            if self.dialect.arity_error == "invalid_item":
+                raise ServerError("ValueError", f"Domain() invalid item in domain: {list(leaf)!r}")
             if len(leaf) < 3:
                 raise ServerError("ValueError",
                                   f"not enough values to unpack (expected 3, got {len(leaf)})")
@@ -92,15 +96,13 @@ class Compiler:
             return
         failure = self.dialect.unsupported.get(str(operator).lower())
         if failure:
-            exc_type, _sep, message = failure.partition(": ")
-            raise ServerError(exc_type, message)
+            raise described_error(failure)
         if operator.lower() not in self.dialect.operators and operator != "<>":
-            raise ServerError("ValueError", f"Invalid leaf {tuple(leaf)!r}")
+            raise ServerError("ValueError", self.dialect.invalid_operator.format(leaf=repr(tuple(leaf))))
         head = str(left).split(".", 1)[0]
         if head not in model.fields:
-            raise ServerError(
-                "ValueError", f"Invalid field {model.name}.{head} in leaf {tuple(leaf)!r}"
-            )
+            raise ServerError("ValueError", self.dialect.unknown_field.format(
+                model=model.name, field=head, leaf=repr(tuple(leaf))))
 
     def _tree(self, model: ModelView, items: list, params: list) -> str:
         """Prefix notation to SQL, left to right so parameters stay in order."""

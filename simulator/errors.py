@@ -90,6 +90,12 @@ class ServerError(Exception):
         return f"Traceback (most recent call last):\n{body}\n{self.last_line()}\n"
 
 
+def described_error(description: str) -> ServerError:
+    """An error written in a profile as ``Type: message`` (``KeyError: 'nope'``)."""
+    exc_type, _sep, message = description.partition(": ")
+    return ServerError(exc_type, message)
+
+
 def value_error(message: str) -> ServerError:
     return ServerError("ValueError", message)
 
@@ -102,23 +108,10 @@ def attribute_error(message: str) -> ServerError:
     return ServerError("AttributeError", message)
 
 
-MANDATORY_FIELD_MESSAGE = (
-    "The operation cannot be completed:\n"
-    "- Create/update: a mandatory field is not set.\n"
-    "- Delete: another model requires the record being deleted. If possible, archive it instead.\n"
-    "\n"
-    "Model: {model_label} ({model})\n"
-    "Field: {field_label} ({field})\n"
-)
-
-
-def mandatory_field_error(model: str, model_label: str, field: str, field_label: str) -> UserError:
-    """The IntegrityError Odoo turns into a ValidationError for a NOT NULL column."""
-    return ValidationError(
-        MANDATORY_FIELD_MESSAGE.format(
-            model=model, model_label=model_label, field=field, field_label=field_label
-        )
-    )
+def mandatory_field_error(text: str, model: str, model_label: str, field: str, field_label: str) -> UserError:
+    """The IntegrityError Odoo turns into a ValidationError for a NOT NULL column; ``text``
+    is the version's wording (``orm.mandatory_field`` of its profile)."""
+    return ValidationError(text.format(model=model, model_label=model_label, field=field, field_label=field_label))
 
 
 def missing_record_error(model: str, ids: list[int], uid: int) -> MissingError:

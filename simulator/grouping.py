@@ -58,7 +58,7 @@ class Grouper:
             sql += f" LIMIT {int(limit)}"
         if offset:
             sql += f"{'' if limit else ' LIMIT -1'} OFFSET {int(offset)}"
-        if not selects and model.db.profile.quirk("read_group.ungrouped_min_id"):
+        if not selects and model.db.profile.quirks.read_group.ungrouped_min_id:
             sql = sql.replace("SELECT ", f'SELECT min("{model.table}".id), ', 1)
             row = model.store.query(sql, params)[0]
             record = self._row(model, domain, keys, aggregates, count_key, row[1:], groupby, lazy)
@@ -93,7 +93,7 @@ class Grouper:
 
     def _row(self, model: BaseModel, domain: list, keys: list, aggregates: list,
              count_key: str, row: tuple, groupby: list, lazy: bool) -> dict:
-        leaf_first = model.db.profile.quirk("read_group.group_leaf_first", False)
+        leaf_first = model.db.profile.quirks.read_group.group_leaf_first
         record: dict[str, Any] = {}
         leaves = []
         for index, (spec, _expr, fld) in enumerate(keys):

@@ -1,7 +1,7 @@
 """JSON-RPC protocol (``/jsonrpc``): Odoo's ``{service, method, args}`` calls.
 
-Errors are Odoo's ``serialize_exception`` shape: code 200, message "Odoo
-Server Error", ``data`` with the exception's dotted class name, message,
+Errors are Odoo's ``serialize_exception`` shape: code 200 (0 from 19.0), message
+"Odoo Server Error", ``data`` with the exception's dotted class name, message,
 arguments, context and traceback. ``null`` results are allowed here.
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from simulator.errors import OdooError, ServerError
+from simulator.errors import AccessDenied, OdooError, ServerError
+from simulator.quirks import JsonRpc
 from simulator.xmlrpc import traceback_text
 
 
@@ -30,11 +31,13 @@ def encode_result(request_id: Any, result: Any) -> bytes:
     return json.dumps(response, default=_default).encode()
 
 
-def encode_error(request_id: Any, exc: BaseException, code: int = 200,
+def encode_error(request_id: Any, exc: BaseException, style: JsonRpc, code: int | None = None,
                  message: str = "Odoo Server Error") -> bytes:
-    return json.dumps({"jsonrpc": "2.0", "id": request_id,
-                       "error": {"code": code, "message": message, "data": error_data(exc)}},
-                      default=_default).encode()
+    """``style`` is the version's (its profile's ``jsonrpc``); ``code`` overrides its error code."""
+    error = {"code": style.error_code if code is None else code, "message": message, "data": error_data(exc)}
+    if style.access_denied_debug == "exception_line" and isinstance(exc, AccessDenied):
+        error["data"]["debug"] = f"{exc.odoo_name}: {exc.message}\n"  # 19 drops its traceback
+    return json.dumps({"jsonrpc": "2.0", "id": request_id, "error": error}, default=_default).encode()
 
 
 def error_data(exc: BaseException) -> dict:

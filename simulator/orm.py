@@ -19,6 +19,7 @@ from simulator.errors import (
     AccessError,
     ServerError,
     UserError,
+    described_error,
     missing_record_error,
     value_error,
 )
@@ -84,9 +85,14 @@ class BaseModel:
     def table(self) -> str:
         return self.schema.table
 
-    def _field(self, name: str) -> Field:
+    def _field(self, name: str, operation: str | None = None) -> Field:
+        """The field, or Odoo's error for a name the model lacks, worded per operation
+        where the version words it so (``create``, ``read``, ``write``)."""
         fld = self.schema.fields.get(name)
         if fld is None:
+            if operation:
+                texts = self.db.profile.quirks.orm.unknown_field
+                raise described_error(getattr(texts, operation).format(field=name, model=self._name))
             raise value_error(f"Invalid field {name!r} on model {self._name!r}")
         return fld
 
@@ -229,7 +235,7 @@ class BaseModel:
         names = list(fields) if fields else [n for n, f in self.schema.fields.items()
                                                if f.type != "binary"]
         for name in names:
-            self._field(name)
+            self._field(name, "read")
         return self.db.reader.read(self.env, self.schema, ids, names, load)
 
     def display_names(self, ids: list[int]) -> dict[int, str]:
@@ -290,7 +296,7 @@ class BaseModel:
         if not raise_exception:
             return bool(allowed)
         self.check_access_mode(operation)
-        return None if self.db.profile.quirk("methods.check_access_rights_returns_none") else True
+        return None if self.db.profile.quirks.methods.check_access_rights_returns_none else True
 
     def has_access(self, ids, operation):
         return bool(self.env.su or self.db.access.allowed(self.env.uid, self._name, operation))
@@ -320,7 +326,7 @@ class BaseModel:
         self._ensure(ids)
         vals = {k: v for k, v in dict(vals).items() if k not in WRITE_IGNORED}
         for name in vals:
-            self._field(name)
+            self._field(name, "write")
         self.db.journal_mutation(self.env, self._name, "write", ids)
         hooks.run(hooks.before_write, self._name, self.env, ids, vals)
         self.db.writer.write(self.env, self.schema, ids, vals)
@@ -348,7 +354,7 @@ class BaseModel:
         vals.update(self.db.copy_defaults(self.env, self.schema, row))
         vals.update(default or {})
         new_id = self.create(vals)
-        return [new_id] if self.db.profile.quirk("methods.copy_returns_list") else new_id
+        return [new_id] if self.db.profile.quirks.methods.copy_returns_list else new_id
 
     # -- read_group ------------------------------------------------------------
 

@@ -2,12 +2,13 @@
 
 A profile is a folder ``simulator/profiles/<version>/``:
 
-- ``profile.yaml``: written by hand from observed behaviour (odoo-api-facts.md):
-  quirks of the protocol and the ORM, model ordering, analytic strategy.
+- ``profile.yaml``: written by hand from observed behaviour: quirks of the protocol
+  and the ORM, model ordering, analytic strategy; typed by ``simulator.quirks``, so
+  an unknown or mistyped key fails at load.
 - ``version.json``, ``fields.json``, ``defaults.json``, ``seed.json``: recorded
   from a real fresh server by ``simulator.profiles.capture``.
 
-Adding Odoo 19 means adding a folder; code asks the profile, never the
+Adding a version means adding a folder; code asks the profile, never the
 version number.
 """
 
@@ -20,6 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
+
+from simulator.quirks import ModelSpec, Quirks
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 
@@ -72,23 +76,14 @@ class Profile:
 
     version: str
     version_info: dict[str, Any]
-    quirks: dict[str, Any]
+    quirks: Quirks
     fields: dict[str, dict[str, dict]]
     defaults: dict[str, dict]
     seed: dict[str, list[dict]]
     models: dict[str, ModelMeta]
 
-    def quirk(self, path: str, default: Any = None) -> Any:
-        """A dotted lookup into profile.yaml, e.g. ``quirk("analytic.plan_columns")``."""
-        node: Any = self.quirks
-        for part in path.split("."):
-            if not isinstance(node, dict) or part not in node:
-                return default
-            node = node[part]
-        return node
-
     def has_method(self, name: str) -> bool:
-        return name not in self.quirk("methods.removed", [])
+        return name not in self.quirks.methods.removed
 
 
 def available_versions() -> list[str]:
@@ -102,13 +97,13 @@ def load_profile(version: str) -> Profile:
     if not (folder / "profile.yaml").is_file():
         choices = ", ".join(available_versions())
         raise ValueError(f"no simulator profile for Odoo {version!r} (available: {choices})")
-    quirks = _profile_yaml(version)
+    quirks = _quirks(version)
     seed = _read_json(folder / "seed.json")
     fields = _read_json(folder / "fields.json")
     labels = {row["model"]: row["name"] for row in seed.get("ir.model", [])}
     models = {
-        name: _model_meta(name, labels.get(name, name), fields.get(name, {}), spec or {})
-        for name, spec in quirks.get("models", {}).items()
+        name: _model_meta(name, labels.get(name, name), fields.get(name, {}), spec)
+        for name, spec in quirks.models.items()
     }
     return Profile(
         version=version,
@@ -119,6 +114,19 @@ def load_profile(version: str) -> Profile:
         seed=seed,
         models=models,
     )
+
+
+class ProfileError(ValueError):
+    """A profile.yaml that does not fit ``simulator.quirks``: names the file, key and problem."""
+
+
+def _quirks(version: str) -> Quirks:
+    try:
+        return Quirks.model_validate(_profile_yaml(version))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
+        raise ProfileError(f"{PROFILES_DIR / version / 'profile.yaml'} (or a profile it extends): {problems}") \
+            from None
 
 
 def _profile_yaml(version: str) -> dict:
@@ -138,19 +146,21 @@ def _merge(base: dict, override: dict) -> dict:
     return merged
 
 
-def _model_meta(name: str, label: str, fields: dict, spec: dict) -> ModelMeta:
-    rec_name = spec.get("rec_name", "name" if "name" in fields else None)
+def _model_meta(name: str, label: str, fields: dict, spec: ModelSpec) -> ModelMeta:
+    """Odoo's defaults where the profile is silent: ``_rec_name`` is ``name`` when the model has one."""
+    rec_name = spec.rec_name if "rec_name" in spec.model_fields_set else ("name" if "name" in fields else None)
+    searched = spec.rec_names_search if spec.rec_names_search is not None else [rec_name] if rec_name else []
     return ModelMeta(
         name=name,
         label=label,
-        order=spec.get("order", "id"),
+        order=spec.order,
         rec_name=rec_name,
-        display_field=spec.get("display_field"),
-        rec_names_search=tuple(spec.get("rec_names_search", [rec_name] if rec_name else [])),
-        parent_name=spec.get("parent_name"),
-        inherits=dict(spec.get("inherits", {})),
-        transient=bool(spec.get("transient", False)),
-        auto_filled=tuple(spec.get("auto_filled", ())),
+        display_field=spec.display_field,
+        rec_names_search=tuple(searched),
+        parent_name=spec.parent_name,
+        inherits=dict(spec.inherits),
+        transient=spec.transient,
+        auto_filled=tuple(spec.auto_filled),
     )
 
 

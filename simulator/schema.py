@@ -39,6 +39,14 @@ class ModelSchema:
     def m2m_table(self, fld: Field) -> tuple[str, str, str]:
         return self.relations[fld.name]
 
+    def link_to(self, comodel: str) -> str:
+        """The one stored many2many to ``comodel``, by whatever name this version gives it
+        (res.users ``groups_id`` up to 18.0, ``group_ids`` from 19.0; res.groups ``users`` /
+        ``user_ids``)."""
+        [name] = [fname for fname, fld in self.fields.items()
+                  if fname in self.relations and fld.relation == comodel]
+        return name
+
     def derived(self, key: str) -> list[Field]:
         """Field lists the write path needs on every call, computed once per schema
         change (``add_field`` clears them)."""

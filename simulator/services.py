@@ -97,6 +97,8 @@ class Services:
 
     def object(self, method: str, params: list) -> Any:
         """As ``odoo.service.model.dispatch``: credentials first, then the method name."""
+        if self.profile.quirks.object.params == "unpack" and len(params) < 5:
+            raise ServerError("ValueError", f"not enough values to unpack (expected at least 5, got {len(params)})")
         if len(params) < 3:
             raise ServerError("IndexError", "tuple index out of range")
         db = self._database(params[0])
@@ -117,11 +119,14 @@ class Services:
     def call(self, db: Database, uid: int, model: str, method: str, args: list,
              kwargs: dict) -> Any:
         """One ORM call in one transaction; a failure rolls everything back."""
+        methods = self.profile.quirks.methods
         private = method.startswith("_") or method == "init"
-        if private and self.profile.quirk("methods.private_check") == "before_lookup":
-            raise AccessError(self.profile.quirk("methods.private").format(method=method, model=model))
+        if private and methods.private_check == "before_lookup":
+            raise AccessError(methods.private.format(method=method, model=model))
         if model not in db.schemas:
             raise UserError(f"Object {model} doesn't exist")
+        if (private and methods.private_check == "after_model") or method in methods.private_api:
+            raise AccessError(methods.private.format(method=method, model=model))
         if private:
             self._private_after_lookup(model, method)
         function = self._method(model, method)
@@ -138,9 +143,10 @@ class Services:
         return result
 
     def _private_after_lookup(self, model: str, method: str) -> None:
+        methods = self.profile.quirks.methods
         if method in dir(BaseModel) or method in ("_search", "_read_group", "_name"):
-            raise AccessError(self.profile.quirk("methods.private").format(method=method, model=model))
-        raise attribute_error(self.profile.quirk("methods.unknown").format(method=method, model=model))
+            raise AccessError(methods.private.format(method=method, model=model))
+        raise attribute_error(methods.unknown.format(method=method, model=model))
 
     def _method(self, model: str, method: str) -> Any:
         extra = hooks.methods.get((model, method)) or hooks.model_methods.get((model, method))
@@ -148,17 +154,18 @@ class Services:
             return extra
         known = method in MODEL_METHODS or method in RECORD_METHODS
         if not known or not self.profile.has_method(method):
-            raise attribute_error(self.profile.quirk("methods.unknown").format(method=method, model=model))
+            raise attribute_error(self.profile.quirks.methods.unknown.format(method=method, model=model))
         return getattr(BaseModel, method)
 
     def _invoke(self, env: Env, model: str, method: str, function: Any, args: list,
                 kwargs: dict) -> Any:
-        if method == "search" and "count" in kwargs and not self.profile.quirk("methods.search_count_kwarg"):
+        if method == "search" and "count" in kwargs and not self.profile.quirks.methods.search_count_kwarg:
             raise ServerError("TypeError", "BaseModel.search() got an unexpected keyword argument 'count'")
         if method == "create" and not args:
             if "vals_list" in kwargs:  # Odoo creates, then fails on args[0]: ids are consumed
                 env[model].create(kwargs["vals_list"])
-            raise ServerError("IndexError", "tuple index out of range")
+            raise ServerError("IndexError", f"{self.profile.quirks.methods.args_type} index out of range")
+        kwargs = self._renamed(method, kwargs)
         on_model = method in MODEL_METHODS or (model, method) in hooks.model_methods
         if not on_model and not args:
             raise ServerError("IndexError", "list index out of range")
@@ -169,6 +176,16 @@ class Services:
         if on_model:
             return function(env, *args, **kwargs)
         return function(env, _ids(args[0]), *args[1:], **kwargs)
+
+    def _renamed(self, method: str, kwargs: dict) -> dict:
+        """Keywords under the names this version gives them; the old name is then unknown."""
+        renamed = self.profile.quirks.methods.renamed_parameters.get(method)
+        if not renamed:
+            return kwargs
+        stale = sorted(set(renamed.values()) & set(kwargs))
+        if stale:
+            raise ServerError("TypeError", f"BaseModel.{method}() got an unexpected keyword argument {stale[0]!r}")
+        return {renamed.get(key, key): value for key, value in kwargs.items()}
 
     # -- web client ----------------------------------------------------------
 
@@ -191,7 +208,7 @@ class Services:
         model is ``request.env[model]``'s KeyError, or a 404 where the profile says so."""
         db = self._database(db_name)
         if model not in db.schemas:
-            if self.profile.quirk("jsonrpc.call_kw_unknown_model") == "notfound":
+            if self.profile.quirks.jsonrpc.call_kw_unknown_model == "notfound":
                 raise NotFound()
             raise ServerError("KeyError", repr(model), text=str(model))
         return self.call(db, uid, model, str(method), list(args), dict(kwargs))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from simulator import hooks
-from simulator.errors import mandatory_field_error, value_error
+from simulator.errors import described_error, mandatory_field_error
 from simulator.fields import Field
 from simulator.schema import ModelSchema
 
@@ -32,8 +32,9 @@ class Writer:
     def create(self, env: Env, schema: ModelSchema, vals: dict) -> int:
         for name in vals:
             if name not in schema.fields:
-                raise value_error(f"Invalid field {name!r} on model {schema.name!r}")
-        early = self.db.profile.quirk("orm.conversion_error_consumes_id", False)
+                texts = self.db.profile.quirks.orm.unknown_field
+                raise described_error(texts.create.format(field=name, model=schema.name))
+        early = self.db.profile.quirks.orm.conversion_error_consumes_id
         new_id = self.db.store.next_id(schema.table) if early else 0
         hooks.run(hooks.before_create, schema.name, env, vals)
         self._create_parents(env, schema, vals)
@@ -83,7 +84,7 @@ class Writer:
         """Column values for the row, x2many commands for after the insert."""
         row: dict[str, Any] = {}
         x2many: list[tuple[Field, Any]] = []
-        use_datetime = bool(self.db.profile.quirk("xmlrpc.use_datetime"))
+        use_datetime = self.db.profile.quirks.xmlrpc.use_datetime
         for name, value in vals.items():
             fld = schema.fields[name]
             if fld.is_x2many:
@@ -97,7 +98,8 @@ class Writer:
             if names is not None and fld.name not in names:
                 continue
             if row.get(fld.name) is None:
-                raise mandatory_field_error(schema.name, schema.meta.label, fld.name, fld.string)
+                raise mandatory_field_error(self.db.profile.quirks.orm.mandatory_field, schema.name,
+                                            schema.meta.label, fld.name, fld.string)
 
     # -- write ------------------------------------------------------------
 

@@ -41,6 +41,7 @@ WRITTEN_DATETIMES = frozenset({ASSIGNED_AT, FORGED_CREATE_DATE, PAST})
 LINE_DATE = "2024-03-01"
 
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+_PG_PORT = re.compile(r'(connection to server at "[^"]*", port )\d+')
 
 COMMON = "/xmlrpc/2/common"
 OBJECT = "/xmlrpc/2/object"
@@ -103,6 +104,7 @@ def _normalise_text(text: str, db: str | None) -> str:
         text = f"{lines[0]}\n…\n{lines[-1]}"
     if db:
         text = re.sub(rf"(?<![\w.]){re.escape(db)}(?![\w.])", DB, text)
+    text = _PG_PORT.sub(r"\g<1><port>", text)  # the server's PostgreSQL port is its host's choice
     if _DATETIME.fullmatch(text) and text not in WRITTEN_DATETIMES:
         return SERVER_DATETIME
     return text

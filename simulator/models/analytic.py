@@ -20,10 +20,6 @@ ACCOUNT = "account.analytic.account"
 LINE = "account.analytic.line"
 
 
-def _quirk(env: Any, key: str, default: Any = None) -> Any:
-    return env.db.profile.quirk(f"analytic.{key}", default)
-
-
 # -- plans ---------------------------------------------------------------------
 
 def _plan_rows(env: Any, ids: list[int]) -> dict[int, dict]:
@@ -65,7 +61,7 @@ def _counts(env: Any, ids: list[int]) -> dict[int, int]:
 
 
 def project_plan_id(db: Any) -> int | None:
-    key = db.profile.quirk("analytic.project_plan_parameter")
+    key = db.profile.quirks.analytic.project_plan_parameter
     if not key:
         return None
     rows = db.store.query("SELECT value FROM ir_config_parameter WHERE key = ?", (key,))
@@ -78,11 +74,11 @@ def column_name(db: Any, root_id: int) -> str:
 
 
 def _column_models(db: Any) -> list[str]:
-    mode = db.profile.quirk("analytic.plan_columns", "none")
+    mode = db.profile.quirks.analytic.plan_columns
     if mode == "line":
         return [LINE]
     if mode == "mixin":
-        return list(db.profile.quirk("analytic.mixin_models", [LINE]))
+        return list(db.profile.quirks.analytic.mixin_models)
     return []
 
 
@@ -124,7 +120,7 @@ def _register_ir_field(db: Any, model: str, name: str, label: str, relation: str
     """The ir.model.fields record of a manual many2one, so clients listing fields see it."""
     model_row = db.store.query("SELECT id FROM ir_model WHERE model = ?", (model,))
     new_id = db.store.next_id("ir_model_fields")
-    for _extra in range(db.profile.quirk("analytic.ir_field_ids_per_column", 1) - 1):
+    for _extra in range(db.profile.quirks.analytic.ir_field_ids_per_column - 1):
         db.store.next_id("ir_model_fields")  # 18 uses up a second id per manual column
     db.store.execute(
         "INSERT INTO ir_model_fields (id, name, model, model_id, field_description, ttype, "
@@ -142,7 +138,7 @@ def _sync_columns(db: Any) -> None:
             "SELECT id, parent_id, name, parent_path FROM account_analytic_plan ORDER BY id"):
         if not parent_id:
             _add_plan_column(db, plan_id, name)
-        elif db.profile.quirk("analytic.child_plan_related"):
+        elif db.profile.quirks.analytic.child_plan_related:
             root = int(path.split("/")[0])
             _add_child_related(db, plan_id, root, len(path.strip("/").split("/")) - 1)
 
@@ -231,7 +227,7 @@ hooks.on(hooks.after_write, ACCOUNT)(_refresh_root_plan)
 @hooks.on(hooks.before_write, ACCOUNT)
 def _plan_change(env: Any, ids: list[int], vals: dict) -> None:
     """18 refuses to move an account with lines to another plan (RedirectWarning)."""
-    if "plan_id" not in vals or _quirk(env, "plan_change_with_lines") != "redirect_warning":
+    if "plan_id" not in vals or env.db.profile.quirks.analytic.plan_change_with_lines != "redirect_warning":
         return
     holders = ",".join("?" * len(ids))
     used = env.db.store.query(
@@ -245,7 +241,7 @@ def _plan_change(env: Any, ids: list[int], vals: dict) -> None:
         "shall we?",
         {"res_model": LINE, "type": "ir.actions.act_window",
          "domain": [(column, "not in", [*ids, False]), ("account_id", "in", ids)],
-         "target": "new", "views": [(env.db.profile.quirk("analytic.lines_list_view", 403), "list")]},
+         "target": "new", "views": [(env.db.profile.quirks.analytic.lines_list_view, "list")]},
         "See them",
     )
 
@@ -254,7 +250,7 @@ def _plan_change(env: Any, ids: list[int], vals: dict) -> None:
 
 def _check_line_account(env: Any, vals: dict) -> None:
     """18's constraint; 16's NOT NULL column is enforced by the writer like any other."""
-    rule = _quirk(env, "line_account_false", "allow")
+    rule = env.db.profile.quirks.analytic.line_account_false
     if "account_id" not in vals or vals["account_id"] or rule in ("allow", "mandatory"):
         return
     raise ValidationError(rule)

@@ -23,19 +23,24 @@ def execute(env, ids: list[int]) -> dict:
 
 
 def set_implied_group(db, group_id: int | None, enabled: bool) -> None:
+    """Odoo's ``_apply_group`` / ``_remove_group`` on base.group_user. Up to 18 every
+    internal user is also stored in the group (and taken out of it); 19 only links it."""
     user_group = db.xmlid("base", "group_user")
     if not group_id or not user_group:
         return
     groups = db.schema("res.groups")
     implied_rel, own, implied = groups.relations["implied_ids"]
-    users_rel, gid, uid = groups.relations["users"]
     if enabled:
         db.store.execute(f'INSERT OR IGNORE INTO "{implied_rel}" ("{own}", "{implied}") '
                          "VALUES (?, ?)", (user_group, group_id))
-        db.store.execute(
-            f'INSERT OR IGNORE INTO "{users_rel}" ("{gid}", "{uid}") SELECT ?, "{uid}" '
-            f'FROM "{users_rel}" WHERE "{gid}" = ?', (group_id, user_group))
     else:
         db.store.execute(f'DELETE FROM "{implied_rel}" WHERE "{own}" = ? AND "{implied}" = ?',
                          (user_group, group_id))
+    if not db.profile.quirks.groups.implied_stored:
+        return
+    users_rel, gid, uid = groups.relations[groups.link_to("res.users")]
+    if enabled:
+        db.store.execute(f'INSERT OR IGNORE INTO "{users_rel}" ("{gid}", "{uid}") SELECT ?, "{uid}" '
+                         f'FROM "{users_rel}" WHERE "{gid}" = ?', (group_id, user_group))
+    else:
         db.store.execute(f'DELETE FROM "{users_rel}" WHERE "{gid}" = ?', (group_id,))

@@ -32,10 +32,13 @@ def _change_password(env, ids: list[int], vals: dict) -> None:
 
 def _add_implied_groups(env, ids: list[int]) -> None:
     """Odoo stores a user's implied groups too (``UsersImplied``), which is what ACL
-    checks read: joining Billing brings Internal User and its implied groups."""
+    checks read: joining Billing brings Internal User and its implied groups. Odoo 19
+    stores only the groups given (``groups.implied_stored: false``)."""
+    if not env.db.profile.quirks.groups.implied_stored:
+        return
     users = env.db.schema("res.users")
     groups = env.db.schema("res.groups")
-    rel, user_col, group_col = users.relations[_groups_field(users)]
+    rel, user_col, group_col = users.relations[users.link_to("res.groups")]
     implied_rel, own, implied = groups.relations["implied_ids"]
     store = env.db.store
     for uid in ids:
@@ -52,10 +55,6 @@ def _add_implied_groups(env, ids: list[int]) -> None:
                                [(uid, gid) for gid in have])
 
 
-def _groups_field(users) -> str:
-    return "groups_id" if "groups_id" in users.relations else "group_ids"
-
-
 @hooks.on(hooks.after_create, "res.users")
 def _implied_on_create(env, ids: list[int], _vals_list: list[dict]) -> None:
     _add_implied_groups(env, ids)
@@ -63,7 +62,7 @@ def _implied_on_create(env, ids: list[int], _vals_list: list[dict]) -> None:
 
 @hooks.on(hooks.after_write, "res.users")
 def _implied_on_write(env, ids: list[int], vals: dict) -> None:
-    if _groups_field(env.db.schema("res.users")) in vals:
+    if env.db.schema("res.users").link_to("res.groups") in vals:
         _add_implied_groups(env, ids)
 
 

@@ -120,9 +120,16 @@ def enable_analytic(capture: Capture) -> None:
     capture.call("res.config.settings", "execute", [settings_id])
 
 
+def group_users_field(capture: Capture) -> str:
+    """res.groups' stored many2many to its users: ``users`` up to 18.0, ``user_ids`` from 19.0."""
+    fields = capture.call("res.groups", "fields_get", attributes=["type", "relation", "store"])
+    return next(name for name, attrs in sorted(fields.items())
+                if attrs["type"] == "many2many" and attrs.get("relation") == "res.users" and attrs.get("store"))
+
+
 def capture_profile(capture: Capture, out: Path) -> None:
     version = capture.rpc("common", "version")
-    fresh_groups = capture.all_records("res.groups", ["implied_ids", "users"])
+    fresh_groups = capture.all_records("res.groups", ["implied_ids", group_users_field(capture)])
     enable_analytic(capture)
     fields_by_model: dict[str, dict] = {}
     defaults: dict[str, dict] = {}
@@ -191,11 +198,12 @@ def main(argv: list[str] | None = None) -> int:
     if not password:
         print(f"capture: set the password in ${args.password_env}", file=sys.stderr)
         return 2
+    sequences = pg_sequences(args.psql_db) if args.psql_db else None  # before the capture writes anything
     capture_profile(Capture(args.url, args.db, args.login, password), args.out)
-    if args.psql_db:
+    if sequences is not None:
         seed_path = args.out / "seed.json"
         seed = json.loads(seed_path.read_text())
-        seed["sequences"] = pg_sequences(args.psql_db)
+        seed["sequences"] = sequences
         write_json(seed_path, seed)
     return 0
 
