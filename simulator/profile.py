@@ -9,12 +9,16 @@ A profile is a folder ``simulator/profiles/<version>/``:
   from a real fresh server by ``simulator.profiles.capture``.
 
 Adding a version means adding a folder; code asks the profile, never the
-version number.
+version number. Folders outside the package count too: every directory named in
+``ODOO_HARNESS_DATA`` (separated by ``os.pathsep``) may hold ``profiles/<version>/``,
+which is where ``odoo-harness capture --out DIR`` puts a newly captured version.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -26,6 +30,8 @@ from pydantic import ValidationError
 from simulator.quirks import ModelSpec, Quirks
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
+#: Directories whose ``profiles/`` extend the built-in ones (a team's own captured versions).
+DATA_PATH_ENV = "ODOO_HARNESS_DATA"
 
 #: The models the simulator serves (and the capture tool records).
 SERVED_MODELS = (
@@ -86,15 +92,32 @@ class Profile:
         return name not in self.quirks.methods.removed
 
 
+def profile_roots() -> list[Path]:
+    """Where profiles are looked for: ``$ODOO_HARNESS_DATA``'s ``profiles/`` first, then the package's."""
+    extra = [Path(d) / "profiles" for d in os.environ.get(DATA_PATH_ENV, "").split(os.pathsep) if d]
+    return [*extra, PROFILES_DIR]
+
+
 def available_versions() -> list[str]:
-    return sorted(p.name for p in PROFILES_DIR.iterdir() if (p / "profile.yaml").is_file())
+    found = {p.name for root in profile_roots() if root.is_dir() for p in root.iterdir()
+             if (p / "profile.yaml").is_file()}
+    return sorted(found, key=_numeric)
+
+
+def _numeric(version: str) -> tuple[int, ...]:
+    """"9.0" before "16.0" (folder names sort as text otherwise)."""
+    return tuple(int(number) for number in re.findall(r"\d+", version))
+
+
+def _folder(version: str) -> Path | None:
+    return next((root / version for root in profile_roots() if (root / version / "profile.yaml").is_file()), None)
 
 
 @cache
 def load_profile(version: str) -> Profile:
     """Load (once per process) the profile of ``version``; unknown versions name the choices."""
-    folder = PROFILES_DIR / version
-    if not (folder / "profile.yaml").is_file():
+    folder = _folder(version)
+    if folder is None:
         choices = ", ".join(available_versions())
         raise ValueError(f"no simulator profile for Odoo {version!r} (available: {choices})")
     quirks = _quirks(version)
@@ -125,13 +148,15 @@ def _quirks(version: str) -> Quirks:
         return Quirks.model_validate(_profile_yaml(version))
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
-        raise ProfileError(f"{PROFILES_DIR / version / 'profile.yaml'} (or a profile it extends): {problems}") \
-            from None
+        raise ProfileError(f"{_folder(version) / 'profile.yaml'} (or a profile it extends): {problems}") from None
 
 
 def _profile_yaml(version: str) -> dict:
     """profile.yaml merged over the profile it ``extends`` (dicts merge, lists replace)."""
-    data = yaml.safe_load((PROFILES_DIR / version / "profile.yaml").read_text()) or {}
+    folder = _folder(version)
+    if folder is None:
+        raise ValueError(f"a profile extends Odoo {version!r}, which has no profile")
+    data = yaml.safe_load((folder / "profile.yaml").read_text()) or {}
     base = data.pop("extends", None)
     return _merge(_profile_yaml(base), data) if base else data
 

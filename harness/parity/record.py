@@ -92,6 +92,24 @@ def check_single_database(url: str, credentials: Credentials) -> None:
         )
 
 
+def record_corpus(url: str, credentials: Credentials, out: Path) -> dict[str, Any]:
+    """Run the conversation on the fresh database, check the recording, write ``out``."""
+    check_single_database(url, credentials)
+    exchanges = run_conversation(url, credentials.db, credentials.login, credentials.password)
+    now = datetime.datetime.now(datetime.UTC)
+    check_no_today(exchanges, {now.date(), datetime.date.today()})
+    version = next(ex for ex in exchanges if ex["label"] == "common.version")
+    document = {
+        "server_version": version["answer"]["ok"]["server_version"],
+        "recorded_against": {"url": url, "date": now.date().isoformat()},
+        "exchanges": exchanges,
+    }
+    check_no_secret(document, credentials.password)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(document, indent=1, sort_keys=False, ensure_ascii=False) + "\n", encoding="utf-8")
+    return document
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the arguments, run the conversation, check and write the corpus file."""
     parser = argparse.ArgumentParser(prog="python -m harness.parity.record", description=__doc__)
@@ -108,26 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     password = os.environ.get(args.password_env)
     if not password:
         parser.error(f"set the password in the environment variable {args.password_env}")
-
-    check_single_database(args.url, Credentials(args.db, args.login, password))
-    exchanges = run_conversation(args.url, args.db, args.login, password)
-    now = datetime.datetime.now(datetime.UTC)
-    check_no_today(exchanges, {now.date(), datetime.date.today()})
-    version = next(ex for ex in exchanges if ex["label"] == "common.version")
-    document = {
-        "server_version": version["answer"]["ok"]["server_version"],
-        "recorded_against": {"url": args.url, "date": now.date().isoformat()},
-        "exchanges": exchanges,
-    }
-    check_no_secret(document, password)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(
-        json.dumps(document, indent=1, sort_keys=False, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    print(
-        f"{args.out}: {len(exchanges)} exchanges, server {document['server_version']}",
-        file=sys.stderr,
-    )
+    document = record_corpus(args.url, Credentials(args.db, args.login, password), args.out)
+    print(f"{args.out}: {len(document['exchanges'])} exchanges, server {document['server_version']}",
+          file=sys.stderr)
     return 0
 
 

@@ -184,6 +184,18 @@ def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
+def capture(url: str, db: str, login: str, password: str, out: Path, psql_db: str | None = None) -> dict:
+    """Record a profile's data from the fresh database ``db`` into ``out``; answers ``version()``."""
+    sequences = pg_sequences(psql_db) if psql_db else None  # before the capture writes anything
+    capture_profile(Capture(url, db, login, password), out)
+    if sequences is not None:
+        seed_path = out / "seed.json"
+        seed = json.loads(seed_path.read_text())
+        seed["sequences"] = sequences
+        write_json(seed_path, seed)
+    return json.loads((out / "version.json").read_text())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True)
@@ -198,13 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     if not password:
         print(f"capture: set the password in ${args.password_env}", file=sys.stderr)
         return 2
-    sequences = pg_sequences(args.psql_db) if args.psql_db else None  # before the capture writes anything
-    capture_profile(Capture(args.url, args.db, args.login, password), args.out)
-    if sequences is not None:
-        seed_path = args.out / "seed.json"
-        seed = json.loads(seed_path.read_text())
-        seed["sequences"] = sequences
-        write_json(seed_path, seed)
+    capture(args.url, args.db, args.login, password, args.out, args.psql_db)
     return 0
 
 
