@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import sys
 from pathlib import Path
 
+from harness.capture import add_commands as add_capture_commands
 from harness.cassettes.cli import add_commands as add_cassette_commands
 from harness.dashboard.cli import add_commands as add_dashboard_commands
 from harness.health.cli import add_commands as add_health_commands
@@ -72,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=cmd_run)
 
     add_cassette_commands(commands)
+    add_capture_commands(commands)
     add_dashboard_commands(commands)
     return parser
 
@@ -81,6 +84,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from simulator.server import SimServer
 
     app = SimulatorApp(args.odoo_version, db=args.db, data=args.data, fresh=args.fresh)
+    # Odoo's own warnings (19.0's deprecated endpoints) show as a real server logs them
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         server = SimServer(app, host=args.host, port=args.port)
     except (OSError, ValueError) as exc:
@@ -107,7 +112,9 @@ def cmd_proxy(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     from harness.engine.actuals import compute_actuals
-    from harness.engine.client import OdooClient
+    from harness.engine.api_lifecycle import deprecated_calls_note
+    from harness.engine.client import PROTOCOL, OdooClient
+    from harness.engine.compat import UnsupportedVersion
     from harness.engine.grants import GrantsError, load_grants
     from harness.engine.ledger import Ledger, SyncLocked
     from harness.engine.sync import SyncEngine
@@ -133,9 +140,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
     except SyncLocked as exc:
         print(f"odoo-harness sync: {exc}", file=sys.stderr)
         return 3
+    except UnsupportedVersion as exc:  # nothing was written; --force is the caller's decision
+        print(f"odoo-harness sync: {exc}", file=sys.stderr)
+        return 2
     for line in result.capabilities.verdict if result.capabilities else ():
         print(line)
     print(result.summary())
+    if result.deprecated_calls:
+        print(deprecated_calls_note(result.deprecated_calls, result.capabilities.series, PROTOCOL))
     for entity, error in result.failed:
         print(f"  failed {entity}: {error}")
     if args.actuals and result.ok:
@@ -211,7 +223,7 @@ def _second_url_credentials(targets: list):
 
 def cmd_run(args: argparse.Namespace) -> int:
     from harness import report
-    from harness.runner import run_suites
+    from harness.runner import SKIP, run_suites
     from harness.scenarios.model import ScenarioError
     from harness.scenarios.suite import ScenarioSuite
     from harness.targets import TargetError, default_targets, parse_target
@@ -233,7 +245,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
 
     def progress(result) -> None:
-        print(f"  {result.target:14} {result.suite} / {result.scenario}: {result.status}",
+        why = f" ({result.detail})" if result.status == SKIP else ""
+        print(f"  {result.target:14} {result.suite} / {result.scenario}: {result.status}{why}",
               file=sys.stderr, flush=True)
 
     outcome = run_suites(suites, targets, progress=progress)
@@ -242,6 +255,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         report.write_junit(outcome, args.junit)
     if args.html:
         report.write_html(outcome, args.html)
+    for line in report.nothing_ran(outcome):  # also on stderr: a CI log must not miss it
+        print(f"odoo-harness run: {line}", file=sys.stderr)
     return 0 if outcome.ok else 1
 
 

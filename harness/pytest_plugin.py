@@ -1,10 +1,11 @@
 """pytest plugin ``odoo_harness`` (entry point ``pytest11``), for anyone's test suite.
 
 - Collects scenario YAML files that live under a folder named ``scenarios`` as test
-  items, one per Odoo version the scenario is meant for: ``pytest scenarios/``.
+  items, one per Odoo version: ``pytest scenarios/``. A version below the scenario's
+  ``min_version`` or named in its ``skip_on`` gives a skipped item with the reason.
 - Fixtures:
   - ``odoo_sim``: a fresh simulator per test, parametrised over Odoo versions
-    (``--odoo-version`` to choose; default 16.0, 17.0 and 18.0);
+    (``--odoo-version`` to choose; default every version the simulator has a profile for);
   - ``odoo_target``: parametrised over targets (``--odoo-target sim:17.0`` or
     ``url:http://...`` with ``ODOO_DB``/``ODOO_LOGIN``/``ODOO_PASSWORD``; default the
     simulator of every version);
@@ -58,6 +59,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def _versions(config: pytest.Config) -> list[str]:
+    """The chosen versions, else every simulated one (read from the profiles, so a new
+    version's folder is enough for it to be tested)."""
     return config.getoption("odoo_version") or available_versions()
 
 
@@ -150,9 +153,12 @@ class ScenarioFile(pytest.File):
         except ScenarioError as exc:
             raise self.CollectError(str(exc)) from None
         for version in _versions(self.config):
-            if version in scenario.versions:
-                yield ScenarioItem.from_parent(self, name=f"{scenario.name}[{version}]", scenario=scenario,
-                                               version=version)
+            item = ScenarioItem.from_parent(self, name=f"{scenario.name}[{version}]", scenario=scenario,
+                                            version=version)
+            reason = scenario.skip_reason(version)
+            if reason:  # collected and shown as skipped with its reason, never silently left out
+                item.add_marker(pytest.mark.skip(reason=f"Odoo {version}: {reason}"))
+            yield item
 
 
 class ScenarioFailed(Exception):

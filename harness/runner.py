@@ -2,7 +2,8 @@
 
 A suite is anything with a ``name`` and a ``run(target, endpoint)`` that yields
 ``ScenarioResult``s; the runner starts each target once, runs every suite on it and
-never lets one suite's crash hide the others' results.
+never lets one suite's crash hide the others' results. A skipped scenario is neither a
+pass nor a failure, and a run in which nothing ran is not a success.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from harness.targets import Endpoint, Target
+from harness.targets import Endpoint, Target, server_serie
+from harness.versions import is_validated
 
 PASS, FAIL, DEGRADED, ERROR, SKIP = "pass", "fail", "expected degradation", "error", "skipped"
 
@@ -34,7 +36,12 @@ class ScenarioResult:
 
     @property
     def ok(self) -> bool:
-        return self.status in (PASS, DEGRADED, SKIP)
+        """Ran and held (a skip is not a pass: nothing was proven)."""
+        return self.status in (PASS, DEGRADED)
+
+    @property
+    def failed(self) -> bool:
+        return self.status in (FAIL, ERROR)
 
 
 class Suite(Protocol):
@@ -46,13 +53,28 @@ class Suite(Protocol):
 @dataclass
 class RunResult:
     results: list[ScenarioResult] = field(default_factory=list)
+    #: target name -> the Odoo series it answered as (targets that never started are absent)
+    versions: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return bool(self.results) and all(r.ok for r in self.results)
+        """Nothing failed, and every target ran something: a run (or a target) on which
+        every scenario was skipped proves nothing, so it is not green."""
+        return bool(self.results) and not any(r.failed for r in self.results) and not self.idle_targets()
 
     def targets(self) -> list[str]:
-        return list(dict.fromkeys(r.target for r in self.results))
+        return list(dict.fromkeys([*self.versions, *(r.target for r in self.results)]))
+
+    def skipped(self) -> list[ScenarioResult]:
+        return [r for r in self.results if r.status == SKIP]
+
+    def idle_targets(self) -> list[str]:
+        """Targets on which nothing ran: every scenario skipped, or none selected."""
+        return [t for t in self.targets() if all(r.status == SKIP for r in self.results if r.target == t)]
+
+    def unvalidated(self) -> dict[str, str]:
+        """Target -> version, for targets answering as a version the harness has not validated."""
+        return {target: version for target, version in self.versions.items() if not is_validated(version)}
 
     def rows(self) -> list[tuple[str, str]]:
         return list(dict.fromkeys((r.suite, r.scenario) for r in self.results))
@@ -68,9 +90,11 @@ def run_suites(suites: list[Suite], targets: list[Target],
     the targets' order."""
     lock = threading.Lock()
 
+    versions: dict[str, str] = {}
+
     def collect(target: Target) -> list[ScenarioResult]:
         results = []
-        for result in _run_target(suites, target):
+        for result in _run_target(suites, target, versions):
             results.append(result)
             if progress:
                 with lock:
@@ -80,12 +104,16 @@ def run_suites(suites: list[Suite], targets: list[Target],
     workers = len(targets) if parallel else 1
     with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
         per_target = list(pool.map(collect, targets))
-    return RunResult([result for results in per_target for result in results])
+    ordered = {t.name: versions[t.name] for t in targets if t.name in versions}
+    return RunResult([result for results in per_target for result in results], ordered)
 
 
-def _run_target(suites: list[Suite], target: Target) -> Iterator[ScenarioResult]:
+def _run_target(suites: list[Suite], target: Target, versions: dict[str, str]) -> Iterator[ScenarioResult]:
+    """Every suite on one started target; ``versions`` learns the series it answers as
+    (a url: target says it only once asked), for the unvalidated-version marking."""
     try:
         with target.start() as endpoint:
+            versions[target.name] = target.version or server_serie(endpoint.url)
             for suite in suites:
                 started = time.perf_counter()
                 try:

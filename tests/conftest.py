@@ -9,9 +9,11 @@ from dataclasses import dataclass
 import pytest
 
 from simulator.app import SimulatorApp
+from simulator.profile import available_versions
 from simulator.server import SimServer
 
-VERSIONS = ("16.0", "17.0", "18.0")
+#: every simulated version: a new profile folder is tested without editing this file
+VERSIONS = tuple(available_versions())
 
 
 @dataclass

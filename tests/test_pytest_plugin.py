@@ -7,7 +7,7 @@ import pytest
 SCENARIO = """
 name: demo
 description: a first sync
-versions: ["17.0", "18.0"]
+min_version: "17.0"
 grants:
   tenant: acme
   projects:

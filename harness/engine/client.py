@@ -28,6 +28,9 @@ READ_METHODS = frozenset({"search", "search_read", "read", "search_count", "read
 #: Odoo's own transient faults: retrying the same call is safe and useful.
 TRANSIENT_FAULTS = ("could not serialize access", "SerializationFailure", "concurrent update",
                     "deadlock detected", "TransactionRollbackError", "LockNotAvailable")
+#: The protocol and the two endpoints every call goes over (what a deprecation concerns).
+PROTOCOL = "XML-RPC"
+COMMON, OBJECT = "/xmlrpc/2/common", "/xmlrpc/2/object"
 
 
 class ForbiddenModelError(RuntimeError):
@@ -62,6 +65,12 @@ class Counters:
     calls: int = 0
     refused: int = 0
     retries: int = 0
+    #: calls sent per endpoint path, so a sync can count those the server's version deprecates
+    by_endpoint: dict[str, int] = field(default_factory=dict)
+
+    def sent(self, endpoint: str) -> None:
+        self.calls += 1
+        self.by_endpoint[endpoint] = self.by_endpoint.get(endpoint, 0) + 1
 
 
 class OdooClient:
@@ -78,10 +87,8 @@ class OdooClient:
         self.retry = retry or RetryPolicy()
         secure = self.url.startswith("https://")
         self.transport = transport or (SafeMeasuringTransport if secure else MeasuringTransport)(timeout)
-        self._common = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/common", transport=self.transport,
-                                                 allow_none=True)
-        self._object = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object", transport=self.transport,
-                                                 allow_none=True)
+        self._common = xmlrpc.client.ServerProxy(f"{self.url}{COMMON}", transport=self.transport, allow_none=True)
+        self._object = xmlrpc.client.ServerProxy(f"{self.url}{OBJECT}", transport=self.transport, allow_none=True)
         self.uid: int | None = None
         self.counters = Counters()
 
@@ -91,10 +98,10 @@ class OdooClient:
     # -- the two doors ---------------------------------------------------------------
 
     def version(self) -> dict:
-        return self._send("common.version", "version", None, lambda: self._common.version())
+        return self._send(COMMON, "common.version", "version", None, lambda: self._common.version())
 
     def authenticate(self) -> int:
-        uid = self._send("common.authenticate", "authenticate", None, lambda: self._common.authenticate(
+        uid = self._send(COMMON, "common.authenticate", "authenticate", None, lambda: self._common.authenticate(
             self.db, self.login, self._password, {}))
         if not uid:
             raise OdooCallError(f"authentication refused for login {self.login!r} on database {self.db!r}",
@@ -136,7 +143,7 @@ class OdooClient:
         attempts = self.retry.attempts if retry else 1
         for attempt in range(attempts):
             try:
-                return self._send(entity, operation, key, send, model=model, method=method)
+                return self._send(OBJECT, entity, operation, key, send, model=model, method=method)
             except OdooCallError as exc:
                 if not exc.transient or attempt == attempts - 1:
                     raise
@@ -144,10 +151,10 @@ class OdooClient:
                 self.retry.sleep(self.retry.delay(attempt))
         raise AssertionError("unreachable")
 
-    def _send(self, entity: str, operation: str, key: str | None, call: Callable[[], Any], *,
+    def _send(self, endpoint: str, entity: str, operation: str, key: str | None, call: Callable[[], Any], *,
               model: str | None = None, method: str | None = None) -> Any:
-        """Send one request and log it, whatever its outcome."""
-        self.counters.calls += 1
+        """Send one request to ``endpoint`` and log it, whatever its outcome."""
+        self.counters.sent(endpoint)
         error: str | None = None
         try:
             return call()

@@ -25,6 +25,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.exc import IntegrityError
 
+from harness.engine.compat import ServerFields
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
 
@@ -87,6 +89,10 @@ class Ledger:
         metadata = sa.MetaData()
         metadata.reflect(self.engine, only=TABLES)
         self.idempotency, self.sync_log, self.sync_lock = (metadata.tables[name] for name in TABLES)
+        #: What each Odoo answered about its fields, keyed by (url, db, server_version): the
+        #: engines sharing this ledger object (a CLI run, a scenario, a load test) ask a server
+        #: once per session, and again as soon as its version answer changes. Memory only.
+        self.server_fields: dict[tuple[str, str, str], ServerFields] = {}
 
     def now(self) -> dt.datetime:
         return self.clock.now(dt.UTC).replace(tzinfo=None)

@@ -1,5 +1,9 @@
 """One tenant's sync: detect, read what Odoo holds, plan, send, record.
 
+Detection costs no call beyond ``common.version()`` and ``authenticate`` once the
+server's fields are known for its version answer (``Ledger.server_fields``); the first
+sync of a session asks ``fields_get`` once or twice (``compat.ServerFields`` says why).
+
 The order is plans, then accounts (they need the plan ids), then projects (they need
 the Plan 1 account ids). Creates go as lists in batches; a create whose answer was
 lost is never blindly re-sent: the pending keys are first resolved by reading the
@@ -15,14 +19,14 @@ from typing import Any
 
 from harness.engine import plan as planner
 from harness.engine.client import OdooCallError, OdooClient
-from harness.engine.compat import Capabilities, detect
+from harness.engine.compat import LINE_PROBE, PROJECT_PROBE, Capabilities, ServerFields, detect, refuse_unvalidated
 from harness.engine.grants import Grants
 from harness.engine.ledger import FAILED, PENDING, SUCCEEDED, Ledger
 from harness.engine.plan import ACCOUNT, PLAN, PROJECT, Mutation, PlanNames
 
-#: project.project's link field per known major version (read from fields_get otherwise).
-PROJECT_LINK = {16: "analytic_account_id", 17: "analytic_account_id", 18: "account_id"}
 NO_ARCHIVE_FILTER = {"active_test": False}
+LINE = "account.analytic.line"
+FIELD_ATTRIBUTES = ["type", "relation"]
 
 
 @dataclass
@@ -36,6 +40,8 @@ class SyncResult:
     refused: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     calls: int = 0
+    #: calls sent over an endpoint the server's version deprecates (api_lifecycle)
+    deprecated_calls: int = 0
     retries: int = 0
     mutations: int = 0
     plan_ids: dict[str, int] = field(default_factory=dict)
@@ -68,15 +74,19 @@ class SyncEngine:
     def sync(self, grants: Grants) -> SyncResult:
         result = SyncResult(grants.tenant)
         self._ids = {}
-        calls_before, retries_before = self.client.counters.calls, self.client.counters.retries
+        counters = self.client.counters
+        calls_before, retries_before, by_endpoint = counters.calls, counters.retries, dict(counters.by_endpoint)
         with self.ledger.tenant_lock(grants.tenant):
             try:
                 self._sync(grants, result)
             except OdooCallError as exc:
                 result.failed.append(("connection", str(exc)))
-        result.calls = self.client.counters.calls - calls_before
-        result.retries = self.client.counters.retries - retries_before
-        result.refused = self.client.counters.refused
+        result.calls = counters.calls - calls_before
+        if result.capabilities:  # known once common.version() answered
+            result.deprecated_calls = sum(counters.by_endpoint.get(path, 0) - by_endpoint.get(path, 0)
+                                          for path in result.capabilities.deprecated_endpoints)
+        result.retries = counters.retries - retries_before
+        result.refused = counters.refused
         return result
 
     # -- phases ---------------------------------------------------------------------
@@ -130,12 +140,27 @@ class SyncEngine:
                 result.project_ids[mutation.entity_id] = self._ids[mutation.key]
 
     def _capabilities(self, version: dict) -> Capabilities:
-        major = (version.get("server_version_info") or [0])[0]
-        link = PROJECT_LINK.get(major)
-        fields = {link: {"relation": ACCOUNT}} if link else self.client.read(
-            PROJECT, "fields_get", [], {"allfields": ["account_id", "analytic_account_id"],
-                                        "attributes": ["type", "relation"]})
-        return detect(version, fields, force=self.force)
+        """An unvalidated version is refused before anything is asked; otherwise what the
+        server answered about its fields decides (asked once per session and version)."""
+        refuse_unvalidated(version, self.force)
+        return detect(version, self._server_fields(version), force=self.force)
+
+    def _server_fields(self, version: dict) -> ServerFields:
+        """project.project's fields_get, and the analytic line's only where the project's
+        answer does not settle the per-plan question: 1 call on 18.0+, 2 before."""
+        cache_key = (self.client.url, self.client.db, str(version.get("server_version", "?")))
+        known = self.ledger.server_fields.get(cache_key)
+        if known is not None:
+            return known
+        project = self._fields_get(PROJECT, PROJECT_PROBE)
+        fields = ServerFields(project)
+        if not fields.answered_plan_columns():
+            fields = ServerFields(project, self._fields_get(LINE, LINE_PROBE))
+        self.ledger.server_fields[cache_key] = fields
+        return fields
+
+    def _fields_get(self, model: str, names: tuple[str, ...]) -> dict[str, dict]:
+        return self.client.read(model, "fields_get", [], {"allfields": list(names), "attributes": FIELD_ATTRIBUTES})
 
     def _collect_accounts(self, grants: Grants, result: SyncResult, accounts: list[dict]) -> None:
         role_of = {pid: role for role, pid in result.plan_ids.items()}

@@ -14,13 +14,10 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from harness.parity.conversation import Credentials, normalise, perform
-
-#: The corpus is data of the checkout (tests/parity/corpus), recorded from real servers.
-CORPUS = Path(__file__).resolve().parents[2] / "tests" / "parity" / "corpus"
+from harness.versions import corpus_path, validated_versions
 
 
 @dataclass
@@ -39,15 +36,13 @@ class ParityReport:
         return f"Odoo {self.version}: {len(self.identical)}/{self.total} answers identical to real Odoo"
 
 
-def corpus_versions() -> list[str]:
-    return sorted(path.stem for path in CORPUS.glob("*.json"))
-
-
 def load_corpus(version: str) -> dict[str, Any]:
-    path = CORPUS / f"{version}.json"
-    if not path.is_file():
-        raise FileNotFoundError(f"no parity corpus for Odoo {version} at {path} "
-                                f"(recorded versions: {', '.join(corpus_versions()) or 'none'})")
+    """The corpus recorded from a real ``version`` server (``harness.versions`` finds it)."""
+    path = corpus_path(version)
+    if path is None:
+        raise FileNotFoundError(f"no parity corpus for Odoo {version} "
+                                f"(recorded versions: {', '.join(validated_versions()) or 'none'}; "
+                                "odoo-harness capture records one)")
     return json.loads(path.read_text())
 
 

@@ -18,6 +18,10 @@ and expectations. Each step is a mapping with exactly one key naming what it doe
 - ``rotate_password`` / ``complete_rotation`` / ``drop_database`` / ``restore_database``:
   Odoo-side events (``true``).
 
+A scenario runs on every Odoo version from ``min_version`` (default 16.0) on, also on
+versions that did not exist when it was written, except those named in ``skip_on``,
+each with the reason it must not run there.
+
 Errors name the file, the line and the field, like grants files.
 """
 
@@ -28,6 +32,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from harness.versions import LOWEST_SUPPORTED, same_version, version_key
 from harness.yamlfile import StrictModel, YamlFileError, load_model
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
@@ -134,7 +139,13 @@ class Step(StrictModel):
 class Scenario(StrictModel):
     name: str
     description: str
-    versions: list[str] = Field(default_factory=lambda: ["16.0", "17.0", "18.0"])
+    #: the scenario runs on this version and every later one, including versions nobody has
+    #: listed yet: a new Odoo is tested, never silently left out
+    min_version: str = LOWEST_SUPPORTED
+    #: version -> why the scenario must not run there; every skip carries its reason
+    skip_on: dict[str, str] = Field(default_factory=dict)
+    #: the old closed list of versions; kept only to say what replaced it
+    versions: None = None
     #: version -> why the scenario is expected to degrade there (shown, not hidden)
     degrades_on: dict[str, str] = Field(default_factory=dict)
     grants: dict[str, Any] | GeneratedGrants
@@ -143,6 +154,42 @@ class Scenario(StrictModel):
     final_sync: bool = True
     #: health thresholds for health_rounds (defaults: the monitor's own)
     health: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("versions", mode="before")
+    @classmethod
+    def _versions_replaced(cls, value: Any) -> Any:
+        raise ValueError("replaced by min_version (default 16.0) and skip_on: {VERSION: reason}")
+
+    @field_validator("min_version", "skip_on", mode="before")
+    @classmethod
+    def _versions_quoted(cls, value: Any) -> Any:
+        """YAML reads 17.0 as a number (and 17.10 as 17.1): versions must be quoted."""
+        for version in value if isinstance(value, dict) else [value]:
+            if isinstance(version, int | float):
+                raise ValueError(f'write the version {version} as a string: "{version}"')
+        return value
+
+    @field_validator("min_version")
+    @classmethod
+    def _min_version(cls, value: str) -> str:
+        if version_key(value) < version_key(LOWEST_SUPPORTED):
+            raise ValueError(f"{value} is below {LOWEST_SUPPORTED}, the lowest version the harness supports")
+        return value
+
+    @field_validator("skip_on")
+    @classmethod
+    def _skips_have_reasons(cls, value: dict[str, str]) -> dict[str, str]:
+        for version, reason in value.items():
+            version_key(version)
+            if not reason.strip():
+                raise ValueError(f"skipping {version} needs a reason: {{{version!r}: why}}")
+        return value
+
+    def skip_reason(self, version: str) -> str | None:
+        """Why the scenario does not run on ``version``, or None when it runs there."""
+        if version_key(version) < version_key(self.min_version):
+            return f"needs Odoo {self.min_version} or later"
+        return next((reason for skipped, reason in self.skip_on.items() if same_version(skipped, version)), None)
 
     @field_validator("grants", mode="before")
     @classmethod

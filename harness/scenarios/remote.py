@@ -29,6 +29,7 @@ from harness.scenarios import invariants
 from harness.scenarios.execute import HEALTH_START, PASSWORD_ENV, Outcome, ScenarioContext, initial_grants
 from harness.scenarios.model import Scenario
 from harness.targets import Endpoint
+from harness.versions import is_validated
 from simulator.proxy import ProxyServer
 
 SIM_ONLY = {"drop_database": "drops a database", "restore_database": "drops a database",
@@ -76,7 +77,8 @@ class RemoteContext(ScenarioContext):
         client = OdooClient(self.server.url, self.endpoint.db, self.endpoint.login, self.endpoint.password,
                             tenant=tenant or self.grants.tenant, ledger=self.ledger, timeout=30.0,
                             retry=RetryPolicy(attempts=5, base=0.2, cap=2.0))
-        return SyncEngine(client, self.ledger, self.names)
+        # forced on an unvalidated version, as ScenarioContext.engine says why
+        return SyncEngine(client, self.ledger, self.names, force=not is_validated(self.version))
 
     def _switch_analytic_on(self) -> None:
         """The integration runs where Analytic Accounting is on (DESIGN); a fresh server

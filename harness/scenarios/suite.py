@@ -2,8 +2,10 @@
 
 On ``sim:`` targets every scenario plays on its own fresh simulator of that version.
 On real targets (``url:``, ``container:``) scenarios play over XML-RPC, each with plan
-names of its own; those that need the simulator (injected faults, a dropped database)
-are skipped with that reason.
+names of its own; those that need the simulator (a dropped database, a password changed
+behind the engine's back) are skipped with that reason. A scenario runs on every version
+from its ``min_version`` on, also on versions the harness has not validated, unless its
+``skip_on`` names the version with a reason.
 """
 
 from __future__ import annotations
@@ -24,16 +26,16 @@ class ScenarioSuite:
         self.scenarios = load_suite(name)
 
     def run(self, target: Target, endpoint: Endpoint) -> Iterator[ScenarioResult]:
+        version = target.version or server_serie(endpoint.url)
+        remote = target.kind != "sim"
         for _path, scenario in self.scenarios:
-            version = target.version or server_serie(endpoint.url)
-            remote = target.kind != "sim"
             reason = sim_only_reason(scenario) if remote else None
             if reason:
                 yield ScenarioResult(self.name, scenario.name, target.name, SKIP, f"simulator only: {reason}")
                 continue
-            if version not in scenario.versions:
-                yield ScenarioResult(self.name, scenario.name, target.name, SKIP,
-                                     f"not meant for Odoo {version}")
+            reason = scenario.skip_reason(version)
+            if reason:
+                yield ScenarioResult(self.name, scenario.name, target.name, SKIP, f"Odoo {version}: {reason}")
                 continue
             started = time.perf_counter()
             try:
