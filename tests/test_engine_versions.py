@@ -131,6 +131,18 @@ def test_19_syncs_counts_every_call_as_deprecated_and_probes_once(sim18: Simulat
     assert probes(ledger) == ["project.project"]  # not asked again
 
 
+def test_what_a_server_answered_is_kept_in_the_ledger_for_the_next_process(tmp_path: Path) -> None:
+    """A CLI re-sync is a new process with a new Ledger object on the same database: the
+    answers are in the ledger, so it asks no fields_get either."""
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    app = SimulatorApp("17.0")
+    assert engine_on(app, Ledger(url)).sync(grants()).calls == 8
+    fresh_process = Ledger(url)
+    resync = engine_on(app, fresh_process).sync(grants())
+    assert (resync.calls, resync.mutations) == (5, 0)
+    assert probes(fresh_process) == ["project.project", "account.analytic.line"]  # the first process's only
+
+
 def test_a_changed_version_answer_is_probed_again(sim18: SimulatorApp, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     validate(monkeypatch, "18.0", "19.0")
@@ -202,8 +214,8 @@ def test_sync_on_19_without_force_prints_the_verdict_and_the_count(odoo19: str, 
     assert "deprecated since Odoo 19.0; JSON-2 replaces them" in out
     assert "scheduled for removal in Odoo 20.0" in out and "scheduled for removal in Odoo 22.0 (fall 2028)" in out
     assert "7 deprecated XML-RPC calls (deprecated since Odoo 19.0; JSON-2 replaces them)" in out
-    assert sync_cli(odoo19, tmp_path) == 0  # a new process would ask fields_get again: 6 calls
-    assert "6 deprecated XML-RPC calls" in capsys.readouterr().out
+    assert sync_cli(odoo19, tmp_path) == 0  # a new process: the probe's answer is in the ledger
+    assert "5 deprecated XML-RPC calls" in capsys.readouterr().out
 
 
 def test_sync_refuses_an_unvalidated_version_naming_the_validated_ones(odoo19: str, tmp_path: Path,

@@ -1,4 +1,4 @@
-"""Health in the ledger, on SQLite and on PostgreSQL: migration 0002, round trips, the outbox's guarantees."""
+"""Health in the ledger, on SQLite and on PostgreSQL: its migration beside the others, round trips, the outbox's guarantees."""
 
 from __future__ import annotations
 
@@ -26,15 +26,15 @@ def _rounds(store: HealthStore, tenant: str, checks: list[Check]) -> list[Transi
     return transitions
 
 
-def test_migration_0002_beside_the_sync_ledger(ledger: str) -> None:
+def test_migrations_beside_the_sync_ledger(ledger: str) -> None:
     store = HealthStore(ledger)
     HealthStore(ledger)  # opening again is a no-op
     sync = Ledger(ledger)  # the engine's tables live in the same database
     sync.log(LogRow("acme", "account", "create", None, "sent", 200, 10, 1.0))
     with sa.create_engine(engine_url(ledger)).connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0003"
         tables = set(sa.inspect(conn).get_table_names())
-    assert {"health_state", "health_incident", "health_notice", "health_delivery", "sync_log"} <= tables
+    assert {"health_state", "health_incident", "health_notice", "health_delivery", "sync_log", "odoo_server"} <= tables
     assert store.load() == {} and store.notices() == []
 
 

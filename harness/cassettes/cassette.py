@@ -58,6 +58,14 @@ class LedgerKey(StrictModel):
     model: str | None = None
 
 
+class KnownServer(StrictModel):
+    """What the engine had kept about the recorded Odoo before the sync (its fields_get
+    answers per version answer): a re-sync that did not ask replays without asking."""
+
+    server_version: str
+    fields: dict[str, Any]
+
+
 class RecordedResult(StrictModel):
     """The sync's outcome when it was recorded: replay must reach the same."""
 
@@ -84,6 +92,7 @@ class Meta(StrictModel):
     recorded_at: dt.datetime
     grants: Grants
     ledger_keys: list[LedgerKey] = Field(default_factory=list)
+    known_servers: list[KnownServer] = Field(default_factory=list)
     result: RecordedResult
 
 

@@ -15,7 +15,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.cassettes.cassette import CassetteError, LedgerKey, Meta, RecordedResult, make_vcr, write_cassette
+from harness.cassettes.cassette import (
+    CassetteError,
+    KnownServer,
+    LedgerKey,
+    Meta,
+    RecordedResult,
+    make_vcr,
+    write_cassette,
+)
 from harness.cassettes.transport import CassetteTransport
 from harness.engine.client import OdooClient
 from harness.engine.grants import Grants
@@ -54,6 +62,7 @@ def record_on(endpoint: Endpoint, target_name: str, grants: Grants, cassette: Pa
               timeout: float = 30.0) -> Recording:
     """One recorded sync into a target already started."""
     keys_before = [LedgerKey(**key) for key in ledger.tenant_keys(grants.tenant)]
+    known = [KnownServer(**server) for server in ledger.servers(endpoint.url, endpoint.db)]
     with tempfile.TemporaryDirectory(prefix="odoo-harness-record-") as work:
         raw = Path(work) / "vcr.yaml"
         with make_vcr("all").use_cassette(str(raw)) as tape:
@@ -64,7 +73,7 @@ def record_on(endpoint: Endpoint, target_name: str, grants: Grants, cassette: Pa
         meta = Meta(tenant=grants.tenant, url=public_url(endpoint.url), db=endpoint.db, login=endpoint.login,
                     target=target_name, recorded_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
                     odoo_version=result.capabilities.server_version if result.capabilities else None,
-                    grants=grants, ledger_keys=keys_before, result=outcome(result))
+                    grants=grants, ledger_keys=keys_before, known_servers=known, result=outcome(result))
         write_cassette(raw, meta, cassette, [endpoint.password])
     return Recording(cassette, interactions, result)
 

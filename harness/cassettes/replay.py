@@ -79,6 +79,8 @@ def replay_cassette(path: Path) -> ReplayReport:
     with tempfile.TemporaryDirectory(prefix="odoo-harness-replay-") as work:
         ledger = Ledger(f"sqlite:///{Path(work) / 'ledger.sqlite'}")
         ledger.restore_keys(key.model_dump() for key in meta.ledger_keys)
+        for server in meta.known_servers:
+            ledger.remember_server_fields(meta.url, meta.db, server.server_version, server.fields)
         with make_vcr("none").use_cassette(str(path)) as tape:
             # no waiting between retries, and the same jitter every time: a replay takes no wall time
             retry = RetryPolicy(sleep=lambda seconds: None, rng=random.Random(0))

@@ -12,6 +12,7 @@ answer was lost): the engine resolves it by reading Odoo back, never by guessing
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import socket
 import threading
@@ -25,8 +26,6 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.exc import IntegrityError
 
-from harness.engine.compat import ServerFields
-
 MIGRATIONS = Path(__file__).parent / "migrations"
 PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
 
@@ -34,7 +33,7 @@ PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
 _MIGRATING = threading.Lock()
 
 #: The tables the migrations created (harness/engine/migrations owns the schema).
-TABLES = ("idempotency", "sync_log", "sync_lock")
+TABLES = ("idempotency", "sync_log", "sync_lock", "odoo_server")
 
 
 class SyncLocked(RuntimeError):
@@ -88,11 +87,8 @@ class Ledger:
         migrate(self.engine)
         metadata = sa.MetaData()
         metadata.reflect(self.engine, only=TABLES)
-        self.idempotency, self.sync_log, self.sync_lock = (metadata.tables[name] for name in TABLES)
-        #: What each Odoo answered about its fields, keyed by (url, db, server_version): the
-        #: engines sharing this ledger object (a CLI run, a scenario, a load test) ask a server
-        #: once per session, and again as soon as its version answer changes. Memory only.
-        self.server_fields: dict[tuple[str, str, str], ServerFields] = {}
+        self.idempotency, self.sync_log, self.sync_lock, self.odoo_server = (
+            metadata.tables[name] for name in TABLES)
 
     def now(self) -> dt.datetime:
         return self.clock.now(dt.UTC).replace(tzinfo=None)
@@ -143,6 +139,33 @@ class Ledger:
                  .where(c.tenant == tenant).order_by(c.key))
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
+
+    # -- what each Odoo answered about itself -----------------------------------------
+
+    def server_fields(self, url: str, db: str, server_version: str) -> dict | None:
+        """The fields_get answers kept for this server and version answer, or None."""
+        c = self.odoo_server.c
+        with self.engine.connect() as conn:
+            found = conn.execute(sa.select(c.fields).where(
+                c.url == url, c.db == db, c.server_version == server_version)).scalar()
+        return json.loads(found) if found else None
+
+    def remember_server_fields(self, url: str, db: str, server_version: str, fields: dict) -> None:
+        c = self.odoo_server.c
+        where = (c.url == url, c.db == db, c.server_version == server_version)
+        values = {"fields": json.dumps(fields, sort_keys=True), "updated_at": self.now()}
+        with self.engine.begin() as conn:
+            if not conn.execute(sa.update(self.odoo_server).where(*where).values(**values)).rowcount:
+                conn.execute(sa.insert(self.odoo_server).values(url=url, db=db, server_version=server_version,
+                                                                **values))
+
+    def servers(self, url: str, db: str) -> list[dict]:
+        """Every version answer kept for one server database, for a cassette to carry."""
+        c = self.odoo_server.c
+        query = sa.select(c.server_version, c.fields).where(c.url == url, c.db == db).order_by(c.server_version)
+        with self.engine.connect() as conn:
+            return [{"server_version": row.server_version, "fields": json.loads(row.fields)}
+                    for row in conn.execute(query)]
 
     def restore_keys(self, keys: Iterable[dict]) -> None:
         """Put back keys as ``tenant_keys`` gave them (a replay starts where the recording did)."""

@@ -1,8 +1,8 @@
 """One tenant's sync: detect, read what Odoo holds, plan, send, record.
 
 Detection costs no call beyond ``common.version()`` and ``authenticate`` once the
-server's fields are known for its version answer (``Ledger.server_fields``); the first
-sync of a session asks ``fields_get`` once or twice (``compat.ServerFields`` says why).
+server's fields are known for its version answer (kept in the ledger); the first sync
+against a server version asks ``fields_get`` once or twice (``compat.ServerFields`` says why).
 
 The order is plans, then accounts (they need the plan ids), then projects (they need
 the Plan 1 account ids). Creates go as lists in batches; a create whose answer was
@@ -13,6 +13,7 @@ project's analytic account), so a retry never duplicates.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -147,16 +148,17 @@ class SyncEngine:
 
     def _server_fields(self, version: dict) -> ServerFields:
         """project.project's fields_get, and the analytic line's only where the project's
-        answer does not settle the per-plan question: 1 call on 18.0+, 2 before."""
-        cache_key = (self.client.url, self.client.db, str(version.get("server_version", "?")))
-        known = self.ledger.server_fields.get(cache_key)
+        answer does not settle the per-plan question: 1 call on 18.0+, 2 before. Kept in
+        the ledger per server and version answer, so only a new server or an upgrade asks."""
+        server = (self.client.url, self.client.db, str(version.get("server_version", "?")))
+        known = self.ledger.server_fields(*server)
         if known is not None:
-            return known
+            return ServerFields(**known)
         project = self._fields_get(PROJECT, PROJECT_PROBE)
         fields = ServerFields(project)
         if not fields.answered_plan_columns():
             fields = ServerFields(project, self._fields_get(LINE, LINE_PROBE))
-        self.ledger.server_fields[cache_key] = fields
+        self.ledger.remember_server_fields(*server, dataclasses.asdict(fields))
         return fields
 
     def _fields_get(self, model: str, names: tuple[str, ...]) -> dict[str, dict]:
