@@ -56,7 +56,7 @@ def test_bad_allow_list_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "non-empty reason" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("pair", [("16.0", "17.0"), ("17.0", "18.0")])
+@pytest.mark.parametrize("pair", [("16.0", "17.0"), ("17.0", "18.0"), ("18.0", "19.0")])
 def test_version_differences_are_exactly_the_documented_ones(pair: tuple[str, str], tmp_path: Path,
                                                              capsys: pytest.CaptureFixture) -> None:
     """Between versions the differential mode reports the committed, explained list:
