@@ -1,4 +1,4 @@
-"""Health in the ledger, on SQLite and on PostgreSQL: its migration beside the others, round trips, the outbox's guarantees."""
+"""Health in the ledger, on SQLite and on PostgreSQL: its migration, round trips, the outbox's guarantees."""
 
 from __future__ import annotations
 
