@@ -30,7 +30,7 @@ class DeprecatedEndpoints:
         """Called for every RPC request; does nothing for an endpoint that is not deprecated."""
         for deprecation in self.deprecations:
             if any(path == prefix or path.startswith(f"{prefix}/") for prefix in deprecation.paths):
-                logging.getLogger(deprecation.logger).warning(deprecation.message)
+                logging.getLogger(deprecation.logger).warning(deprecation.message.format(logger=deprecation.logger))
                 with self._lock:
                     self.counts[path] += 1
                 return

@@ -137,6 +137,7 @@ class Deprecation(Strict):
 
     paths: list[str]
     logger: str
+    #: what is logged; ``{logger}`` stands for the logger's name (Odoo says how to mute it)
     message: str
 
 
