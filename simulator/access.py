@@ -39,6 +39,10 @@ class AccessRules:
         )
         return bool(rows)
 
+    def has_group(self, uid: int, group_id: int) -> bool:
+        """``user.has_group``: the group is the user's, given or implied."""
+        return bool(self.store.query(f"{self.user_groups}SELECT 1 FROM user_groups WHERE gid = ?", (uid, group_id)))
+
     def group_names(self, model: str, mode: str) -> list[str]:
         """Groups granting ``mode``, named and ordered as in Odoo's error message."""
         rows = self.store.query(

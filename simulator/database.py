@@ -73,6 +73,17 @@ class Database:
         self._dependents: dict[str, list[tuple[ModelSchema, Field]]] | None = None
         self._copied = {(r["model"], r["name"]): bool(r.get("copied", True))
                         for r in self.profile.seed.get("ir.model.fields", [])}
+        self._ranks = {model: {i: rank for rank, i in enumerate(names)} for model, names in self.profile.names.items()}
+        self.store.conn.create_function("recorded_rank", 2, self.recorded_rank, deterministic=True)
+
+    def recorded_rank(self, model: str, record_id: int | None) -> int | None:
+        """Where a record of a model the simulator does not hold sorts (SQL ``recorded_rank``):
+        its place in the recorded names, which the capture read in that model's ``_order``;
+        ids it did not record sort after those, by id."""
+        if record_id is None:
+            return None
+        ranks = self._ranks.get(model, {})
+        return ranks.get(record_id, len(ranks) + record_id)
 
     # -- schema ---------------------------------------------------------------
 
@@ -140,9 +151,11 @@ class Database:
             columns: dict[str, Any] = {}
             for name, value in row.items():
                 fld = schema.fields.get(name)
-                if name in ("create_uid", "write_uid"):
-                    columns[name] = value[0] if isinstance(value, list) else value
-                elif name in ("id", "create_date", "write_date"):
+                if name in ("create_uid", "write_uid"):  # False (records made by SQL) is NULL
+                    columns[name] = (value[0] if isinstance(value, list) else value) or None
+                elif name in ("create_date", "write_date"):
+                    columns[name] = value or None
+                elif name == "id":
                     columns[name] = value
                 elif fld is None:
                     continue

@@ -78,8 +78,15 @@ class Field:
 
     @cached_property
     def stored(self) -> bool:
-        """Whether the value is a column here (inherited fields live in the parent)."""
-        return bool(self.attrs.get("store", True)) and not self.extra.get("inherited")
+        """Whether the value is a column here (inherited fields live in the parent). A
+        company-dependent field is one too: 16/17 keep it in ``ir.property`` (``store``
+        False), 18+ in a JSON column; either way one value per record for the one company."""
+        stored = self.attrs.get("store", True) or self.company_dependent
+        return bool(stored) and not self.extra.get("inherited")
+
+    @property
+    def company_dependent(self) -> bool:
+        return bool(self.attrs.get("company_dependent"))
 
     @cached_property
     def is_column(self) -> bool:

@@ -99,7 +99,7 @@ class Grouper:
         for index, (spec, _expr, fld) in enumerate(keys):
             value = row[index]
             record[spec] = self._group_value(model, fld, value)
-            leaves.append((fld.name, "=", value if value is not None else False))
+            leaves.append((fld.name, "=", self._leaf_value(fld, value)))
         record[count_key] = row[len(keys)]
         for offset, (name, _fn, _kind) in enumerate(aggregates):
             value = row[len(keys) + 1 + offset]
@@ -117,10 +117,20 @@ class Grouper:
         if value is None:
             return False
         if fld.type == "many2one":
+            if fld.relation not in model.db.schemas:  # a model not held: its recorded name
+                return [value, model.db.profile.names.get(fld.relation, {}).get(value, "")]
             comodel = model.db.schema(fld.relation)
             names = model.db.reader.display_names(model.env.sudo(), comodel, [value])
             return [value, names.get(value, "")]
         if fld.type == "boolean":
             return bool(value)
         return value
+
+    @staticmethod
+    def _leaf_value(fld: Any, value: Any) -> Any:
+        """The group's value in its ``__domain`` leaf: False for the empty group, a boolean
+        as ``True``/``False`` (SQLite stores 1/0)."""
+        if value is None:
+            return False
+        return bool(value) if fld.type == "boolean" else value
 

@@ -14,7 +14,8 @@ from typing import Any
 
 #: model -> function(env, ids) -> {id: display name}
 display_names: dict[str, Callable] = {}
-#: (model, field) -> function(env, ids) -> {id: value}
+#: (model, field) -> function(env, ids) -> {id: value}; a many2one's value is the bare id (or
+#: False): the reader shapes it per ``load``, as ``convert_to_read`` does
 computed: dict[tuple[str, str], Callable] = {}
 #: model -> functions(env, vals) -> vals, run before insert
 before_create: dict[str, list[Callable]] = defaultdict(list)

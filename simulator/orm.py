@@ -166,6 +166,8 @@ class BaseModel:
         return self._comodel_terms(fld, f'"{self.table}"."{fld.name}"', descending, frozenset())
 
     def _comodel_terms(self, fld: Field, id_sql: str, reverse: bool, seen: frozenset) -> list[str]:
+        if fld.relation not in self.db.schemas:  # not held: its recorded names are in its _order
+            return [f"recorded_rank('{fld.relation}', {id_sql})" + (" DESC NULLS FIRST" if reverse else " NULLS LAST")]
         comodel = self.db.schema(fld.relation or "")
         terms = []
         for part in comodel.meta.order.split(","):

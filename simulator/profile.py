@@ -5,8 +5,8 @@ A profile is a folder ``simulator/profiles/<version>/``:
 - ``profile.yaml``: written by hand from observed behaviour: quirks of the protocol
   and the ORM, model ordering, analytic strategy; typed by ``simulator.quirks``, so
   an unknown or mistyped key fails at load.
-- ``version.json``, ``fields.json``, ``defaults.json``, ``seed.json``: recorded
-  from a real fresh server by ``simulator.profiles.capture``.
+- ``version.json``, ``fields.json``, ``defaults.json``, ``seed.json``, ``names.json``:
+  recorded from a real fresh server by ``simulator.profiles.capture``.
 
 Adding a version means adding a folder; code asks the profile, never the
 version number. Folders outside the package count too: every directory named in
@@ -87,6 +87,9 @@ class Profile:
     defaults: dict[str, dict]
     seed: dict[str, list[dict]]
     models: dict[str, ModelMeta]
+    #: Display names of records of models not served that many2one fields point to
+    #: (``names.json``), each model's ids in that model's ``_order``.
+    names: dict[str, dict[int, str]] = field(default_factory=dict)
 
     def has_method(self, name: str) -> bool:
         return name not in self.quirks.methods.removed
@@ -136,6 +139,7 @@ def load_profile(version: str) -> Profile:
         defaults=_read_json(folder / "defaults.json"),
         seed=seed,
         models=models,
+        names={model: {int(i): name for i, name in rows} for model, rows in _read_json(folder / "names.json").items()},
     )
 
 

@@ -132,6 +132,12 @@ class Groups(Strict):
     implied_stored: bool = True
 
 
+class Accounts(Strict):
+    #: The group (xmlid) a user needs to see an account's code in its display name (19:
+    #: ``account.group_account_readonly``); up to 18 everyone reads ``"<code> <name>"``.
+    code_in_name_group: str | None = None
+
+
 class Deprecation(Strict):
     """An endpoint a version still serves but logs as deprecated at every request."""
 
@@ -166,5 +172,6 @@ class Quirks(Strict):
     jsonrpc: JsonRpc = JsonRpc()
     analytic: Analytic = Analytic()
     groups: Groups = Groups()
+    accounts: Accounts = Accounts()
     deprecations: list[Deprecation] = []
     models: dict[str, ModelSpec] = Field(default_factory=dict)

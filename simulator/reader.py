@@ -8,14 +8,20 @@ silently, as ``_read_format`` does.
 
 from __future__ import annotations
 
+import ast
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from simulator import hooks
+from simulator.errors import ServerError
 from simulator.fields import Field, empty_read_value
 from simulator.schema import ModelSchema
 
 if TYPE_CHECKING:
     from simulator.orm import Env
+
+#: The one ``load`` that names many2one targets.
+CLASSIC_READ = "_classic_read"
 
 
 class Reader:
@@ -68,6 +74,9 @@ class Reader:
         elif fld.is_column or fld.extra.get("snapshot") or fld.name in (
                 "create_date", "write_date", "create_uid", "write_uid"):
             raw = {i: rows[i][fld.name] for i in ids}
+            if fld.company_dependent:  # no value of its own: the company's default (ir.property / ir.default)
+                fallback = fld.to_column(env.db.profile.defaults.get(schema.name, {}).get(fld.name), True)
+                raw = {i: fallback if v is None else v for i, v in raw.items()}
             if fld.type != "many2one":
                 return {i: fld.from_column(v) for i, v in raw.items()}
         elif fld.extra.get("inherited"):
@@ -83,36 +92,67 @@ class Reader:
         return raw
 
     def _many2one(self, env: Env, fld: Field, raw: dict[int, Any], load: str | None) -> dict[int, Any]:
-        if not load:
+        """``[id, display_name]`` only for ``load="_classic_read"`` (``read``'s default); any
+        other ``load`` (None, "", a typo) reads the bare id, as ``_read_format`` decides."""
+        if load != CLASSIC_READ:
             return {i: v or False for i, v in raw.items()}
-        if not self.serves(fld.relation):  # a model the simulator does not hold
-            return {i: ([v, ""] if v else False) for i, v in raw.items()}
-        comodel = self.lookup(fld.relation)
-        targets = [v for v in raw.values() if v]
-        names = self.display_names(env, comodel, list(dict.fromkeys(targets)))
+        targets = list(dict.fromkeys(v for v in raw.values() if v))
+        if not self.serves(fld.relation):  # a model the simulator does not hold: the recorded name
+            recorded = env.db.profile.names.get(fld.relation or "", {})
+            return {i: ([v, recorded.get(v, "")] if v else False) for i, v in raw.items()}
+        names = self.display_names(env, self.lookup(fld.relation), targets)
         return {i: ([v, names[v]] if v and v in names else False) for i, v in raw.items()}
 
     def x2many_ids(self, env: Env, schema: ModelSchema, fld: Field, ids: list[int]) -> dict[int, list]:
+        """Ids held by the relation's storage: a one2many's stored inverse column, a
+        many2many's relation table. A non-stored computed x2many (``message_partner_ids``,
+        ``trans_implied_ids``) has neither here, and reads ``[]``: what a fresh database
+        answers, since what such fields compute from (followers, modules...) is empty or
+        not held by the simulator."""
         result: dict[int, list] = {i: [] for i in ids}
-        if not ids or not self.serves(fld.relation):
+        unstored = fld.type == "many2many" and fld.name not in schema.relations
+        if not ids or unstored or (fld.type == "one2many" and not self.serves(fld.relation)):
+            return result
+        holders = ",".join("?" * len(ids))
+        if not self.serves(fld.relation):  # links to records not held (menus, rules): as recorded
+            rel, col1, col2 = schema.m2m_table(fld)
+            for owner, target in env.db.store.query(
+                    f'SELECT "{col1}", "{col2}" FROM "{rel}" WHERE "{col1}" IN ({holders}) ORDER BY rowid', ids):
+                result[owner].append(target)
             return result
         comodel = self.lookup(fld.relation)
-        holders = ",".join("?" * len(ids))
         if fld.type == "one2many":
             inverse = fld.attrs.get("relation_field")
             if not inverse or inverse not in comodel.fields or not comodel.fields[inverse].is_column:
                 return result
-            active = " AND active = 1" if "active" in comodel.fields and \
-                comodel.fields["active"].is_column and env.context.get("active_test", True) else ""
-            sql = (f'SELECT "{inverse}", id FROM "{comodel.table}" WHERE "{inverse}" IN ({holders})'
-                   f"{active} ORDER BY id")
+            sql = f'SELECT "{inverse}", id FROM "{comodel.table}" WHERE "{inverse}" IN ({holders})'
         else:
             rel, col1, col2 = schema.m2m_table(fld)
-            sql = (f'SELECT "{col1}", "{col2}" FROM "{rel}" WHERE "{col1}" IN ({holders}) '
-                   f'AND "{col2}" IS NOT NULL ORDER BY "{col2}"')
-        for owner, target in env.db.store.query(sql, ids):
-            result[owner].append(target)
+            sql = f'SELECT "{col1}", "{col2}" FROM "{rel}" WHERE "{col1}" IN ({holders}) AND "{col2}" IS NOT NULL'
+        pairs = env.db.store.query(sql, ids)
+        kept = self._lines(env, comodel, fld, list(dict.fromkeys(target for _owner, target in pairs)))
+        for owner, target in sorted(pairs, key=lambda pair: kept.get(pair[1], -1)):
+            if target in kept:
+                result[owner].append(target)
         return result
+
+    def _lines(self, env: Env, comodel: ModelSchema, fld: Field, targets: list[int]) -> dict[int, int]:
+        """The targets an x2many reads, each with its rank: as Odoo's ``read`` of the field,
+        filtered by the field's domain (when it is a literal) and ordered by the comodel's
+        ``_order``; then inactive ones dropped unless ``active_test`` (the field's context,
+        else the caller's) is off, as ``convert_to_record`` does."""
+        if not targets:
+            return {}
+        active_test = bool(fld.attrs.get("context", {}).get("active_test", env.context.get("active_test", True)))
+        model = env.db.model(replace(env, context={**env.context, "active_test": active_test}, su=True),
+                             comodel.name)
+        domain = [("id", "in", targets), *_literal_domain(fld.attrs.get("domain"))]
+        try:
+            where, params = model._where(domain)
+        except ServerError:  # a domain on fields this version's comodel lacks: keep every line
+            where, params = model._where(domain[:1])
+        sql = f'SELECT "{comodel.table}".id FROM "{comodel.table}" WHERE {where} ORDER BY {model._order_by(None)}'
+        return {row[0]: rank for rank, row in enumerate(env.db.store.query(sql, params))}
 
     def _inherited(self, env: Env, schema: ModelSchema, fld: Field, ids: list[int],
                    rows: dict[int, dict], load: str | None) -> dict[int, Any]:
@@ -158,9 +198,20 @@ class Reader:
         if fld.is_column or fld.extra.get("snapshot"):
             rows = self.rows(env, schema, ids, [rec_name])
             return {i: (row[rec_name] or "") for i, row in rows.items()}
-        values = self.field_values(env, schema, fld, ids, {}, "_classic_read")
+        values = self.field_values(env, schema, fld, ids, {}, CLASSIC_READ)
         return {i: v or "" for i, v in values.items()}
 
 
 def _chunks(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _literal_domain(domain: Any) -> list:
+    """A field's domain when it needs no record to evaluate (``[('type', '=', 'bank')]``);
+    one naming record values (``company_id``) is left out."""
+    if isinstance(domain, str):
+        try:
+            domain = ast.literal_eval(domain)
+        except (ValueError, SyntaxError):
+            return []
+    return list(domain) if isinstance(domain, list) else []

@@ -54,8 +54,9 @@ class ModelSchema:
         if cached is None:
             select = {
                 "related_columns": lambda f: f.is_column and f.related and len(f.related) > 1,
+                # no NOT NULL on a company-dependent field (its value is per company, with a fallback)
                 "required_columns": lambda f: f.required and f.is_column and f.type != "boolean"
-                and f.name not in self.meta.auto_filled,
+                and not f.company_dependent and f.name not in self.meta.auto_filled,
             }[key]
             cached = self._derived[key] = [f for f in self.fields.values() if select(f)]
         return cached

@@ -22,7 +22,7 @@ from simulator.errors import (
     UserError,
     attribute_error,
 )
-from simulator.models.users import find_login
+from simulator.models.users import find_login, note_login
 from simulator.orm import BaseModel, Env
 from simulator.registry import Registry
 
@@ -75,6 +75,7 @@ class Services:
         uid = find_login(db, login)
         if uid is None or not db.check_password(uid, password):
             return False
+        note_login(db, uid)
         return uid
 
     # -- db -------------------------------------------------------------------

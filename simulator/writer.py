@@ -54,6 +54,7 @@ class Writer:
         for fld, commands in x2many:
             self._x2many(env, schema, fld, [new_id], commands)
         self.recompute_related(env, schema, [new_id])
+        self.recompute_stored(env, schema, [new_id])
         return new_id
 
     def _create_parents(self, env: Env, schema: ModelSchema, vals: dict) -> None:
@@ -123,6 +124,7 @@ class Writer:
         for fld, commands in x2many:
             self._x2many(env, schema, fld, ids, commands)
         self.recompute_related(env, schema, ids)
+        self.recompute_stored(env, schema, ids)
         self._recompute_dependents(env, schema, ids, set(vals))
 
     # -- unlink -----------------------------------------------------------
@@ -215,6 +217,17 @@ class Writer:
                 f'UPDATE "{schema.table}" SET "{fld.name}" = ? WHERE id = ?',
                 [(fld.to_column(v, True) if v is not False else None, i) for i, v in values.items()],
             )
+
+    def recompute_stored(self, env: Env, schema: ModelSchema, ids: list[int]) -> None:
+        """Store what a model hook computes for a stored computed field (17's account
+        ``internal_group``), so domains and ordering see it as Odoo's column holds it."""
+        for fld in schema.fields.values():
+            compute = hooks.computed.get((schema.name, fld.name))
+            if compute and fld.is_column:
+                values = compute(env.sudo(), ids)
+                self.db.store.conn.executemany(
+                    f'UPDATE "{schema.table}" SET "{fld.name}" = ? WHERE id = ?',
+                    [(fld.to_column(v, True) if v is not False else None, i) for i, v in values.items()])
 
     def _recompute_dependents(self, env: Env, schema: ModelSchema, ids: list[int],
                               changed: set[str]) -> None:

@@ -42,6 +42,7 @@ LINE_DATE = "2024-03-01"
 
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 _PG_PORT = re.compile(r'(connection to server at "[^"]*", port )\d+')
+_PG_DETAIL = ("LINE ", "HINT:", "DETAIL:", "CONTEXT:")
 
 COMMON = "/xmlrpc/2/common"
 OBJECT = "/xmlrpc/2/object"
@@ -101,13 +102,22 @@ def _normalise_text(text: str, db: str | None) -> str:
     """Shorten a traceback, hide the db name and a server-set datetime in one string."""
     if text.startswith(TRACEBACK_HEAD):
         lines = [line for line in text.splitlines() if line.strip()]
-        text = f"{lines[0]}\n…\n{lines[-1]}"
+        text = f"{lines[0]}\n…\n{_exception_line(lines)}"
     if db:
         text = re.sub(rf"(?<![\w.]){re.escape(db)}(?![\w.])", DB, text)
     text = _PG_PORT.sub(r"\g<1><port>", text)  # the server's PostgreSQL port is its host's choice
     if _DATETIME.fullmatch(text) and text not in WRITTEN_DATETIMES:
         return SERVER_DATETIME
     return text
+
+
+def _exception_line(lines: list[str]) -> str:
+    """The exception's own line: the last one, unless PostgreSQL's error follows it with the
+    statement and a caret (``LINE 1: ...``, ``^``, ``HINT: ...``), which name no behaviour."""
+    for line in reversed(lines):
+        if not line[0].isspace() and not line.startswith(_PG_DETAIL):
+            return line
+    return lines[-1]
 
 
 def materialise(value: Any, credentials: Credentials) -> Any:
@@ -238,7 +248,7 @@ def _decode_json(body: bytes) -> dict[str, Any]:
     return answer
 
 
-class _Session:
+class Session:
     """Sends the conversation's calls and keeps one normalised exchange per call."""
 
     def __init__(self, url: str, credentials: Credentials) -> None:
@@ -319,7 +329,7 @@ def run_conversation(url: str, db: str, login: str, password: str) -> list[dict[
     Accounting off): the conversation creates every record it looks at, so ids and answers
     are the same on every run.
     """
-    session = _Session(url, Credentials(db, login, password))
+    session = Session(url, Credentials(db, login, password))
     major = _common(session)
     _transport(session)
     _object_basics(session)
@@ -334,7 +344,7 @@ def run_conversation(url: str, db: str, login: str, password: str) -> list[dict[
     return session.exchanges
 
 
-def _common(s: _Session) -> int:
+def _common(s: Session) -> int:
     """The common and db services; authenticates and returns the server's major version."""
     version = s.xmlrpc("common.version", COMMON, "version", required=True)
     s.uid = s.xmlrpc(
@@ -367,7 +377,7 @@ def _common(s: _Session) -> int:
     return int(version["server_version_info"][0])
 
 
-def _transport(s: _Session) -> None:
+def _transport(s: Session) -> None:
     """HTTP status and Content-Type of XML-RPC answers, successes and faults alike."""
     count_all = [[]]
     s.http("http.get.xmlrpc2_common", "GET", COMMON)
@@ -405,7 +415,7 @@ def _transport(s: _Session) -> None:
     )
 
 
-def _object_basics(s: _Session) -> None:
+def _object_basics(s: Session) -> None:
     """The object service's own checks: credentials, models, methods, argument shapes."""
     s.xmlrpc(
         "object.execute.search_count",
@@ -456,7 +466,7 @@ def _object_basics(s: _Session) -> None:
     s.kw("object.create.unknown_field", PARTNER, "create", [{"name": "Parity Bad", "nope": 1}])
 
 
-def _partners(s: _Session) -> _Partners:
+def _partners(s: Session) -> _Partners:
     """ORM methods on res.partner, over partners the conversation creates itself.
 
     Hierarchy A > B > C (B and C are type "other", so Odoo does not copy A's address onto
@@ -690,7 +700,7 @@ def _partners(s: _Session) -> _Partners:
     return _Partners(a=a, b=b, c=c, d=d, e=e, doomed=doomed, tag1=tag1, tag2=tag2)
 
 
-def _categories(s: _Session, p: _Partners) -> None:
+def _categories(s: Session, p: _Partners) -> None:
     """The x2many commands 0..6 on res.partner.category_id, each followed by a read-back."""
 
     def command(name: str, commands: list[Any]) -> None:
@@ -723,7 +733,7 @@ def _categories(s: _Session, p: _Partners) -> None:
     command("cmd6_final", [[6, 0, [p.tag1]]])
 
 
-def _archive(s: _Session, p: _Partners) -> None:
+def _archive(s: Session, p: _Partners) -> None:
     """Archiving E and the three ways to see archived records again."""
     s.kw("partner.archive", PARTNER, "write", [[p.e], {"active": False}])
     s.kw("partner.search.after_archive", PARTNER, "search", [[SCOPE]], {"order": "id"})
@@ -752,7 +762,7 @@ def _archive(s: _Session, p: _Partners) -> None:
     s.kw("partner.name_search.archived", PARTNER, "name_search", ["Parity Partner E"])
 
 
-def _domains(s: _Session, p: _Partners) -> None:
+def _domains(s: Session, p: _Partners) -> None:
     """Domain semantics over the active PARITY partners A, B, C and D.
 
     A Paris/75001/color 1/company; B Berlin/10115/2/child of A; C no city, no zip/3/child
@@ -829,7 +839,7 @@ def _domains(s: _Session, p: _Partners) -> None:
     )
 
 
-def _legacy(s: _Session, p: _Partners) -> None:
+def _legacy(s: Session, p: _Partners) -> None:
     """The legacy /xmlrpc (v1) endpoints, whose faultCodes are strings, not ints."""
     s.xmlrpc("v1.common.version", V1_COMMON, "version")
     s.xmlrpc("v1.common.authenticate", V1_COMMON, "authenticate", DB, LOGIN, PASSWORD, {})
@@ -856,7 +866,7 @@ def _legacy(s: _Session, p: _Partners) -> None:
     s.xmlrpc("v1.unknown_service", "/xmlrpc/foo", "nope")
 
 
-def _marshalling(s: _Session) -> None:
+def _marshalling(s: Session) -> None:
     """Datetime values on the wire: an XML-RPC DateTime, a 'T' string, a space string."""
     assigned = xmlrpc.client.DateTime("20240102T03:04:05")
     s.kw(
@@ -888,7 +898,7 @@ def _marshalling(s: _Session) -> None:
     )
 
 
-def _analytic(s: _Session, major: int) -> None:
+def _analytic(s: Session, major: int) -> None:
     """Analytic accounting from a fresh database: denied, enabled, plans, accounts, lines.
 
     Version-specific arguments, decided from the major version only: 16 has no project plan
@@ -1110,7 +1120,7 @@ def _analytic(s: _Session, major: int) -> None:
     )
 
 
-def _analytic_accounts(s: _Session, project_plan: int, departments: int) -> dict[str, int]:
+def _analytic_accounts(s: Session, project_plan: int, departments: int) -> dict[str, int]:
     """Accounts [PA] Proj A and [PB] Proj B in the project plan, [DX] Dept X in Departments."""
     accounts = {
         key: s.kw(
@@ -1154,7 +1164,7 @@ def _analytic_accounts(s: _Session, project_plan: int, departments: int) -> dict
 
 
 def _analytic_lines(
-    s: _Session, major: int, plan_column: str, accounts: dict[str, int]
+    s: Session, major: int, plan_column: str, accounts: dict[str, int]
 ) -> list[int]:
     """Three lines worth 10, 20 and 5, then read_group along accounts and along the plan.
 
@@ -1225,7 +1235,7 @@ def _analytic_lines(
     return lines
 
 
-def _analytic_archive(s: _Session, accounts: dict[str, int], departments: int) -> None:
+def _analytic_archive(s: Session, accounts: dict[str, int], departments: int) -> None:
     """Archiving Proj B, and reading/writing an account deleted a moment before."""
     pb = accounts["pb"]
     s.kw("analytic.account.archive", ACCOUNT, "write", [[pb], {"active": False}])
@@ -1257,7 +1267,7 @@ def _analytic_archive(s: _Session, accounts: dict[str, int], departments: int) -
     s.kw("analytic.account.write.deleted", ACCOUNT, "write", [[doomed], {"name": "Ghost"}])
 
 
-def _jsonrpc(s: _Session, p: _Partners) -> None:
+def _jsonrpc(s: Session, p: _Partners) -> None:
     """/jsonrpc, and /web/dataset/call_kw without a session (status and type only)."""
     s.jsonrpc("jsonrpc.common.version", "common", "version", [])
     s.jsonrpc(

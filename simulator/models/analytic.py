@@ -49,10 +49,10 @@ def _refresh_plan_paths(env: Any, ids: list[int]) -> None:
 
 @hooks.compute(PLAN, "root_id")
 def _root_id(env: Any, ids: list[int]) -> dict[int, Any]:
+    """The topmost plan, from ``parent_path``; a bare id, which the reader shapes per ``load``."""
     rows = _plan_rows(env, ids)
-    roots = {i: int(r["parent_path"].split("/")[0]) for i, r in rows.items() if r["parent_path"]}
-    names = env.db.reader.display_names(env, env.db.schema(PLAN), list(set(roots.values())))
-    return {i: ([roots[i], names.get(roots[i], "")] if i in roots else False) for i in ids}
+    return {i: int(rows[i]["parent_path"].split("/")[0]) if i in rows and rows[i]["parent_path"] else False
+            for i in ids}
 
 
 @hooks.compute(PLAN, "children_count", "account_count")

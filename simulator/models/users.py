@@ -80,3 +80,37 @@ def find_login(db, login: str) -> int | None:
     """The active user with that login, as ``res.users._login`` finds it."""
     rows = db.store.query("SELECT id FROM res_users WHERE login = ? AND active = 1", (login,))
     return rows[0][0] if rows else None
+
+
+# -- last login: login_date and state ------------------------------------------------
+
+LOGIN_TABLE = "_sim_user_login"
+
+
+def note_login(db, uid: int) -> None:
+    """A successful ``authenticate`` writes a ``res.users.log`` (``_update_last_login``):
+    ``login_date`` is its time from then on. Kept beside the models, like the ids."""
+    with db.lock, db.store.transaction():
+        db.store.execute(f'CREATE TABLE IF NOT EXISTS "{LOGIN_TABLE}" (uid INTEGER PRIMARY KEY, at TEXT)')
+        db.store.execute(f'INSERT OR REPLACE INTO "{LOGIN_TABLE}" (uid, at) VALUES (?, ?)',
+                         (uid, db.clock().strftime("%Y-%m-%d %H:%M:%S")))
+
+
+def _last_logins(env, ids: list[int]) -> dict[int, str]:
+    store = env.db.store
+    if not ids or not store.query("SELECT 1 FROM sqlite_master WHERE name = ?", (LOGIN_TABLE,)):
+        return {}
+    return dict(store.query(f'SELECT uid, at FROM "{LOGIN_TABLE}" WHERE uid IN ({",".join("?" * len(ids))})', ids))
+
+
+@hooks.compute("res.users", "login_date")
+def _login_date(env, ids: list[int]) -> dict[int, str | bool]:
+    logins = _last_logins(env, ids)
+    return {i: logins.get(i, False) for i in ids}
+
+
+@hooks.compute("res.users", "state")
+def _state(env, ids: list[int]) -> dict[int, str]:
+    """auth_signup's ``_compute_state``: ``active`` once the user has logged in, else ``new``."""
+    logins = _last_logins(env, ids)
+    return {i: "active" if i in logins else "new" for i in ids}

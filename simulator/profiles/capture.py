@@ -9,8 +9,9 @@ fresh database:
         --url http://127.0.0.1:8017 --db odoo17 --out simulator/profiles/17.0
 
 It writes ``fields.json`` (fields_get of every served model), ``defaults.json``
-(default_get of every field) and ``seed.json`` (every stored value of every
-record, ids kept). Secrets (``database.secret``, password hashes) are never
+(default_get of every field), ``seed.json`` (every stored value of every
+record, ids kept) and ``names.json`` (display names of the records of models the
+simulator does not hold that served many2one fields point to). Secrets (``database.secret``, password hashes) are never
 read or written.
 """
 
@@ -113,6 +114,24 @@ def recorded_defaults(capture: Capture, model: str, names: list[str]) -> dict:
     return {k: v for k, v in recorded.items() if v is not None}
 
 
+def referenced_names(capture: Capture, fields_by_model: dict[str, dict]) -> dict[str, list]:
+    """``[id, display_name]`` of every record of each model a served many2one points to but
+    the simulator does not hold (res.country, uom.uom, ir.module.category...), in that model's
+    own ``_order``: what a read names such a target and where read_group puts its group.
+    A model whose search faults (18's account.root) is left out."""
+    comodels = sorted({attrs["relation"] for fields in fields_by_model.values() for attrs in fields.values()
+                       if attrs["type"] == "many2one" and attrs.get("relation") not in SERVED_MODELS})
+    names: dict[str, list] = {}
+    for model in comodels:
+        try:
+            rows = capture.call(model, "search_read", [], fields=["display_name"], context={"active_test": False})
+        except RpcError as exc:
+            print(f"capture: {model}: no display names ({exc})")
+            continue
+        names[model] = [[row["id"], row["display_name"]] for row in rows]
+    return names
+
+
 def enable_analytic(capture: Capture) -> None:
     """Switch Analytic Accounting on as an admin does (the simulator's default state);
     the group memberships from before are kept in the seed for ``--fresh``."""
@@ -154,11 +173,13 @@ def capture_profile(capture: Capture, out: Path) -> None:
                           "res.users", "res.currency", "account.journal"])],
     )
     seed["fresh"] = {"res.groups": fresh_groups}
+    names = referenced_names(capture, fields_by_model)
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / "version.json", version)
     write_json(out / "fields.json", fields_by_model)
     write_json(out / "defaults.json", defaults)
     write_json(out / "seed.json", seed)
+    write_json(out / "names.json", names)
 
 
 def pg_sequences(psql_db: str) -> dict[str, int]:
