@@ -124,11 +124,12 @@ class Database:
         return self._copied.get((model, field_name), True)
 
     def copy_defaults(self, env: Env, schema: ModelSchema, row: dict) -> dict:
-        rec_name = schema.meta.rec_name
-        if rec_name and rec_name in row and isinstance(row[rec_name], str) and \
-                schema.fields[rec_name].is_column:
-            return {rec_name: f"{row[rec_name]} (copy)"}
-        return {}
+        """``"<value> (copy)"`` for the fields the model's own ``copy`` renames (profile
+        ``copy_names``: res.partner's name, res.users' name and login...); the ORM's
+        ``copy`` renames nothing (res.partner.category keeps its name)."""
+        names = [n for n in schema.meta.copy_names if n in schema.fields]
+        values = self.reader.read(env, schema, [row["id"]], names, "")[0] if names else {}
+        return {n: f"{values[n]} (copy)" for n in names if isinstance(values.get(n), str)}
 
     # -- setup ----------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from simulator.errors import (
     missing_record_error,
     value_error,
 )
-from simulator.fields import MAGIC_COLUMNS, Field
+from simulator.fields import COLUMN_TYPES, MAGIC_COLUMNS, Field
 from simulator.schema import ModelSchema
 
 if TYPE_CHECKING:
@@ -346,10 +346,11 @@ class BaseModel:
     def copy(self, ids, default=None):
         ids = _as_ids(ids)
         self._ensure(ids[:1])
+        links = set(self.schema.meta.inherits.values())  # copy_data: a new parent, never the same one
         copyable = [f.name for f in self.schema.fields.values()
-                    if (f.is_column or (f.type == "many2many" and f.stored
-                                        and f.relation in self.db.schemas))
-                    and f.name not in MAGIC_COLUMNS and self.db.copied(self._name, f.name)]
+                    if (f.is_column or (f.extra.get("inherited") and f.type in COLUMN_TYPES)
+                        or (f.type == "many2many" and f.stored and f.relation in self.db.schemas))
+                    and f.name not in MAGIC_COLUMNS and f.name not in links and self.db.copied(self._name, f.name)]
         row = self.read(ids[:1], copyable, load="")[0]
         vals = {k: ([[6, 0, v]] if self.schema.fields[k].type == "many2many" else v)
                 for k, v in row.items() if k != "id"}

@@ -74,6 +74,8 @@ class ModelMeta:
     transient: bool = False
     #: Required fields Odoo fills from models the simulator does not serve (mail aliases).
     auto_filled: tuple[str, ...] = ()
+    #: Fields the model's ``copy`` gives as ``"<value> (copy)"``.
+    copy_names: tuple[str, ...] = ()
 
 
 @dataclass
@@ -190,6 +192,7 @@ def _model_meta(name: str, label: str, fields: dict, spec: ModelSpec) -> ModelMe
         inherits=dict(spec.inherits),
         transient=spec.transient,
         auto_filled=tuple(spec.auto_filled),
+        copy_names=tuple(spec.copy_names),
     )
 
 

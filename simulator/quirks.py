@@ -160,6 +160,8 @@ class ModelSpec(Strict):
     transient: bool = False
     #: Required fields Odoo fills from models the simulator does not serve (mail aliases).
     auto_filled: list[str] = []
+    #: Fields the model's ``copy`` gives as ``"<value> (copy)"``.
+    copy_names: list[str] = []
 
 
 class Quirks(Strict):
