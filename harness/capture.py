@@ -1,14 +1,16 @@
 """``odoo-harness capture``: a new Odoo version from one fresh real server, in one command.
 
 What a version needs is data: a simulator profile (fields, defaults, initial records,
-recorded by ``simulator.profiles.capture``) and the parity corpus (the scripted
-conversation recorded by ``harness.parity.record``). Both write to the database, and
-each needs it fresh, so the command runs the caller's ``--reset-command`` before each
-part. Then it replays the new corpus on a simulator built from the new profile: every
-answer that differs is a quirk a person still has to write into ``profile.yaml``
-(it starts as ``extends: <the newest version below>``), and the command lists them.
+recorded by ``simulator.profiles.capture``), the parity corpus (the scripted conversation
+recorded by ``harness.parity.record``) and the generated differential corpus
+(``harness.parity.generated``). Each writes to the database and needs it fresh, so the
+command runs the caller's ``--reset-command`` before each part. Then it replays the
+parity corpus on a simulator built from the new profile: every answer that differs is a
+quirk a person still has to write into ``profile.yaml`` (it starts as ``extends: <the
+newest version below>``), and the command lists them.
 
-Output, under ``--out DIR``: ``profiles/<version>/`` and ``corpus/<version>.json``. With
+Output, under ``--out DIR``: ``profiles/<version>/``, ``corpus/<version>.json`` and
+``generated/<version>.json``. With
 ``ODOO_HARNESS_DATA=DIR`` set, ``simulate``, ``run`` and ``diff`` know the version.
 """
 
@@ -22,6 +24,7 @@ import sys
 from pathlib import Path
 
 from harness.parity.conversation import Credentials
+from harness.parity.generated import run_generated
 from harness.parity.record import record_corpus
 from harness.parity.replay import ParityReport, replay_exchanges
 from harness.targets import TargetError, parse_target
@@ -91,6 +94,14 @@ def capture_version(url: str, credentials: Credentials, out: Path, reset_command
         document = record_corpus(url, credentials, corpus)
     except (RuntimeError, OSError) as exc:
         raise CaptureError(f"recording the parity corpus failed: {exc}") from exc
+    _reset(reset_command)
+    try:
+        generated = run_generated(url, credentials)
+    except (RuntimeError, OSError) as exc:
+        raise CaptureError(f"recording the generated corpus failed: {exc}") from exc
+    (out / "generated").mkdir(parents=True, exist_ok=True)
+    (out / "generated" / f"{version}.json").write_text(json.dumps({"seed": 0, "exchanges": generated}, indent=0,
+                                                                  ensure_ascii=False) + "\n")
     return replay_on_new_profile(version, document["exchanges"], out)
 
 

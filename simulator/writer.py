@@ -72,7 +72,7 @@ class Writer:
         values = dict(vals)
         for name, default in defaults.items():
             fld = schema.fields.get(name)
-            if name in values or fld is None or not (fld.is_column or fld.type == "many2many"):
+            if name in values or default is None or fld is None or not (fld.is_column or fld.type == "many2many"):
                 continue
             if fld.extra.get("inherited"):
                 continue

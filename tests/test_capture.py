@@ -36,6 +36,7 @@ def recorded_18(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr("simulator.profiles.capture.capture", fake_capture)
     monkeypatch.setattr(capture_module, "record_corpus", fake_corpus)
+    monkeypatch.setattr(capture_module, "run_generated", lambda url, credentials: [{"label": "gen.x"}])
     monkeypatch.setenv("ODOO_DB", "odoo")
     monkeypatch.setenv("ODOO_PASSWORD", "admin")
     return []
@@ -49,12 +50,13 @@ def test_capture_writes_profile_and_corpus_and_lists_the_quirks_to_write(
         recorded_18: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _capture(tmp_path, reset=f"echo reset >> {tmp_path / 'resets'}") == 0
     out = capsys.readouterr().out
-    assert (tmp_path / "resets").read_text() == "reset\nreset\n"  # fresh before each part
+    assert (tmp_path / "resets").read_text() == "reset\nreset\nreset\n"  # fresh before each part
     folder = tmp_path / "profiles" / "18.0"
     assert sorted(p.name for p in folder.iterdir()) == [
         "defaults.json", "fields.json", "profile.yaml", "seed.json", "version.json"]
     assert 'extends: "17.0"' in (folder / "profile.yaml").read_text()
     assert (tmp_path / "corpus" / "18.0.json").is_file()
+    assert json.loads((tmp_path / "generated" / "18.0.json").read_text())["exchanges"] == [{"label": "gen.x"}]
     # a profile that only extends 17.0 lacks 18.0's quirks: the report names them
     assert "answers still need a hand-written quirk" in out
     assert "  - partner.name_get" in out

@@ -105,13 +105,14 @@ def seed_rows(capture: Capture, model: str, fields: dict[str, dict]) -> list[dic
 
 def recorded_defaults(capture: Capture, model: str, names: list[str]) -> dict:
     """default_get of every field; a model whose default_get needs a form context
-    (account.move.line) records none rather than failing the capture."""
+    (account.move.line) records none rather than failing the capture. A ``None`` default
+    (16/17's partner ``barcode``) is kept as null: over XML-RPC it faults the whole
+    ``default_get`` ("cannot marshal None"), and the simulator answers the same."""
     try:
-        recorded = capture.call(model, "default_get", names)
+        return capture.call(model, "default_get", names)
     except RpcError as exc:
         print(f"capture: {model}: no defaults ({exc})")
         return {}
-    return {k: v for k, v in recorded.items() if v is not None}
 
 
 def referenced_names(capture: Capture, fields_by_model: dict[str, dict]) -> dict[str, list]:
