@@ -14,7 +14,7 @@ VERSIONS = sorted(path.stem for path in CORPUS_DIR.glob("*.json"))
 def test_every_simulated_version_has_a_generated_corpus() -> None:
     from simulator.profile import available_versions
 
-    assert VERSIONS == available_versions()
+    assert available_versions() == VERSIONS
 
 
 @pytest.mark.parametrize("version", VERSIONS)
