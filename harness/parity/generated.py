@@ -349,8 +349,10 @@ def replay_on_simulator(version: str) -> ParityReport:
     from simulator.app import SimulatorApp
     from simulator.server import SimServer
 
-    with SimServer(SimulatorApp(version, db="odoo", fresh=True)) as server:
-        report = replay_exchanges(load_generated(version), server.url, Credentials("odoo", "admin", "admin"),
+    # a database name no answer holds as a value ("odoo" is also a selection key Odoo answers)
+    db = "generated_replay"
+    with SimServer(SimulatorApp(version, db=db, fresh=True)) as server:
+        report = replay_exchanges(load_generated(version), server.url, Credentials(db, "admin", "admin"),
                                   normalise_generated)
     report.version = version
     return report
