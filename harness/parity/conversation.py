@@ -330,7 +330,7 @@ def run_conversation(url: str, db: str, login: str, password: str) -> list[dict[
     are the same on every run.
     """
     session = Session(url, Credentials(db, login, password))
-    major = _common(session)
+    _common(session)
     _transport(session)
     _object_basics(session)
     partners = _partners(session)
@@ -339,14 +339,14 @@ def run_conversation(url: str, db: str, login: str, password: str) -> list[dict[
     _domains(session, partners)
     _legacy(session, partners)
     _marshalling(session)
-    _analytic(session, major)
+    _analytic(session)
     _jsonrpc(session, partners)
     return session.exchanges
 
 
-def _common(s: Session) -> int:
-    """The common and db services; authenticates and returns the server's major version."""
-    version = s.xmlrpc("common.version", COMMON, "version", required=True)
+def _common(s: Session) -> None:
+    """The common and db services; authenticates."""
+    s.xmlrpc("common.version", COMMON, "version", required=True)
     s.uid = s.xmlrpc(
         "common.authenticate.ok", COMMON, "authenticate", DB, LOGIN, PASSWORD, {}, required=True
     )
@@ -374,7 +374,6 @@ def _common(s: Session) -> int:
     s.xmlrpc("db.db_exist.missing", DB_SERVICE, "db_exist", BOGUS_DB)
     s.xmlrpc("db.unknown_method", DB_SERVICE, "nope")
     s.xmlrpc("service.unknown", "/xmlrpc/2/foo", "nope")
-    return int(version["server_version_info"][0])
 
 
 def _transport(s: Session) -> None:
@@ -898,12 +897,13 @@ def _marshalling(s: Session) -> None:
     )
 
 
-def _analytic(s: Session, major: int) -> None:
+def _analytic(s: Session) -> None:
     """Analytic accounting from a fresh database: denied, enabled, plans, accounts, lines.
 
-    Version-specific arguments, decided from the major version only: 16 has no project plan
-    after install (the conversation creates "Projects"), one analytic axis (plan column
-    `plan_id` instead of `x_plan<id>_id`), and 18 links projects through `account_id`.
+    Version-specific arguments, decided from what the server answered, never its version
+    number: no project plan parameter (16: the conversation creates "Projects"), no column
+    per root plan on the line (16: one axis, `plan_id`), and project.project's link field
+    (`account_id` from 18).
     """
     s.kw("analytic.plan.search_count.fresh", PLAN, "search_count", [[]])
     s.xmlrpc(
@@ -953,20 +953,17 @@ def _analytic(s: Session, major: int) -> None:
         {"fields": ["key", "value"]},
         required=True,
     )
-    if major == 16:
+    values = [row["value"] for row in parameters if row["key"] == "analytic.project_plan"]
+    if values:
+        project_plan = int(values[0])
+    else:  # 16.0 installs no project plan: the conversation makes one
         project_plan = s.kw(
             "analytic.plan.create.projects", PLAN, "create", [{"name": "Projects"}], required=True
         )
-    else:
-        values = [row["value"] for row in parameters if row["key"] == "analytic.project_plan"]
-        if not values:
-            raise ConversationError(f"no analytic.project_plan parameter: {parameters}")
-        project_plan = int(values[0])
 
     departments = s.kw(
         "analytic.plan.create.departments", PLAN, "create", [{"name": "Departments"}], required=True
     )
-    plan_column = "plan_id" if major == 16 else f"x_plan{departments}_id"
     line_fields = [
         "account_id",
         "plan_id",
@@ -984,14 +981,18 @@ def _analytic(s: Session, major: int) -> None:
         "x_account_id_1",
         "analytic_account_balance",
     ]
-    def plan_fields_get(moment: str) -> None:
+    def plan_fields_get(moment: str) -> list[dict]:
         """The plan-column fields of the line and the project, as they stand now."""
-        for label, model, names in (("analytic.line", LINE, line_fields),
-                                    ("project.project", PROJECT, project_fields)):
-            s.kw(f"{label}.fields_get.{moment}", model, "fields_get", [],
-                 {"allfields": names, "attributes": ANALYTIC_ATTRIBUTES})
+        return [s.kw(f"{label}.fields_get.{moment}", model, "fields_get", [],
+                     {"allfields": names, "attributes": ANALYTIC_ATTRIBUTES}, required=True)
+                for label, model, names in (("analytic.line", LINE, line_fields),
+                                            ("project.project", PROJECT, project_fields))]
 
-    plan_fields_get("after_departments")
+    # what the server answered decides: a column per root plan (17+) or the single plan_id (16),
+    # and project.project's link (analytic_account_id up to 17, account_id from 18)
+    line_answer, project_answer = plan_fields_get("after_departments")
+    plan_column = f"x_plan{departments}_id" if f"x_plan{departments}_id" in line_answer else "plan_id"
+    project_field = "account_id" if "account_id" in project_answer else "analytic_account_id"
     s.kw(
         "analytic.plan.create.child",
         PLAN,
@@ -1046,10 +1047,9 @@ def _analytic(s: Session, major: int) -> None:
     )
 
     accounts = _analytic_accounts(s, project_plan, departments)
-    lines = _analytic_lines(s, major, plan_column, accounts)
+    lines = _analytic_lines(s, plan_column, accounts)
     _analytic_archive(s, accounts, departments)
 
-    project_field = "account_id" if major >= 18 else "analytic_account_id"
     project = s.kw(
         "project.project.create.linked",
         PROJECT,
@@ -1163,16 +1163,14 @@ def _analytic_accounts(s: Session, project_plan: int, departments: int) -> dict[
     return accounts
 
 
-def _analytic_lines(
-    s: Session, major: int, plan_column: str, accounts: dict[str, int]
-) -> list[int]:
+def _analytic_lines(s: Session, plan_column: str, accounts: dict[str, int]) -> list[int]:
     """Three lines worth 10, 20 and 5, then read_group along accounts and along the plan.
 
     17/18 tag L1 and L3 with Dept X in the Departments column as well; 16 has one axis, so
     its L3 goes to Dept X instead.
     """
     pa, pb, dx = accounts["pa"], accounts["pb"], accounts["dx"]
-    if major == 16:
+    if plan_column == "plan_id":  # one analytic axis
         tags = [{"account_id": pa}, {"account_id": pa}, {"account_id": dx}]
     else:
         tags = [
