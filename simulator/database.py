@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator import hooks
+from simulator import dates, hooks
 from simulator import models as _behaviours  # noqa: F401 - registers model hooks
 from simulator.access import AccessRules
-from simulator.domain import BASE_OPERATORS, Compiler, DomainDialect
+from simulator.domain import TERM_OPERATORS, Compiler, DomainDialect, register_functions
 from simulator.errors import ServerError
 from simulator.fields import Field
 from simulator.grouping import Grouper
@@ -64,7 +64,8 @@ class Database:
         self.reader = Reader(self.schema, self.schemas.__contains__)
         self.writer = Writer(self)
         self.grouper = Grouper()
-        self.compiler = Compiler(self.schema, self._dialect(), self._name_ids)
+        register_functions(self.store.conn)
+        self.compiler = Compiler(self.schema, self._dialect(), self.store.query, self._field_search)
         users = self.schemas["res.users"]
         self.access = AccessRules(self.store, users.relations[users.link_to("res.groups")],
                                   self.schemas["res.groups"].relations["implied_ids"])
@@ -86,6 +87,11 @@ class Database:
         return ranks.get(record_id, len(ranks) + record_id)
 
     # -- schema ---------------------------------------------------------------
+
+    def defaults(self, model: str) -> dict:
+        """The recorded defaults of ``model``, days relative to today resolved on this clock."""
+        today = self.clock().date()
+        return {name: dates.resolve(value, today) for name, value in self.profile.defaults.get(model, {}).items()}
 
     def schema(self, model: str) -> ModelSchema:
         found = self.schemas.get(model)
@@ -165,8 +171,8 @@ class Database:
                     self.store.conn.executemany(
                         f'INSERT OR IGNORE INTO "{rel}" ("{col1}", "{col2}") VALUES (?, ?)',
                         [(row["id"], target) for target in value])
-                elif fld.is_column or fld.extra.get("snapshot"):
-                    columns[name] = fld.to_column(value, True)
+                elif fld.is_column or fld.extra.get("snapshot"):  # null: a NULL column (a number reads 0)
+                    columns[name] = None if value is None else fld.to_column(value, True)
             cols = ", ".join(f'"{c}"' for c in columns)
             self.store.execute(
                 f'INSERT INTO "{schema.table}" ({cols}) VALUES ({",".join("?" * len(columns))})',
@@ -213,18 +219,29 @@ class Database:
         return bool(password) and hashlib.sha256(password.encode()).digest() == \
             hashlib.sha256(expected.encode()).digest()
 
+    def _field_search(self, model: str, field_name: str, operator: str, value: Any) -> list | None:
+        """The ``search=`` method of a field without a column, for domains (``hooks.searchers``)."""
+        searcher = hooks.searchers.get((model, field_name))
+        if searcher is None:
+            return None
+        return list(searcher(Env(self, 1, {}, su=True), operator, value))
+
     def _dialect(self) -> DomainDialect:
         quirks = self.profile.quirks.domain
 
         def syntax_error(domain: Any) -> Exception:
             return ServerError(quirks.syntax_error.type, quirks.syntax_error.text.format(domain=repr(domain)))
 
-        return DomainDialect(BASE_OPERATORS + tuple(quirks.extra_operators), syntax_error, quirks.arity_error,
-                             dict(quirks.unsupported_operators), quirks.invalid_operator, quirks.unknown_field)
-
-    def _name_ids(self, model: str, name: str, operator: str) -> list[int]:
-        env = Env(self, 1, {"active_test": False}, su=True)
-        return self.model(env, model).name_search_ids(name, operator, [], None)
+        return DomainDialect(
+            TERM_OPERATORS + tuple(quirks.extra_operators), syntax_error, quirks.arity_error,
+            dict(quirks.unsupported_operators), quirks.invalid_operator, quirks.unknown_field,
+            engine=quirks.engine, paths=quirks.paths, null_values=quirks.null_values,
+            name_search=quirks.name_search, negate_eq_if_value=quirks.negate_eq_if_value,
+            translated_eq_if_value=quirks.translated_eq_if_value,
+            hierarchy_archived=quirks.hierarchy_archived, any_field_domain=quirks.any_field_domain,
+            empty_search_as_null=quirks.empty_search_as_null,
+            translated_trigram={model: list(names) for model, names in quirks.translated_trigram.items()},
+            auto_join={model: list(names) for model, names in quirks.auto_join.items()})
 
 
 def _utcnow() -> dt.datetime:

@@ -31,6 +31,12 @@ fields_get: dict[str, list[Callable]] = defaultdict(list)
 methods: dict[tuple[str, str], Callable] = {}
 #: (model, method) -> function(env, *args, **kwargs): extra @api.model methods (no ids)
 model_methods: dict[tuple[str, str], Callable] = {}
+#: (model, field) -> function(env, operator, value) -> domain: the ``search=`` method of a
+#: field without a column (``res.groups.full_name``), as Odoo's ``determine_domain`` calls it
+searchers: dict[tuple[str, str], Callable] = {}
+#: (model, field) -> function(env, table) -> SQL expression or None: a field without a column
+#: that the model's ``_field_to_sql`` still turns into SQL (18's ``account.account.code``)
+field_sql: dict[tuple[str, str], Callable] = {}
 
 
 def display_name(model: str) -> Callable:
@@ -59,6 +65,13 @@ def method(model: str, name: str, on_model: bool = False) -> Callable:
     """Register an extra public method; ``on_model`` ones take no ids (``@api.model``)."""
     def register(fn: Callable) -> Callable:
         (model_methods if on_model else methods)[(model, name)] = fn
+        return fn
+    return register
+
+
+def searcher(model: str, field: str) -> Callable:
+    def register(fn: Callable) -> Callable:
+        searchers[(model, field)] = fn
         return fn
     return register
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from simulator import hooks
-from simulator.domain import normalize
+from simulator.domain import TRUE_LEAF, normalize_domain
 from simulator.errors import (
     AccessError,
     ServerError,
@@ -111,8 +111,10 @@ class BaseModel:
                 f"{head}\n\n{info}\n\nContact your administrator to request access if necessary."
             )
 
-    def _existing(self, ids: Iterable[int]) -> list[int]:
-        ids = list(dict.fromkeys(ids))
+    def _existing(self, ids: Iterable[int | str]) -> list[int]:
+        """The ids that name a record; a string id ("1") names none (PostgreSQL finds
+        row 1, but Odoo's record set holds the string, which no fetched id equals)."""
+        ids = [i for i in dict.fromkeys(ids) if isinstance(i, int)]
         if not ids:
             return []
         rows = self.store.query(
@@ -121,10 +123,23 @@ class BaseModel:
         found = {r[0] for r in rows}
         return [i for i in ids if i in found]
 
-    def _ensure(self, ids: list[int]) -> None:
+    def _ensure(self, ids: list[int | str]) -> None:
+        self._check_id_types(ids)
         missing = [i for i in ids if i not in set(self._existing(ids))]
         if missing:
             raise missing_record_error(self._name, missing, self.env.uid)
+
+    def _check_id_types(self, ids: list[int | str]) -> None:
+        """16's ``_read`` refuses string ids naming existing rows (profile
+        ``orm.string_ids``); 17+ just find no record for them."""
+        if self.db.profile.quirks.orm.string_ids != "type_incoherence":
+            return
+        numeric = [int(i) for i in ids if isinstance(i, str) and i.strip().lstrip("-").isdigit()]
+        extras = self._existing(numeric)
+        if extras:
+            missing = tuple(i for i in ids if i not in set(self._existing(ids)))
+            raise AccessError(f"Database fetch misses ids ({missing!r}) and has extra ids ({tuple(extras)!r}), "
+                              "may be caused by a type incoherence in a previous request")
 
     # -- search -------------------------------------------------------------
 
@@ -188,6 +203,10 @@ class BaseModel:
     def _order_key(self, fld: Field) -> str:
         if fld.is_column or fld.extra.get("snapshot"):
             return f'"{self.table}"."{fld.name}"'
+        to_sql = hooks.field_sql.get((self._name, fld.name))
+        sql = to_sql(self.env, self.table) if to_sql else None
+        if sql:
+            return sql
         link = fld.extra.get("inherited")
         if link:
             parent = self.db.schema(self.schema.fields[link].relation or "")
@@ -238,14 +257,19 @@ class BaseModel:
                                                if f.type != "binary"]
         for name in names:
             self._field(name, "read")
+        self._check_id_types(ids)
+        ids = [i for i in ids if isinstance(i, int)]  # records that are missing are left out
         return self.db.reader.read(self.env, self.schema, ids, names, load)
 
     def display_names(self, ids: list[int]) -> dict[int, str]:
         return self.db.reader.display_names(self.env, self.schema, ids)
 
     def name_get(self, ids):
+        """16/17: a missing record (or a string id) is a MissingError, as reading
+        ``display_name`` of it is."""
         ids = _as_ids(ids)
         self.check_access_mode("read")
+        self._ensure(ids)
         names = self.display_names(self._existing(ids))
         return [[i, names[i]] for i in ids if i in names]
 
@@ -264,11 +288,18 @@ class BaseModel:
         if not name and operator in ("ilike", "like", "=like", "=ilike"):
             return self._search_ids(list(domain), 0, limit)
         joiner = "&" if operator in ("!=", "not like", "not ilike", "not in") else "|"
-        leaves: list = [(f, operator, name) for f in search_fields]
-        name_domain = [joiner] * (len(leaves) - 1) + leaves
+        leaves: list = [self._field_search(f, operator, name) for f in search_fields]
+        name_domain = [joiner] * (len(leaves) - 1) + [term for leaf in leaves for term in leaf]
         if domain:
-            name_domain = ["&", *name_domain, *normalize(list(domain), self.db.compiler.dialect)]
+            name_domain = ["&", *name_domain, *normalize_domain(list(domain), self.db.compiler.dialect)]
         return self._search_ids(name_domain, 0, limit)
+
+    def _field_search(self, name: str, operator: str, value: Any) -> list:
+        """One normalized condition on a field: its ``search=`` method when it has no column."""
+        searcher = hooks.searchers.get((self.schema.name, name))
+        if searcher is None:
+            return [(name, operator, value)]
+        return normalize_domain(list(searcher(self.env, operator, value)), self.db.compiler.dialect) or [TRUE_LEAF]
 
     def name_create(self, name):
         rec_name = self.schema.meta.rec_name or "name"
@@ -288,7 +319,7 @@ class BaseModel:
         return result
 
     def default_get(self, fields_list):
-        recorded = self.db.profile.defaults.get(self._name, {})
+        recorded = self.db.defaults(self._name)
         return {name: recorded[name] for name in fields_list if name in recorded}
 
     # -- access -------------------------------------------------------------
@@ -368,12 +399,14 @@ class BaseModel:
                                           orderby, lazy)
 
 
-def _as_ids(ids: Any) -> list[int]:
+def _as_ids(ids: Any) -> list[int | str]:
+    """The record ids of a call, as Odoo's ``browse`` keeps them: a string id stays a
+    string (it then names no record, see ``_existing``)."""
     if isinstance(ids, bool):
         return []
-    if isinstance(ids, int):
+    if isinstance(ids, (int, str)):
         return [ids]
     if isinstance(ids, (list, tuple)):
-        return [int(i) for i in ids]
+        return [i if isinstance(i, str) else int(i) for i in ids]
     raise ServerError("TypeError", f"'{type(ids).__name__}' object is not iterable")
 

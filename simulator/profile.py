@@ -76,6 +76,8 @@ class ModelMeta:
     auto_filled: tuple[str, ...] = ()
     #: Fields the model's ``copy`` gives as ``"<value> (copy)"``.
     copy_names: tuple[str, ...] = ()
+    #: Fields with a ``group_expand``: their read_group groups carry ``__fold``.
+    group_expand: tuple[str, ...] = ()
 
 
 @dataclass
@@ -193,6 +195,7 @@ def _model_meta(name: str, label: str, fields: dict, spec: ModelSpec) -> ModelMe
         transient=spec.transient,
         auto_filled=tuple(spec.auto_filled),
         copy_names=tuple(spec.copy_names),
+        group_expand=tuple(spec.group_expand),
     )
 
 

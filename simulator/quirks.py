@@ -38,6 +38,10 @@ class Methods(Strict):
     #: Parameters a version renamed: method -> {its name: the simulator's (16.0's) name}
     #: (19: ``name_search(domain=...)``, formerly ``args``).
     renamed_parameters: dict[str, dict[str, str]] = {}
+    #: Model methods a model overrides without ``@api.model``, so ``call_kw`` takes ``args[0]``
+    #: as record ids: model -> their Python signatures, ``Class.method(param, ...)``
+    #: (16-18: ``AccountMoveLine.default_get(fields_list)`` faults when called with a list).
+    record_dispatched: dict[str, list[str]] = {}
     #: What Odoo calls ``args`` inside ``call_kw`` (its IndexError names it): tuple up to 18, list in 19.
     args_type: Literal["tuple", "list"] = "tuple"
     unknown: str = "The method '{method}' does not exist on the model '{model}'"
@@ -64,7 +68,14 @@ class UnknownField(Strict):
 class Orm(Strict):
     #: A value that fails conversion still used up an id (17).
     conversion_error_consumes_id: bool = False
+    #: A string record id (``read(["1"])``): 16 faults "Database fetch misses ids ... type
+    #: incoherence" when the number names a record; 17+ find no record for it.
+    string_ids: Literal["type_incoherence", "missing"] = "missing"
     unknown_field: UnknownField = UnknownField()
+    #: What follows an ``ir.model.fields`` label in its display name: the model's technical
+    #: name (16's ``name_get``) or its label (17+'s ``_compute_display_name``); nothing with
+    #: ``hide_model`` in the context (17+).
+    field_display_model: Literal["model", "label"] = "label"
     #: The ValidationError for a NOT NULL column left empty.
     mandatory_field: str = (
         "The operation cannot be completed:\n"
@@ -92,6 +103,38 @@ class Domain(Strict):
     syntax_error: SyntaxErrorText = SyntaxErrorText()
     invalid_operator: str = "Invalid leaf {leaf}"
     unknown_field: str = "Invalid field {model}.{field} in leaf {leaf}"
+    #: Which of Odoo's domain engines: ``odoo/osv/expression.py`` (16-18) or the Domain tree
+    #: of ``odoo/orm/domains.py`` (19).
+    engine: Literal["expression", "domain_ast"] = "expression"
+    #: ``a.b op x``: a search on the comodel (16) or ``a any [b op x]`` before ``!`` is pushed
+    #: down (17+: ``! a.b = x`` is ``a not any [b = x]``).
+    paths: Literal["search", "any"] = "search"
+    #: Empty values in a condition: NULL only (``__leaf_to_sql``, 16/17) or also 0 and ''
+    #: (``_condition_to_sql``, 18: ``color = False`` matches 0, ``>= -1`` matches NULL).
+    null_values: Literal["null", "falsy"] = "null"
+    #: A relational field compared with a string: ``_name_search`` (16/17) or a search on
+    #: ``display_name`` (18+).
+    name_search: Literal["name_search", "display_name"] = "name_search"
+    #: ``! (f =? v)`` becomes ``f != v`` (18) rather than ``NOT (f = v)``.
+    negate_eq_if_value: bool = False
+    #: ``=?`` with a value on a translated field fails ("Type: message"; 16: PostgreSQL, 17: KeyError).
+    translated_eq_if_value: str | None = (
+        "psycopg2.errors.UndefinedFunction: operator does not exist: text =? unknown\n"
+        "HINT:  No operator matches the given name and argument types. You might need to add explicit type casts."
+    )
+    #: ``child_of`` walks see archived records (17+) or only active ones (16, without parent_path).
+    hierarchy_archived: bool = False
+    #: ``x2many any D`` also applies the field's own domain (18).
+    any_field_domain: bool = False
+    #: The empty search of an ``is_false`` domain is ``(NULL)`` (17: ``x NOT IN`` it is never
+    #: true) rather than an empty set (16 and 18+).
+    empty_search_as_null: bool = False
+    #: Translated fields with a trigram index, compared with '' for False (18: ``name =like False``
+    #: is false rather than NULL, so ``!`` of it is true).
+    translated_trigram: dict[str, list[str]] = {}
+    #: Fields joined rather than searched through (``auto_join``, 19's ``bypass_search_access``):
+    #: a condition on the joined row sees NULLs when the many2one is empty.
+    auto_join: dict[str, list[str]] = {}
 
 
 class ReadGroup(Strict):
@@ -99,6 +142,37 @@ class ReadGroup(Strict):
     group_leaf_first: bool = False
     #: No groupby: one row ``{id: min(id), __count, sums}`` without ``__domain`` (16).
     ungrouped_min_id: bool = False
+    #: Grouping by ``id``: 16's SQL names two columns "id" (``ORDER BY "id" is ambiguous``);
+    #: 17+ group records, each answered as ``[id, display_name]``.
+    id_groups: Literal["ambiguous", "record"] = "record"
+    #: A many2many's links to records its comodel's search would not find (archived ones)
+    #: count too (up to 18, ir.rules only) or not (19 searches the comodel with the
+    #: field's domain).
+    many2many_search: bool = False
+    #: The ``__domain`` leaf of a many2many's empty group: ``= False`` (16), ``not in`` the
+    #: other groups' ids (17), ``not any []`` (18+).
+    many2many_empty: Literal["eq_false", "not_in", "not_any"] = "not_in"
+    #: The weekday a ``:week`` group starts on (0 Monday): 16's ``date_trunc('week')`` is
+    #: ISO; 17+ start on the language's first day (en_US: Sunday).
+    week_start: int = 6
+    #: A ``:week`` group's label: babel's ``'W'w YYYY`` (16/17, the ISO year: the week of
+    #: 2023-12-31 is "W53 2023") or ``date_utils.weeknumber`` (18+: "W1 2024").
+    week_label: Literal["babel", "weeknumber"] = "babel"
+    #: A company-dependent field without a value for the company groups as its fallback
+    #: even when that is empty (19: ``COALESCE`` always), or as NULL when the fallback is
+    #: 0, False or None (18's ``_field_to_sql``).
+    company_dependent_empty_fallback: bool = False
+    #: Grouping by a field without a column (not inherited): 16 refuses it (a UserError
+    #: "... is not a stored field ..."), 17 cannot turn it into SQL (ValueError), 18+ follow
+    #: a ``related`` path or use the model's own SQL (``groupable``), else "... because it is
+    #: not stored".
+    unstored: Literal["user_error", "cannot_convert", "not_stored"] = "user_error"
+    #: What ``orderby`` may name besides groupbys and aggregates: 16 ignores other fields of
+    #: the model and refuses anything else ("Invalid field"); 17+ also take the count and
+    #: refuse anything else ("Order term ... is not a valid aggregate nor valid groupby").
+    order_terms: Literal["fields", "aggregates"] = "aggregates"
+    #: ``offset`` applies only with a ``limit`` (16: ``OFFSET`` is written only then).
+    offset_needs_limit: bool = False
 
 
 class JsonRpc(Strict):
@@ -162,6 +236,9 @@ class ModelSpec(Strict):
     auto_filled: list[str] = []
     #: Fields the model's ``copy`` gives as ``"<value> (copy)"``.
     copy_names: list[str] = []
+    #: Fields with a ``group_expand`` (``_read_group_fill_results``): read_group groups say
+    #: whether their comodel record is folded (``__fold``).
+    group_expand: list[str] = []
 
 
 class Quirks(Strict):

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 #: The one ``load`` that names many2one targets.
 CLASSIC_READ = "_classic_read"
+#: 16's concurrency field, read as the last write (or creation) datetime.
+LAST_UPDATE = "__last_update"
 
 
 class Reader:
@@ -49,7 +51,7 @@ class Reader:
         fields = [schema.fields[n] for n in names if n != "id"]
         stored = [f.name for f in fields if f.is_column or f.extra.get("snapshot")]
         for magic in ("create_date", "write_date", "create_uid", "write_uid"):
-            if magic in names and magic not in stored:
+            if (magic in names or (LAST_UPDATE in names and magic.endswith("_date"))) and magic not in stored:
                 stored.append(magic)
         rows = self.rows(env, schema, ids, stored)
         present = [i for i in ids if i in rows]
@@ -68,6 +70,9 @@ class Reader:
                      rows: dict[int, dict], load: str | None) -> dict[int, Any]:
         if fld.name == "display_name":
             return self.display_names(env, schema, ids)
+        if fld.name == LAST_UPDATE:  # 16's ``_compute_concurrency_field``: write_date or create_date
+            dates = {i: rows[i].get("write_date") or rows[i].get("create_date") for i in ids}
+            return {i: fld.from_column(v) if v else env.now() for i, v in dates.items()}
         compute = hooks.computed.get((schema.name, fld.name))
         if compute:
             raw = compute(env, ids)
@@ -117,7 +122,8 @@ class Reader:
         if not self.serves(fld.relation):  # links to records not held (menus, rules): as recorded
             rel, col1, col2 = schema.m2m_table(fld)
             for owner, target in env.db.store.query(
-                    f'SELECT "{col1}", "{col2}" FROM "{rel}" WHERE "{col1}" IN ({holders}) ORDER BY rowid', ids):
+                    f'SELECT "{col1}", "{col2}" FROM "{rel}" WHERE "{col1}" IN ({holders}) AND "{col2}" IS NOT NULL '
+                    "ORDER BY rowid", ids):
                 result[owner].append(target)
             return result
         comodel = self.lookup(fld.relation)

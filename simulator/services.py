@@ -167,6 +167,10 @@ class Services:
                 env[model].create(kwargs["vals_list"])
             raise ServerError("IndexError", f"{self.profile.quirks.methods.args_type} index out of range")
         kwargs = self._renamed(method, kwargs)
+        signature = next((s for s in self.profile.quirks.methods.record_dispatched.get(model, [])
+                          if s.partition("(")[0].rpartition(".")[2] == method), None)
+        if signature:
+            args, kwargs = self._as_record_method(signature, args, kwargs)
         on_model = method in MODEL_METHODS or (model, method) in hooks.model_methods
         if not on_model and not args:
             raise ServerError("IndexError", "list index out of range")
@@ -177,6 +181,22 @@ class Services:
         if on_model:
             return function(env, *args, **kwargs)
         return function(env, _ids(args[0]), *args[1:], **kwargs)
+
+    def _as_record_method(self, signature: str, args: list, kwargs: dict) -> tuple[list, dict]:
+        """``_call_kw_multi`` on an override without ``@api.model``: ``args[0]`` are the
+        record ids (ignored by the method), the rest its parameters, Python's errors as is."""
+        if not args:
+            raise ServerError("IndexError", f"{self.profile.quirks.methods.args_type} index out of range")
+        qualname, _, params = signature.partition("(")
+        names = [p.strip() for p in params.rstrip(")").split(",") if p.strip()]
+        rest = list(args[1:])
+        missing = [n for n in names[len(rest):] if n not in kwargs]
+        if missing:
+            plural = "s" if len(missing) > 1 else ""
+            listed = " and ".join(", ".join(repr(n) for n in missing).rsplit(", ", 1))
+            raise ServerError("TypeError", f"{qualname}() missing {len(missing)} required positional "
+                                           f"argument{plural}: {listed}")
+        return [*rest, *(kwargs.pop(n) for n in names[len(rest):])], kwargs
 
     def _renamed(self, method: str, kwargs: dict) -> dict:
         """Keywords under the names this version gives them; the old name is then unknown."""

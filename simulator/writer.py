@@ -55,6 +55,7 @@ class Writer:
             self._x2many(env, schema, fld, [new_id], commands)
         self.recompute_related(env, schema, [new_id])
         self.recompute_stored(env, schema, [new_id])
+        self._parent_paths(schema, [new_id])
         return new_id
 
     def _create_parents(self, env: Env, schema: ModelSchema, vals: dict) -> None:
@@ -68,7 +69,7 @@ class Writer:
                 self.write(env, self.db.schema(parent_model), [vals[link]], parent_vals)
 
     def _with_defaults(self, schema: ModelSchema, vals: dict) -> dict:
-        defaults = self.db.profile.defaults.get(schema.name, {})
+        defaults = self.db.defaults(schema.name)
         values = dict(vals)
         for name, default in defaults.items():
             fld = schema.fields.get(name)
@@ -115,17 +116,41 @@ class Writer:
         row, x2many = self._split(env, schema, vals)
         self._check_required(schema, row, names=set(row))
         row.update(write_uid=env.uid, write_date=env.now())
+        unchanged = self._cached_zeros(schema, ids, row)
         assignments = ", ".join(f'"{c}" = ?' for c in row)
         holders = ",".join("?" * len(ids))
         self.db.store.execute(
             f'UPDATE "{schema.table}" SET {assignments} WHERE id IN ({holders})',
             [*row.values(), *ids],
         )
+        for column, kept in unchanged.items():
+            self.db.store.execute(f'UPDATE "{schema.table}" SET "{column}" = NULL WHERE id IN '
+                                  f'({",".join("?" * len(kept))})', kept)
         for fld, commands in x2many:
             self._x2many(env, schema, fld, ids, commands)
         self.recompute_related(env, schema, ids)
         self.recompute_stored(env, schema, ids)
+        if schema.parent_name in vals:
+            self._parent_paths(schema, ids)
         self._recompute_dependents(env, schema, ids, set(vals))
+
+    def _cached_zeros(self, schema: ModelSchema, ids: list[int], row: dict) -> dict[str, list[int]]:
+        """Records created in this same call are in Odoo's cache, where an empty number
+        reads 0: writing 0 to them changes nothing (``Field.write`` drops values equal
+        to the cached one), so their NULL stays (a contact's commercial fields synced
+        from its company at create)."""
+        zeros = [name for name, value in row.items() if value == 0 and name in schema.fields
+                 and schema.fields[name].type in ("integer", "float", "monetary")]
+        created = {i for entry in self.db.pending if entry.model == schema.name and entry.method == "create"
+                   for i in entry.ids}
+        fresh = [i for i in ids if i in created]
+        if not zeros or not fresh:
+            return {}
+        columns = ", ".join(f'"{name}"' for name in zeros)
+        rows = {r[0]: r[1:] for r in self.db.store.query(
+            f'SELECT id, {columns} FROM "{schema.table}" WHERE id IN ({",".join("?" * len(fresh))})', fresh)}
+        return {name: kept for n, name in enumerate(zeros)
+                if (kept := [i for i, values in rows.items() if values[n] is None])}
 
     # -- unlink -----------------------------------------------------------
 
@@ -217,6 +242,21 @@ class Writer:
                 f'UPDATE "{schema.table}" SET "{fld.name}" = ? WHERE id = ?',
                 [(fld.to_column(v, True) if v is not False else None, i) for i, v in values.items()],
             )
+
+    def _parent_paths(self, schema: ModelSchema, ids: list[int]) -> None:
+        """``_parent_store``: ``parent_path`` is the ids from the root down ("1/5/"),
+        children following their parent."""
+        fld = schema.fields.get("parent_path")
+        if not schema.parent_name or fld is None or not fld.is_column:
+            return
+        store, table, parent = self.db.store, schema.table, schema.parent_name
+        for record_id in ids:
+            row = store.query(f'SELECT p.parent_path FROM "{table}" c LEFT JOIN "{table}" p ON p.id = c."{parent}" '
+                              "WHERE c.id = ?", (record_id,))
+            store.execute(f'UPDATE "{table}" SET parent_path = ? WHERE id = ?',
+                          (f"{row[0][0] or '' if row else ''}{record_id}/", record_id))
+            children = [r[0] for r in store.query(f'SELECT id FROM "{table}" WHERE "{parent}" = ?', (record_id,))]
+            self._parent_paths(schema, children)
 
     def recompute_stored(self, env: Env, schema: ModelSchema, ids: list[int]) -> None:
         """Store what a model hook computes for a stored computed field (17's account

@@ -20,7 +20,9 @@ def env() -> Iterator[Env]:
     with db.store.transaction():
         acme = partners.create({"name": "Acme", "is_company": True, "ref": "D", "city": "Paris",
                                 "zip": "75001", "color": 1})
-        partners.create({"name": "Bea", "parent_id": acme, "ref": "D", "city": "Berlin", "color": 2})
+        # an "other" address keeps its own address (a contact would take Acme's, as in Odoo)
+        partners.create({"name": "Bea", "parent_id": acme, "type": "other", "ref": "D", "city": "Berlin",
+                         "color": 2})
         partners.create({"name": "Cid", "ref": "D", "city": "paris", "color": 5})
         partners.create({"name": "Dee", "ref": "D", "active": False, "color": 3})
     yield env

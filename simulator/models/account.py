@@ -93,3 +93,20 @@ def _company_currency(env: Any, ids: list[int]) -> dict[int, Any]:
     """18+: ``env.company.currency_id`` (17 relates it to ``company_id``)."""
     currency = company_currency(env, user_company(env)) or False
     return {i: currency for i in ids}
+
+
+@hooks.on(hooks.fields_get, "account.move.line")
+def _hide_distribution_search(_env, result: dict) -> None:
+    """``analytic.mixin.fields_get`` (16/17, where the field exists): not searchable."""
+    if result.get("analytic_distribution_search"):
+        result["analytic_distribution_search"]["searchable"] = False
+
+
+def _code_sql(env: Any, table: str) -> str | None:
+    """18+'s ``_field_to_sql``: ``code`` (and, with one company, ``placeholder_code``) is
+    the root company's ``code_store``; 16/17 store ``code`` itself."""
+    return f'"{table}"."code_store"' if _code_column(env) == "code_store" else None
+
+
+hooks.field_sql[(ACCOUNT, "code")] = _code_sql
+hooks.field_sql[(ACCOUNT, "placeholder_code")] = _code_sql

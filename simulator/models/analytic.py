@@ -109,14 +109,14 @@ def _add_child_related(db: Any, plan_id: int, root_id: int, depth: int) -> None:
             continue
         attrs = dict(schema.fields[column].attrs)
         label = f"{attrs.get('string', column)} ({depth})"
-        attrs.update(name=name, relation=PLAN, store=False, related=f"{column}.plan_id",
-                     manual=True, domain="[]", string=label)
+        attrs.update(name=name, relation=PLAN, store=False, related=f"{column}.plan_id" + ".parent_id" * (depth - 1),
+                     manual=True, domain="[]", string=label, readonly=True)
         db.add_field(model, name, attrs)
-        _register_ir_field(db, model, name, attrs.get("string", name), PLAN, stored=False)
+        _register_ir_field(db, model, name, attrs.get("string", name), PLAN, stored=False, readonly=True)
 
 
 def _register_ir_field(db: Any, model: str, name: str, label: str, relation: str,
-                       stored: bool) -> None:
+                       stored: bool, readonly: bool = False) -> None:
     """The ir.model.fields record of a manual many2one, so clients listing fields see it."""
     model_row = db.store.query("SELECT id FROM ir_model WHERE model = ?", (model,))
     new_id = db.store.next_id("ir_model_fields")
@@ -125,9 +125,9 @@ def _register_ir_field(db: Any, model: str, name: str, label: str, relation: str
     db.store.execute(
         "INSERT INTO ir_model_fields (id, name, model, model_id, field_description, ttype, "
         "relation, required, readonly, store, state, on_delete, copied) "
-        "VALUES (?, ?, ?, ?, ?, 'many2one', ?, 0, 0, ?, 'manual', 'restrict', 1)",
+        "VALUES (?, ?, ?, ?, ?, 'many2one', ?, 0, ?, ?, 'manual', 'restrict', 1)",
         (new_id, name, model, model_row[0][0] if model_row else None, label, relation,
-         int(stored)))
+         int(readonly), int(stored)))
 
 
 def _sync_columns(db: Any) -> None:
@@ -192,11 +192,15 @@ for _model in (LINE, "project.project"):
 
 @hooks.display_name(ACCOUNT)
 def _account_names(env: Any, ids: list[int]) -> dict[int, str]:
-    """``[code] name - partner`` as in ``_compute_display_name`` (16: ``name_get``)."""
+    """``[code] name - commercial partner`` as in ``_compute_display_name`` (16: ``name_get``)."""
     schema = env.db.schema(ACCOUNT)
     rows = env.db.reader.rows(env, schema, ids, ["name", "code", "partner_id"])
-    partners = env.db.reader.display_names(
-        env, env.db.schema("res.partner"), [r["partner_id"] for r in rows.values() if r["partner_id"]])
+    partner_schema = env.db.schema("res.partner")
+    linked = env.db.reader.rows(env, partner_schema, [r["partner_id"] for r in rows.values() if r["partner_id"]],
+                                ["commercial_partner_id"])
+    commercial = {i: row["commercial_partner_id"] or i for i, row in linked.items()}
+    names_of = env.db.reader.rows(env, partner_schema, sorted(set(commercial.values())), ["name"])
+    partners = {i: names_of.get(c, {}).get("name") for i, c in commercial.items()}
     names = {}
     for i, row in rows.items():
         name = row["name"] or ""
@@ -262,3 +266,29 @@ def _check_created_lines(env: Any, _ids: list[int], vals_list: list[dict]) -> No
     for vals in vals_list:
         _check_line_account(env, vals)
 hooks.on(hooks.before_write, LINE)(lambda env, _ids, vals: _check_line_account(env, vals))
+
+
+# -- plan counts (``_compute_analytic_account_count`` and friends) ----------------------------
+
+def _x2many_count(env: Any, field: str, ids: list[int]) -> dict[int, int]:
+    schema = env.db.schema(PLAN)
+    linked = env.db.reader.x2many_ids(env, schema, schema.fields[field], ids)
+    return {i: len(linked.get(i) or []) for i in ids}
+
+
+@hooks.compute(PLAN, "account_count")
+def _account_count(env: Any, ids: list[int]) -> dict[int, int]:
+    """``len(plan.account_ids)``: the plan's own active accounts."""
+    return _x2many_count(env, "account_ids", ids)
+
+
+@hooks.compute(PLAN, "children_count")
+def _children_count(env: Any, ids: list[int]) -> dict[int, int]:
+    return _x2many_count(env, "children_ids", ids)
+
+
+@hooks.compute(PLAN, "all_account_count")
+def _all_account_count(env: Any, ids: list[int]) -> dict[int, int]:
+    """The active accounts of the plan and its descendants (``plan_id child_of``)."""
+    accounts = env[ACCOUNT]
+    return {i: accounts.search_count([("plan_id", "child_of", i)]) for i in ids}

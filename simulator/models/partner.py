@@ -4,6 +4,9 @@ commercial entity and the address and commercial fields a contact shares with it
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from simulator import hooks
 
 
@@ -73,6 +76,21 @@ def _currency(env, ids: list[int]) -> dict[int, int | None]:
     rows = env.db.reader.rows(env, env.db.schema("res.partner"), ids, ["company_id"])
     return {i: company_currency(env, rows.get(i, {}).get("company_id") or user_company(env)) or False
             for i in ids}
+
+
+@hooks.compute("res.partner", "tz_offset")
+def _tz_offset(env, ids: list[int]) -> dict[int, str]:
+    """``_compute_tz_offset``: now's UTC offset in the partner's timezone (GMT without one)."""
+    rows = env.db.reader.rows(env, env.db.schema("res.partner"), ids, ["tz"])
+    now = dt.datetime.now(dt.UTC)
+    return {i: now.astimezone(_zone(rows.get(i, {}).get("tz"))).strftime("%z") for i in ids}
+
+
+def _zone(name: str | None) -> dt.tzinfo:
+    try:
+        return ZoneInfo(name or "GMT")
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
 
 
 # -- commercial entity and address sync (``_fields_sync``) ----------------------------

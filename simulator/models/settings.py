@@ -2,14 +2,33 @@
 
 ``execute`` does what Odoo's settings do for a ``group_*`` field with an
 implied group: base.group_user implies the group, and every internal user
-joins it. Access rights follow at once (see ``access.py``).
+joins it. Access rights follow at once (see ``access.py``). Every settings record is
+named "Settings"; the database's own ``database.secret`` is made at install.
 """
 
 from __future__ import annotations
 
+import uuid
+
 from simulator import hooks
 
 SETTINGS_GROUPS = {"group_analytic_accounting": ("analytic", "group_analytic_accounting")}
+
+
+def _database_secret(db) -> None:
+    """``database.secret``: the seed has its row but never its value; each database makes
+    its own, as Odoo does at install (a uuid4)."""
+    db.store.execute("UPDATE ir_config_parameter SET value = ? WHERE key = 'database.secret' AND value IS NULL",
+                     (str(uuid.uuid4()),))
+
+
+hooks.install.append(_database_secret)
+
+
+@hooks.display_name("res.config.settings")
+def _settings_name(_env, ids: list[int]) -> dict[int, str]:
+    """Every settings record is named "Settings" (``name_get`` / ``_compute_display_name``)."""
+    return {i: "Settings" for i in ids}
 
 
 @hooks.method("res.config.settings", "execute")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from simulator import hooks
 
 
@@ -114,3 +117,184 @@ def _state(env, ids: list[int]) -> dict[int, str]:
     """auth_signup's ``_compute_state``: ``active`` once the user has logged in, else ``new``."""
     logins = _last_logins(env, ids)
     return {i: "active" if i in logins else "new" for i in ids}
+
+
+# -- res.groups: what a group implies, computed from implied_ids ------------------------
+
+def _implied(env, ids: list[int]) -> dict[int, list[int]]:
+    """Each group's ``implied_ids``, in the order a read gives them (res.groups ``_order``)."""
+    groups = env.db.schema("res.groups")
+    return env.db.reader.x2many_ids(env, groups, groups.fields["implied_ids"], ids)
+
+
+def _closure(env, group_id: int, reverse: bool = False) -> set[int]:
+    """Groups implied by ``group_id`` (or implying it), transitively."""
+    rel, own, implied = env.db.schema("res.groups").relations["implied_ids"]
+    src, dst = (implied, own) if reverse else (own, implied)
+    rows = env.db.store.query(
+        f'WITH RECURSIVE c(gid) AS (SELECT "{dst}" FROM "{rel}" WHERE "{src}" = ? '
+        f'UNION SELECT r."{dst}" FROM "{rel}" r JOIN c ON r."{src}" = c.gid) SELECT gid FROM c', (group_id,))
+    return {r[0] for r in rows} - {group_id}
+
+
+@hooks.compute("res.groups", "trans_implied_ids")
+def _trans_implied(env, ids: list[int]) -> dict[int, list[int]]:
+    """16-18: ``implied_ids | implied_ids.trans_implied_ids``, in that order."""
+    memo: dict[int, list[int]] = {}
+
+    def trans(group_id: int, seen: frozenset) -> list[int]:
+        if group_id not in memo:
+            direct = _implied(env, [group_id])[group_id]
+            found = list(direct)
+            for child in direct:
+                found += [] if child in seen else trans(child, seen | {child})
+            memo[group_id] = list(dict.fromkeys(found))
+        return memo[group_id]
+
+    return {i: trans(i, frozenset({i})) for i in ids}
+
+
+@hooks.compute("res.groups", "all_implied_ids")
+def _all_implied(env, ids: list[int]) -> dict[int, list[int]]:
+    """19: the group, then every group it implies (by id)."""
+    return {i: [i, *sorted(_closure(env, i))] for i in ids}
+
+
+@hooks.compute("res.groups", "all_implied_by_ids")
+def _all_implied_by(env, ids: list[int]) -> dict[int, list[int]]:
+    """19: the group, then every group implying it (by id)."""
+    return {i: [i, *sorted(_closure(env, i, reverse=True))] for i in ids}
+
+
+@hooks.compute("res.groups", "all_user_ids")
+def _all_users(env, ids: list[int]) -> dict[int, list[int]]:
+    """19: the (active) users of the group and of every group implying it."""
+    groups = env.db.schema("res.groups")
+    rel, gid, uid = groups.relations[groups.link_to("res.users")]
+    result = {}
+    for i in ids:
+        members = [i, *_closure(env, i, reverse=True)]
+        users = [r[0] for r in env.db.store.query(
+            f'SELECT DISTINCT "{uid}" FROM "{rel}" WHERE "{gid}" IN ({",".join("?" * len(members))})', members)]
+        result[i] = env.db.model(env.sudo(), "res.users")._search_ids([("id", "in", users)]) if users else []
+    return result
+
+
+@hooks.compute("res.groups", "all_users_count")
+def _all_users_count(env, ids: list[int]) -> dict[int, int]:
+    return {i: len(users) for i, users in _all_users(env, ids).items()}
+
+
+# -- res.groups.full_name's search (``_search_full_name``) ---------------------------------
+
+NEGATIVE = ("!=", "not like", "not ilike", "not in", "not =like", "not =ilike")
+
+
+def _matches(operator: str, pattern: Any, text: str) -> bool:
+    """A positive string operator applied in Python (``like`` wildcards ``%`` and ``_``)."""
+    if operator in ("=", "in"):
+        return text in (pattern if isinstance(pattern, (list, tuple)) else [pattern])
+    if not isinstance(pattern, str):
+        return False
+    wrapped = f"%{pattern}%" if operator in ("like", "ilike") else pattern
+    regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in wrapped)
+    flags = re.IGNORECASE | re.DOTALL if operator in ("ilike", "=ilike") else re.DOTALL
+    return re.fullmatch(regex, text, flags) is not None
+
+
+def _prefixes(env) -> tuple[str, dict[int, str]]:
+    """The group's category (16-18) or privilege (19) name, as its ``full_name`` begins."""
+    schema = env.db.schema("res.groups")
+    parent = "privilege_id" if "privilege_id" in schema.fields else "category_id"
+    rows = env.db.store.query(f'SELECT id, name, full_name, "{parent}" FROM res_groups')
+    prefixes = {}
+    for gid, name, full, link in rows:
+        suffix = f" / {name or ''}"
+        if link and full and full.endswith(suffix):
+            prefixes[gid] = full[:-len(suffix)]
+    return parent, prefixes
+
+
+def _by_prefix(env, operator: str, value: str) -> list[int]:
+    _parent, prefixes = _prefixes(env)
+    return sorted(i for i, prefix in prefixes.items() if _matches(operator, value, prefix))
+
+
+@hooks.searcher("res.groups", "full_name")
+def _search_full_name(env, operator: str, operand: Any) -> list:
+    """``res.groups._search_full_name``: the group's name or its category's (16-18),
+    ``Category / Group`` both; 19 searches privileges the same way, negatives negated."""
+    if isinstance(operand, bool):
+        return [("name", operator, operand)]
+    parent = _prefixes(env)[0]
+    negative = operator in NEGATIVE
+    if parent == "privilege_id":
+        if negative:
+            return ["!", *_search_full_name(env, _POSITIVE.get(operator, operator), operand)]
+        operands = [operand] if isinstance(operand, str) else list(operand)
+        domains: list = [[("name", operator, operand)]]
+        for group in operands:
+            if not group:
+                continue
+            domains.append([("name", operator, group if isinstance(operand, str) else [group])])
+            prefix, slash, group_name = group.partition("/")
+            prefix = prefix.strip() if slash else group
+            group_name = group_name.strip() if slash else None
+            if prefix:
+                sub = [("id", "in", _by_prefix(env, operator, prefix))]
+                if group_name:
+                    sub = ["&", *sub, ("name", operator, group_name)]
+                domains.append(sub)
+        return _join("|", domains)
+    if negative:  # Odoo's own negative rules, via the positive match of each category
+        return _negative_full_name(env, operator, operand)
+    listed = not isinstance(operand, str)
+    domains = []
+    for group in ([operand] if not listed else list(operand)):
+        values = [v for v in group.split("/") if v]
+        group_name = values.pop().strip() if values else ""
+        category_name = "/".join(values).strip() if values else group_name
+        group_domain = [("name", operator, [group_name] if listed else group_name)]
+        category_domain = [("id", "in", _by_prefix(env, operator, category_name))]
+        domains.append(_join("&" if values else "|", [group_domain, category_domain]))
+    return _join("|", domains)
+
+
+_POSITIVE = {"!=": "=", "not like": "like", "not ilike": "ilike", "not in": "in"}
+
+
+def _negative_full_name(env, operator: str, operand: Any) -> list:
+    """16-18 with a negative operator: name and category both must differ (no ``/``)."""
+    positive = _POSITIVE.get(operator, operator)
+    domains = []
+    for group in ([operand] if isinstance(operand, str) else list(operand)):
+        values = [v for v in group.split("/") if v]
+        group_name = values.pop().strip() if values else ""
+        category_name = "/".join(values).strip() if values else group_name
+        # category_id in (categories matching the negative) [| category_id = False without "/"]
+        matching = set(_by_prefix(env, positive, category_name))
+        _parent, prefixes = _prefixes(env)
+        others = [i for i in prefixes if i not in matching]
+        category_domain: list = [("id", "in", others)]
+        if not values:
+            category_domain = ["|", *category_domain, ("id", "not in", list(prefixes))]
+        group_domain = [("name", operator, group_name if isinstance(operand, str) else [group_name])]
+        domains.append(_join("|" if values else "&", [group_domain, category_domain]))
+    return _join("&", domains)
+
+
+def _join(operator: str, domains: list[list]) -> list:
+    domains = [d for d in domains if d]
+    if not domains:
+        return []
+    return [operator] * (len(domains) - 1) + [term for d in domains for term in d]
+
+
+@hooks.on(hooks.fields_get, "res.users")
+def _reified_groups(env, result: dict) -> None:
+    """``res.users.fields_get`` (16-18) adds the ``in_group_<id>`` and ``sel_groups_<ids>``
+    fields itself, whole: ``attributes`` does not filter them."""
+    recorded = env.db.schema("res.users").fields
+    for name in result:
+        if name.startswith(("in_group_", "sel_groups_")):
+            result[name] = dict(recorded[name].attrs)

@@ -10,14 +10,16 @@ fresh database:
 
 It writes ``fields.json`` (fields_get of every served model), ``defaults.json``
 (default_get of every field), ``seed.json`` (every stored value of every
-record, ids kept) and ``names.json`` (display names of the records of models the
-simulator does not hold that served many2one fields point to). Secrets (``database.secret``, password hashes) are never
-read or written.
+record, ids kept; ``null`` where the column is NULL, which a read shows as 0 for a
+number) and ``names.json`` (display names of the records of models the simulator does
+not hold that served many2one and many2many fields point to). Secrets (the value of
+``database.secret``, password hashes) are never read or written.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import subprocess
@@ -26,6 +28,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from simulator import dates
 from simulator.profile import SERVED_MODELS
 
 #: ir.model.fields columns kept in the seed: what clients list fields with,
@@ -95,37 +98,89 @@ def seed_rows(capture: Capture, model: str, fields: dict[str, dict]) -> list[dic
     elif model == "ir.config_parameter":
         domain = [("key", "not in", sorted(SECRET_PARAMETERS))]
     rows = capture.all_records(model, columns, domain)
+    if model == "ir.config_parameter":  # the secret's row, never its value (the simulator makes its own)
+        secrets = capture.all_records(model, [c for c in columns if c != "value"],
+                                      [("key", "in", sorted(SECRET_PARAMETERS))])
+        rows = sorted([*rows, *({**row, "value": None} for row in secrets)], key=lambda row: row["id"])
+        domain = []
     for row in rows:
         for key, value in row.items():
             if isinstance(value, list) and len(value) == 2 and isinstance(value[1], str) and \
                     fields.get(key, {}).get("type") == "many2one":
                 row[key] = value[0]
+    nulls = null_numbers(capture, model, fields, columns, domain)
+    for row in rows:
+        for column, ids in nulls.items():
+            if row["id"] in ids:
+                row[column] = None
     return rows
+
+
+def null_numbers(capture: Capture, model: str, fields: dict[str, dict], columns: list[str],
+                 domain: list) -> dict[str, set[int]]:
+    """The records whose numeric column is NULL, which ``read`` shows as 0 but ``read_group``
+    and ``= False`` tell apart: the empty group of a ``read_group`` by that column (the
+    ids gathered with ``array_agg``, a read_group spec every version knows)."""
+    nulls: dict[str, set[int]] = {}
+    for column in columns:
+        attrs = fields.get(column, {})
+        if column == "id" or attrs.get("type") not in ("integer", "float", "monetary"):
+            continue
+        try:
+            groups = capture.call(model, "read_group", domain, ["ids:array_agg(id)"], [column], lazy=False,
+                                  context={"active_test": False})
+        except RpcError as exc:
+            print(f"capture: {model}.{column}: NULLs not told apart ({exc})")
+            continue
+        empty = {i for group in groups if group.get(column) is False and isinstance(group.get("ids"), list)
+                 for i in group["ids"]}
+        if empty:
+            nulls[column] = empty
+    return nulls
 
 
 def recorded_defaults(capture: Capture, model: str, names: list[str]) -> dict:
     """default_get of every field; a model whose default_get needs a form context
     (account.move.line) records none rather than failing the capture. A ``None`` default
     (16/17's partner ``barcode``) is kept as null: over XML-RPC it faults the whole
-    ``default_get`` ("cannot marshal None"), and the simulator answers the same."""
+    ``default_get`` ("cannot marshal None"), and the simulator answers the same. Dates
+    relative to today are written as tokens (``simulator.dates``)."""
     try:
-        return capture.call(model, "default_get", names)
+        today = datetime.date.today()
+        return {name: dates.encode(value, today) for name, value in capture.call(model, "default_get", names).items()}
     except RpcError as exc:
         print(f"capture: {model}: no defaults ({exc})")
         return {}
 
 
-def referenced_names(capture: Capture, fields_by_model: dict[str, dict]) -> dict[str, list]:
+def referenced_names(capture: Capture, fields_by_model: dict[str, dict],
+                     seed: dict[str, list] | None = None) -> dict[str, list]:
     """``[id, display_name]`` of every record of each model a served many2one points to but
     the simulator does not hold (res.country, uom.uom, ir.module.category...), in that model's
     own ``_order``: what a read names such a target and where read_group puts its group.
-    A model whose search faults (18's account.root) is left out."""
+    For a model only many2many fields point to (ir.ui.menu, ir.rule...), the records the
+    seed links to, by id (a many2many groups by id). A model whose search faults (18's
+    account.root) is left out."""
     comodels = sorted({attrs["relation"] for fields in fields_by_model.values() for attrs in fields.values()
                        if attrs["type"] == "many2one" and attrs.get("relation") not in SERVED_MODELS})
+    linked: dict[str, set[int]] = {}
+    for model, fields in fields_by_model.items():
+        for name, attrs in fields.items():
+            comodel = attrs.get("relation")
+            if attrs["type"] != "many2many" or not attrs.get("store") or comodel in SERVED_MODELS or \
+                    comodel in comodels:
+                continue
+            targets = linked.setdefault(comodel, set())
+            for row in (seed or {}).get(model, []):
+                targets.update(i for i in row.get(name) or [] if isinstance(i, int))
     names: dict[str, list] = {}
-    for model in comodels:
+    for model in [*comodels, *sorted(m for m, ids in linked.items() if ids)]:
         try:
-            rows = capture.call(model, "search_read", [], fields=["display_name"], context={"active_test": False})
+            if model in linked:  # read by id: a search hides some (ir.ui.menu shows the user's menus)
+                rows = capture.call(model, "read", sorted(linked[model]), ["display_name"],
+                                    context={"active_test": False})
+            else:
+                rows = capture.call(model, "search_read", [], fields=["display_name"], context={"active_test": False})
         except RpcError as exc:
             print(f"capture: {model}: no display names ({exc})")
             continue
@@ -140,16 +195,30 @@ def enable_analytic(capture: Capture) -> None:
     capture.call("res.config.settings", "execute", [settings_id])
 
 
-def group_users_field(capture: Capture) -> str:
-    """res.groups' stored many2many to its users: ``users`` up to 18.0, ``user_ids`` from 19.0."""
-    fields = capture.call("res.groups", "fields_get", attributes=["type", "relation", "store"])
+def group_users_field(capture: Capture, model: str = "res.groups", comodel: str = "res.users") -> str:
+    """res.groups' stored many2many to its users: ``users`` up to 18.0, ``user_ids`` from 19.0
+    (and res.users' to its groups: ``groups_id``, then ``group_ids``)."""
+    fields = capture.call(model, "fields_get", attributes=["type", "relation", "store"])
     return next(name for name, attrs in sorted(fields.items())
-                if attrs["type"] == "many2many" and attrs.get("relation") == "res.users" and attrs.get("store"))
+                if attrs["type"] == "many2many" and attrs.get("relation") == comodel and attrs.get("store"))
+
+
+def fresh_group_links(capture: Capture) -> list[dict]:
+    """Each group's implied groups and users right after install. A group's users as read
+    leave archived users out (OdooBot, the templates), so they are read from the users' side."""
+    users_field = group_users_field(capture)
+    groups_field = group_users_field(capture, "res.users", "res.groups")
+    members: dict[int, set[int]] = {}
+    for user in capture.all_records("res.users", [groups_field]):
+        for group_id in user[groups_field]:
+            members.setdefault(group_id, set()).add(user["id"])
+    return [{**group, users_field: sorted(set(group[users_field]) | members.get(group["id"], set()))}
+            for group in capture.all_records("res.groups", ["implied_ids", users_field])]
 
 
 def capture_profile(capture: Capture, out: Path) -> None:
     version = capture.rpc("common", "version")
-    fresh_groups = capture.all_records("res.groups", ["implied_ids", group_users_field(capture)])
+    fresh_groups = fresh_group_links(capture)
     enable_analytic(capture)
     fields_by_model: dict[str, dict] = {}
     defaults: dict[str, dict] = {}
@@ -174,7 +243,7 @@ def capture_profile(capture: Capture, out: Path) -> None:
                           "res.users", "res.currency", "account.journal"])],
     )
     seed["fresh"] = {"res.groups": fresh_groups}
-    names = referenced_names(capture, fields_by_model)
+    names = referenced_names(capture, fields_by_model, seed)
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / "version.json", version)
     write_json(out / "fields.json", fields_by_model)
