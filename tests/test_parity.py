@@ -55,3 +55,12 @@ def test_the_script_still_matches_its_recording(version: str) -> None:
     assert [e["label"] for e in exchanges] == [e["label"] for e in recorded]
     assert [e["call"] for e in exchanges] == [e["call"] for e in recorded]
     assert [e["answer"] for e in exchanges] == [e["answer"] for e in recorded]
+
+
+def test_answers_compare_with_their_types() -> None:
+    """A NULL group (False) is not a zero group (0.0), nor an int a double, over XML-RPC."""
+    from harness.parity.replay import same_answer
+
+    assert same_answer({"ok": [{"a": 1.0, "b": False}]}, {"ok": [{"b": False, "a": 1.0}]})
+    assert not same_answer({"ok": False}, {"ok": 0.0})
+    assert not same_answer({"ok": 1}, {"ok": 1.0})

@@ -59,11 +59,17 @@ def replay_exchanges(exchanges: list[dict[str, Any]], url: str, credentials: Cre
                 answer = calibrate(answer, exchange["call"])
         except Exception as exc:
             answer = {"replay_error": f"{type(exc).__name__}: {exc}"}
-        if answer == exchange["answer"]:
+        if same_answer(answer, exchange["answer"]):
             report.identical.append(exchange["label"])
         else:
             report.different[exchange["label"]] = {"expected": exchange["answer"], "got": answer}
     return report
+
+
+def same_answer(a: Any, b: Any) -> bool:
+    """Equal with types: Python's ``==`` takes ``False`` for ``0.0`` and ``1`` for ``1.0``, but
+    XML-RPC tells a boolean, an int and a double apart, and so do clients."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
 def replay(version: str, url: str, credentials: Credentials) -> ParityReport:
