@@ -1236,30 +1236,28 @@ def _tree_not(tree: tuple, eq_if_value: bool) -> tuple:
     return ("!", tree)
 
 
-def _tree_and(trees: Iterable[tuple]) -> tuple:
+def _tree_join(operator: str, trees: Iterable[tuple]) -> tuple:
+    """Odoo's ``_tree_and`` / ``_tree_or`` (17's expression.py) in one: flatten nested nodes of
+    the same operator, drop the neutral constant, stop at the absorbing one."""
+    absorbing = ("?", operator == "|")
     children: list = []
     for tree in trees:
-        if tree == ("?", True):
-            continue
-        if tree == ("?", False):
+        if tree == absorbing:
             return tree
-        children.extend(tree[1:] if tree[0] == "&" else [tree])
+        if tree == ("?", operator == "&"):
+            continue
+        children.extend(tree[1:] if tree[0] == operator else [tree])
     if not children:
-        return ("?", True)
-    return children[0] if len(children) == 1 else ("&", *children)
+        return ("?", operator == "&")
+    return children[0] if len(children) == 1 else (operator, *children)
+
+
+def _tree_and(trees: Iterable[tuple]) -> tuple:
+    return _tree_join("&", trees)
 
 
 def _tree_or(trees: Iterable[tuple]) -> tuple:
-    children: list = []
-    for tree in trees:
-        if tree == ("?", False):
-            continue
-        if tree == ("?", True):
-            return tree
-        children.extend(tree[1:] if tree[0] == "|" else [tree])
-    if not children:
-        return ("?", False)
-    return children[0] if len(children) == 1 else ("|", *children)
+    return _tree_join("|", trees)
 
 
 def _tree_combine_anies(tree: tuple, model: ModelView, lookup: Callable[[str], ModelView],
