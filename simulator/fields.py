@@ -110,6 +110,16 @@ class Field:
         converter = _WRITERS.get(self.type)
         return converter(self, value, use_datetime) if converter else value
 
+    def recorded_column(self, value: Any) -> Any:
+        """A recorded value as stored, unchecked: a real server's answer (a computed selection
+        outside its list, year 1 dates, ``<today>`` tokens) is kept as it was given."""
+        if self.type == "boolean":
+            return 1 if value else 0
+        if value is False:
+            return None
+        return _write_json(self, value, False) \
+            if self.type in ("json", "properties", "properties_definition", *X2MANY) else value
+
     # -- read side ------------------------------------------------------
 
     def from_column(self, value: Any) -> Any:

@@ -5,8 +5,9 @@ A profile is a folder ``simulator/profiles/<version>/``:
 - ``profile.yaml``: written by hand from observed behaviour: quirks of the protocol
   and the ORM, model ordering, analytic strategy; typed by ``simulator.quirks``, so
   an unknown or mistyped key fails at load.
-- ``version.json``, ``fields.json``, ``defaults.json``, ``seed.json``, ``names.json``:
-  recorded from a real fresh server by ``simulator.profiles.capture``.
+- ``version.json``, ``fields.json``, ``defaults.json``, ``seed.json``, ``names.json``,
+  ``registry.json.gz`` (every ``ir.model``, ``ir.model.fields`` and ``ir.model.access`` row
+  of the database, gzipped): recorded from a real fresh server by ``simulator.profiles.capture``.
 
 Adding a version means adding a folder; code asks the profile, never the
 version number. Folders outside the package count too: every directory named in
@@ -16,6 +17,7 @@ which is where ``odoo-harness capture --out DIR`` puts a newly captured version.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -30,6 +32,8 @@ from pydantic import ValidationError
 from simulator.quirks import ModelSpec, Quirks
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
+#: The registry's own records (ir.model, ir.model.fields, ir.model.access), merged into the seed.
+REGISTRY_FILE = "registry.json.gz"
 #: Directories whose ``profiles/`` extend the built-in ones (a team's own captured versions).
 DATA_PATH_ENV = "ODOO_HARNESS_DATA"
 
@@ -128,11 +132,11 @@ def load_profile(version: str) -> Profile:
         choices = ", ".join(available_versions())
         raise ValueError(f"no simulator profile for Odoo {version!r} (available: {choices})")
     quirks = _quirks(version)
-    seed = _read_json(folder / "seed.json")
+    seed = {**_read_json(folder / "seed.json"), **_read_registry(folder / REGISTRY_FILE)}
     fields = _read_json(folder / "fields.json")
-    labels = {row["model"]: row["name"] for row in seed.get("ir.model", [])}
+    recorded = {row["model"]: row for row in seed.get("ir.model", [])}
     models = {
-        name: _model_meta(name, labels.get(name, name), fields.get(name, {}), spec)
+        name: _model_meta(name, recorded.get(name, {}), fields.get(name, {}), spec)
         for name, spec in quirks.models.items()
     }
     return Profile(
@@ -179,14 +183,15 @@ def _merge(base: dict, override: dict) -> dict:
     return merged
 
 
-def _model_meta(name: str, label: str, fields: dict, spec: ModelSpec) -> ModelMeta:
-    """Odoo's defaults where the profile is silent: ``_rec_name`` is ``name`` when the model has one."""
+def _model_meta(name: str, recorded: dict, fields: dict, spec: ModelSpec) -> ModelMeta:
+    """What the profile says, else what the model's recorded ``ir.model`` row says (label,
+    ``_order``), else Odoo's defaults: ``_rec_name`` is ``name`` when the model has one."""
     rec_name = spec.rec_name if "rec_name" in spec.model_fields_set else ("name" if "name" in fields else None)
     searched = spec.rec_names_search if spec.rec_names_search is not None else [rec_name] if rec_name else []
     return ModelMeta(
         name=name,
-        label=label,
-        order=spec.order,
+        label=recorded.get("name", name),
+        order=spec.order or recorded.get("order") or "id",
         rec_name=rec_name,
         display_field=spec.display_field,
         rec_names_search=tuple(searched),
@@ -197,6 +202,10 @@ def _model_meta(name: str, label: str, fields: dict, spec: ModelSpec) -> ModelMe
         copy_names=tuple(spec.copy_names),
         group_expand=tuple(spec.group_expand),
     )
+
+
+def _read_registry(path: Path) -> dict[str, list[dict]]:
+    return json.loads(gzip.decompress(path.read_bytes())) if path.is_file() else {}
 
 
 def _read_json(path: Path) -> Any:

@@ -193,6 +193,9 @@ class Analytic(Strict):
     #: Child plans add related ``x_<column>_<depth>`` fields (18+).
     child_plan_related: bool = False
     ir_field_ids_per_column: int = 1
+    #: What ``_sync_plan_column`` gives a root plan's stored column's ir.model.fields record
+    #: beyond the defaults (18+: ``on_delete: restrict``, then ``index`` set once indexed).
+    column_field: dict[str, str | bool] = {}
     #: Writing account_id=False on a line: allowed, a NOT NULL failure, or this constraint text.
     line_account_false: str = "allow"
     #: Moving an account with lines to another plan: lines keep, follow, or a RedirectWarning.
@@ -222,9 +225,10 @@ class Deprecation(Strict):
 
 
 class ModelSpec(Strict):
-    """Model-level facts ``fields_get`` does not tell (``_order``, ``_rec_name``...)."""
+    """Model-level facts ``fields_get`` does not tell (``_rec_name``, ``_inherits``...)."""
 
-    order: str = "id"
+    #: ``_order``; by default the one the recorded ``ir.model`` row gives (its ``order``).
+    order: str | None = None
     rec_name: str | None = "name"
     #: Stored column holding the display name when it is not ``rec_name`` (partners).
     display_field: str | None = None

@@ -9,10 +9,11 @@ silently, as ``_read_format`` does.
 from __future__ import annotations
 
 import ast
+import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from simulator import hooks
+from simulator import dates, hooks
 from simulator.errors import ServerError
 from simulator.fields import Field, empty_read_value
 from simulator.schema import ModelSchema
@@ -71,17 +72,22 @@ class Reader:
         if fld.name == "display_name":
             return self.display_names(env, schema, ids)
         if fld.name == LAST_UPDATE:  # 16's ``_compute_concurrency_field``: write_date or create_date
-            dates = {i: rows[i].get("write_date") or rows[i].get("create_date") for i in ids}
-            return {i: fld.from_column(v) if v else env.now() for i, v in dates.items()}
+            updated = {i: rows[i].get("write_date") or rows[i].get("create_date") for i in ids}
+            return {i: fld.from_column(v) if v else env.now() for i, v in updated.items()}
         compute = hooks.computed.get((schema.name, fld.name))
         if compute:
             raw = compute(env, ids)
+        elif fld.extra.get("snapshot") and fld.is_x2many:
+            return {i: json.loads(rows[i][fld.name]) if rows[i][fld.name] else [] for i in ids}
         elif fld.is_column or fld.extra.get("snapshot") or fld.name in (
                 "create_date", "write_date", "create_uid", "write_uid"):
             raw = {i: rows[i][fld.name] for i in ids}
             if fld.company_dependent:  # no value of its own: the company's default (ir.property / ir.default)
                 fallback = fld.to_column(env.db.profile.defaults.get(schema.name, {}).get(fld.name), True)
                 raw = {i: fallback if v is None else v for i, v in raw.items()}
+            if fld.extra.get("snapshot") and fld.type == "date":  # computed from today: a token
+                today = env.db.clock().date()
+                raw = {i: dates.resolve(v, today) for i, v in raw.items()}
             if fld.type != "many2one":
                 return {i: fld.from_column(v) for i, v in raw.items()}
         elif fld.extra.get("inherited"):

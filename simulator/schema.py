@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from simulator import hooks
 from simulator.fields import COLUMN_TYPES, MAGIC_COLUMNS, Field
 from simulator.profile import ModelMeta, Profile
 from simulator.store import Store
@@ -74,8 +75,8 @@ def build_schemas(profile: Profile) -> dict[str, ModelSchema]:
         attrs_by_field = profile.fields.get(name, {})
         fields = {fname: Field(fname, dict(attrs), model=name) for fname, attrs in attrs_by_field.items()}
         _mark_inherited(meta, fields, profile)
-        for fname in seed_columns.get(name, ()):  # recorded computed values keep a column
-            if fname in fields and not fields[fname].is_column and fields[fname].type in COLUMN_TYPES:
+        for fname in seed_columns.get(name, ()):
+            if fname in fields and _recorded_only(name, fields[fname], profile):
                 fields[fname].extra["snapshot"] = True
         schema = ModelSchema(meta, fields)
         for fname, fld in fields.items():
@@ -87,13 +88,28 @@ def build_schemas(profile: Profile) -> dict[str, ModelSchema]:
     return schemas
 
 
+def _recorded_only(model: str, fld: Field, profile: Profile) -> bool:
+    """A computed field whose recorded values (what the fresh database answered for the seed's
+    records) the simulator keeps in a column: one it cannot compute itself: no compute hook,
+    not reached through ``_inherits``, not ``related`` through a model the simulator holds;
+    an x2many towards records the simulator does not hold (menus, views, messages)."""
+    if fld.is_column or fld.extra.get("inherited") or fld.name in ("display_name", "__last_update") or \
+            (model, fld.name) in hooks.computed:
+        return False
+    if fld.is_x2many:
+        return fld.relation not in profile.models and not (fld.type == "many2many" and fld.stored)
+    path = fld.related or []
+    hop = profile.fields.get(model, {}).get(path[0], {}) if path else {}
+    return fld.type in COLUMN_TYPES and not (hop.get("type") == "many2one" and hop.get("relation") in profile.models)
+
+
 def create_storage(store: Store, schema: ModelSchema) -> None:
     """Create (or extend) the tables holding ``schema``."""
     columns = {name: "TEXT" for name in ("create_date", "write_date")}
     columns.update({"create_uid": "INTEGER", "write_uid": "INTEGER"})
     for fld in schema.fields.values():
         if fld.is_column or fld.extra.get("snapshot"):
-            columns[fld.name] = COLUMN_TYPES[fld.type]
+            columns[fld.name] = COLUMN_TYPES.get(fld.type, "TEXT")  # a recorded x2many: its ids as JSON
     store.create_table(schema.table, columns)
     for fld in schema.fields.values():
         if fld.type == "many2one" and (fld.is_column):

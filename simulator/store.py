@@ -35,6 +35,12 @@ class Store:
         )
         self._depth = 0
 
+    def copy_from(self, other: Store) -> None:
+        """Become a copy of ``other`` (SQLite's backup: pages, not rows), sequences included."""
+        with other.lock:
+            other.conn.backup(self.conn)
+        self.sequences = dict(self.conn.execute(f'SELECT name, value FROM "{SEQUENCE_TABLE}"').fetchall())
+
     def is_empty(self) -> bool:
         """True until the first model table exists (a new file or memory database)."""
         row = self.conn.execute(

@@ -16,7 +16,7 @@ import pytest
 import harness.capture as capture_module
 from harness.cli import main
 from harness.parity.replay import load_corpus
-from simulator.profile import PROFILES_DIR, load_profile
+from simulator.profile import PROFILES_DIR, REGISTRY_FILE, load_profile
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def recorded_18(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The two recordings answer with what the real 18.0 answered; every reset is noted."""
     def fake_capture(url: str, db: str, login: str, password: str, out: Path, psql_db: str | None) -> dict:
         out.mkdir(parents=True, exist_ok=True)
-        for name in ("version.json", "fields.json", "defaults.json", "seed.json"):
+        for name in ("version.json", "fields.json", "defaults.json", "seed.json", REGISTRY_FILE):
             shutil.copy(PROFILES_DIR / "18.0" / name, out / name)
         return json.loads((out / "version.json").read_text())
 
@@ -53,7 +53,7 @@ def test_capture_writes_profile_and_corpus_and_lists_the_quirks_to_write(
     assert (tmp_path / "resets").read_text() == "reset\nreset\nreset\n"  # fresh before each part
     folder = tmp_path / "profiles" / "18.0"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "defaults.json", "fields.json", "profile.yaml", "seed.json", "version.json"]
+        "defaults.json", "fields.json", "profile.yaml", "registry.json.gz", "seed.json", "version.json"]
     assert 'extends: "17.0"' in (folder / "profile.yaml").read_text()
     assert (tmp_path / "corpus" / "18.0.json").is_file()
     assert json.loads((tmp_path / "generated" / "18.0.json").read_text())["exchanges"] == [{"label": "gen.x"}]

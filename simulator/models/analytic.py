@@ -82,7 +82,7 @@ def _column_models(db: Any) -> list[str]:
     return []
 
 
-def _add_plan_column(db: Any, plan_id: int, name: str) -> None:
+def _add_plan_column(db: Any, plan_id: int, name: str, uid: int | None) -> None:
     """A root plan gets a many2one column, labelled with the plan, on each plan model."""
     column = column_name(db, plan_id)
     for model in _column_models(db):
@@ -95,10 +95,10 @@ def _add_plan_column(db: Any, plan_id: int, name: str) -> None:
                         template.get("domain") or "[]")
         template.update(name=column, string=name, manual=True, domain=domain)
         db.add_field(model, column, template)
-        _register_ir_field(db, model, column, name, ACCOUNT, stored=True)
+        _register_ir_field(db, model, column, name, ACCOUNT, uid)
 
 
-def _add_child_related(db: Any, plan_id: int, root_id: int, depth: int) -> None:
+def _add_child_related(db: Any, plan_id: int, root_id: int, depth: int, uid: int | None) -> None:
     """18: a child plan adds ``x_<column>_<depth>`` (related ``<column>.plan_id``)."""
     column = column_name(db, root_id)
     name = f"{column}_{depth}"
@@ -112,35 +112,57 @@ def _add_child_related(db: Any, plan_id: int, root_id: int, depth: int) -> None:
         attrs.update(name=name, relation=PLAN, store=False, related=f"{column}.plan_id" + ".parent_id" * (depth - 1),
                      manual=True, domain="[]", string=label, readonly=True)
         db.add_field(model, name, attrs)
-        _register_ir_field(db, model, name, attrs.get("string", name), PLAN, stored=False, readonly=True)
+        _register_ir_field(db, model, name, attrs.get("string", name), PLAN, uid, related=attrs["related"])
 
 
-def _register_ir_field(db: Any, model: str, name: str, label: str, relation: str,
-                       stored: bool, readonly: bool = False) -> None:
-    """The ir.model.fields record of a manual many2one, so clients listing fields see it."""
+def _register_ir_field(db: Any, model: str, name: str, label: str, relation: str, uid: int | None,
+                       related: str | None = None) -> None:
+    """The ir.model.fields record ``_sync_plan_column`` creates for a plan column, so clients
+    listing fields see it: a stored many2one (its values per version: ``column_field``) or,
+    for a child plan, a related one. A column that has its record already (a database
+    reopened from ``--data``) keeps it."""
+    if db.store.query("SELECT 1 FROM ir_model_fields WHERE model = ? AND name = ?", (model, name)):
+        return
     model_row = db.store.query("SELECT id FROM ir_model WHERE model = ?", (model,))
     new_id = db.store.next_id("ir_model_fields")
     for _extra in range(db.profile.quirks.analytic.ir_field_ids_per_column - 1):
         db.store.next_id("ir_model_fields")  # 18 uses up a second id per manual column
-    db.store.execute(
-        "INSERT INTO ir_model_fields (id, name, model, model_id, field_description, ttype, "
-        "relation, required, readonly, store, state, on_delete, copied) "
-        "VALUES (?, ?, ?, ?, ?, 'many2one', ?, 0, ?, ?, 'manual', 'restrict', 1)",
-        (new_id, name, model, model_row[0][0] if model_row else None, label, relation,
-         int(readonly), int(stored)))
+    now = db.clock().strftime("%Y-%m-%d %H:%M:%S")
+    row = {"id": new_id, "name": name, "model": model, "model_id": model_row[0][0] if model_row else None,
+           "field_description": label, "ttype": "many2one", "relation": relation, "state": "manual",
+           "domain": "[]", "modules": "", "selectable": 1, "required": 0, "index": 0, "on_delete": "set null",
+           "store": int(not related), "readonly": int(bool(related)), "copied": int(not related),
+           "create_uid": uid, "write_uid": uid, "create_date": now, "write_date": now}
+    if related:
+        row.update(related=related, related_field_id=_related_field_id(db, model, related))
+    else:
+        row.update(db.profile.quirks.analytic.column_field)
+    kept = {column: value for column, value in row.items() if column in db.store.columns("ir_model_fields")}
+    columns = ", ".join(f'"{column}"' for column in kept)
+    db.store.execute(f"INSERT INTO ir_model_fields ({columns}) VALUES ({', '.join('?' * len(kept))})",
+                     list(kept.values()))
 
 
-def _sync_columns(db: Any) -> None:
+def _related_field_id(db: Any, model: str, related: str) -> int | None:
+    """The ir.model.fields id of the field a ``related`` path ends on."""
+    *hops, last = related.split(".")
+    for hop in hops:
+        model = db.schema(model).fields[hop].relation
+    rows = db.store.query("SELECT id FROM ir_model_fields WHERE model = ? AND name = ?", (model, last))
+    return rows[0][0] if rows else None
+
+
+def _sync_columns(db: Any, uid: int | None = None) -> None:
     """Existing root plans (the seed's project plan) own their columns from the start."""
     if not _column_models(db):
         return
     for plan_id, parent_id, name, path in db.store.query(
             "SELECT id, parent_id, name, parent_path FROM account_analytic_plan ORDER BY id"):
         if not parent_id:
-            _add_plan_column(db, plan_id, name)
+            _add_plan_column(db, plan_id, name, uid)
         elif db.profile.quirks.analytic.child_plan_related:
             root = int(path.split("/")[0])
-            _add_child_related(db, plan_id, root, len(path.strip("/").split("/")) - 1)
+            _add_child_related(db, plan_id, root, len(path.strip("/").split("/")) - 1, uid)
 
 
 hooks.install.append(_sync_columns)
@@ -149,14 +171,14 @@ hooks.install.append(_sync_columns)
 @hooks.on(hooks.after_create, PLAN)
 def _plan_created(env: Any, ids: list[int], _vals_list: list[dict]) -> None:
     _refresh_plan_paths(env, ids)
-    _sync_columns(env.db)
+    _sync_columns(env.db, env.uid)
 
 
 @hooks.on(hooks.after_write, PLAN)
 def _plan_written(env: Any, ids: list[int], vals: dict) -> None:
     if {"name", "parent_id"} & set(vals):
         _refresh_plan_paths(env, ids)
-        _sync_columns(env.db)
+        _sync_columns(env.db, env.uid)
 
 
 def _label_plan_columns(model: str, env: Any, result: dict) -> None:

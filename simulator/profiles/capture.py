@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gzip
 import json
 import os
 import subprocess
@@ -29,17 +30,19 @@ from pathlib import Path
 from typing import Any
 
 from simulator import dates
-from simulator.profile import SERVED_MODELS
+from simulator.profile import REGISTRY_FILE, SERVED_MODELS
 
-#: ir.model.fields columns kept in the seed: what clients list fields with,
-#: plus the m2m relation table names the store needs.
-IR_MODEL_FIELDS_COLUMNS = [
-    "name", "model", "model_id", "field_description", "ttype", "relation", "required",
-    "readonly", "store", "index", "translate", "state", "relation_field", "relation_table",
-    "column1", "column2", "related", "copied", "help", "on_delete",
-]
-IR_MODEL_COLUMNS = ["model", "name", "state", "transient", "order", "info"]
+#: The models describing the registry itself, recorded whole (every model's rows, not only the
+#: served ones'): what ``ir.model`` and ``ir.model.fields`` list on a fresh database. Large, so
+#: kept apart from ``seed.json``, gzipped, in ``registry.json.gz``.
+REGISTRY_MODELS = ("ir.model", "ir.model.fields", "ir.model.access")
 SECRET_PARAMETERS = {"database.secret"}
+#: Fields never recorded, whatever the model: credentials and per-database random tokens.
+SECRET_FIELDS = {"password", "new_password", "signup_token", "signup_url", "totp_secret",
+                 "api_key_ids"}
+#: Computed fields whose read writes (16.0's res.company ``analytic_plan_id`` creates the
+#: "Default" plan): reading them would record a database that is no longer fresh.
+WRITES_ON_READ = {("res.company", "analytic_plan_id")}
 
 
 class RpcError(Exception):
@@ -77,25 +80,24 @@ class Capture:
         )
 
 
-def stored_columns(fields: dict[str, dict]) -> list[str]:
-    """Stored, non-one2many fields: what a seed row must carry."""
+def recorded_columns(model: str, fields: dict[str, dict]) -> list[str]:
+    """What a seed row carries: every field a read answers with a value of its own, stored
+    or computed (a computed one is what a fresh database answers for that record), but
+    binary (images), secrets, and x2many the simulator rebuilds itself (to a model it holds;
+    a stored many2many, which has its relation table)."""
     return sorted(
         name
         for name, attrs in fields.items()
-        if attrs.get("store") and attrs["type"] not in ("one2many", "binary")
+        if attrs["type"] != "binary" and name not in SECRET_FIELDS and (model, name) not in WRITES_ON_READ
+        and not (attrs["type"] in ("one2many", "many2many") and attrs.get("relation") in SERVED_MODELS
+                 and not (attrs["type"] == "many2many" and attrs.get("store")))
     )
 
 
 def seed_rows(capture: Capture, model: str, fields: dict[str, dict]) -> list[dict]:
-    columns = [c for c in stored_columns(fields) if c not in ("password",)]
+    columns = recorded_columns(model, fields)
     domain: list = []
-    if model == "ir.model":
-        domain, columns = [("model", "in", list(SERVED_MODELS))], IR_MODEL_COLUMNS
-    elif model == "ir.model.fields":
-        domain, columns = [("model", "in", list(SERVED_MODELS))], IR_MODEL_FIELDS_COLUMNS
-    elif model == "res.groups":
-        columns = [*columns, "full_name"]
-    elif model == "ir.config_parameter":
+    if model == "ir.config_parameter":
         domain = [("key", "not in", sorted(SECRET_PARAMETERS))]
     rows = capture.all_records(model, columns, domain)
     if model == "ir.config_parameter":  # the secret's row, never its value (the simulator makes its own)
@@ -103,11 +105,15 @@ def seed_rows(capture: Capture, model: str, fields: dict[str, dict]) -> list[dic
                                       [("key", "in", sorted(SECRET_PARAMETERS))])
         rows = sorted([*rows, *({**row, "value": None} for row in secrets)], key=lambda row: row["id"])
         domain = []
+    today = datetime.date.today()
     for row in rows:
         for key, value in row.items():
+            attrs = fields.get(key, {})
             if isinstance(value, list) and len(value) == 2 and isinstance(value[1], str) and \
-                    fields.get(key, {}).get("type") == "many2one":
+                    attrs.get("type") == "many2one":
                 row[key] = value[0]
+            elif attrs.get("type") == "date" and not attrs.get("store"):  # computed from today
+                row[key] = dates.encode(value, today)
     nulls = null_numbers(capture, model, fields, columns, domain)
     for row in rows:
         for column, ids in nulls.items():
@@ -124,7 +130,7 @@ def null_numbers(capture: Capture, model: str, fields: dict[str, dict], columns:
     nulls: dict[str, set[int]] = {}
     for column in columns:
         attrs = fields.get(column, {})
-        if column == "id" or attrs.get("type") not in ("integer", "float", "monetary"):
+        if column == "id" or attrs.get("type") not in ("integer", "float", "monetary") or not attrs.get("store"):
             continue
         try:
             groups = capture.call(model, "read_group", domain, ["ids:array_agg(id)"], [column], lazy=False,
@@ -227,16 +233,9 @@ def capture_profile(capture: Capture, out: Path) -> None:
         fields = capture.call(model, "fields_get")
         fields_by_model[model] = fields
         defaults[model] = recorded_defaults(capture, model, sorted(fields))
-        if model not in ("res.config.settings", "ir.model.access"):
+        if model != "res.config.settings":
             seed[model] = seed_rows(capture, model, fields)
         print(f"capture: {model}: {len(fields)} fields, {len(seed.get(model, []))} records")
-    seed["ir.model.access"] = capture.all_records(
-        "ir.model.access", ["model_id", "group_id", "perm_read", "perm_write", "perm_create",
-                            "perm_unlink", "active", "name"],
-        [("model_id.model", "in", list(SERVED_MODELS))])
-    for row in seed["ir.model.access"]:
-        row["model_id"] = row["model_id"][0]
-        row["group_id"] = row["group_id"][0] if row["group_id"] else False
     seed["ir.model.data"] = capture.all_records(
         "ir.model.data", ["module", "name", "model", "res_id"],
         [("model", "in", ["res.groups", "account.analytic.plan", "res.company", "res.partner",
@@ -248,7 +247,9 @@ def capture_profile(capture: Capture, out: Path) -> None:
     write_json(out / "version.json", version)
     write_json(out / "fields.json", fields_by_model)
     write_json(out / "defaults.json", defaults)
+    registry = {model: seed.pop(model) for model in REGISTRY_MODELS}
     write_json(out / "seed.json", seed)
+    write_registry(out / REGISTRY_FILE, registry)
     write_json(out / "names.json", names)
 
 
@@ -273,6 +274,12 @@ def pg_sequences(psql_db: str) -> dict[str, int]:
 
 def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def write_registry(path: Path, registry: dict[str, list]) -> None:
+    """Gzipped (about 7 MB of JSON, 300 kB packed), byte-identical for the same answers."""
+    text = json.dumps(registry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    path.write_bytes(gzip.compress(text.encode(), mtime=0))
 
 
 def capture(url: str, db: str, login: str, password: str, out: Path, psql_db: str | None = None) -> dict:
