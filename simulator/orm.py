@@ -253,8 +253,7 @@ class BaseModel:
     def read(self, ids, fields=None, load="_classic_read"):
         ids = _as_ids(ids)
         self.check_access_mode("read")
-        names = list(fields) if fields else [n for n, f in self.schema.fields.items()
-                                               if f.type != "binary"]
+        names = list(fields) if fields else list(self.schema.fields)
         for name in names:
             self._field(name, "read")
         self._check_id_types(ids)

@@ -7,7 +7,8 @@ A profile is a folder ``simulator/profiles/<version>/``:
   an unknown or mistyped key fails at load.
 - ``version.json``, ``fields.json``, ``defaults.json``, ``seed.json``, ``names.json``,
   ``registry.json.gz`` (every ``ir.model``, ``ir.model.fields`` and ``ir.model.access`` row
-  of the database, gzipped): recorded from a real fresh server by ``simulator.profiles.capture``.
+  of the database), ``binaries.json.gz`` (the seed's images): recorded from a real fresh
+  server by ``simulator.profiles.capture``.
 
 Adding a version means adding a folder; code asks the profile, never the
 version number. Folders outside the package count too: every directory named in
@@ -34,6 +35,8 @@ from simulator.quirks import ModelSpec, Quirks
 PROFILES_DIR = Path(__file__).parent / "profiles"
 #: The registry's own records (ir.model, ir.model.fields, ir.model.access), merged into the seed.
 REGISTRY_FILE = "registry.json.gz"
+#: The seed records' images (base64, each distinct one once), merged back into their rows.
+BINARIES_FILE = "binaries.json.gz"
 #: Directories whose ``profiles/`` extend the built-in ones (a team's own captured versions).
 DATA_PATH_ENV = "ODOO_HARNESS_DATA"
 
@@ -132,7 +135,8 @@ def load_profile(version: str) -> Profile:
         choices = ", ".join(available_versions())
         raise ValueError(f"no simulator profile for Odoo {version!r} (available: {choices})")
     quirks = _quirks(version)
-    seed = {**_read_json(folder / "seed.json"), **_read_registry(folder / REGISTRY_FILE)}
+    seed = {**_read_json(folder / "seed.json"), **_read_gzip(folder / REGISTRY_FILE)}
+    _restore_binaries(seed, _read_gzip(folder / BINARIES_FILE))
     fields = _read_json(folder / "fields.json")
     recorded = {row["model"]: row for row in seed.get("ir.model", [])}
     models = {
@@ -204,8 +208,15 @@ def _model_meta(name: str, recorded: dict, fields: dict, spec: ModelSpec) -> Mod
     )
 
 
-def _read_registry(path: Path) -> dict[str, list[dict]]:
+def _read_gzip(path: Path) -> dict:
     return json.loads(gzip.decompress(path.read_bytes())) if path.is_file() else {}
+
+
+def _restore_binaries(seed: dict[str, list[dict]], blobs: dict) -> None:
+    for model, records in blobs.get("records", {}).items():
+        rows = {str(row["id"]): row for row in seed.get(model, [])}
+        for record_id, fields in records.items():
+            rows[record_id].update({name: blobs["values"][digest] for name, digest in fields.items()})
 
 
 def _read_json(path: Path) -> Any:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import gzip
+import hashlib
 import json
 import os
 import subprocess
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator import dates
-from simulator.profile import REGISTRY_FILE, SERVED_MODELS
+from simulator.profile import BINARIES_FILE, REGISTRY_FILE, SERVED_MODELS
 
 #: The models describing the registry itself, recorded whole (every model's rows, not only the
 #: served ones'): what ``ir.model`` and ``ir.model.fields`` list on a fresh database. Large, so
@@ -83,12 +84,13 @@ class Capture:
 def recorded_columns(model: str, fields: dict[str, dict]) -> list[str]:
     """What a seed row carries: every field a read answers with a value of its own, stored
     or computed (a computed one is what a fresh database answers for that record), but
-    binary (images), secrets, and x2many the simulator rebuilds itself (to a model it holds;
-    a stored many2many, which has its relation table)."""
+    secrets, binaries the simulator derives (avatars: not stored), and x2many it rebuilds
+    itself (to a model it holds; a stored many2many, which has its relation table)."""
     return sorted(
         name
         for name, attrs in fields.items()
-        if attrs["type"] != "binary" and name not in SECRET_FIELDS and (model, name) not in WRITES_ON_READ
+        if name not in SECRET_FIELDS and (model, name) not in WRITES_ON_READ
+        and not (attrs["type"] == "binary" and not attrs.get("store"))
         and not (attrs["type"] in ("one2many", "many2many") and attrs.get("relation") in SERVED_MODELS
                  and not (attrs["type"] == "many2many" and attrs.get("store")))
     )
@@ -248,8 +250,10 @@ def capture_profile(capture: Capture, out: Path) -> None:
     write_json(out / "fields.json", fields_by_model)
     write_json(out / "defaults.json", defaults)
     registry = {model: seed.pop(model) for model in REGISTRY_MODELS}
+    blobs = binaries(seed, fields_by_model)
     write_json(out / "seed.json", seed)
-    write_registry(out / REGISTRY_FILE, registry)
+    write_gzip(out / REGISTRY_FILE, registry)
+    write_gzip(out / BINARIES_FILE, blobs)
     write_json(out / "names.json", names)
 
 
@@ -276,9 +280,27 @@ def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
-def write_registry(path: Path, registry: dict[str, list]) -> None:
-    """Gzipped (about 7 MB of JSON, 300 kB packed), byte-identical for the same answers."""
-    text = json.dumps(registry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def binaries(seed: dict[str, list], fields_by_model: dict[str, dict]) -> dict[str, dict]:
+    """The seed's images, taken out of its rows: each distinct value once, by its SHA-1
+    (the same logo is the company's ``logo`` and its partner's ``image_1920``...)."""
+    values: dict[str, str] = {}
+    records: dict[str, dict[str, dict[str, str]]] = {}
+    for model, rows in seed.items():
+        kinds = fields_by_model.get(model, {})
+        for row in rows if isinstance(rows, list) else ():
+            for name in [n for n in row if kinds.get(n, {}).get("type") == "binary"]:
+                value = row.pop(name)
+                if value:
+                    digest = hashlib.sha1(value.encode()).hexdigest()
+                    values[digest] = value
+                    records.setdefault(model, {}).setdefault(str(row["id"]), {})[name] = digest
+    return {"values": values, "records": records}
+
+
+def write_gzip(path: Path, data: dict) -> None:
+    """Large recordings gzipped (the registry: about 7 MB of JSON, 300 kB packed),
+    byte-identical for the same answers."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     path.write_bytes(gzip.compress(text.encode(), mtime=0))
 
 
