@@ -93,6 +93,12 @@ class Field:
         return self.stored and self.type in COLUMN_TYPES and self.name != "id"
 
     @cached_property
+    def virtual(self) -> bool:
+        """A name ``fields_get`` makes up (res.users' ``in_group_<id>``), not a field of the
+        model: its recorded description has no ``name``."""
+        return "name" not in self.attrs and self.name != "id"
+
+    @cached_property
     def is_x2many(self) -> bool:
         return self.type in X2MANY
 

@@ -8,15 +8,39 @@ version numbers.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 #: model -> function(env, ids) -> {id: display name}
 display_names: dict[str, Callable] = {}
-#: (model, field) -> function(env, ids) -> {id: value}; a many2one's value is the bare id (or
-#: False): the reader shapes it per ``load``, as ``convert_to_read`` does
-computed: dict[tuple[str, str], Callable] = {}
+class Computed(dict):
+    """(model, field) -> function(env, ids) -> {id: value}; a many2one's value is the bare id
+    (or False): the reader shapes it per ``load``, as ``convert_to_read`` does. Families of
+    fields whose names a version makes up (res.users' ``in_group_<id>``) register a pattern:
+    ``function(env, ids, name)``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.patterns: list[tuple[str, re.Pattern, Callable]] = []
+
+    def get(self, key: tuple[str, str], default: Any = None) -> Any:
+        found = super().get(key)
+        if found is not None:
+            return found
+        model, name = key
+        for owner, pattern, fn in self.patterns:
+            if owner == model and pattern.fullmatch(name):
+                return functools.partial(fn, name=name)
+        return default
+
+    def __contains__(self, key: object) -> bool:
+        return self.get(key) is not None  # type: ignore[arg-type]
+
+
+computed = Computed()
 #: model -> functions(env, vals) -> vals, run before insert
 before_create: dict[str, list[Callable]] = defaultdict(list)
 #: model -> functions(env, ids, vals_list), run after insert
@@ -50,6 +74,13 @@ def compute(model: str, *field_names: str) -> Callable:
     def register(fn: Callable) -> Callable:
         for name in field_names:
             computed[(model, name)] = fn
+        return fn
+    return register
+
+
+def compute_pattern(model: str, pattern: str) -> Callable:
+    def register(fn: Callable) -> Callable:
+        computed.patterns.append((model, re.compile(pattern), fn))
         return fn
     return register
 

@@ -244,6 +244,8 @@ class BaseModel:
             return []
         context = {k: v for k, v in self.env.context.items() if k != "active_test"}
         reader = BaseModel(Env(self.db, self.env.uid, context, self.env.su), self.schema)
+        if not fields and not self.db.profile.quirks.orm.search_read_virtual_fields:
+            fields = [n for n, f in self.schema.fields.items() if not f.virtual]
         rows = reader.read(ids, fields, **read_kwargs)
         by_id = {row["id"]: row for row in rows}
         return [by_id[i] for i in ids if i in by_id]

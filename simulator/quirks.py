@@ -72,6 +72,9 @@ class Orm(Strict):
     #: incoherence" when the number names a record; 17+ find no record for it.
     string_ids: Literal["type_incoherence", "missing"] = "missing"
     unknown_field: UnknownField = UnknownField()
+    #: ``search_read`` with no field list answers the names ``fields_get`` makes up (res.users'
+    #: reified groups: 16, which reads ``fields_get()``) or only the model's fields (17+).
+    search_read_virtual_fields: bool = False
     #: What follows an ``ir.model.fields`` label in its display name: the model's technical
     #: name (16's ``name_get``) or its label (17+'s ``_compute_display_name``); nothing with
     #: ``hide_model`` in the context (17+).
