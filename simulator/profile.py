@@ -7,8 +7,9 @@ A profile is a folder ``simulator/profiles/<version>/``:
   an unknown or mistyped key fails at load.
 - ``version.json``, ``fields.json``, ``defaults.json``, ``seed.json``, ``names.json``,
   ``registry.json.gz`` (every ``ir.model``, ``ir.model.fields`` and ``ir.model.access`` row
-  of the database), ``binaries.json.gz`` (the seed's images): recorded from a real fresh
-  server by ``simulator.profiles.capture``.
+  of the database), ``binaries.json.gz`` (the seed's images), ``constants.json`` (computed
+  values a new record gets whatever it holds): recorded from a real fresh server by
+  ``simulator.profiles.capture``.
 
 Adding a version means adding a folder; code asks the profile, never the
 version number. Folders outside the package count too: every directory named in
@@ -57,6 +58,11 @@ SERVED_MODELS = (
     "account.analytic.line",
     "project.project",
     "project.task",
+    "project.task.type",
+    "project.task.stage.personal",
+    "mail.message",
+    "mail.followers",
+    "mail.alias",
     "ir.config_parameter",
     "ir.model",
     "ir.model.fields",
@@ -101,6 +107,9 @@ class Profile:
     #: Display names of records of models not served that many2one fields point to
     #: (``names.json``), each model's ids in that model's ``_order``.
     names: dict[str, dict[int, str]] = field(default_factory=dict)
+    #: Computed values every new record of a model gets (``constants.json``): the same on two
+    #: records the capture made and on every recorded one (a company-wide setting, a count).
+    constants: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def has_method(self, name: str) -> bool:
         return name not in self.quirks.methods.removed
@@ -152,6 +161,7 @@ def load_profile(version: str) -> Profile:
         seed=seed,
         models=models,
         names={model: {int(i): name for i, name in rows} for model, rows in _read_json(folder / "names.json").items()},
+        constants=_read_json(folder / "constants.json"),
     )
 
 

@@ -218,6 +218,19 @@ class Accounts(Strict):
     code_in_name_group: str | None = None
 
 
+class Mail(Strict):
+    #: A creation message posted with a subtype (a task's "Task Created") carries the record's
+    #: ``_creation_message`` in a hidden ``o_mail_notification`` block (18+), not an empty body.
+    creation_notice: bool = False
+
+
+class Project(Strict):
+    #: The personal stages a user gets with a first task (``_get_default_personal_stage_create_vals``),
+    #: in sequence order, and those of them that are folded (16/17 "Canceled", 18+ "Cancelled").
+    personal_stages: list[str] = ["Inbox", "Today", "This Week", "This Month", "Later", "Done", "Canceled"]
+    folded_personal_stages: list[str] = ["Done", "Canceled"]
+
+
 class Deprecation(Strict):
     """An endpoint a version still serves but logs as deprecated at every request."""
 
@@ -239,7 +252,7 @@ class ModelSpec(Strict):
     parent_name: str | None = None
     inherits: dict[str, str] = {}
     transient: bool = False
-    #: Required fields Odoo fills from models the simulator does not serve (mail aliases).
+    #: Required fields Odoo fills from models the simulator does not serve.
     auto_filled: list[str] = []
     #: Fields the model's ``copy`` gives as ``"<value> (copy)"``.
     copy_names: list[str] = []
@@ -259,5 +272,7 @@ class Quirks(Strict):
     analytic: Analytic = Analytic()
     groups: Groups = Groups()
     accounts: Accounts = Accounts()
+    mail: Mail = Mail()
+    project: Project = Project()
     deprecations: list[Deprecation] = []
     models: dict[str, ModelSpec] = Field(default_factory=dict)

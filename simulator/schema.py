@@ -75,7 +75,7 @@ def build_schemas(profile: Profile) -> dict[str, ModelSchema]:
         attrs_by_field = profile.fields.get(name, {})
         fields = {fname: Field(fname, dict(attrs), model=name) for fname, attrs in attrs_by_field.items()}
         _mark_inherited(meta, fields, profile)
-        for fname in seed_columns.get(name, ()):
+        for fname in seed_columns.get(name, set()) | set(profile.constants.get(name, ())):
             if fname in fields and _recorded_only(name, fields[fname], profile):
                 fields[fname].extra["snapshot"] = True
         schema = ModelSchema(meta, fields)

@@ -40,6 +40,10 @@ class Writer:
         self._create_parents(env, schema, vals)
         values = self._with_defaults(schema, vals)
         row, x2many = self._split(env, schema, values)
+        for name, value in self.db.profile.constants.get(schema.name, {}).items():
+            fld = schema.fields.get(name)
+            if fld is not None and fld.extra.get("snapshot") and name not in row:
+                row[name] = fld.recorded_column(value)
         # the INSERT takes its id before NOT NULL and constraints can fail
         new_id = new_id or self.db.store.next_id(schema.table)
         now = env.now()

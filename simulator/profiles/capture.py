@@ -44,6 +44,8 @@ SECRET_FIELDS = {"password", "new_password", "signup_token", "signup_url", "totp
 #: Computed fields whose read writes (16.0's res.company ``analytic_plan_id`` creates the
 #: "Default" plan): reading them would record a database that is no longer fresh.
 WRITES_ON_READ = {("res.company", "analytic_plan_id")}
+#: Served models whose ``_table`` is not their name's (the simulator's table is): their sequences.
+OWN_TABLES = {"project.task.stage.personal": "project_task_user_rel"}
 
 
 class RpcError(Exception):
@@ -107,6 +109,11 @@ def seed_rows(capture: Capture, model: str, fields: dict[str, dict]) -> list[dic
                                       [("key", "in", sorted(SECRET_PARAMETERS))])
         rows = sorted([*rows, *({**row, "value": None} for row in secrets)], key=lambda row: row["id"])
         domain = []
+    computed = [name for name in columns if not fields.get(name, {}).get("store", True)]
+    if computed and rows:  # computed values as a client reads them (archived records are read by id)
+        by_id = {row["id"]: row for row in readable(capture, model, [row["id"] for row in rows], computed)}
+        rows = [{**row, **{name: by_id[row["id"]].get(name) for name in computed if name in by_id[row["id"]]}}
+                for row in rows]
     today = datetime.date.today()
     for row in rows:
         for key, value in row.items():
@@ -241,11 +248,13 @@ def capture_profile(capture: Capture, out: Path) -> None:
     seed["ir.model.data"] = capture.all_records(
         "ir.model.data", ["module", "name", "model", "res_id"],
         [("model", "in", ["res.groups", "account.analytic.plan", "res.company", "res.partner",
-                          "res.users", "res.currency", "account.journal"])],
+                          "res.users", "res.currency", "account.journal", "mail.message.subtype"])],
     )
     seed["fresh"] = {"res.groups": fresh_groups}
     names = referenced_names(capture, fields_by_model, seed)
+    recorded_constants = constants(capture, fields_by_model, seed)  # last: it creates records
     out.mkdir(parents=True, exist_ok=True)
+    write_json(out / "constants.json", recorded_constants)
     write_json(out / "version.json", version)
     write_json(out / "fields.json", fields_by_model)
     write_json(out / "defaults.json", defaults)
@@ -257,12 +266,80 @@ def capture_profile(capture: Capture, out: Path) -> None:
     write_json(out / "names.json", names)
 
 
+#: Records the capture creates twice (``Probe A``, ``Probe B``), last, to tell which computed
+#: values do not depend on the record: model -> its values; ``<first:model>`` is the first
+#: record of that model (an existing plan, the first probe project).
+PROBES: dict[str, dict[str, Any]] = {
+    "res.partner.category": {},
+    "res.partner": {},
+    "account.analytic.plan": {},
+    "account.analytic.account": {"plan_id": "<first:account.analytic.plan>"},
+    "project.project": {},
+    "project.task": {"project_id": "<first:project.project>"},
+    "res.config.settings": None,  # no name: a settings record as the form opens it
+}
+
+
+def constants(capture: Capture, fields_by_model: dict[str, dict], seed: dict[str, list]) -> dict[str, dict]:
+    """Computed values a new record gets whatever it holds (the company's fiscal country, the
+    number of active languages...): the same on two probe records and on every seeded one.
+    Dates and times (today, now) and binaries are left out; so is what differs per record
+    (an address, an url with the id)."""
+    found: dict[str, dict] = {}
+    for model, template in PROBES.items():
+        fields = fields_by_model[model]
+        computed = [name for name in recorded_columns(model, fields) if not fields[name].get("store")
+                    and fields[name]["type"] not in ("date", "datetime", "binary")]
+        probes = [capture.call(model, "create", [_probe_values(capture, model, template, name)])
+                  for name in ("Probe A", "Probe B")]
+        probes = [i[0] if isinstance(i, list) else i for i in probes]
+        first, second = readable(capture, model, probes, computed)
+        same = {name: first[name] for name in first if first[name] == second[name]}
+        for row in seed.get(model, []):
+            same = {name: value for name, value in same.items() if row.get(name) == _plain(value)}
+        found[model] = {name: _plain(value) for name, value in same.items()}
+    return found
+
+
+def readable(capture: Capture, model: str, ids: list[int], names: list[str]) -> list[dict]:
+    """``read`` of the fields the user may read, as a client reads them (no ``active_test``
+    in the context, which computed counts would take in): a field restricted to a group the
+    user is not in (19's project ``stage_id``) faults the whole read, so those are left out."""
+    try:
+        return capture.call(model, "read", ids, names)
+    except RpcError:
+        allowed = []
+        for name in names:
+            try:
+                capture.call(model, "read", ids[:1], [name])
+                allowed.append(name)
+            except RpcError:
+                continue
+        return capture.call(model, "read", ids, allowed)
+
+
+def _probe_values(capture: Capture, model: str, template: dict | None, name: str) -> dict:
+    if template is None:
+        return {}
+    values: dict[str, Any] = {"name": name}
+    for field_name, value in template.items():
+        if isinstance(value, str) and value.startswith("<first:"):
+            value = capture.call(value[7:-1], "search", [], limit=1, order="id")[0]
+        values[field_name] = value
+    return values
+
+
+def _plain(value: Any) -> Any:
+    """A many2one as its id, as the seed rows keep it."""
+    return value[0] if isinstance(value, list) and len(value) == 2 and isinstance(value[1], str) else value
+
+
 def pg_sequences(psql_db: str) -> dict[str, int]:
     """Id sequences of the served tables, read with ``psql`` from the fresh database.
 
     Sequences are invisible over RPC, but a real server's next id depends on them
     (install-time records that were deleted still consumed ids)."""
-    tables = [m.replace(".", "_") for m in SERVED_MODELS]
+    tables = {OWN_TABLES.get(m, m.replace(".", "_")): m.replace(".", "_") for m in SERVED_MODELS}
     names = ", ".join(f"'{t}_id_seq'" for t in tables)
     out = subprocess.run(
         ["psql", "-At", "-F", "|", psql_db, "-c",
@@ -272,7 +349,7 @@ def pg_sequences(psql_db: str) -> dict[str, int]:
     for line in out.splitlines():
         name, value = line.split("|")
         if value:
-            sequences[name.removesuffix("_id_seq")] = int(value)
+            sequences[tables[name.removesuffix("_id_seq")]] = int(value)
     return sequences
 
 

@@ -1,0 +1,65 @@
+"""Computed values a read answers, each expectation recorded from the real servers.
+
+The expected answers are what real Odoo 16.0, 18.0 and 19.0 answered on 2026-12-02 to the
+same calls on a database made from the fresh template (Analytic Accounting switched on);
+17.0 answers as 18.0 for all of them but ``contact_address_inline``, which it shares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import Odoo, _serve
+from tests.test_version_differences import by_version
+
+
+def test_addresses_emails_and_chat_status_are_computed_for_new_partners(odoo: Odoo) -> None:
+    company = odoo.call("res.partner", "create", {"name": 'Acme "Q" Ltd', "is_company": True, "street": "1 Main St",
+                                                   "city": "Gulu", "zip": "256", "email": "Info@Acme.example"})
+    contact = odoo.call("res.partner", "create", {"name": "Ann", "parent_id": company})
+    fields = ["contact_address", "email_formatted", "im_status"]
+    rows = odoo.call("res.partner", "read", [company, contact, 1, 2, 3], fields)
+    address = 'Acme "Q" Ltd\n1 Main St\n\nGulu  256\n'
+    assert rows == [
+        {"id": company, "contact_address": address, "email_formatted": '"Acme \\"Q\\" Ltd" <info@acme.example>',
+         "im_status": "im_partner"},
+        {"id": contact, "contact_address": address, "email_formatted": False, "im_status": "im_partner"},
+        {"id": 1, "contact_address": by_version(odoo, {"16.0": "My Company\n\n\n  \n",
+                                                        "*": "My Company\n\n\n  \nUnited States"}),
+         "email_formatted": False, "im_status": "im_partner"},
+        {"id": 2, "contact_address": "\n\n  \n", "email_formatted": '"OdooBot" <odoobot@example.com>',
+         "im_status": "bot"},
+        {"id": 3, "contact_address": "\n\n  \n", "im_status": "offline", "email_formatted": by_version(
+            odoo, {"19.0": False, "*": '"Administrator" <admin@example.com>'})},
+    ]
+    if odoo.version != "16.0":
+        inline = odoo.call("res.partner", "read", [company, 1, 3], ["contact_address_inline"])
+        assert [row["contact_address_inline"] for row in inline] == [
+            'Acme "Q" Ltd, 1 Main St, Gulu  256', "My Company, United States", ""]
+
+
+def test_a_users_groups_read_as_odoo_reads_them(odoo: Odoo) -> None:
+    """16-18 answer the reified ``sel_groups_*`` (User types: Internal); 19 the implied closure."""
+    fields = odoo.call("res.users", "fields_get", [], {"attributes": ["type"]})
+    names = [name for name in ("sel_groups_1_10_11", "all_group_ids", "password") if name in fields]
+    assert odoo.call("res.users", "read", [2], names) == [by_version(odoo, {
+        "19.0": {"id": 2, "password": "", "all_group_ids": [33, 1, 7, 15, 18, 32, 27, 24, 21, 38, 4, 2, 3, 8, 9, 14,
+                                                                16, 31]},
+        "*": {"id": 2, "password": "", "sel_groups_1_10_11": 1}})]
+
+
+@pytest.fixture
+def odoo16() -> Iterator[Odoo]:
+    yield from _serve("16.0")
+
+
+def test_16_reading_the_companys_default_plan_creates_it(odoo16: Odoo) -> None:
+    """16.0's ``_compute_analytic_plan_id`` falls back to ``_get_default``, which creates a plan."""
+    odoo = odoo16
+    assert odoo.call("account.analytic.plan", "search", []) == []
+    assert odoo.call("res.company", "read", [1], ["analytic_plan_id"]) == [
+        {"id": 1, "analytic_plan_id": [1, "Default"]}]
+    assert odoo.call("account.analytic.plan", "search_read", [], ["name", "company_id"]) == [
+        {"id": 1, "name": "Default", "company_id": [1, "My Company"]}]
