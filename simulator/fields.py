@@ -222,7 +222,7 @@ _READERS = {
     "monetary": lambda v: float(v or 0.0),
     "json": lambda v: json.loads(v) if v else False,
     "properties": lambda v: json.loads(v) if v else [],
-    "properties_definition": lambda v: json.loads(v) if v else False,
+    "properties_definition": lambda v: json.loads(v) if v else [],  # convert_to_record: [] when empty
     "binary": lambda v: v or False,
 }
 

@@ -49,6 +49,7 @@ SERVED_MODELS = (
     "res.partner",
     "res.partner.category",
     "res.currency",
+    "res.country",
     "account.account",
     "account.journal",
     "account.move",

@@ -92,12 +92,14 @@ def _recorded_only(model: str, fld: Field, profile: Profile) -> bool:
     """A computed field whose recorded values (what the fresh database answered for the seed's
     records) the simulator keeps in a column: one it cannot compute itself: no compute hook,
     not reached through ``_inherits``, not ``related`` through a model the simulator holds;
-    an x2many towards records the simulator does not hold (menus, views, messages)."""
+    a computed many2many; a one2many towards records the simulator does not hold (views)."""
     if fld.is_column or fld.extra.get("inherited") or fld.name in ("display_name", "__last_update") or \
             (model, fld.name) in hooks.computed:
         return False
-    if fld.is_x2many:
-        return fld.relation not in profile.models and not (fld.type == "many2many" and fld.stored)
+    if fld.type == "one2many":
+        return fld.relation not in profile.models
+    if fld.type == "many2many":
+        return not fld.stored
     path = fld.related or []
     hop = profile.fields.get(model, {}).get(path[0], {}) if path else {}
     return fld.type in COLUMN_TYPES and not (hop.get("type") == "many2one" and hop.get("relation") in profile.models)

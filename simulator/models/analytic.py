@@ -314,3 +314,62 @@ def _all_account_count(env: Any, ids: list[int]) -> dict[int, int]:
     """The active accounts of the plan and its descendants (``plan_id child_of``)."""
     accounts = env[ACCOUNT]
     return {i: accounts.search_count([("plan_id", "child_of", i)]) for i in ids}
+
+
+# -- account amounts (``_compute_debit_credit_balance``) --------------------------------------
+
+def _line_column(env: Any, plan_id: int | None) -> str:
+    """The line column holding an account of ``plan_id``: its root plan's column (17+), the
+    one ``account_id`` where plans have no columns (16)."""
+    if not plan_id or not _column_models(env.db):
+        return "account_id"
+    path = env.db.store.query("SELECT parent_path FROM account_analytic_plan WHERE id = ?", (plan_id,))
+    root = int(path[0][0].split("/")[0]) if path and path[0][0] else plan_id
+    return column_name(env.db, root)
+
+
+def _amounts(env: Any, ids: list[int]) -> dict[int, tuple[float, float]]:
+    """(credit, debit) per account: the sums of its lines' positive and negative amounts."""
+    found = {i: (0.0, 0.0) for i in ids}
+    for account_id, plan_id in env.db.store.query(
+            f"SELECT id, plan_id FROM account_analytic_account WHERE id IN ({','.join('?' * len(ids))})", ids):
+        column = _line_column(env, plan_id)
+        if column not in env.db.schema(LINE).fields:
+            continue
+        credit, debit = env.db.store.query(
+            f'SELECT COALESCE(SUM(CASE WHEN amount >= 0 THEN amount END), 0), '
+            f'COALESCE(SUM(CASE WHEN amount < 0 THEN amount END), 0) FROM account_analytic_line WHERE "{column}" = ?',
+            (account_id,))[0]
+        found[account_id] = (float(credit), 0.0 - float(debit))
+    return found
+
+
+@hooks.compute(ACCOUNT, "balance")
+def _balance(env: Any, ids: list[int]) -> dict[int, float]:
+    return {i: credit - debit for i, (credit, debit) in _amounts(env, ids).items()}
+
+
+@hooks.compute(ACCOUNT, "credit")
+def _credit(env: Any, ids: list[int]) -> dict[int, float]:
+    return {i: credit for i, (credit, _debit) in _amounts(env, ids).items()}
+
+
+@hooks.compute(ACCOUNT, "debit")
+def _debit(env: Any, ids: list[int]) -> dict[int, float]:
+    return {i: debit for i, (_credit, debit) in _amounts(env, ids).items()}
+
+
+# -- 19's distribution of a line (``_compute_analytic_distribution``) -------------------------
+
+@hooks.compute(LINE, "analytic_distribution")
+def _distribution(env: Any, ids: list[int]) -> dict[int, dict]:
+    """``{"<account ids>": 100}``: the line's accounts, project plan's column first, then
+    the other root plans' in the plans' order, joined by commas."""
+    schema = env.db.schema(LINE)
+    plans = env.db.model(env, PLAN)
+    roots = plans.search([("parent_id", "=", False)])
+    project = project_plan_id(env.db)
+    ordered = ([project] if project in roots else []) + [r for r in roots if r != project]
+    columns = [c for c in (column_name(env.db, r) for r in ordered) if c in schema.fields]
+    rows = env.db.reader.rows(env, schema, ids, columns)
+    return {i: {",".join(str(row[c]) for c in columns if row[c]): 100} for i, row in rows.items()}

@@ -64,3 +64,11 @@ def _all_groups(env: Any, ids: list[int]) -> dict[int, list[int]]:
 
     given = env.db.reader.x2many_ids(env, users, users.fields[users.link_to("res.groups")], ids)
     return {uid: list(dict.fromkeys(g for gid in gids for g in closure(gid))) for uid, gids in given.items()}
+
+
+@hooks.compute("res.groups", "disjoint_ids")
+def _disjoint(env: Any, ids: list[int]) -> dict[int, list[int]]:
+    """19's ``_compute_disjoint_ids``: a user type group (employee, portal, public) excludes the
+    other two; any other group excludes none."""
+    types = [gid for xmlid in ("group_user", "group_portal", "group_public") if (gid := env.db.xmlid("base", xmlid))]
+    return {i: [gid for gid in types if gid != i] if i in types else [] for i in ids}

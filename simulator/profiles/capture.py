@@ -86,15 +86,14 @@ class Capture:
 def recorded_columns(model: str, fields: dict[str, dict]) -> list[str]:
     """What a seed row carries: every field a read answers with a value of its own, stored
     or computed (a computed one is what a fresh database answers for that record), but
-    secrets, binaries the simulator derives (avatars: not stored), and x2many it rebuilds
-    itself (to a model it holds; a stored many2many, which has its relation table)."""
+    secrets, binaries the simulator derives (avatars: not stored), and the one2many it
+    rebuilds from a model it holds (a stored many2many keeps its relation table)."""
     return sorted(
         name
         for name, attrs in fields.items()
         if name not in SECRET_FIELDS and (model, name) not in WRITES_ON_READ
         and not (attrs["type"] == "binary" and not attrs.get("store"))
-        and not (attrs["type"] in ("one2many", "many2many") and attrs.get("relation") in SERVED_MODELS
-                 and not (attrs["type"] == "many2many" and attrs.get("store")))
+        and not (attrs["type"] == "one2many" and attrs.get("relation") in SERVED_MODELS)
     )
 
 
@@ -270,13 +269,14 @@ def capture_profile(capture: Capture, out: Path) -> None:
 #: values do not depend on the record: model -> its values; ``<first:model>`` is the first
 #: record of that model (an existing plan, the first probe project).
 PROBES: dict[str, dict[str, Any]] = {
+    "res.config.settings": None,  # first, before the others' side effects (mail failures...); no name
     "res.partner.category": {},
     "res.partner": {},
     "account.analytic.plan": {},
     "account.analytic.account": {"plan_id": "<first:account.analytic.plan>"},
+    "account.analytic.line": {"account_id": "<first:account.analytic.account>"},
     "project.project": {},
     "project.task": {"project_id": "<first:project.project>"},
-    "res.config.settings": None,  # no name: a settings record as the form opens it
 }
 
 
