@@ -83,6 +83,8 @@ class Grouper:
         if not specs:
             count, values, first = stats[()]
             return [self._ungrouped(model, domain, count, values, first, count_key, quirks.ungrouped_min_id)]
+        if lazy:
+            self._fill(model, specs[0], stats)
         order = self._sorter(model, specs, stats, orderby, count_key, aggregates)
         groups = sorted(stats, key=order)
         if offset and (limit or not quirks.offset_needs_limit):
@@ -444,6 +446,8 @@ class Grouper:
                 targets = [*dict.fromkeys(v for v in raw.values() if v is not None), None]
                 nested = self._m2o_keys(env, fld, targets, seen | {(schema.name, name)})
                 elements = {i: nested[raw.get(i)] for i in ids}
+            elif fld is not None and fld.type == "boolean":  # COALESCE(%s, FALSE)
+                elements = {i: _null_last(bool(raw.get(i))) for i in ids}
             else:
                 elements = {i: _null_last(raw.get(i)) for i in ids}
             for i in ids:
@@ -517,6 +521,14 @@ class Grouper:
         if value is None:
             return [(name, "=", False)]
         return [(name, "=", bool(value) if spec.fld.type == "boolean" else value)]
+
+    @staticmethod
+    def _fill(model: BaseModel, spec: GroupBy, stats: dict[tuple, tuple]) -> None:
+        """``_read_group_fill_results``: the ``group_expand`` method's records each get a
+        group, an empty one (count 0) where no record falls in it."""
+        expander = hooks.group_expanders.get((model._name, spec.name))
+        for value in expander(model.env) if expander else ():
+            stats.setdefault((value,), (0, {}, None))
 
     def _expand(self, model: BaseModel, spec: GroupBy, rows: list[dict]) -> list[dict]:
         """``_read_group_fill_results`` for a field with ``group_expand`` (profile

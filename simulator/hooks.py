@@ -58,6 +58,9 @@ model_methods: dict[tuple[str, str], Callable] = {}
 #: (model, field) -> function(env, operator, value) -> domain: the ``search=`` method of a
 #: field without a column (``res.groups.full_name``), as Odoo's ``determine_domain`` calls it
 searchers: dict[tuple[str, str], Callable] = {}
+#: (model, field) -> function(env) -> comodel ids: a ``group_expand`` method's records, which a
+#: lazy read_group by that field lists even when no record falls in them (empty groups)
+group_expanders: dict[tuple[str, str], Callable] = {}
 #: (model, field) -> function(env, table) -> SQL expression or None: a field without a column
 #: that the model's ``_field_to_sql`` still turns into SQL (18's ``account.account.code``)
 field_sql: dict[tuple[str, str], Callable] = {}
@@ -81,6 +84,13 @@ def compute(model: str, *field_names: str) -> Callable:
 def compute_pattern(model: str, pattern: str) -> Callable:
     def register(fn: Callable) -> Callable:
         computed.patterns.append((model, re.compile(pattern), fn))
+        return fn
+    return register
+
+
+def group_expander(model: str, field: str) -> Callable:
+    def register(fn: Callable) -> Callable:
+        group_expanders[(model, field)] = fn
         return fn
     return register
 

@@ -173,7 +173,7 @@ class BaseModel:
         if fld.type == "many2one" and fld.is_column:
             return ", ".join(self.m2o_order(fld, descending=bool(direction)))
         nulls = " NULLS FIRST" if direction else " NULLS LAST"
-        return self._order_key(fld) + direction + nulls
+        return _coalesced(fld, self._order_key(fld)) + direction + nulls
 
     def m2o_order(self, fld: Field, descending: bool = False) -> list[str]:
         """The terms a many2one column sorts by: the comodel's ``_order``, followed through
@@ -197,7 +197,7 @@ class BaseModel:
             if sub is not None and sub.type == "many2one" and sub.is_column and (comodel.name, name) not in seen:
                 terms += self._comodel_terms(sub, value, descending, seen | {(comodel.name, name)})
             else:
-                terms.append(value + (" DESC NULLS FIRST" if descending else " NULLS LAST"))
+                terms.append(_coalesced(sub, value) + (" DESC NULLS FIRST" if descending else " NULLS LAST"))
         return terms
 
     def _order_key(self, fld: Field) -> str:
@@ -411,3 +411,7 @@ def _as_ids(ids: Any) -> list[int | str]:
         return [i if isinstance(i, str) else int(i) for i in ids]
     raise ServerError("TypeError", f"'{type(ids).__name__}' object is not iterable")
 
+
+def _coalesced(fld: Field | None, sql: str) -> str:
+    """A boolean sorts with NULL as False (``COALESCE(%s, FALSE)`` in every version)."""
+    return f"COALESCE({sql}, 0)" if fld is not None and fld.type == "boolean" else sql

@@ -154,6 +154,12 @@ def first_personal_stage(env: Any, user_id: int) -> int | None:
     return found[0] if found else None
 
 
+@hooks.group_expander(TASK, "personal_stage_type_ids")
+def _user_personal_stages(env: Any) -> list[int]:
+    """``_read_group_personal_stage_type_ids``: every personal stage of the current user."""
+    return env.db.model(env.sudo(), STAGE)._search_ids([("user_id", "=", env.uid)])
+
+
 def _create_personal_stages(env: Any, user_id: int) -> int:
     """``_get_default_personal_stage_create_vals``: the user's stages; the first one."""
     quirks = env.db.profile.quirks.project
