@@ -125,7 +125,7 @@ class Services:
         if private and methods.private_check == "before_lookup":
             raise AccessError(methods.private.format(method=method, model=model))
         if model not in db.schemas:
-            raise UserError(f"Object {model} doesn't exist")
+            raise UserError(_unserved(db, model))
         if (private and methods.private_check == "after_model") or method in methods.private_api:
             raise AccessError(methods.private.format(method=method, model=model))
         if private:
@@ -293,3 +293,13 @@ def _at_least(params: list, count: int, name: str) -> list:
         raise ServerError("TypeError", f"{name}() missing {count - len(params)} required "
                                        "positional arguments")
     return params
+
+
+def _unserved(db: Database, model: str) -> str:
+    """Odoo's "doesn't exist" for a model the version has not; a model the version has (its
+    recorded ir.model row) but the simulator does not serve says so, rather than pretend
+    the real server would refuse it."""
+    if db.store.query("SELECT 1 FROM ir_model WHERE model = ?", (model,)):
+        return (f"Object {model} exists in Odoo {db.profile.version} but the odoo-harness simulator does not "
+                "serve it (README: The simulator, Models)")
+    return f"Object {model} doesn't exist"

@@ -63,3 +63,11 @@ def test_16_reading_the_companys_default_plan_creates_it(odoo16: Odoo) -> None:
         {"id": 1, "analytic_plan_id": [1, "Default"]}]
     assert odoo.call("account.analytic.plan", "search_read", [], ["name", "company_id"]) == [
         {"id": 1, "name": "Default", "company_id": [1, "My Company"]}]
+
+
+def test_a_model_the_version_has_but_the_simulator_does_not_serve_says_so(odoo: Odoo) -> None:
+    assert odoo.fault("ir.ui.view", "search", []).faultString.endswith(
+        f"Object ir.ui.view exists in Odoo {odoo.version} but the odoo-harness simulator does not serve it "
+        "(README: The simulator, Models)")
+    assert odoo.fault("sale.order", "search", []).faultString.endswith("Object sale.order doesn't exist")
+    assert odoo.call("ir.model", "search_count", [("model", "=", "ir.ui.view")]) == 1

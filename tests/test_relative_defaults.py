@@ -34,3 +34,20 @@ def test_date_defaults_follow_the_clock(version: str) -> None:
     task = app.services.dispatch("object", "execute_kw", [
         "odoo", 2, "admin", "project.task", "default_get", [["repeat_until"]]])
     assert task.get("repeat_until") == "2031-05-24"
+
+
+def test_16_task_recurrence_defaults_follow_the_clock() -> None:
+    """16.0's ``Task.default_get``: today's weekday flag (only when every day is asked), day,
+    month and weekday (real 16.0 on Wednesday 2 December 2026: "wed", "2", "december")."""
+    app = SimulatorApp("16.0")
+    app.registry.get("odoo").clock = lambda: LATER  # a Saturday
+
+    def defaults(fields: list[str]) -> dict:
+        return app.services.dispatch("object", "execute_kw", [
+            "odoo", 2, "admin", "project.task", "default_get", [fields]])
+
+    days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    answer = defaults([*days, "repeat_day", "repeat_month", "repeat_weekday"])
+    assert {k: answer[k] for k in answer if k in days} == {"sat": True}
+    assert (answer["repeat_day"], answer["repeat_month"], answer["repeat_weekday"]) == ("17", "may", "sat")
+    assert not any(day in defaults(["mon", "repeat_day"]) for day in days)

@@ -56,6 +56,8 @@ VARYING = {"access_token": "<random token>", "duration_tracking": "<elapsed seco
            **{f"avatar_{size}": "<placeholder avatar>" for size in (128, 256, 512, 1024, 1920)}}
 TODAY = "<today>"
 RANDOM_COLOUR = "<random colour>"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+TODAY_WEEKDAY_FLAG = "<today's weekday flag>"
 CHAR_VALUES = ["", "%", "_", "a", "Gen", "gen", "Company", "Z%", "@", "1"]
 NUMBER_VALUES = [0, 1, -1, 2.5, 100, -2.25]
 
@@ -86,9 +88,24 @@ def normalise_generated(answer: Any, call: dict[str, Any]) -> Any:
     today = {datetime.date.today().isoformat(), datetime.datetime.now(datetime.UTC).date().isoformat()}
     answer = _calibrated(answer, today)
     params = call.get("params") or []
-    if params[4:5] == ["default_get"] and isinstance(answer.get("ok"), dict) and "color" in answer["ok"]:
-        answer = {"ok": {**answer["ok"], "color": RANDOM_COLOUR}}
+    if params[4:5] == ["default_get"] and isinstance(answer.get("ok"), dict):
+        answer = {"ok": _calibrated_defaults(answer["ok"])}
     return answer
+
+
+def _calibrated_defaults(values: dict) -> dict:
+    """A random default colour; 16.0's task recurrence defaults from today (the weekday's
+    flag, the day of the month, the month and weekday)."""
+    values = dict(values)
+    if "color" in values:
+        values["color"] = RANDOM_COLOUR
+    flags = [values.pop(day, False) for day in WEEKDAYS]
+    if any(flags):
+        values[TODAY_WEEKDAY_FLAG] = True
+    for name in ("repeat_day", "repeat_month", "repeat_weekday"):
+        if name in values:
+            values[name] = f"<today's {name.removeprefix('repeat_')}>"
+    return values
 
 
 def _calibrated(value: Any, today: set[str]) -> Any:

@@ -20,6 +20,10 @@ from simulator.models import mail
 PROJECT, TASK, STAGE, PERSONAL = "project.project", "project.task", "project.task.type", "project.task.stage.personal"
 #: project.task.stage.personal's table in Odoo, shared with the assignees' many2many.
 RELATION = "project_task_user_rel"
+#: 16.0's recurrence selections (``DAYS``, ``MONTHS`` of project_task_recurrence.py).
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
 #: ``CLOSED_STATES`` (17+).
 CLOSED_STATES = ("1_done", "1_canceled")
 #: ``_compute_rating_request_deadline``: days per rating frequency.
@@ -204,10 +208,28 @@ def _personal_stage_names(env: Any, ids: list[int]) -> dict[int, str]:
 
 @hooks.method(TASK, "default_get", on_model=True)
 def _task_default_get(env: Any, fields_list: Any) -> dict:
-    """``_default_personal_stage_type_id``: the user's first personal stage, once it exists."""
+    """``_default_personal_stage_type_id``: the user's first personal stage, once it exists;
+    16.0's recurrence defaults from today (``Task.default_get``)."""
     values = env[TASK].default_get(fields_list)
     if "personal_stage_type_id" in values:
         values["personal_stage_type_id"] = first_personal_stage(env, env.uid) or False
+    return _recurrence_from_today(env, values, fields_list)
+
+
+def _recurrence_from_today(env: Any, values: dict, fields_list: Any) -> dict:
+    """16.0: today's weekday flag (when every day is asked), day of the month, month and
+    weekday; the recorded values are the capture day's."""
+    if "repeat_day" not in values:
+        return values
+    today = env.db.clock().date()
+    values = {k: v for k, v in values.items() if k not in WEEKDAYS}
+    if all(day in (fields_list or ()) for day in WEEKDAYS):
+        values[WEEKDAYS[today.weekday()]] = True
+    values["repeat_day"] = str(today.day)
+    if "repeat_month" in values:
+        values["repeat_month"] = MONTHS[today.month - 1]
+    if "repeat_weekday" in values:
+        values["repeat_weekday"] = WEEKDAYS[today.weekday()]
     return values
 
 
