@@ -8,7 +8,8 @@ A profile is a folder ``simulator/profiles/<version>/``:
 - ``version.json``, ``fields.json``, ``defaults.json``, ``seed.json``, ``names.json``,
   ``registry.json.gz`` (every ``ir.model``, ``ir.model.fields`` and ``ir.model.access`` row
   of the database), ``binaries.json.gz`` (the seed's images), ``constants.json`` (computed
-  values a new record gets whatever it holds): recorded from a real fresh server by
+  values a new record gets whatever it holds), ``restricted.json`` (fields of groups the
+  admin is not in): recorded from a real fresh server by
   ``simulator.profiles.capture``.
 
 Adding a version means adding a folder; code asks the profile, never the
@@ -111,6 +112,9 @@ class Profile:
     #: Computed values every new record of a model gets (``constants.json``): the same on two
     #: records the capture made and on every recorded one (a company-wide setting, a count).
     constants: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Fields of groups the recorded admin is not in (``restricted.json``): model -> field ->
+    #: the groups the AccessError names, the field a full read names first.
+    restricted: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def has_method(self, name: str) -> bool:
         return name not in self.quirks.methods.removed
@@ -163,6 +167,7 @@ def load_profile(version: str) -> Profile:
         models=models,
         names={model: {int(i): name for i, name in rows} for model, rows in _read_json(folder / "names.json").items()},
         constants=_read_json(folder / "constants.json"),
+        restricted={model: dict(pairs) for model, pairs in _read_json(folder / "restricted.json").items()},
     )
 
 

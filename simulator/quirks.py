@@ -65,6 +65,20 @@ class UnknownField(Strict):
     write: str = "ValueError: Invalid field {field!r} on model {model!r}"
 
 
+class FieldAccess(Strict):
+    """The AccessError for reading fields of groups the user is not in."""
+
+    #: ``{names}``, ``{model_label}``, ``{model}``, ``{operation}``, ``{uid}``, ``{lines}`` (one
+    #: ``- field (allowed for groups ...)`` per field), ``{groups}`` (the first field's).
+    text: str = ("The requested operation can not be completed due to security restrictions.\n\n"
+                 "Document type: {model_label} ({model})\nOperation: {operation}\nUser: {uid}\nFields:\n{lines}")
+    #: Which fields the error names: each once (16/17: a set), every one asked for, in the order
+    #: asked (18), or the first one met (19, which checks field by field).
+    listing: Literal["unique", "as_requested", "first"] = "unique"
+    #: A read without a field list: such fields left out (16-18) or refused (19).
+    full_read: Literal["drop", "raise"] = "drop"
+
+
 class Orm(Strict):
     #: A value that fails conversion still used up an id (17).
     conversion_error_consumes_id: bool = False
@@ -72,6 +86,7 @@ class Orm(Strict):
     #: incoherence" when the number names a record; 17+ find no record for it.
     string_ids: Literal["type_incoherence", "missing"] = "missing"
     unknown_field: UnknownField = UnknownField()
+    field_access: FieldAccess = FieldAccess()
     #: ``search_read`` with no field list answers the names ``fields_get`` makes up (res.users'
     #: reified groups: 16, which reads ``fields_get()``) or only the model's fields (17+).
     search_read_virtual_fields: bool = False

@@ -71,3 +71,30 @@ def test_a_model_the_version_has_but_the_simulator_does_not_serve_says_so(odoo: 
         "(README: The simulator, Models)")
     assert odoo.fault("sale.order", "search", []).faultString.endswith("Object sale.order doesn't exist")
     assert odoo.call("ir.model", "search_count", [("model", "=", "ir.ui.view")]) == 1
+
+
+def test_fields_of_groups_the_user_is_not_in_are_refused_as_each_version_words_it(odoo: Odoo) -> None:
+    """project.project's ``stage_id`` belongs to "Use Stages on Project", which admin lacks on a
+    fresh database: asked for, an AccessError (real servers, 2026-12-02); a read of every field
+    leaves it out up to 18.0 and is refused on 19.0."""
+    project = odoo.call("project.project", "create", {"name": "P"})
+    fault = odoo.fault("project.project", "read", [project], ["stage_id", "name", "stage_id"])
+    head = "You do not have enough rights to access the field"
+    assert fault.faultCode == 4 and fault.faultString.endswith(by_version(odoo, {
+        "16.0": "The requested operation can not be completed due to security restrictions.\n\n"
+                "Document type: Project (project.project)\nOperation: read\nUser: 2\nFields:\n"
+                "- stage_id (allowed for groups 'Technical / Use Stages on Project')",
+        "17.0": "The requested operation can not be completed due to security restrictions.\n\n"
+                "Document type: Project (project.project)\nOperation: read\nUser: 2\nFields:\n"
+                "- stage_id (allowed for groups 'Technical / Use Stages on Project')",
+        "18.0": f'{head}s "stage_id,stage_id" on Project (project.project). Please contact your system '
+                "administrator.\n\nOperation: read\nUser: 2\nFields:\n"
+                "- stage_id (allowed for groups 'Technical / Use Stages on Project')\n"
+                "- stage_id (allowed for groups 'Technical / Use Stages on Project')",
+        "19.0": f'{head} "stage_id" on Project (project.project). Please contact your system administrator.\n\n'
+                "Operation: read\nUser: 2\nGroups: allowed for groups 'Use Stages on Project'"}))
+    if odoo.version == "19.0":
+        assert odoo.fault("project.project", "read", [project]).faultString.endswith(
+            "Groups: allowed for groups 'Use Stages on Project'")
+    else:
+        assert "stage_id" not in odoo.call("project.project", "read", [project])[0]

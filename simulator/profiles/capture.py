@@ -24,6 +24,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.request
@@ -252,12 +253,14 @@ def capture_profile(capture: Capture, out: Path) -> None:
     seed["fresh"] = {"res.groups": fresh_groups}
     names = referenced_names(capture, fields_by_model, seed)
     recorded_constants = constants(capture, fields_by_model, seed)  # last: it creates records
+    registry = {model: seed.pop(model) for model in REGISTRY_MODELS}
+    restricted = restricted_fields(capture, fields_by_model, registry)  # on the probes' records too
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / "constants.json", recorded_constants)
+    write_json(out / "restricted.json", restricted)
     write_json(out / "version.json", version)
     write_json(out / "fields.json", fields_by_model)
     write_json(out / "defaults.json", defaults)
-    registry = {model: seed.pop(model) for model in REGISTRY_MODELS}
     blobs = binaries(seed, fields_by_model)
     write_json(out / "seed.json", seed)
     write_gzip(out / REGISTRY_FILE, registry)
@@ -316,6 +319,37 @@ def readable(capture: Capture, model: str, ids: list[int], names: list[str]) -> 
             except RpcError:
                 continue
         return capture.call(model, "read", ids, allowed)
+
+
+def restricted_fields(capture: Capture, fields_by_model: dict[str, dict], registry: dict[str, list]) -> dict[str, list]:
+    """Fields a model has (its ir.model.fields rows) that ``fields_get`` hides from the admin
+    because they belong to groups the admin is not in, each with the groups its AccessError
+    names ("allowed for groups 'Technical / Use Stages on Project'"); the field a read
+    without a field list names (19 refuses such reads) comes first."""
+    found: dict[str, list] = {}
+    for model, fields in fields_by_model.items():
+        hidden = [row["name"] for row in registry["ir.model.fields"]
+                  if row["model"] == model and row["name"] not in fields]
+        record = capture.call(model, "search", [], limit=1, context={"active_test": False}) if hidden else []
+        if not record:
+            continue
+        groups = {}
+        for name in hidden:
+            try:
+                capture.call(model, "read", record, [name])
+            except RpcError as exc:
+                match = re.search(r"allowed for groups .+?(?=\)?$)", str(exc).splitlines()[-1])
+                if match:
+                    groups[name] = match.group(0)
+        try:
+            capture.call(model, "read", record)
+        except RpcError as exc:
+            named = re.search(r'access the field "([^"]+)"', str(exc))
+            if named and named.group(1) in groups:
+                groups = {named.group(1): groups[named.group(1)], **groups}
+        if groups:
+            found[model] = [[name, text] for name, text in groups.items()]  # a list: the order counts
+    return found
 
 
 def _probe_values(capture: Capture, model: str, template: dict | None, name: str) -> dict:
