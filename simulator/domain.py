@@ -1976,8 +1976,18 @@ class DomainEngine:
                 tree, active = _d_and([("c", "id", "in", values), field_domain]), False
         else:
             tree, active = _d_and([d_parse(value), field_domain]), None
+        inverse = self._computed_inverse(comodel, fld)
+        if inverse is not None and (isinstance(value, Query) or _is_collection(value)):
+            # ids (a Query) get ``inverse IS NOT NULL`` added as SQL: impossible without a column
+            raise ServerError("ValueError", f"Cannot convert {comodel.name}.{inverse.name} to SQL because it is "
+                                            "not stored")
         query, where, empty = self._coquery(comodel, fld, tree, active)
         if empty:
+            return FALSE if exists else TRUE
+        if inverse is not None:
+            # the lines found are browsed and their inverse computed (``inverses._as_query()``):
+            # a value the simulator does not hold (auto_account_id without a plan in the
+            # context) is False for every line, so no record is linked to any of them
             return FALSE if exists else TRUE
         if fld.type == "one2many":
             return fmt(f"{'' if exists else 'NOT '}EXISTS(SELECT 1 FROM (%s) AS __sub "
@@ -2013,9 +2023,25 @@ class DomainEngine:
         return d_parse([tuple(i) if isinstance(i, list) else i for i in domain]) \
             if isinstance(domain, list) and domain else D_TRUE
 
+    def _computed_inverse(self, comodel: ModelView, fld: Field) -> Field | None:
+        """A one2many's inverse without a column (``account.analytic.line.auto_account_id``,
+        computed from the context's plan): ``One2many._condition_to_sql_relational`` browses
+        the lines found and maps them through it rather than joining on it."""
+        if fld.type != "one2many":
+            return None
+        inverse = comodel.fields.get(fld.attrs.get("relation_field") or "")
+        if inverse is None or inverse.stored or inverse.extra.get("inherited"):
+            return None
+        return inverse
+
     def _coquery(self, comodel: ModelView, fld: Field, tree: tuple, active: bool | None) -> tuple[SQL, bool, bool]:
-        """The comodel's query for an x2many condition: (select, has a WHERE, is empty)."""
-        if fld.type == "one2many":
+        """The comodel's query for an x2many condition: (select, has a WHERE, is empty). A
+        domain is searched with ``inverse not in {False}`` added (One2many's
+        ``_get_query_for_condition_value``); on a computed inverse that condition only drops
+        lines whose inverse is False, which mapping the lines through it drops too."""
+        if fld.type == "one2many" and self._computed_inverse(comodel, fld) is not None:
+            select = f'SELECT "{comodel.table}"."id" FROM "{comodel.table}"'
+        elif fld.type == "one2many":
             inverse = fld.attrs.get("relation_field") or ""
             select = f'SELECT "{comodel.table}"."{inverse}" AS __inverse FROM "{comodel.table}"'
             tree = _d_and([tree, ("c", inverse, "not in", OSet([False]))])

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from simulator import hooks
 from simulator.domain import TRUE_LEAF, normalize_domain
 from simulator.errors import OdooError, ServerError, UserError, value_error
+from simulator.reader import unheld_names
 
 if TYPE_CHECKING:
     from simulator.fields import Field
@@ -230,7 +231,8 @@ class Grouper:
     def _unstored(self, env: Env, schema: ModelSchema, fld: Field, ids: list[int], direct: bool) -> dict[int, Any]:
         """A field without a column: 16 and 17 refuse it (each in its words); 18+ follow a
         ``related`` path with joins, and group by what a model computes in SQL of its own
-        (``groupable`` in fields_get: a model hook here, else nothing found)."""
+        (``groupable`` in fields_get: the model's ``_field_to_sql`` (``hooks.field_sql``) or
+        compute hook here, else nothing found); a field fields_get says is not groupable fails."""
         db = env.db
         unstored = db.profile.quirks.read_group.unstored
         name = f"{schema.name}.{fld.name}"
@@ -249,6 +251,18 @@ class Grouper:
                         target = _hop(target, fld, fld.related[1:])
                     return self._through(env, schema, first.name, comodel, target, ids)
             return {i: ([] if fld.type == "many2many" else None) for i in ids}  # through a model not held
+        to_sql = hooks.field_sql.get((schema.name, fld.name))
+        sql = to_sql(env, schema.table) if to_sql else None
+        if sql:  # the model's own ``_field_to_sql``
+            values: dict[int, Any] = {}
+            for chunk in _chunks(ids, 900):
+                values.update(env.db.store.query(
+                    f'SELECT "{schema.table}".id, {sql} FROM "{schema.table}" '
+                    f'WHERE "{schema.table}".id IN ({",".join("?" * len(chunk))})', chunk))
+            return {i: values.get(i) for i in ids}
+        if direct and fld.attrs.get("groupable") is False and fld.type != "many2many":
+            # fields_get's ``groupable`` is whether ``_read_group_groupby`` succeeds (18's root_id)
+            raise value_error(f"Cannot convert {name} to SQL because it is not stored")
         compute = hooks.computed.get((schema.name, fld.name))
         if compute and fld.type != "many2many":
             return {i: (None if v is False and fld.type != "boolean" else v) for i, v in compute(env, ids).items()}
@@ -418,7 +432,9 @@ class Grouper:
     def _m2o_keys(self, env: Env, fld: Field, values: list, seen: frozenset) -> dict[Any, tuple]:
         db = env.db
         if fld.relation not in db.schemas:  # not held: its recorded names are in its _order
-            return {v: (_null_last(None if v is None else db.recorded_rank(fld.relation, v)),) for v in values}
+            # (18+'s account.root: ``_order`` is its id, a string never recorded)
+            return {v: (_null_last(v if v is None or isinstance(v, str) else db.recorded_rank(fld.relation, v)),)
+                    for v in values}
         return self._order_keys(env, db.schema(fld.relation or ""), values, seen)
 
     def _order_keys(self, env: Env, schema: ModelSchema, ids: list, seen: frozenset) -> dict[Any, tuple]:
@@ -489,7 +505,7 @@ class Grouper:
             return {v: v for v in values}
         named = spec.name == "id" or fld.type in ("many2one", "many2many")
         if named and spec.name != "id" and fld.relation not in model.db.schemas:  # not held: its recorded name
-            recorded = model.db.profile.names.get(fld.relation or "", {})
+            recorded = unheld_names(model.env.sudo(), fld.relation or "", present)
             names = {v: recorded.get(v, "") for v in present}
         elif named:
             comodel = model.schema if spec.name == "id" else model.db.schema(fld.relation or "")
@@ -501,7 +517,7 @@ class Grouper:
             elif spec.granularity:
                 shown[value] = _label(value, spec, model.db.profile.quirks.read_group.week_label)
             else:
-                shown[value] = bool(value) if fld.type == "boolean" else value
+                shown[value] = bool(value) if fld.type == "boolean" else _raw(fld, value)
         return shown
 
     @staticmethod
@@ -520,7 +536,7 @@ class Grouper:
                 return [(name, "not any", [TRUE_LEAF] if model.db.profile.quirks.domain.engine == "expression" else [])]
         if value is None:
             return [(name, "=", False)]
-        return [(name, "=", bool(value) if spec.fld.type == "boolean" else value)]
+        return [(name, "=", bool(value) if spec.fld.type == "boolean" else _raw(spec.fld, value))]
 
     @staticmethod
     def _fill(model: BaseModel, spec: GroupBy, stats: dict[tuple, tuple]) -> None:
@@ -544,6 +560,15 @@ class Grouper:
         for row in rows:
             row["__fold"] = folds.get(row[spec.key][0], False) if row[spec.key] else False
         return rows
+
+
+def _raw(fld: Field, value: Any) -> Any:
+    """A group value as psycopg2 hands it back: a binary column (``attachment=False``, a
+    ``bytea``) is a ``memoryview`` of its bytes, which XML-RPC cannot marshal (the call
+    faults) and JSON answers as its ``str``."""
+    if fld.type == "binary" and isinstance(value, str | bytes):
+        return memoryview(value.encode() if isinstance(value, str) else value)
+    return value
 
 
 def _none(value: Any) -> Any:

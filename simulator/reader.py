@@ -109,7 +109,7 @@ class Reader:
             return {i: v or False for i, v in raw.items()}
         targets = list(dict.fromkeys(v for v in raw.values() if v))
         if not self.serves(fld.relation):  # a model the simulator does not hold: the recorded name
-            recorded = env.db.profile.names.get(fld.relation or "", {})
+            recorded = unheld_names(env, fld.relation or "", targets)
             return {i: ([v, recorded.get(v, "")] if v else False) for i, v in raw.items()}
         names = self.display_names(env, self.lookup(fld.relation), targets)
         return {i: ([v, names[v]] if v and v in names else False) for i, v in raw.items()}
@@ -212,6 +212,15 @@ class Reader:
             return {i: (row[rec_name] or "") for i, row in rows.items()}
         values = self.field_values(env, schema, fld, ids, {}, CLASSIC_READ)
         return {i: v or "" for i, v in values.items()}
+
+
+def unheld_names(env: Env, model: str, ids: list) -> dict:
+    """Display names of records of a model the simulator does not hold: what the model's
+    hook computes (``account.root``: its id), else the recorded names."""
+    hook = hooks.display_names.get(model)
+    if hook:
+        return hook(env, ids)
+    return env.db.profile.names.get(model, {})
 
 
 def _chunks(items: list, size: int) -> list[list]:

@@ -10,7 +10,8 @@ the seed and on the server's answers, so two fresh servers of one version get th
 calls, and the recorded corpus is replayed call by call against the simulator.
 
 Calibrated: what legitimately varies between two fresh real servers is normalised
-(``normalise_generated``): today's date, and the random colour a new record gets by default.
+(``normalise_generated``): today's date, the random colour a new record gets by default, and
+the random identifiers each database makes for itself (``database.secret``, ``database.uuid``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import datetime
 import json
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,10 @@ VARYING = {"access_token": "<random token>", "duration_tracking": "<elapsed seco
            **{f"avatar_{size}": "<placeholder avatar>" for size in (128, 256, 512, 1024, 1920)}}
 TODAY = "<today>"
 RANDOM_COLOUR = "<random colour>"
+#: Per-database random identifiers (``ir.config_parameter``'s ``database.secret``, a uuid4 each
+#: database makes for itself, and ``database.uuid``): any value of the UUID shape.
+RANDOM_UUID = "<random uuid>"
+UUID_SHAPE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TODAY_WEEKDAY_FLAG = "<today's weekday flag>"
 CHAR_VALUES = ["", "%", "_", "a", "Gen", "gen", "Company", "Z%", "@", "1"]
@@ -83,14 +89,37 @@ def run_generated(url: str, credentials: Credentials, seed: int = 0, domains: in
 
 def normalise_generated(answer: Any, call: dict[str, Any]) -> Any:
     """What differs between two fresh servers of one version, replaced by placeholders:
-    today's date (a default, or a value set at the call), and the random colour a default
-    colour is (``default_get``)."""
+    today's date (a default, or a value set at the call), the random colour a default
+    colour is (``default_get``), and per-database random identifiers (UUIDs, whose
+    ``read_group`` groups are moved to the end: where they sorted depended on the value)."""
     today = {datetime.date.today().isoformat(), datetime.datetime.now(datetime.UTC).date().isoformat()}
     answer = _calibrated(answer, today)
     params = call.get("params") or []
     if params[4:5] == ["default_get"] and isinstance(answer.get("ok"), dict):
         answer = {"ok": _calibrated_defaults(answer["ok"])}
+    return without_random_ids(answer, call)
+
+
+def without_random_ids(answer: Any, call: dict[str, Any]) -> Any:
+    """UUID-shaped values as ``RANDOM_UUID`` wherever they are; in a ``read_group`` answer,
+    the groups grouped on such a value (their ``__domain`` aside) last, in a fixed order."""
+    answer = _uuids_replaced(answer)
+    groups = answer.get("ok") if isinstance(answer, dict) else None
+    if (call.get("params") or [])[4:5] == ["read_group"] and isinstance(groups, list):
+        def random_group(group: Any) -> bool:
+            return isinstance(group, dict) and any(value == RANDOM_UUID for key, value in group.items()
+                                                   if key != "__domain")
+        moved = sorted((g for g in groups if random_group(g)), key=lambda g: json.dumps(g, sort_keys=True))
+        answer = {**answer, "ok": [g for g in groups if not random_group(g)] + moved}
     return answer
+
+
+def _uuids_replaced(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _uuids_replaced(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_uuids_replaced(item) for item in value]
+    return RANDOM_UUID if isinstance(value, str) and UUID_SHAPE.fullmatch(value) else value
 
 
 def _calibrated_defaults(values: dict) -> dict:

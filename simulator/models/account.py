@@ -1,4 +1,5 @@
-"""account.account: display names with the code, and 18+'s company-dependent code.
+"""account.account: display names with the code, and 18+'s company-dependent code and
+string ``account.root`` ids.
 
 16 and 17 store ``code``; 18 moved it to the company-dependent ``code_store`` and
 computes ``code`` (with an inverse) from it, so the simulator reads and writes
@@ -80,12 +81,39 @@ def _internal_group(env: Any, ids: list[int]) -> dict[int, Any]:
 @hooks.compute(ACCOUNT, "root_id")
 def _root(env: Any, ids: list[int]) -> dict[int, Any]:
     """16/17 store ``root_id``, an ``account.root`` id made of the code's first two
-    characters; 18+ give string ids the simulator does not serve (read False)."""
-    if not env.db.schema(ACCOUNT).fields["root_id"].is_column:
-        return {i: False for i in ids}
+    characters as a number; 18+ compute it (``_compute_account_root``) as
+    ``account.root._from_account_code(placeholder_code)``: the record whose id *is* the
+    first two characters of the code (a string), none without a code."""
     codes = _codes(env, ids)
+    if not env.db.schema(ACCOUNT).fields["root_id"].is_column:
+        return {i: code[:2] if (code := codes.get(i, {}).get("code")) else False for i in ids}
     return {i: ord(code[0]) * 1000 + ord(code[1:2] or "\x00") if (code := codes.get(i, {}).get("code")) else False
             for i in ids}
+
+
+@hooks.display_name("account.root")
+def _root_names(_env: Any, ids: list) -> dict:
+    """``account.root`` (not held) is named by the code's first characters: 18+'s ``_compute_root``
+    names a record by its id, which is that prefix; 16/17's SQL view numbers it
+    ``ASCII(code) * 1000 + ASCII(SUBSTRING(code, 2, 1))`` (a one-character parent:
+    ``ASCII(code)``) and names it ``LEFT(code, 2)``, so the name is read back from the id."""
+    def name(root: Any) -> str:
+        if isinstance(root, str):
+            return root
+        if root < 1000:
+            return chr(root)
+        return chr(root // 1000) + (chr(root % 1000) if root % 1000 else "")
+    return {i: name(i) for i in ids}
+
+
+def _root_sql(env: Any, table: str) -> str | None:
+    """19's ``_field_to_sql('root_id')``: ``SUBSTRING(placeholder_code, 1, 2)``. 18 has no such
+    override (root_id neither groupable nor sortable in its fields_get)."""
+    fields = env.db.schema(ACCOUNT).fields
+    if fields["root_id"].is_column or not fields["root_id"].attrs.get("groupable"):
+        return None
+    code = _code_sql(env, table)
+    return f"substr({code}, 1, 2)" if code else None
 
 
 @hooks.compute(ACCOUNT, "company_currency_id")
@@ -110,3 +138,4 @@ def _code_sql(env: Any, table: str) -> str | None:
 
 hooks.field_sql[(ACCOUNT, "code")] = _code_sql
 hooks.field_sql[(ACCOUNT, "placeholder_code")] = _code_sql
+hooks.field_sql[(ACCOUNT, "root_id")] = _root_sql

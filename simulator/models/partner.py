@@ -8,6 +8,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from simulator import hooks
+from simulator.domain import _cond_repr
+from simulator.errors import UserError
 
 
 def _refresh_names(env, ids: list[int], _vals) -> None:
@@ -44,6 +46,32 @@ def _commercial_name(env, schema, partner_id: int) -> str:
 hooks.on(hooks.after_create, "res.partner")(
     lambda env, ids, _vals_list: _refresh_names(env, ids, None))
 hooks.on(hooks.after_write, "res.partner")(_refresh_names)
+
+
+def _properties_definition_sql(env, _table: str) -> str | None:
+    """19's ``properties.base.definition.mixin._field_to_sql``: ``properties_base_definition_id``
+    is the model's one definition (``_get_definition_id_for_property_field``), a constant in
+    SQL whatever the record: the value every partner gets (the profile's constants)."""
+    definition = env.db.profile.constants.get("res.partner", {}).get("properties_base_definition_id")
+    return str(int(definition)) if definition else None
+
+
+hooks.field_sql[("res.partner", "properties_base_definition_id")] = _properties_definition_sql
+
+
+@hooks.searcher("res.partner", "properties_base_definition_id")
+def _search_properties_definition(env, operator: str, value):
+    """``_search_properties_base_definition_id``: ``in`` is TRUE when the model's definition is
+    among the values, FALSE otherwise; any other operator is NotImplemented, so Odoo 19 tries
+    the positive one and negates it (``not in``), and fails on the rest."""
+    if operator in ("in", "not in"):
+        definition = env.db.profile.constants.get("res.partner", {}).get("properties_base_definition_id")
+        values = value if isinstance(value, (list, tuple, set, frozenset)) else (value,)
+        found = (definition in values) == (operator == "in")
+        return [(1, "=", 1)] if found else [(0, "=", 1)]
+    condition = _cond_repr("properties_base_definition_id", operator, value)
+    label = env.db.schema("res.partner").meta.label
+    raise UserError(f"Unsupported operator on Properties Base Definition {label!r} (res.partner) in [{condition}]")
 
 
 # -- computed values -------------------------------------------------------------
