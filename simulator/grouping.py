@@ -297,10 +297,13 @@ class Grouper:
                 f'SELECT "{col1}", "{col2}" FROM "{rel}" WHERE "{col1}" IN ({",".join("?" * len(chunk))}) '
                 f'AND "{col2}" IS NOT NULL', chunk)
         allowed = None
+        archived: set[int] = set()
         if env.db.profile.quirks.read_group.many2many_search and fld.relation in env.db.schemas:
             allowed = set(self._searchable(env, fld, [target for _owner, target in pairs]))
+        elif env.db.profile.quirks.read_group.many2many_search:  # not held: its recorded archived ones
+            archived = env.db.profile.archived.get(fld.relation or "", set())
         for owner, target in pairs:
-            if allowed is None or target in allowed:
+            if (allowed is None or target in allowed) and target not in archived:
                 result[owner].append(target)
         return result
 

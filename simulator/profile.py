@@ -109,6 +109,8 @@ class Profile:
     #: Display names of records of models not served that many2one fields point to
     #: (``names.json``), each model's ids in that model's ``_order``.
     names: dict[str, dict[int, str]] = field(default_factory=dict)
+    #: Of those, the archived records (a many2many's read leaves them out).
+    archived: dict[str, set[int]] = field(default_factory=dict)
     #: Computed values every new record of a model gets (``constants.json``): the same on two
     #: records the capture made and on every recorded one (a company-wide setting, a count).
     constants: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -149,6 +151,7 @@ def load_profile(version: str) -> Profile:
         choices = ", ".join(available_versions())
         raise ValueError(f"no simulator profile for Odoo {version!r} (available: {choices})")
     quirks = _quirks(version)
+    recorded_names = _read_json(folder / "names.json")
     seed = {**_read_json(folder / "seed.json"), **_read_gzip(folder / REGISTRY_FILE)}
     _restore_binaries(seed, _read_gzip(folder / BINARIES_FILE))
     fields = _read_json(folder / "fields.json")
@@ -165,7 +168,9 @@ def load_profile(version: str) -> Profile:
         defaults=_read_json(folder / "defaults.json"),
         seed=seed,
         models=models,
-        names={model: {int(i): name for i, name in rows} for model, rows in _read_json(folder / "names.json").items()},
+        names={model: {int(i): name for i, name, *_active in rows} for model, rows in recorded_names.items()},
+        archived={model: {int(i) for i, _name, *active in rows if active == [False]}
+                  for model, rows in recorded_names.items()},
         constants=_read_json(folder / "constants.json"),
         restricted={model: dict(pairs) for model, pairs in _read_json(folder / "restricted.json").items()},
     )

@@ -125,12 +125,15 @@ class Reader:
         if not ids or unstored or (fld.type == "one2many" and not self.serves(fld.relation)):
             return result
         holders = ",".join("?" * len(ids))
-        if not self.serves(fld.relation):  # links to records not held (menus, rules): as recorded
-            rel, col1, col2 = schema.m2m_table(fld)
+        if not self.serves(fld.relation):  # links to records not held (menus, rules): as recorded,
+            rel, col1, col2 = schema.m2m_table(fld)  # archived ones left out unless active_test is off
+            hidden = env.db.profile.archived.get(fld.relation or "", set()) \
+                if env.context.get("active_test", True) else set()
             for owner, target in env.db.store.query(
                     f'SELECT "{col1}", "{col2}" FROM "{rel}" WHERE "{col1}" IN ({holders}) AND "{col2}" IS NOT NULL '
                     "ORDER BY rowid", ids):
-                result[owner].append(target)
+                if target not in hidden:
+                    result[owner].append(target)
             return result
         comodel = self.lookup(fld.relation)
         if fld.type == "one2many":

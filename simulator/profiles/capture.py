@@ -109,6 +109,12 @@ def seed_rows(capture: Capture, model: str, fields: dict[str, dict]) -> list[dic
                                       [("key", "in", sorted(SECRET_PARAMETERS))])
         rows = sorted([*rows, *({**row, "value": None} for row in secrets)], key=lambda row: row["id"])
         domain = []
+    unheld = [name for name in columns if fields.get(name, {}).get("type") == "many2many"
+              and fields[name].get("store") and fields[name].get("relation") not in SERVED_MODELS]
+    if unheld and rows:  # every link, to archived records too (a plain read hides those: 18's portal rule)
+        linked = {row["id"]: row for row in capture.call(model, "read", [row["id"] for row in rows], unheld,
+                                                         context={"active_test": False})}
+        rows = [{**row, **{name: linked[row["id"]][name] for name in unheld}} for row in rows]
     computed = [name for name in columns if not fields.get(name, {}).get("store", True)]
     if computed and rows:  # computed values as a client reads them (archived records are read by id)
         by_id = {row["id"]: row for row in readable(capture, model, [row["id"] for row in rows], computed)}
@@ -123,7 +129,8 @@ def seed_rows(capture: Capture, model: str, fields: dict[str, dict]) -> list[dic
                 row[key] = value[0]
             elif attrs.get("type") == "date" and not attrs.get("store"):  # computed from today
                 row[key] = dates.encode(value, today)
-    nulls = null_numbers(capture, model, fields, columns, domain)
+    nulls = {**null_numbers(capture, model, fields, columns, domain),
+             **null_booleans(capture, model, fields, columns, domain)}
     for row in rows:
         for column, ids in nulls.items():
             if row["id"] in ids:
@@ -151,6 +158,28 @@ def null_numbers(capture: Capture, model: str, fields: dict[str, dict], columns:
                  for i in group["ids"]}
         if empty:
             nulls[column] = empty
+    return nulls
+
+
+def null_booleans(capture: Capture, model: str, fields: dict[str, dict], columns: list[str],
+                  domain: list) -> dict[str, set[int]]:
+    """The records whose boolean column is NULL (never written: ``employee`` of the installed
+    partners), which ``read`` shows as False but ``<`` and ``>=`` tell apart up to 18.0: the
+    ones ``= False`` finds and ``< True`` does not. 19 compares NULL as False (its ``<`` on a
+    boolean faults), so nothing is told apart there, as nothing needs to be."""
+    nulls: dict[str, set[int]] = {}
+    context = {"active_test": False}
+    for column in columns:
+        attrs = fields.get(column, {})
+        if attrs.get("type") != "boolean" or not attrs.get("store"):
+            continue
+        try:
+            unset = set(capture.call(model, "search", [*domain, (column, "=", False)], context=context))
+            false = set(capture.call(model, "search", [*domain, (column, "<", True)], context=context))
+        except RpcError:
+            continue
+        if unset - false:
+            nulls[column] = unset - false
     return nulls
 
 
@@ -192,14 +221,16 @@ def referenced_names(capture: Capture, fields_by_model: dict[str, dict],
     for model in [*comodels, *sorted(m for m, ids in linked.items() if ids)]:
         try:
             if model in linked:  # read by id: a search hides some (ir.ui.menu shows the user's menus)
-                rows = capture.call(model, "read", sorted(linked[model]), ["display_name"],
-                                    context={"active_test": False})
+                shown = ["display_name", "active"] if "active" in capture.call(model, "fields_get", ["active"]) \
+                    else ["display_name"]
+                rows = capture.call(model, "read", sorted(linked[model]), shown, context={"active_test": False})
             else:
                 rows = capture.call(model, "search_read", [], fields=["display_name"], context={"active_test": False})
         except RpcError as exc:
             print(f"capture: {model}: no display names ({exc})")
             continue
-        names[model] = [[row["id"], row["display_name"]] for row in rows]
+        names[model] = [[row["id"], row["display_name"], *([False] if row.get("active") is False else [])]
+                        for row in rows]  # an archived record: a third element, False
     return names
 
 
