@@ -22,7 +22,7 @@ from simulator.errors import ServerError
 from simulator.fields import Field
 from simulator.grouping import Grouper
 from simulator.orm import BaseModel, Env
-from simulator.profile import Profile
+from simulator.profile import PHYSICAL, Profile
 from simulator.reader import Reader
 from simulator.schema import ModelSchema, build_schemas, create_storage
 from simulator.store import Store
@@ -168,7 +168,7 @@ class Database:
                     columns[name] = (value[0] if isinstance(value, list) else value) or None
                 elif name in ("create_date", "write_date"):
                     columns[name] = value or None
-                elif name == "id":
+                elif name in ("id", PHYSICAL):
                     columns[name] = value
                 elif fld is None:
                     continue

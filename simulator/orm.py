@@ -24,6 +24,7 @@ from simulator.errors import (
     value_error,
 )
 from simulator.fields import COLUMN_TYPES, MAGIC_COLUMNS, Field
+from simulator.profile import PHYSICAL
 from simulator.schema import ModelSchema
 
 if TYPE_CHECKING:
@@ -165,6 +166,7 @@ class BaseModel:
                 continue
             fld = self._field(name)
             terms.append(self._order_term(fld, direction))
+        terms.append(f'"{self.table}"."{PHYSICAL}" NULLS LAST')  # ties as PostgreSQL's index scan leaves them
         return ", ".join(terms)
 
     def _order_term(self, fld: Field, direction: str) -> str:

@@ -37,6 +37,8 @@ from simulator.quirks import ModelSpec, Quirks
 PROFILES_DIR = Path(__file__).parent / "profiles"
 #: The registry's own records (ir.model, ir.model.fields, ir.model.access), merged into the seed.
 REGISTRY_FILE = "registry.json.gz"
+#: A registry row's place in its PostgreSQL table (``ctid`` order): how ties sort there.
+PHYSICAL = "_physical"
 #: The seed records' images (base64, each distinct one once), merged back into their rows.
 BINARIES_FILE = "binaries.json.gz"
 #: Directories whose ``profiles/`` extend the built-in ones (a team's own captured versions).

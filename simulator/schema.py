@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from simulator import hooks
 from simulator.fields import COLUMN_TYPES, MAGIC_COLUMNS, Field
-from simulator.profile import ModelMeta, Profile
+from simulator.profile import PHYSICAL, ModelMeta, Profile
 from simulator.store import Store
 
 
@@ -108,7 +108,7 @@ def _recorded_only(model: str, fld: Field, profile: Profile) -> bool:
 def create_storage(store: Store, schema: ModelSchema) -> None:
     """Create (or extend) the tables holding ``schema``."""
     columns = {name: "TEXT" for name in ("create_date", "write_date")}
-    columns.update({"create_uid": "INTEGER", "write_uid": "INTEGER"})
+    columns.update({"create_uid": "INTEGER", "write_uid": "INTEGER", PHYSICAL: "INTEGER"})
     for fld in schema.fields.values():
         if fld.is_column or fld.extra.get("snapshot"):
             columns[fld.name] = COLUMN_TYPES.get(fld.type, "TEXT")  # a recorded x2many: its ids as JSON

@@ -37,3 +37,13 @@ def test_groups_of_random_values_go_last_whatever_they_were() -> None:
     expected = {"ok": [_group("4"), _group("60"), _group("True"), _group(RANDOM_UUID), _group(RANDOM_UUID)]}
     assert normalise_generated({"ok": real}, READ_GROUP) == expected
     assert normalise_generated({"ok": other}, READ_GROUP) == expected
+
+
+def test_the_failed_mail_counter_the_crons_leave_is_a_placeholder_but_its_field_description_is_not() -> None:
+    """Two fresh 19.0 copies answered ``fail_counter`` 0 and 1 (the digest cron had failed to
+    mail on the second); ``fields_get`` describes the field the same on both."""
+    read = {"params": ["<db>", 2, "<password>", "res.config.settings", "read", [[1]]]}
+    assert normalise_generated({"ok": [{"id": 1, "fail_counter": 1}]}, read) == normalise_generated(
+        {"ok": [{"id": 1, "fail_counter": 0}]}, read) != {"ok": [{"id": 1, "fail_counter": 0}]}
+    described = {"fail_counter": {"string": "Fail Mail", "type": "integer"}}
+    assert normalise_generated({"ok": described}, read) == {"ok": described}

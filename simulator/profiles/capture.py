@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator import dates
-from simulator.profile import BINARIES_FILE, REGISTRY_FILE, SERVED_MODELS
+from simulator.profile import BINARIES_FILE, PHYSICAL, REGISTRY_FILE, SERVED_MODELS
 
 #: The models describing the registry itself, recorded whole (every model's rows, not only the
 #: served ones'): what ``ir.model`` and ``ir.model.fields`` list on a fresh database. Large, so
@@ -452,13 +452,35 @@ def write_gzip(path: Path, data: dict) -> None:
 def capture(url: str, db: str, login: str, password: str, out: Path, psql_db: str | None = None) -> dict:
     """Record a profile's data from the fresh database ``db`` into ``out``; answers ``version()``."""
     sequences = pg_sequences(psql_db) if psql_db else None  # before the capture writes anything
+    physical = physical_order(psql_db) if psql_db else None
     capture_profile(Capture(url, db, login, password), out)
     if sequences is not None:
         seed_path = out / "seed.json"
         seed = json.loads(seed_path.read_text())
         seed["sequences"] = sequences
         write_json(seed_path, seed)
+    if physical is not None:
+        registry = json.loads(gzip.decompress((out / REGISTRY_FILE).read_bytes()))
+        for model, rows in registry.items():
+            ranks = physical.get(model.replace(".", "_"), {})
+            for row in rows:
+                row[PHYSICAL] = ranks.get(row["id"])
+        write_gzip(out / REGISTRY_FILE, registry)
     return json.loads((out / "version.json").read_text())
+
+
+def physical_order(psql_db: str) -> dict[str, dict[int, int]]:
+    """Each registry row's place in its table (``ctid``), read with ``psql``: PostgreSQL
+    gives rows that tie on the ORDER BY (ir.model.fields named alike, ``_order = "name"``)
+    in that order when it reads through an index, and a row updated since install sits
+    after the others."""
+    found: dict[str, dict[int, int]] = {}
+    for model in REGISTRY_MODELS:
+        table = model.replace(".", "_")
+        out = subprocess.run(["psql", "-At", psql_db, "-c", f"SELECT id FROM {table} ORDER BY ctid"],
+                             check=True, capture_output=True, text=True).stdout
+        found[table] = {int(line): rank for rank, line in enumerate(out.split())}
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
