@@ -34,7 +34,7 @@ MODEL_METHODS = {
 #: Public ORM methods the simulator serves on every model.
 RECORD_METHODS = {
     "read", "write", "unlink", "copy", "exists", "name_get", "has_access", "check_access",
-    "check_access_rule",
+    "check_access_rule", "action_archive", "action_unarchive", "toggle_active",
 }
 DB_MASTER = {"create_database", "duplicate_database", "drop", "dump", "restore", "rename",
              "change_admin_password", "migrate_databases"}

@@ -115,3 +115,28 @@ def test_links_to_archived_records_not_served_hide_from_reads_but_group_as_the_v
     groups = odoo.call("res.groups", "read_group", [], ["rule_groups"], ["rule_groups"])
     counted = [g for g in groups if g["rule_groups"] and g["rule_groups"][0] == archived[0]]
     assert bool(counted) == (odoo.version != "19.0")
+
+
+def test_archive_methods_commit_then_fault_on_none_as_every_version_does(odoo: Odoo) -> None:
+    """``action_archive``, ``action_unarchive``, ``toggle_active`` answer None, which XML-RPC
+    cannot marshal: the change is kept and the caller gets the fault (real 16.0 to 19.0,
+    2026-12-02, the same sequence: archived, restored, archived, still archived, restored)."""
+    partner = odoo.call("res.partner", "create", {"name": "Arch"})
+    seen = []
+    for method in ("action_archive", "action_unarchive", "toggle_active", "action_archive", "toggle_active"):
+        fault = odoo.fault("res.partner", method, [partner])
+        assert fault.faultCode == 1 and fault.faultString.splitlines()[-1] == (
+            "TypeError: cannot marshal None unless allow_none is enabled")
+        seen.append(odoo.call("res.partner", "read", [partner], ["active"],
+                              context={"active_test": False})[0]["active"])
+    assert seen == [False, True, False, False, True]
+
+
+def test_a_company_created_by_name_gets_its_own_company_partner(odoo: Odoo) -> None:
+    """``ResCompany.create`` (real 18.0, 2026-12-02: company 3 got partner 8 "C2", is a
+    company, with the email given)."""
+    company = odoo.call("res.company", "create", {"name": "C2", "email": "c2@example.com"})
+    partner = odoo.call("res.company", "read", [company], ["partner_id", "email"])[0]
+    assert partner["partner_id"][1] == "C2" and partner["email"] == "c2@example.com"
+    assert odoo.call("res.partner", "read", [partner["partner_id"][0]], ["is_company", "email"]) == [
+        {"id": partner["partner_id"][0], "is_company": True, "email": "c2@example.com"}]

@@ -87,3 +87,17 @@ def _inherited_models(env: Any, ids: list[int]) -> dict[int, list[int]]:
         parents = env.db.schemas[name].meta.inherits if name in env.db.schemas else {}
         result[i] = sorted(model_ids[p] for p in parents if p in model_ids)
     return result
+
+
+@hooks.on(hooks.before_create, "res.company")
+def _company_partner(env: Any, vals: dict) -> None:
+    """``ResCompany.create``: a company named without a partner gets a new company partner
+    carrying its name, logo, email, phone, website, VAT and country."""
+    if not vals.get("name") or vals.get("partner_id"):
+        return
+    partner = {"name": vals["name"], "is_company": True}
+    for company_field, partner_field in (("logo", "image_1920"), ("email", "email"), ("phone", "phone"),
+                                         ("website", "website"), ("vat", "vat"), ("country_id", "country_id")):
+        if vals.get(company_field):
+            partner[partner_field] = vals[company_field]
+    vals["partner_id"] = env.db.model(env.sudo(), "res.partner").create([partner])[0]
