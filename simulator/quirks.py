@@ -87,6 +87,8 @@ class Orm(Strict):
     string_ids: Literal["type_incoherence", "missing"] = "missing"
     unknown_field: UnknownField = UnknownField()
     field_access: FieldAccess = FieldAccess()
+    #: res.users' ``login_key`` unique constraint, as its IntegrityError is reported (16: " !").
+    duplicate_login: str = "The operation cannot be completed: You can not have two users with the same login!"
     #: ``search_read`` with no field list answers the names ``fields_get`` makes up (res.users'
     #: reified groups: 16, which reads ``fields_get()``) or only the model's fields (17+).
     search_read_virtual_fields: bool = False

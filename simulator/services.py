@@ -160,8 +160,12 @@ class Services:
 
     def _invoke(self, env: Env, model: str, method: str, function: Any, args: list,
                 kwargs: dict) -> Any:
-        if method == "search" and "count" in kwargs and not self.profile.quirks.methods.search_count_kwarg:
-            raise ServerError("TypeError", "BaseModel.search() got an unexpected keyword argument 'count'")
+        if method == "search" and not self.profile.quirks.methods.search_count_kwarg:
+            if "count" in kwargs:
+                raise ServerError("TypeError", "BaseModel.search() got an unexpected keyword argument 'count'")
+            if len(args) > 4:  # domain, offset, limit, order: a fifth (16's count) is one too many
+                raise ServerError("TypeError", "BaseModel.search() takes from 2 to 5 positional arguments "
+                                               f"but {len(args) + 1} were given")
         if method == "create" and not args:
             if "vals_list" in kwargs:  # Odoo creates, then fails on args[0]: ids are consumed
                 env[model].create(kwargs["vals_list"])

@@ -305,3 +305,22 @@ def test_a_many2one_sorts_by_its_comodels_order(odoo: Odoo) -> None:
     groups = odoo.call("account.analytic.account", "read_group", domain, ["plan_id"], ["plan_id"])
     assert [g["plan_id"][1] for g in groups] == (["Alpha order", "Zeta order"] if by_name
                                                  else ["Zeta order", "Alpha order"])
+
+
+def test_a_fifth_positional_search_argument(odoo: Odoo) -> None:
+    """16.0's ``search`` still takes ``count`` as its fifth argument; 17.0 to 19.0 refuse it
+    (real servers, 2026-12-02)."""
+    assert answer(odoo, "res.partner", "search", [], 0, 2, "id", True) == by_version(odoo, {
+        "16.0": ("ok", 2),
+        "*": (1, "TypeError: BaseModel.search() takes from 2 to 5 positional arguments but 6 were given")})
+
+
+def test_a_second_user_with_an_existing_login_is_refused_and_uses_up_an_id(odoo: Odoo) -> None:
+    """``login_key``: refused after the INSERT took its id (real fresh 18.0, 2026-12-02: the
+    next user is 7, its partner 8)."""
+    assert answer(odoo, "res.users", "create", {"name": "Dup", "login": "admin"}) == (2, by_version(odoo, {
+        "16.0": "The operation cannot be completed: You can not have two users with the same login !",
+        "*": "The operation cannot be completed: You can not have two users with the same login!"}))
+    user = odoo.call("res.users", "create", {"name": "Ok", "login": "ok"})
+    assert user == by_version(odoo, {"19.0": 6, "*": 7})
+    assert odoo.call("res.users", "search_count", [("login", "=", "admin")]) == 1

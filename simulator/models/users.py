@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from simulator import hooks
+from simulator.errors import ValidationError
 
 
 @hooks.on(hooks.before_create, "res.users")
@@ -298,3 +299,25 @@ def _reified_groups(env, result: dict) -> None:
     for name in result:
         if name.startswith(("in_group_", "sel_groups_")):
             result[name] = dict(recorded[name].attrs)
+
+
+@hooks.on(hooks.after_create, "res.users")
+def _unique_login_created(env, ids: list[int], _vals_list: list[dict]) -> None:
+    _check_unique_login(env, ids)
+
+
+@hooks.on(hooks.after_write, "res.users")
+def _unique_login_written(env, ids: list[int], vals: dict) -> None:
+    if "login" in vals:
+        _check_unique_login(env, ids)
+
+
+def _check_unique_login(env, ids: list[int]) -> None:
+    """``login_key UNIQUE (login)``: PostgreSQL refuses the row once inserted (its id is used
+    up), and Odoo reports the constraint's message; archived users count too."""
+    marks = ",".join("?" * len(ids))
+    clash = env.db.store.query(
+        f"SELECT 1 FROM res_users u WHERE u.id IN ({marks}) AND EXISTS "
+        "(SELECT 1 FROM res_users o WHERE o.login = u.login AND o.id != u.id)", ids)
+    if clash:
+        raise ValidationError(env.db.profile.quirks.orm.duplicate_login)
