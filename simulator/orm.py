@@ -304,6 +304,12 @@ class BaseModel:
     def exists(self, ids):
         return self._existing(_as_ids(ids))
 
+    def fields_get_keys(self):
+        """16.0: ``list(self._fields)``: every field, those of groups the user lacks too, in the
+        order the registry reflected them (its ir.model.fields ids)."""
+        rows = self.db.store.query("SELECT name FROM ir_model_fields WHERE model = ? ORDER BY id", (self._name,))
+        return [row[0] for row in rows]
+
     # -- archiving (``active``): each answers None, which XML-RPC cannot marshal: the change
     # -- is committed and the caller gets "cannot marshal None", as from every real version
 

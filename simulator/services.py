@@ -29,7 +29,7 @@ from simulator.registry import Registry
 #: Methods Odoo decorates with @api.model (no ids in args[0]).
 MODEL_METHODS = {
     "search", "search_count", "search_read", "create", "default_get", "fields_get",
-    "name_search", "name_create", "read_group", "check_access_rights",
+    "name_search", "name_create", "read_group", "check_access_rights", "fields_get_keys",
 }
 #: Public ORM methods the simulator serves on every model.
 RECORD_METHODS = {

@@ -324,3 +324,13 @@ def test_a_second_user_with_an_existing_login_is_refused_and_uses_up_an_id(odoo:
     user = odoo.call("res.users", "create", {"name": "Ok", "login": "ok"})
     assert user == by_version(odoo, {"19.0": 6, "*": 7})
     assert odoo.call("res.users", "search_count", [("login", "=", "admin")]) == 1
+
+
+def test_fields_get_keys_is_16_only(odoo: Odoo) -> None:
+    """ERPpeek lists a model's fields with it (real servers, 2026-12-02)."""
+    assert answer(odoo, "res.partner.category", "fields_get_keys") == by_version(odoo, {
+        "16.0": ("ok", ["name", "color", "parent_id", "child_ids", "active", "parent_path", "partner_ids", "id",
+                        "__last_update", "display_name", "create_uid", "create_date", "write_uid", "write_date"]),
+        "17.0": (1, "AttributeError: The method 'fields_get_keys' does not exist on the model "
+                    "'res.partner.category'"),
+        "*": (1, "AttributeError: The method 'res.partner.category.fields_get_keys' does not exist")})
