@@ -61,7 +61,8 @@ def test_capture_writes_profile_and_corpus_and_lists_the_quirks_to_write(
     assert "answers still need a hand-written quirk" in out
     assert "  - partner.name_get" in out
     assert f"use it with ODOO_HARNESS_DATA={tmp_path}" in out
-    assert "ODOO_HARNESS_DATA" not in os.environ and load_profile("18.0").quirks.methods.removed == ["name_get"]
+    assert "ODOO_HARNESS_DATA" not in os.environ
+    assert load_profile("18.0").quirks.methods.removed == ["name_get", "fields_get_keys"]
 
 
 def test_a_recapture_keeps_the_quirks_already_written(recorded_18: list[str], tmp_path: Path,
