@@ -8,7 +8,9 @@ status, response size and latency of every request in ``last``.
 
 from __future__ import annotations
 
+import http.client
 import io
+import select
 import time
 import xmlrpc.client
 from collections.abc import Callable
@@ -47,6 +49,8 @@ class MeasuringTransport(_Measured, xmlrpc.client.Transport):
         self.timeout = timeout
 
     def make_connection(self, host: Any) -> Any:
+        if self._connection[1] is not None and _dropped(self._connection[1]):
+            self.close()  # the server closed the idle kept-alive socket: a new one, nothing was sent
         connection = super().make_connection(host)
         connection.timeout = self.timeout
         return connection
@@ -103,3 +107,14 @@ class WSGITransport(_Measured, xmlrpc.client.Transport):
         body = b"".join(self.app(environ, start_response))
         code, _sep, reason = captured["status"].partition(" ")
         return self._parse(int(code), reason, body, str(host), handler, captured["headers"], started)
+
+
+def _dropped(connection: http.client.HTTPConnection) -> bool:
+    """Whether the peer closed a kept-alive connection while it was idle (readable with
+    nothing to read is the close), as urllib3's ``is_connection_dropped`` tells it: such a
+    socket is replaced before a request is written, rather than failing after."""
+    sock = connection.sock
+    if sock is None:
+        return False
+    readable, _w, _x = select.select([sock], [], [], 0)
+    return bool(readable)
