@@ -66,11 +66,16 @@ group_expanders: dict[tuple[str, str], Callable] = {}
 field_sql: dict[tuple[str, str], Callable] = {}
 
 
-def display_name(model: str) -> Callable:
+def _keyed(table: dict, key: Any) -> Callable:
+    """A decorator putting the function in ``table`` at ``key``."""
     def register(fn: Callable) -> Callable:
-        display_names[model] = fn
+        table[key] = fn
         return fn
     return register
+
+
+def display_name(model: str) -> Callable:
+    return _keyed(display_names, model)
 
 
 def compute(model: str, *field_names: str) -> Callable:
@@ -89,10 +94,7 @@ def compute_pattern(model: str, pattern: str) -> Callable:
 
 
 def group_expander(model: str, field: str) -> Callable:
-    def register(fn: Callable) -> Callable:
-        group_expanders[(model, field)] = fn
-        return fn
-    return register
+    return _keyed(group_expanders, (model, field))
 
 
 def on(table: dict[str, list[Callable]], model: str) -> Callable:
@@ -104,17 +106,11 @@ def on(table: dict[str, list[Callable]], model: str) -> Callable:
 
 def method(model: str, name: str, on_model: bool = False) -> Callable:
     """Register an extra public method; ``on_model`` ones take no ids (``@api.model``)."""
-    def register(fn: Callable) -> Callable:
-        (model_methods if on_model else methods)[(model, name)] = fn
-        return fn
-    return register
+    return _keyed(model_methods if on_model else methods, (model, name))
 
 
 def searcher(model: str, field: str) -> Callable:
-    def register(fn: Callable) -> Callable:
-        searchers[(model, field)] = fn
-        return fn
-    return register
+    return _keyed(searchers, (model, field))
 
 
 def run(table: dict[str, list[Callable]], model: str, *args: Any) -> None:
