@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--db", default="odoo", help="database name (default: odoo)")
     simulate.add_argument("--fresh", action="store_true",
                           help="leave Analytic Accounting off, exactly as after install")
+    simulate.add_argument("--master-password-env", metavar="VAR",
+                          help="environment variable holding the db service's master password "
+                               "(never on the command line; default: Odoo's own default, admin)")
     simulate.set_defaults(handler=cmd_simulate)
 
     proxy = commands.add_parser("proxy", help="serve the simulator's fault rules in front of a real Odoo")
@@ -81,9 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     from simulator.app import SimulatorApp
+    from simulator.registry import DEFAULT_MASTER_PASSWORD
     from simulator.server import SimServer
 
-    app = SimulatorApp(args.odoo_version, db=args.db, data=args.data, fresh=args.fresh)
+    master = os.environ.get(args.master_password_env) if args.master_password_env else DEFAULT_MASTER_PASSWORD
+    if not master:
+        print(f"odoo-harness simulate: the environment variable {args.master_password_env} is not set",
+              file=sys.stderr)
+        return 2
+    app = SimulatorApp(args.odoo_version, db=args.db, data=args.data, fresh=args.fresh, master_password=master)
     # Odoo's own warnings (19.0's deprecated endpoints) show as a real server logs them
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

@@ -39,6 +39,10 @@ class AccessRules:
         )
         return bool(rows)
 
+    def group_ids(self, uid: int) -> set[int]:
+        """The user's groups, given or implied."""
+        return {gid for (gid,) in self.store.query(f"{self.user_groups}SELECT gid FROM user_groups", (uid,))}
+
     def has_group(self, uid: int, group_id: int) -> bool:
         """``user.has_group``: the group is the user's, given or implied."""
         return bool(self.store.query(f"{self.user_groups}SELECT 1 FROM user_groups WHERE gid = ?", (uid, group_id)))

@@ -9,26 +9,53 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator import dates, hooks
+from simulator import dates, hooks, xmlids
 from simulator import models as _behaviours  # noqa: F401 - registers model hooks
 from simulator.access import AccessRules
 from simulator.domain import TERM_OPERATORS, Compiler, DomainDialect, register_functions
 from simulator.errors import ServerError
 from simulator.fields import Field
 from simulator.grouping import Grouper
+from simulator.models import apikeys
 from simulator.orm import BaseModel, Env
-from simulator.profile import PHYSICAL, Profile
+from simulator.profile import PHYSICAL, REGISTRY_MODELS, Profile, installable_modules, load_profile, module_seed
 from simulator.reader import Reader
 from simulator.schema import ModelSchema, build_schemas, create_storage
 from simulator.store import Store
 from simulator.writer import Writer
 
 DEFAULT_PASSWORD = "admin"
+PASSWORD_TABLE = "_sim_password"
+
+
+class Passwords:
+    """Users' passwords, hashed in the database's own store as Odoo keeps them in a column no
+    client reads: they follow the database through ``db.dump``, ``restore``, ``duplicate_database``
+    and ``rename``, and a failed call rolls a change back. A user without one has ``admin``."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        store.execute(f'CREATE TABLE IF NOT EXISTS "{PASSWORD_TABLE}" (uid INTEGER PRIMARY KEY, hash TEXT)')
+
+    def __setitem__(self, uid: int, password: str) -> None:
+        with self.store.lock:
+            self.store.execute(f'INSERT OR REPLACE INTO "{PASSWORD_TABLE}" (uid, hash) VALUES (?, ?)',
+                               (uid, _hash(password)))
+
+    def check(self, uid: int, password: str) -> bool:
+        rows = self.store.query(f'SELECT hash FROM "{PASSWORD_TABLE}" WHERE uid = ?', (uid,))
+        expected = rows[0][0] if rows else _hash(DEFAULT_PASSWORD)
+        return bool(password) and hmac.compare_digest(_hash(password), expected)
+
+
+def _hash(password: str) -> str:
+    return hashlib.sha256(password.encode()).hexdigest()
 
 
 @dataclass
@@ -69,7 +96,7 @@ class Database:
         users = self.schemas["res.users"]
         self.access = AccessRules(self.store, users.relations[users.link_to("res.groups")],
                                   self.schemas["res.groups"].relations["implied_ids"])
-        self.passwords: dict[int, str] = {}
+        self.passwords = Passwords(self.store)
         self.pending_passwords: dict[str, str] = {}
         self._dependents: dict[str, list[tuple[ModelSchema, Field]]] | None = None
         self._copied = {(r["model"], r["name"]): bool(r.get("copied", True))
@@ -143,11 +170,59 @@ class Database:
         """Create tables and load the recorded seed (only into an empty store)."""
         if self.store.is_empty():
             self.store.copy_from(_installed(self.profile, fresh))
+        installed = self._installed_modules()
+        if installed != set(self.profile.modules):  # a kept database (--data) that installed some
+            self._use_profile(load_profile(self.profile.version, tuple(sorted(installed))))
         with self.store.transaction():
             for schema in self.schemas.values():
                 create_storage(self.store, schema)
             for hook in hooks.install:
                 hook(self)
+
+    def _installed_modules(self) -> set[str]:
+        """The recorded modules this database has installed (its ir.module.module rows)."""
+        names = sorted(installable_modules(self.profile.version))
+        if not names:
+            return set()
+        return {name for (name,) in self.store.query(
+            f"SELECT name FROM ir_module_module WHERE state = 'installed' AND name IN ({','.join('?' * len(names))})",
+            names)}
+
+    def install_modules(self, names: list[str]) -> None:
+        """``button_immediate_install`` of recorded modules: the profile with them, their tables
+        and columns, and the rows their recording adds or changes. A record the database already
+        holds keeps its values; it gets the module's new fields and many2many links, and the
+        registry's own rows (ir.model, ir.module.module...) are the recorded ones."""
+        known = {name: set(schema.fields) for name, schema in self.schemas.items()}
+        self._use_profile(load_profile(self.profile.version, tuple(sorted({*self.profile.modules, *names}))))
+        for schema in self.schemas.values():
+            create_storage(self.store, schema)
+        for name in names:
+            for model, rows in module_seed(self.profile.version, name).items():
+                if model in self.schemas:
+                    self._merge_seed(self.schemas[model], rows, known.get(model, set()))
+        for hook in hooks.install:
+            hook(self)
+
+    def _use_profile(self, profile: Profile) -> None:
+        """Serve ``profile`` from now on (the schemas object stays: reader and compiler hold it)."""
+        self.profile = profile
+        self.schemas.clear()
+        self.schemas.update(build_schemas(profile))
+        self._dependents = None
+        self._copied = {(r["model"], r["name"]): bool(r.get("copied", True))
+                        for r in profile.seed.get("ir.model.fields", [])}
+        self._ranks = {model: {i: rank for rank, i in enumerate(names)} for model, names in profile.names.items()}
+
+    def _merge_seed(self, schema: ModelSchema, rows: list[dict], known: set[str]) -> None:
+        held = {i for (i,) in self.store.query(f'SELECT id FROM "{schema.table}"')}
+        self._load_seed(schema, [row for row in rows if row["id"] not in held])
+        registry = schema.name in REGISTRY_MODELS
+        linked = {name for name, fld in schema.fields.items() if fld.type == "many2many"}
+        for row in (row for row in rows if row["id"] in held):
+            update = {name: value for name, value in row.items()
+                      if name != "id" and (registry or name not in known or name in linked)}
+            self._load_seed(schema, [{"id": row["id"], **update}], replace=True)
 
     def load_seed(self, fresh: bool) -> None:
         """Tables and the recorded seed, as a fresh real database of the version holds them."""
@@ -159,7 +234,9 @@ class Database:
             if fresh:
                 self._restore_fresh_groups()
 
-    def _load_seed(self, schema: ModelSchema, rows: list[dict]) -> None:
+    def _load_seed(self, schema: ModelSchema, rows: list[dict], replace: bool = False) -> None:
+        """Insert recorded rows (``replace``: set their columns on the rows of the same id,
+        adding their many2many links)."""
         for row in rows:
             columns: dict[str, Any] = {}
             for name, value in row.items():
@@ -181,6 +258,13 @@ class Database:
                     columns[name] = fld.recorded_column(value)
                 elif fld.is_column:  # null: a NULL column (a number reads 0)
                     columns[name] = None if value is None else fld.to_column(value, True)
+            if replace:
+                record_id = columns.pop("id")
+                if columns:
+                    assignments = ", ".join(f'"{c}" = ?' for c in columns)
+                    self.store.execute(f'UPDATE "{schema.table}" SET {assignments} WHERE id = ?',
+                                       [*columns.values(), record_id])
+                continue
             cols = ", ".join(f'"{c}"' for c in columns)
             self.store.execute(
                 f'INSERT INTO "{schema.table}" ({cols}) VALUES ({",".join("?" * len(columns))})',
@@ -216,16 +300,12 @@ class Database:
         self.pending = []
 
     def xmlid(self, module: str, name: str) -> int | None:
-        """The record id behind ``module.name`` (recorded ir.model.data)."""
-        for row in self.profile.seed.get("ir.model.data", []):
-            if row["module"] == module and row["name"] == name:
-                return row["res_id"]
-        return None
+        """The record id behind ``module.name`` (its ir.model.data row)."""
+        return xmlids.xmlid(self, module, name)
 
     def check_password(self, uid: int, password: str) -> bool:
-        expected = self.passwords.get(uid, DEFAULT_PASSWORD)
-        return bool(password) and hashlib.sha256(password.encode()).digest() == \
-            hashlib.sha256(expected.encode()).digest()
+        """The user's password, or one of their API keys (``_check_credentials``)."""
+        return self.passwords.check(uid, password) or apikeys.matches(self, uid, password)
 
     def _field_search(self, model: str, field_name: str, operator: str, value: Any) -> list | None:
         """The ``search=`` method of a field without a column, for domains (``hooks.searchers``)."""

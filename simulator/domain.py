@@ -273,6 +273,9 @@ def check_leaf(element: Any, internal: bool = False) -> None:
 
 
 # -- SQL fragments ---------------------------------------------------------------------------
+#: Where translated values live (``simulator.translations``).
+TRANSLATIONS = "_sim_translation"
+
 
 @dataclass(frozen=True)
 class SQL:
@@ -486,20 +489,22 @@ class Compiler:
     #: A field's ``search=`` method: (model, field, operator, value) -> domain, None without one.
     field_search: Callable[[str, str, str, Any], list | None] = lambda *_args: None
 
-    def where(self, model: ModelView, domain: Sequence, active_test: bool) -> tuple[str, list]:
-        """SQL condition and parameters for ``domain`` on ``model`` (its table unaliased)."""
+    def where(self, model: ModelView, domain: Sequence, active_test: bool,
+              lang: str | None = None) -> tuple[str, list]:
+        """SQL condition and parameters for ``domain`` on ``model`` (its table unaliased); a
+        translated field compares its ``lang`` value (else en_US)."""
         items = normalize_domain(list(domain), self.dialect)
         for item in items:
             if is_leaf(item):
                 self._check_leaf(model, item)
         engine: ExpressionEngine | DomainEngine
         if self.dialect.engine == "domain_ast":
-            engine = DomainEngine(self, active_test)
+            engine = DomainEngine(self, active_test, lang)
             sql = engine.where_calc(model, items, active_test)
         elif is_false(items):
             return FALSE.text, []
         else:
-            engine = ExpressionEngine(self, active_test)
+            engine = ExpressionEngine(self, active_test, lang)
             sql = engine.where_calc(model, items, active_test)
         if engine.pg_error is not None:
             # PostgreSQL refuses the statement once Odoo has built all of it
@@ -554,6 +559,14 @@ class Compiler:
 
     def column(self, alias: str, name: str) -> SQL:
         return ident(alias, name)
+
+    def value_column(self, model: ModelView, alias: str, fld: Field, lang: str | None) -> SQL:
+        """The column a leaf compares: a translated field's value in ``lang``, else en_US's."""
+        column = self.column(alias, fld.name)
+        if not lang or not fld.attrs.get("translate"):
+            return column
+        return fmt(f'COALESCE((SELECT t.value FROM "{TRANSLATIONS}" t WHERE t.model = %s AND t.field = %s '
+                   "AND t.res_id = %s AND t.lang = %s), %s)", model.name, fld.name, ident(alias, "id"), lang, column)
 
     def auto_join(self, model: ModelView, fld: Field) -> bool:
         return fld.name in self.dialect.auto_join.get(model.name, ())
@@ -662,11 +675,12 @@ class Compiler:
 class ExpressionEngine:
     """One ``expression`` as 16.0, 17.0 and 18.0 parse it."""
 
-    def __init__(self, compiler: Compiler, active_test: bool) -> None:
+    def __init__(self, compiler: Compiler, active_test: bool, lang: str | None = None) -> None:
         self.c = compiler
         self.d = compiler.dialect
         #: the caller's context: subsearches "in the same environment" see what it sees
         self.context_active_test = active_test
+        self.lang = lang
         #: the error PostgreSQL raises on the statement built (after Python's own): the one
         #: leftmost in the statement, found by the positions of the leaves it comes from
         self.pg_errors: list[tuple[tuple, ServerError]] = []
@@ -1048,7 +1062,7 @@ class ExpressionEngine:
     def leaf_to_sql(self, model: ModelView, alias: str, fld: Field, operator: str, right: Any) -> SQL:
         """16/17's ``__leaf_to_sql``, or 18's ``_condition_to_sql`` (``null_values: falsy``)."""
         falsy = self.d.null_values == "falsy"
-        column = self.c.column(alias, fld.name)
+        column = self.c.value_column(model, alias, fld, self.lang)
         is_number = fld.type in NUMBER_TYPES and fld.name != "id"
         is_char = fld.type in TEXT_TYPES
         if operator == "=?":
@@ -1525,10 +1539,11 @@ def _d_condition(field_expr: Any, operator: Any, value: Any) -> tuple:
 class DomainEngine:
     """A domain as 19.0 optimises it and turns it into SQL."""
 
-    def __init__(self, compiler: Compiler, active_test: bool) -> None:
+    def __init__(self, compiler: Compiler, active_test: bool, lang: str | None = None) -> None:
         self.c = compiler
         self.d = compiler.dialect
         self.context_active_test = active_test
+        self.lang = lang
         self.pg_error: ServerError | None = None
 
     def defer(self, error: ServerError) -> None:
@@ -1880,7 +1895,7 @@ class DomainEngine:
             return self.x2many_sql(model, alias, fld, operator, value)
         if fld.type == "many2one" and operator in ANY_OPERATORS:
             return self.many2one_any_sql(model, alias, fld, operator, value)
-        column = self.c.column(alias, fld.name)
+        column = self.c.value_column(model, alias, fld, self.lang)
         can_be_null = not self.not_null(model, fld)
         if fld.type == "boolean" and operator in ("in", "not in"):
             possible = {bool(v) for v in value} if operator == "in" else {True, False} - {bool(v) for v in value}

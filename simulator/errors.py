@@ -8,6 +8,8 @@ the protocol layer (``xmlrpc.py``, ``jsonrpc.py``) turns them into bytes.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class OdooError(Exception):
     """Base of every error the simulator raises on Odoo's behalf."""
@@ -118,3 +120,13 @@ def missing_record_error(model: str, ids: list[int], uid: int) -> MissingError:
     return MissingError(
         f"Record does not exist or has been deleted.\n(Record: {model}{tuple(ids)!r}, User: {uid})"
     )
+
+
+def unserved_text(db: Any, model: str) -> str:
+    """Odoo's "doesn't exist" for a model the version has not; a model the version has (its
+    recorded ir.model row) but the simulator does not serve says so, rather than pretend
+    the real server would refuse it."""
+    if db.store.query("SELECT 1 FROM ir_model WHERE model = ?", (model,)):
+        return (f"Object {model} exists in Odoo {db.profile.version} but the odoo-harness simulator does not "
+                "serve it (README: The simulator, Models)")
+    return f"Object {model} doesn't exist"

@@ -218,6 +218,7 @@ _WRITERS = {
 _READERS = {
     "boolean": lambda v: bool(v),
     "integer": lambda v: int(v or 0),
+    "many2one_reference": lambda v: int(v or 0),  # an Integer field to Odoo: NULL reads 0
     "float": lambda v: float(v or 0.0),
     "monetary": lambda v: float(v or 0.0),
     "json": lambda v: json.loads(v) if v else False,

@@ -61,6 +61,9 @@ searchers: dict[tuple[str, str], Callable] = {}
 #: (model, field) -> function(env) -> comodel ids: a ``group_expand`` method's records, which a
 #: lazy read_group by that field lists even when no record falls in them (empty groups)
 group_expanders: dict[tuple[str, str], Callable] = {}
+#: model -> function(env, ids) -> the ids a search lists: a ``search_fetch`` override that drops
+#: records after the query (ir.ui.menu shows the menus the user may open), offset and limit after
+search_filters: dict[str, Callable] = {}
 #: (model, field) -> function(env, table) -> SQL expression or None: a field without a column
 #: that the model's ``_field_to_sql`` still turns into SQL (18's ``account.account.code``)
 field_sql: dict[tuple[str, str], Callable] = {}
@@ -107,6 +110,10 @@ def on(table: dict[str, list[Callable]], model: str) -> Callable:
 def method(model: str, name: str, on_model: bool = False) -> Callable:
     """Register an extra public method; ``on_model`` ones take no ids (``@api.model``)."""
     return _keyed(model_methods if on_model else methods, (model, name))
+
+
+def search_filter(model: str) -> Callable:
+    return _keyed(search_filters, model)
 
 
 def searcher(model: str, field: str) -> Callable:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from simulator import hooks
+from simulator import export, hooks, translations, webmethods, xmlids
 from simulator.domain import TRUE_LEAF, normalize_domain
 from simulator.errors import (
     AccessError,
@@ -53,12 +53,15 @@ class Env:
     uid: int
     context: dict = field(default_factory=dict)
     su: bool = False
+    #: The web session of a ``/web/dataset`` call (None over XML-RPC and JSON-RPC): where
+    #: ``@check_identity`` methods look for a recent password check.
+    session: Any = None
 
     def __getitem__(self, model: str) -> BaseModel:
         return BaseModel(self, self.db.schema(model))
 
     def sudo(self) -> Env:
-        return Env(self.db, self.uid, self.context, su=True)
+        return Env(self.db, self.uid, self.context, su=True, session=self.session)
 
     def now(self) -> str:
         return self.db.clock().strftime("%Y-%m-%d %H:%M:%S")
@@ -146,7 +149,7 @@ class BaseModel:
 
     def _where(self, domain: list) -> tuple[str, list]:
         active_test = self.env.context.get("active_test", True)
-        return self.db.compiler.where(self.schema, domain or [], bool(active_test))
+        return self.db.compiler.where(self.schema, domain or [], bool(active_test), translations.context_lang(self.env))
 
     def _order_by(self, order: str | None) -> str:
         order = order or self.schema.meta.order
@@ -221,6 +224,10 @@ class BaseModel:
         self.check_access_mode("read")
         where, params = self._where(domain)
         sql = f'SELECT "{self.table}".id FROM "{self.table}" WHERE {where} ORDER BY {self._order_by(order)}'
+        shown = hooks.search_filters.get(self._name)
+        if shown:
+            ids = shown(self.env, [r[0] for r in self.store.query(sql, params)])
+            return ids[offset or 0:][:limit] if limit else ids[offset or 0:]
         if limit:
             sql += f" LIMIT {int(limit)}"
         if offset:
@@ -233,6 +240,8 @@ class BaseModel:
         return self._search_ids(domain, offset or 0, limit, order)
 
     def search_count(self, domain, limit=None):
+        if self._name in hooks.search_filters:  # "to be consistent with search()"
+            return len(self._search_ids(domain, 0, limit))
         self.check_access_mode("read")
         where, params = self._where(domain)
         sql = f'SELECT count(*) FROM (SELECT 1 FROM "{self.table}" WHERE {where}'
@@ -263,8 +272,27 @@ class BaseModel:
         for name in names:
             self._field(name, "read")
         self._check_id_types(ids)
+        self._check_sql_computes(ids, names)
         ids = [i for i in ids if isinstance(i, int)]  # records that are missing are left out
         return self.db.reader.read(self.env, self.schema, ids, names, load)
+
+    def _check_sql_computes(self, ids: list[int | str], names: list[str]) -> None:
+        """A compute that queries PostgreSQL with the ids as given (profile ``mail.sql_computes``)
+        meets a string id there, if it comes before any field that fetches the stored columns
+        (which find no record for the id): PostgreSQL refuses to compare text with an integer."""
+        texts = [i for i in ids if isinstance(i, str)]
+        computes = self.db.profile.quirks.mail.sql_computes
+        first = next((name for name in names if name in computes or name in ("id", "display_name")
+                      or self.schema.fields[name].is_column), None)
+        if not texts or first not in computes:
+            return
+        array = ", ".join(f"'{text}'" for text in texts)
+        raise ServerError("psycopg2.errors.UndefinedFunction",
+                          "operator does not exist: integer = text\n"
+                          f"LINE 4:              WHERE res_id = any(ARRAY[{array}])\n"
+                          "                                  ^\n"
+                          "HINT:  No operator matches the given name and argument types. "
+                          "You might need to add explicit type casts.")
 
     def _check_field_access(self, names: list[str] | None) -> None:
         """``check_field_access_rights``: fields of groups the user is not in (recorded as the
@@ -442,6 +470,50 @@ class BaseModel:
         new_id = self.create(vals)
         return [new_id] if self.db.profile.quirks.methods.copy_returns_list else new_id
 
+    # -- metadata, export, web client ---------------------------------------------
+
+    def get_metadata(self, ids):
+        """Who created and last changed each record, and its xml ids (the oldest first)."""
+        rows = self.read(ids, ["create_uid", "create_date", "write_uid", "write_date"])
+        found = xmlids.external_ids(self.env, self._name, [row["id"] for row in rows])
+        for row in rows:
+            pairs = found.get(row["id"], [])
+            main = pairs[0] if pairs else (False, False)
+            row.update(xmlid=main[0], noupdate=main[1],
+                       xmlids=[{"xmlid": name, "noupdate": noupdate} for name, noupdate in pairs])
+        return rows
+
+    def get_external_id(self, ids):
+        """``{id: 'module.name' or ''}``: int keys, which XML-RPC cannot marshal (every version)."""
+        ids = _as_ids(ids)
+        found = xmlids.external_ids(self.env, self._name, [i for i in ids if isinstance(i, int)])
+        return {i: found[i][0][0] if found.get(i) else "" for i in ids}
+
+    def get_xml_id(self, ids):
+        """16.0's deprecated alias of ``get_external_id``."""
+        return self.get_external_id(ids)
+
+    def export_data(self, ids, fields_to_export):
+        return export.export_data(self, _as_ids(ids), fields_to_export)
+
+    def web_read(self, ids, specification):
+        return webmethods.web_read(self, _as_ids(ids), specification)
+
+    def web_search_read(self, domain, specification, offset=0, limit=None, order=None, count_limit=None):
+        return webmethods.web_search_read(self, domain, specification, offset, limit, order, count_limit)
+
+    def onchange(self, ids, values, field_names, fields_spec):
+        return webmethods.onchange(self, dict(values), field_names, fields_spec)
+
+    def get_views(self, views, options=None):
+        raise UserError(_unserved_method(self, "get_views"))
+
+    def fields_view_get(self, view_id=None, view_type="form", toolbar=False, submenu=False):
+        raise UserError(_unserved_method(self, "fields_view_get"))
+
+    def load_views(self, views, options=None):
+        raise UserError(_unserved_method(self, "load_views"))
+
     # -- read_group ------------------------------------------------------------
 
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
@@ -461,6 +533,13 @@ def _as_ids(ids: Any) -> list[int | str]:
     if isinstance(ids, (list, tuple)):
         return [i if isinstance(i, str) else int(i) for i in ids]
     raise ServerError("TypeError", f"'{type(ids).__name__}' object is not iterable")
+
+
+def _unserved_method(model: BaseModel, method: str) -> str:
+    """Views live in ir.ui.view, which the simulator does not hold: it says so rather than
+    answer a made-up arch."""
+    return (f"{model._name}.{method} exists in Odoo {model.db.profile.version} but the odoo-harness simulator "
+            "does not serve views (README: The simulator, ORM methods)")
 
 
 def _coalesced(fld: Field | None, sql: str) -> str:

@@ -37,10 +37,22 @@ from simulator.quirks import ModelSpec, Quirks
 PROFILES_DIR = Path(__file__).parent / "profiles"
 #: The registry's own records (ir.model, ir.model.fields, ir.model.access), merged into the seed.
 REGISTRY_FILE = "registry.json.gz"
+#: The models describing the database's own makeup, recorded whole (every model's rows, not only
+#: the served ones'): what ``ir.model``, ``ir.model.fields``, ``ir.model.data`` (xml ids) and
+#: ``ir.module.module`` list on a fresh database. Large, so kept apart from ``seed.json``,
+#: gzipped, in ``registry.json.gz``.
+REGISTRY_MODELS = ("ir.model", "ir.model.fields", "ir.model.access", "ir.model.data", "ir.module.module")
 #: A registry row's place in its PostgreSQL table (``ctid`` order): how ties sort there.
 PHYSICAL = "_physical"
 #: The seed records' images (base64, each distinct one once), merged back into their rows.
 BINARIES_FILE = "binaries.json.gz"
+#: A version's recorded modules: ``<version>/modules/<name>/``, what installing one adds or changes.
+MODULES_DIR = "modules"
+#: A version's recorded languages: ``<version>/languages/<code>.json.gz``, the terms installing one
+#: gives the recorded records (model -> field -> id -> value).
+LANGUAGES_DIR = "languages"
+#: The recorded files holding one entry per model (``fields.json``...), besides the seed.
+RECORDED_BY_MODEL = ("fields", "defaults", "names", "constants", "restricted")
 #: Directories whose ``profiles/`` extend the built-in ones (a team's own captured versions).
 DATA_PATH_ENV = "ODOO_HARNESS_DATA"
 
@@ -71,7 +83,23 @@ SERVED_MODELS = (
     "ir.model",
     "ir.model.fields",
     "ir.model.access",
+    "ir.model.data",
+    "ir.module.module",
+    "ir.cron",
+    "ir.actions.actions",
+    "ir.actions.act_window",
+    "ir.actions.server",
+    "ir.actions.report",
+    "ir.ui.menu",
+    "res.country.state",
+    "ir.attachment",
+    "res.lang",
     "res.config.settings",
+    "base.language.install",
+    "res.users.apikeys.description",
+    "res.users.apikeys",
+    "res.users.apikeys.show",
+    "res.users.identitycheck",
 )
 
 
@@ -119,6 +147,8 @@ class Profile:
     #: Fields of groups the recorded admin is not in (``restricted.json``): model -> field ->
     #: the groups the AccessError names, the field a full read names first.
     restricted: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: The recorded modules installed on top of the fresh database (``sale``).
+    modules: tuple[str, ...] = ()
 
     def has_method(self, name: str) -> bool:
         return name not in self.quirks.methods.removed
@@ -146,36 +176,91 @@ def _folder(version: str) -> Path | None:
 
 
 @cache
-def load_profile(version: str) -> Profile:
-    """Load (once per process) the profile of ``version``; unknown versions name the choices."""
+def load_profile(version: str, modules: tuple[str, ...] = ()) -> Profile:
+    """Load (once per process) the profile of ``version``, with the recorded ``modules``
+    installed; unknown versions name the choices."""
     folder = _folder(version)
     if folder is None:
         choices = ", ".join(available_versions())
         raise ValueError(f"no simulator profile for Odoo {version!r} (available: {choices})")
     quirks = _quirks(version)
-    recorded_names = _read_json(folder / "names.json")
-    seed = {**_read_json(folder / "seed.json"), **_read_gzip(folder / REGISTRY_FILE)}
-    _restore_binaries(seed, _read_gzip(folder / BINARIES_FILE))
-    fields = _read_json(folder / "fields.json")
-    recorded = {row["model"]: row for row in seed.get("ir.model", [])}
-    models = {
-        name: _model_meta(name, recorded.get(name, {}), fields.get(name, {}), spec)
-        for name, spec in quirks.models.items()
-    }
+    data = recorded(folder)
+    specs = dict(quirks.models)
+    for module in modules:
+        data = _with_module(data, recorded(folder / MODULES_DIR / module))
+        specs.update(quirks.modules[module].models)
+    fields, seed = data["fields"], data["seed"]
+    registered = {row["model"]: row for row in seed.get("ir.model", [])}
+    models = {name: _model_meta(name, registered.get(name, {}), fields[name], spec)
+              for name, spec in specs.items() if name in fields}
     return Profile(
         version=version,
         version_info=_read_json(folder / "version.json"),
         quirks=quirks,
         fields=fields,
-        defaults=_read_json(folder / "defaults.json"),
+        defaults=data["defaults"],
         seed=seed,
         models=models,
-        names={model: {int(i): name for i, name, *_active in rows} for model, rows in recorded_names.items()},
+        names={model: {int(i): name for i, name, *_active in rows} for model, rows in data["names"].items()},
         archived={model: {int(i) for i, _name, *active in rows if active == [False]}
-                  for model, rows in recorded_names.items()},
-        constants=_read_json(folder / "constants.json"),
-        restricted={model: dict(pairs) for model, pairs in _read_json(folder / "restricted.json").items()},
+                  for model, rows in data["names"].items()},
+        constants=data["constants"],
+        restricted={model: dict(pairs) for model, pairs in data["restricted"].items()},
+        modules=modules,
     )
+
+
+def installable_modules(version: str) -> set[str]:
+    """The modules whose installation the profile of ``version`` recorded."""
+    folder = _folder(version)
+    return {name for name in _quirks(version).modules if folder and (folder / MODULES_DIR / name).is_dir()}
+
+
+def _merged(base: Any, entries: Any) -> Any:
+    """A model's recorded entries with a module's new or changed ones: the module's new fields
+    after the base's, as its classes extend the model after them."""
+    if not isinstance(base, dict) or not isinstance(entries, dict):
+        return entries
+    return {**base, **entries}
+
+
+@cache
+def language_terms(version: str, lang: str) -> dict[str, dict[str, dict[str, str]]]:
+    """The recorded terms of ``lang`` (empty for a language the capture did not install)."""
+    folder = _folder(version)
+    return _read_gzip(folder / LANGUAGES_DIR / f"{lang}.json.gz") if folder else {}
+
+
+@cache
+def module_seed(version: str, module: str) -> dict[str, list[dict]]:
+    """The rows installing ``module`` adds or changes (its recording's seed and registry)."""
+    folder = _folder(version)
+    seed = recorded(folder / MODULES_DIR / module)["seed"] if folder else {}
+    return {model: rows for model, rows in seed.items() if isinstance(rows, list)}
+
+
+def recorded(folder: Path) -> dict[str, Any]:
+    """What the capture wrote into ``folder``, by kind (the registry and images merged into the seed)."""
+    seed = {**_read_json(folder / "seed.json"), **_read_gzip(folder / REGISTRY_FILE)}
+    _restore_binaries(seed, _read_gzip(folder / BINARIES_FILE))
+    return {"seed": seed, **{kind: _read_json(folder / f"{kind}.json") for kind in RECORDED_BY_MODEL}}
+
+
+def _with_module(base: dict[str, Any], module: dict[str, Any]) -> dict[str, Any]:
+    """The base recording with a module's on top: per model, its fields, defaults, names...
+    replace the base's; a seed row's values go over the base's row of the same id, or it is added."""
+    merged = {kind: {**base[kind], **{model: _merged(base[kind].get(model), entries)
+                                      for model, entries in module[kind].items()}}
+              for kind in RECORDED_BY_MODEL}
+    seed = dict(base["seed"])
+    for model, rows in module["seed"].items():
+        if model == "sequences":
+            seed[model] = {**seed.get(model, {}), **rows}
+        elif isinstance(rows, list):
+            added = {row["id"]: row for row in rows}
+            kept = [{**row, **added.pop(row["id"], {})} for row in seed.get(model, [])]
+            seed[model] = [*kept, *added.values()]
+    return {**merged, "seed": seed}
 
 
 class ProfileError(ValueError):

@@ -9,7 +9,7 @@ version's ``profile.yaml`` says only what changed (it ``extends`` the one before
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,13 +35,23 @@ class Methods(Strict):
     check_access_rights_returns_none: bool = False
     #: ``copy()`` answers ``[new_id]`` (18+) rather than ``new_id``.
     copy_returns_list: bool = False
-    #: Parameters a version renamed: method -> {its name: the simulator's (16.0's) name}
+    #: Parameters a version renamed: method -> {its name: the simulator's name} (16.0's, or 17.0's
+    #: for the methods 17.0 reshaped: ``web_search_read``, ``onchange``)
     #: (19: ``name_search(domain=...)``, formerly ``args``).
     renamed_parameters: dict[str, dict[str, str]] = {}
     #: Model methods a model overrides without ``@api.model``, so ``call_kw`` takes ``args[0]``
     #: as record ids: model -> their Python signatures, ``Class.method(param, ...)``
     #: (16-18: ``AccountMoveLine.default_get(fields_list)`` faults when called with a list).
     record_dispatched: dict[str, list[str]] = {}
+    #: The web client's methods take a *specification* (17+: ``web_read``, ``web_search_read``
+    #: and ``onchange`` answer in ``web_read``'s shapes) rather than field lists (16).
+    web_spec: bool = True
+    #: ``export_data`` fetches the exported fields before it walks the records (18+): an unknown
+    #: name is ``read``'s error, not the ``KeyError`` of ``record._fields[name]`` (16/17).
+    export_reads_first: bool = False
+    #: What ``export_data`` gives for a dynamic selection (a method): its value (up to 18, "FIXME:
+    #: this reproduces an existing buggy behavior") or its label (19).
+    export_dynamic_selection: Literal["value", "label"] = "value"
     #: What Odoo calls ``args`` inside ``call_kw`` (its IndexError names it): tuple up to 18, list in 19.
     args_type: Literal["tuple", "list"] = "tuple"
     unknown: str = "The method '{method}' does not exist on the model '{model}'"
@@ -85,6 +95,12 @@ class Orm(Strict):
     #: A string record id (``read(["1"])``): 16 faults "Database fetch misses ids ... type
     #: incoherence" when the number names a record; 17+ find no record for it.
     string_ids: Literal["type_incoherence", "missing"] = "missing"
+    #: ``check_object_reference``'s AccessError for a record the user cannot see (``{xmlid}``:
+    #: ``module.name``); 17's message is a TypeError of its own formatting (``_()`` given a
+    #: tuple for ``%r``), which a null text stands for.
+    xmlid_no_access: str | None = 'Not enough access rights on the external ID "{xmlid}"'
+    #: ``env.lang`` refuses a context language that is not installed ("Invalid language code", 18+).
+    lang_must_be_installed: bool = False
     unknown_field: UnknownField = UnknownField()
     field_access: FieldAccess = FieldAccess()
     #: res.users' ``login_key`` unique constraint, as its IntegrityError is reported (16: " !").
@@ -239,6 +255,9 @@ class Mail(Strict):
     #: A creation message posted with a subtype (a task's "Task Created") carries the record's
     #: ``_creation_message`` in a hidden ``o_mail_notification`` block (18+), not an empty body.
     creation_notice: bool = False
+    #: Computed fields whose compute queries PostgreSQL with the record ids as given (17/18's
+    #: ``has_message``): a string id there faults ``integer = text`` before any record is found.
+    sql_computes: list[str] = []
 
 
 class Project(Strict):
@@ -246,6 +265,23 @@ class Project(Strict):
     #: in sequence order, and those of them that are folded (16/17 "Canceled", 18+ "Cancelled").
     personal_stages: list[str] = ["Inbox", "Today", "This Week", "This Month", "Later", "Done", "Canceled"]
     folded_personal_stages: list[str] = ["Done", "Canceled"]
+
+
+class DbService(Strict):
+    """The ``db`` service (``odoo/service/db.py``); a version without it (20.0) lists no method."""
+
+    #: Methods called without the master password.
+    public: list[str] = ["db_exist", "list", "list_lang", "server_version"]
+    #: Methods taking the master password first (``check_super``), ``list_countries`` included.
+    master: list[str] = ["create_database", "duplicate_database", "drop", "dump", "restore", "rename",
+                         "change_admin_password", "migrate_databases", "list_countries"]
+    #: How a ``@check_db_management_enabled`` method called with too few or too many arguments
+    #: fails: Python's own TypeError naming it (``exp_drop() missing 1 required ...``), or the
+    #: ``inspect`` binding of 18's ``decorator`` ("missing a required argument: 'db_name'").
+    arguments: Literal["call", "bind"] = "call"
+    #: The installed modules and versions a dump's ``manifest.json`` lists (``ir_module_module``
+    #: of the recorded fresh database), as ``[name, latest_version]``.
+    modules: list[tuple[str, str]] = []
 
 
 class Deprecation(Strict):
@@ -278,6 +314,34 @@ class ModelSpec(Strict):
     group_expand: list[str] = []
 
 
+class ApiKeys(Strict):
+    #: The identity check wizard's action (``@check_identity``): its title and context.
+    identity_title: str = "Security Control"
+    identity_context: dict[str, Any] = {}
+    #: ``run_check`` reads the password from the context (19), not the wizard's field (16-18).
+    password_in_context: bool = False
+
+
+class Languages(Strict):
+    #: ``lang_install``'s notification for several languages (16-18: a ``\`` line continuation
+    #: inside the string keeps the next line's indentation).
+    installed_message: str = ("The languages that you selected have been successfully installed."
+                              + " " * 28 + "Users can choose their favorite language in their preferences.")
+
+
+class Menus(Strict):
+    #: A search of ir.ui.menu lists only the menus the user may open (16-18), or every one (19).
+    search_visible_only: bool = True
+
+
+class Module(Strict):
+    """A module the simulator can install (``button_immediate_install``): its data is a capture
+    of a real database with it installed (``profiles/<version>/modules/<name>/``); these are
+    the models it adds that the simulator serves, with what ``fields_get`` does not tell."""
+
+    models: dict[str, ModelSpec] = {}
+
+
 class Quirks(Strict):
     xmlrpc: XmlRpc = XmlRpc()
     object: ObjectService = ObjectService()
@@ -292,4 +356,15 @@ class Quirks(Strict):
     mail: Mail = Mail()
     project: Project = Project()
     deprecations: list[Deprecation] = []
+    modules: dict[str, Module] = {}
+    menus: Menus = Menus()
+    apikeys: ApiKeys = ApiKeys()
+    languages: Languages = Languages()
+    #: The web client's root url (``button_immediate_install`` reloads it): ``/odoo`` from 18.0.
+    web_root: str = "/web"
+    db_service: DbService = DbService()
+    #: ``ir.http.session_info()`` as the real server answered it for admin on the fresh database,
+    #: ``[key, value]`` in its order: ``/web/session/authenticate`` and ``get_session_info`` answer
+    #: these keys, with the values the database decides computed (``sessions.py``).
+    session_info: list[tuple[str, Any]] = []
     models: dict[str, ModelSpec] = Field(default_factory=dict)

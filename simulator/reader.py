@@ -13,7 +13,7 @@ import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from simulator import dates, hooks
+from simulator import dates, hooks, translations
 from simulator.errors import ServerError
 from simulator.fields import Field, empty_read_value
 from simulator.schema import ModelSchema
@@ -45,6 +45,7 @@ class Reader:
             sql = f'SELECT {cols} FROM "{schema.table}" WHERE id IN ({",".join("?" * len(chunk))})'
             for row in store.query(sql, chunk):
                 found[row[0]] = dict(zip(["id", *columns], row, strict=True))
+        translations.overlay(env, schema, found, columns)
         return found
 
     def read(self, env: Env, schema: ModelSchema, ids: list[int], names: list[str],

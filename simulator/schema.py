@@ -92,12 +92,13 @@ def _recorded_only(model: str, fld: Field, profile: Profile) -> bool:
     """A computed field whose recorded values (what the fresh database answered for the seed's
     records) the simulator keeps in a column: one it cannot compute itself: no compute hook,
     not reached through ``_inherits``, not ``related`` through a model the simulator holds;
-    a computed many2many; a one2many towards records the simulator does not hold (views)."""
+    a computed many2many; a one2many towards records the simulator does not hold (views) or
+    without an inverse many2one to rebuild it from (19's partner invoice report templates)."""
     if fld.is_column or fld.extra.get("inherited") or fld.name in ("display_name", "__last_update") or \
             (model, fld.name) in hooks.computed:
         return False
     if fld.type == "one2many":
-        return fld.relation not in profile.models
+        return fld.relation not in profile.models or not fld.attrs.get("relation_field")
     if fld.type == "many2many":
         return not fld.stored
     path = fld.related or []

@@ -15,12 +15,14 @@ from werkzeug.exceptions import NotFound
 
 from simulator import hooks
 from simulator.database import Database
+from simulator.dbservice import DbService, connect
 from simulator.errors import (
     AccessDenied,
     AccessError,
     ServerError,
     UserError,
     attribute_error,
+    unserved_text,
 )
 from simulator.models.users import find_login, note_login
 from simulator.orm import BaseModel, Env
@@ -30,14 +32,14 @@ from simulator.registry import Registry
 MODEL_METHODS = {
     "search", "search_count", "search_read", "create", "default_get", "fields_get",
     "name_search", "name_create", "read_group", "check_access_rights", "fields_get_keys",
+    "web_search_read", "get_views", "fields_view_get", "load_views",
 }
 #: Public ORM methods the simulator serves on every model.
 RECORD_METHODS = {
     "read", "write", "unlink", "copy", "exists", "name_get", "has_access", "check_access",
     "check_access_rule", "action_archive", "action_unarchive", "toggle_active",
+    "get_metadata", "get_external_id", "get_xml_id", "export_data", "web_read", "onchange",
 }
-DB_MASTER = {"create_database", "duplicate_database", "drop", "dump", "restore", "rename",
-             "change_admin_password", "migrate_databases"}
 
 
 class Services:
@@ -46,9 +48,12 @@ class Services:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self.profile = registry.profile
+        self.db = DbService(registry)
+        self.handlers = {"common": self.common, "object": self.object,
+                         **({"db": self.db.dispatch} if self.db.served else {})}
 
     def dispatch(self, service: str, method: str, params: list) -> Any:
-        handler = {"common": self.common, "db": self.db, "object": self.object}.get(service)
+        handler = self.handlers.get(service)
         if handler is None:
             raise ServerError("KeyError", repr(service), text=str(service))
         return handler(method, list(params))
@@ -78,22 +83,6 @@ class Services:
         note_login(db, uid)
         return uid
 
-    # -- db -------------------------------------------------------------------
-
-    def db(self, method: str, params: list) -> Any:
-        if method == "server_version":
-            return self.profile.version_info["server_version"]
-        if method == "list":
-            return self.registry.names()
-        if method == "db_exist":
-            return params[0] in self.registry.names() if params else False
-        if method == "list_lang":
-            return [["en_US", "English (US)"]]
-        if method in DB_MASTER or method == "list_countries":
-            raise AccessDenied()
-        raise ServerError("KeyError", repr(f"Method not found: {method}"),
-                          text=f"Method not found: {method}")
-
     # -- object ---------------------------------------------------------------
 
     def object(self, method: str, params: list) -> Any:
@@ -118,14 +107,14 @@ class Services:
         return self.call(db, uid, model, name, list(args), kwargs)
 
     def call(self, db: Database, uid: int, model: str, method: str, args: list,
-             kwargs: dict) -> Any:
+             kwargs: dict, session: Any = None) -> Any:
         """One ORM call in one transaction; a failure rolls everything back."""
         methods = self.profile.quirks.methods
         private = method.startswith("_") or method == "init"
         if private and methods.private_check == "before_lookup":
             raise AccessError(methods.private.format(method=method, model=model))
         if model not in db.schemas:
-            raise UserError(_unserved(db, model))
+            raise UserError(unserved_text(db, model))
         if (private and methods.private_check == "after_model") or method in methods.private_api:
             raise AccessError(methods.private.format(method=method, model=model))
         if private:
@@ -135,7 +124,7 @@ class Services:
         with db.lock:
             try:
                 with db.store.transaction():
-                    env = Env(db, uid, dict(context))
+                    env = Env(db, uid, dict(context), session=session)
                     result = self._invoke(env, model, method, function, args, kwargs)
             except BaseException:
                 db.settle_journal(committed=False)
@@ -214,41 +203,20 @@ class Services:
 
     # -- web client ----------------------------------------------------------
 
-    def session_info(self, db_name: str, uid: int) -> dict:
-        """The part of Odoo's session info clients read after logging in."""
-        db = self._database(db_name)
-        env = Env(db, uid, {})
-        [user] = env.sudo()["res.users"].read([uid], ["login", "name", "partner_id", "company_id"])
-        version = self.profile.version_info
-        return {"uid": uid, "db": db_name, "username": user["login"], "name": user["name"],
-                "partner_id": user["partner_id"][0] if user["partner_id"] else False,
-                "user_context": hooks.model_methods[("res.users", "context_get")](env),
-                "server_version": version["server_version"],
-                "server_version_info": version["server_version_info"],
-                "is_admin": True, "is_system": uid == 1}
-
-    def web_call(self, db_name: str, uid: int, model: Any, method: Any, args: list,
-                 kwargs: dict) -> Any:
+    def web_call(self, session: Any, model: Any, method: Any, args: list, kwargs: dict) -> Any:
         """``/web/dataset/call_kw``: the ORM call of a logged-in web session. An unknown
         model is ``request.env[model]``'s KeyError, or a 404 where the profile says so."""
-        db = self._database(db_name)
+        db = self._database(session.db)
         if model not in db.schemas:
             if self.profile.quirks.jsonrpc.call_kw_unknown_model == "notfound":
                 raise NotFound()
             raise ServerError("KeyError", repr(model), text=str(model))
-        return self.call(db, uid, model, str(method), list(args), dict(kwargs))
+        return self.call(db, session.uid, model, str(method), list(args), dict(kwargs), session)
 
     # -- helpers ---------------------------------------------------------------
 
     def _database(self, name: Any) -> Database:
-        db = self.registry.get(str(name))
-        if db is None:
-            raise ServerError(
-                "psycopg2.OperationalError",
-                f'connection to server at "127.0.0.1", port 5432 failed: FATAL:  database '
-                f'"{name}" does not exist\n',
-            )
-        return db
+        return connect(self.registry, name)
 
     @staticmethod
     def _user_active(db: Database, uid: int) -> bool:
@@ -298,12 +266,3 @@ def _at_least(params: list, count: int, name: str) -> list:
                                        "positional arguments")
     return params
 
-
-def _unserved(db: Database, model: str) -> str:
-    """Odoo's "doesn't exist" for a model the version has not; a model the version has (its
-    recorded ir.model row) but the simulator does not serve says so, rather than pretend
-    the real server would refuse it."""
-    if db.store.query("SELECT 1 FROM ir_model WHERE model = ?", (model,)):
-        return (f"Object {model} exists in Odoo {db.profile.version} but the odoo-harness simulator does not "
-                "serve it (README: The simulator, Models)")
-    return f"Object {model} doesn't exist"

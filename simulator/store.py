@@ -30,16 +30,31 @@ class Store:
         self.conn.execute(
             f'CREATE TABLE IF NOT EXISTS "{SEQUENCE_TABLE}" (name TEXT PRIMARY KEY, value INTEGER)'
         )
-        self.sequences: dict[str, int] = dict(
-            self.conn.execute(f'SELECT name, value FROM "{SEQUENCE_TABLE}"').fetchall()
-        )
+        self.sequences: dict[str, int] = self._saved_sequences()
         self._depth = 0
 
     def copy_from(self, other: Store) -> None:
         """Become a copy of ``other`` (SQLite's backup: pages, not rows), sequences included."""
         with other.lock:
             other.conn.backup(self.conn)
-        self.sequences = dict(self.conn.execute(f'SELECT name, value FROM "{SEQUENCE_TABLE}"').fetchall())
+        self.sequences = self._saved_sequences()
+
+    def script(self) -> str:
+        """The whole database as one SQL script (``iterdump``): what ``db.dump`` zips as
+        ``dump.sql``, sequences and passwords included."""
+        with self.lock:
+            return "\n".join(self.conn.iterdump()) + "\n"
+
+    def run_script(self, script: str) -> None:
+        """Load a ``script()`` into this (new) store, as ``psql -f dump.sql`` does;
+        ``sqlite3.Error`` when it is not one."""
+        with self.lock:
+            self.conn.execute(f'DROP TABLE "{SEQUENCE_TABLE}"')  # the script creates it again
+            self.conn.executescript(script)
+        self.sequences = self._saved_sequences()
+
+    def _saved_sequences(self) -> dict[str, int]:
+        return dict(self.conn.execute(f'SELECT name, value FROM "{SEQUENCE_TABLE}"').fetchall())
 
     def is_empty(self) -> bool:
         """True until the first model table exists (a new file or memory database)."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulator import hooks
-from simulator.errors import described_error, mandatory_field_error
+from simulator import hooks, translations
+from simulator.errors import UserError, described_error, mandatory_field_error, unserved_text
 from simulator.fields import Field
 from simulator.schema import ModelSchema
 
@@ -55,6 +55,9 @@ class Writer:
             f'INSERT INTO "{schema.table}" ({cols}) VALUES ({",".join("?" * len(row))})',
             list(row.values()),
         )
+        if translations.context_lang(env):
+            translations.store(env, schema, [new_id], {name: values[name] for name in
+                                                       translations.translated(schema, values)})
         for fld, commands in x2many:
             self._x2many(env, schema, fld, [new_id], commands)
         self.recompute_related(env, schema, [new_id])
@@ -117,6 +120,7 @@ class Writer:
                 links = self.db.reader.rows(env, schema, ids, [link])
                 parent_ids = [r[link] for r in links.values() if r[link]]
                 self.write(env, self.db.schema(parent_model), parent_ids, parent_vals)
+        translations.split_write(env, schema, ids, vals)
         row, x2many = self._split(env, schema, vals)
         self._check_required(schema, row, names=set(row))
         row.update(write_uid=env.uid, write_date=env.now())
@@ -178,9 +182,10 @@ class Writer:
             commands = [(CLEAR, 0, 0)]
         elif commands and all(isinstance(c, int) for c in commands):
             commands = [(SET, 0, list(commands))]
-        comodel = self.db.schema(fld.relation or "")
         for command in commands:
             code = command[0]
+            if code in (CREATE, UPDATE, DELETE):
+                comodel = self._comodel(fld)
             if code == CREATE:
                 values = dict(command[2] or {})
                 if fld.type == "one2many":
@@ -202,6 +207,14 @@ class Writer:
             elif code == SET:
                 self._unlink_relation(schema, fld, ids, None)
                 self._link(schema, fld, ids, list(command[2] or []))
+
+    def _comodel(self, fld: Field) -> ModelSchema:
+        """The comodel of an x2many command that makes, changes or deletes its records; a
+        many2many to a model the simulator does not serve still links and unlinks ids."""
+        comodel = self.db.schemas.get(fld.relation or "")
+        if comodel is None:
+            raise UserError(unserved_text(self.db, fld.relation or ""))
+        return comodel
 
     def _link(self, schema: ModelSchema, fld: Field, ids: list[int], targets: list[int]) -> None:
         store = self.db.store

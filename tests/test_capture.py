@@ -62,7 +62,8 @@ def test_capture_writes_profile_and_corpus_and_lists_the_quirks_to_write(
     assert "  - partner.name_get" in out
     assert f"use it with ODOO_HARNESS_DATA={tmp_path}" in out
     assert "ODOO_HARNESS_DATA" not in os.environ
-    assert load_profile("18.0").quirks.methods.removed == ["name_get", "fields_get_keys"]
+    assert load_profile("18.0").quirks.methods.removed == ["name_get", "fields_get_keys", "get_xml_id",
+                                                          "fields_view_get", "load_views"]
 
 
 def test_a_recapture_keeps_the_quirks_already_written(recorded_18: list[str], tmp_path: Path,
@@ -88,14 +89,16 @@ def test_only_a_real_server_is_captured(capsys: pytest.CaptureFixture[str], tmp_
 
 def test_a_server_the_tooling_cannot_read_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    """The simulator itself does not serve ir.model.data, which the capture reads: a stand-in
-    for a future version that renamed something the tooling asks for."""
+    """A simulator made to stop serving ir.model.data, which the capture reads: a stand-in for a
+    future version that renamed something the tooling asks for."""
     from simulator.app import SimulatorApp
     from simulator.server import SimServer
 
     monkeypatch.setenv("ODOO_DB", "odoo")
     monkeypatch.setenv("ODOO_PASSWORD", "admin")
-    with SimServer(SimulatorApp("18.0")) as server:
+    app = SimulatorApp("18.0")
+    del app.registry.get("odoo").schemas["ir.model.data"]
+    with SimServer(app) as server:
         code = main(["capture", "--target", f"url:{server.url}", "--out", str(tmp_path), "--reset-command", "true"])
     assert code == 2
     err = capsys.readouterr().err

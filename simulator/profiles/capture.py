@@ -27,17 +27,25 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 from simulator import dates
-from simulator.profile import BINARIES_FILE, PHYSICAL, REGISTRY_FILE, SERVED_MODELS
+from simulator.profile import (
+    BINARIES_FILE,
+    LANGUAGES_DIR,
+    MODULES_DIR,
+    PHYSICAL,
+    RECORDED_BY_MODEL,
+    REGISTRY_FILE,
+    REGISTRY_MODELS,
+    SERVED_MODELS,
+    load_profile,
+    recorded,
+)
 
-#: The models describing the registry itself, recorded whole (every model's rows, not only the
-#: served ones'): what ``ir.model`` and ``ir.model.fields`` list on a fresh database. Large, so
-#: kept apart from ``seed.json``, gzipped, in ``registry.json.gz``.
-REGISTRY_MODELS = ("ir.model", "ir.model.fields", "ir.model.access")
 SECRET_PARAMETERS = {"database.secret"}
 #: Fields never recorded, whatever the model: credentials and per-database random tokens.
 SECRET_FIELDS = {"password", "new_password", "signup_token", "signup_url", "totp_secret",
@@ -45,6 +53,16 @@ SECRET_FIELDS = {"password", "new_password", "signup_token", "signup_url", "totp
 #: Computed fields whose read writes (16.0's res.company ``analytic_plan_id`` creates the
 #: "Default" plan): reading them would record a database that is no longer fresh.
 WRITES_ON_READ = {("res.company", "analytic_plan_id")}
+#: A value a row did not have (None is one).
+MISSING = object()
+#: Computed images recorded all the same (the simulator cannot derive them): the modules' icons,
+#: read from each module's files (123 distinct ones on 17.0, about 300 kB).
+RECORDED_IMAGES = {("ir.module.module", "icon_image")}
+#: Wizards with no records to record (res.users.apikeys.show has no table to search: 16.0 faults).
+UNSEEDED = ("res.config.settings", "res.users.apikeys.show")
+#: The context a search of every record of these models needs (16-18 list only the menus the
+#: admin may open otherwise).
+FULL_LIST = {"ir.ui.menu": {"ir.ui.menu.full_list": True}}
 #: Served models whose ``_table`` is not their name's (the simulator's table is): their sequences.
 OWN_TABLES = {"project.task.stage.personal": "project_task_user_rel"}
 
@@ -56,7 +74,10 @@ class RpcError(Exception):
 class Capture:
     """A thin JSON-RPC client (JSON allows the nulls default_get can return)."""
 
-    def __init__(self, url: str, db: str, login: str, password: str) -> None:
+    def __init__(self, url: str, db: str, login: str, password: str,
+                 served: tuple[str, ...] = SERVED_MODELS) -> None:
+        #: The models recorded: the simulator's, and those of a module being recorded.
+        self.served = served
         self.url, self.db, self.password = url, db, password
         self.uid = self.rpc("common", "authenticate", db, login, password, {})
         if not self.uid:
@@ -78,44 +99,46 @@ class Capture:
                         list(args), kwargs)
 
     def all_records(self, model: str, fields: list[str], domain: list | None = None) -> list[dict]:
-        context = {"active_test": False}
+        context = {"active_test": False, **FULL_LIST.get(model, {})}
         return self.call(
             model, "search_read", domain or [], fields=fields, order="id", context=context
         )
 
 
-def recorded_columns(model: str, fields: dict[str, dict]) -> list[str]:
+def recorded_columns(model: str, fields: dict[str, dict], served: tuple[str, ...] = SERVED_MODELS) -> list[str]:
     """What a seed row carries: every field a read answers with a value of its own, stored
     or computed (a computed one is what a fresh database answers for that record), but
     secrets, binaries the simulator derives (avatars: not stored), and the one2many it
-    rebuilds from a model it holds (a stored many2many keeps its relation table)."""
+    rebuilds from the inverse many2one of a model it holds (a stored many2many keeps its
+    relation table; a computed one2many without an inverse is recorded as read)."""
     return sorted(
         name
         for name, attrs in fields.items()
         if name not in SECRET_FIELDS and (model, name) not in WRITES_ON_READ
-        and not (attrs["type"] == "binary" and not attrs.get("store"))
-        and not (attrs["type"] == "one2many" and attrs.get("relation") in SERVED_MODELS)
+        and not (attrs["type"] == "binary" and not attrs.get("store") and (model, name) not in RECORDED_IMAGES)
+        and not (attrs["type"] == "one2many" and attrs.get("relation") in served
+                 and attrs.get("relation_field"))
     )
 
 
 def seed_rows(capture: Capture, model: str, fields: dict[str, dict]) -> list[dict]:
-    columns = recorded_columns(model, fields)
+    columns = recorded_columns(model, fields, capture.served)
     domain: list = []
     if model == "ir.config_parameter":
         domain = [("key", "not in", sorted(SECRET_PARAMETERS))]
-    rows = capture.all_records(model, columns, domain)
+    computed = [name for name in columns if not fields.get(name, {}).get("store", True)]
+    rows = capture.all_records(model, [name for name in columns if name not in computed], domain)
     if model == "ir.config_parameter":  # the secret's row, never its value (the simulator makes its own)
         secrets = capture.all_records(model, [c for c in columns if c != "value"],
                                       [("key", "in", sorted(SECRET_PARAMETERS))])
         rows = sorted([*rows, *({**row, "value": None} for row in secrets)], key=lambda row: row["id"])
         domain = []
     unheld = [name for name in columns if fields.get(name, {}).get("type") == "many2many"
-              and fields[name].get("store") and fields[name].get("relation") not in SERVED_MODELS]
+              and fields[name].get("store") and fields[name].get("relation") not in capture.served]
     if unheld and rows:  # every link, to archived records too (a plain read hides those: 18's portal rule)
         linked = {row["id"]: row for row in capture.call(model, "read", [row["id"] for row in rows], unheld,
                                                          context={"active_test": False})}
         rows = [{**row, **{name: linked[row["id"]][name] for name in unheld}} for row in rows]
-    computed = [name for name in columns if not fields.get(name, {}).get("store", True)]
     if computed and rows:  # computed values as a client reads them (archived records are read by id)
         by_id = {row["id"]: row for row in readable(capture, model, [row["id"] for row in rows], computed)}
         rows = [{**row, **{name: by_id[row["id"]].get(name) for name in computed if name in by_id[row["id"]]}}
@@ -184,14 +207,21 @@ def null_booleans(capture: Capture, model: str, fields: dict[str, dict], columns
 
 
 def recorded_defaults(capture: Capture, model: str, names: list[str]) -> dict:
-    """default_get of every field; a model whose default_get needs a form context
-    (account.move.line) records none rather than failing the capture. A ``None`` default
+    """default_get of every field. An override without ``@api.model`` (account.move.line, 18's
+    product.template) is called as the web client calls it, with no record ids; a model whose
+    default_get still fails records none rather than failing the capture. A ``None`` default
     (16/17's partner ``barcode``) is kept as null: over XML-RPC it faults the whole
     ``default_get`` ("cannot marshal None"), and the simulator answers the same. Dates
     relative to today are written as tokens (``simulator.dates``)."""
+    today = datetime.date.today()
     try:
-        today = datetime.date.today()
-        return {name: dates.encode(value, today) for name, value in capture.call(model, "default_get", names).items()}
+        try:
+            found = capture.call(model, "default_get", names)
+        except RpcError as exc:  # an override without @api.model: call_kw takes args[0] as ids
+            if "missing 1 required positional argument: 'fields_list'" not in str(exc):
+                raise
+            found = capture.call(model, "default_get", [], names)
+        return {name: dates.encode(value, today) for name, value in found.items()}
     except RpcError as exc:
         print(f"capture: {model}: no defaults ({exc})")
         return {}
@@ -206,12 +236,12 @@ def referenced_names(capture: Capture, fields_by_model: dict[str, dict],
     seed links to, by id (a many2many groups by id). A model whose search faults (18's
     account.root) is left out."""
     comodels = sorted({attrs["relation"] for fields in fields_by_model.values() for attrs in fields.values()
-                       if attrs["type"] == "many2one" and attrs.get("relation") not in SERVED_MODELS})
+                       if attrs["type"] == "many2one" and attrs.get("relation") not in capture.served})
     linked: dict[str, set[int]] = {}
     for model, fields in fields_by_model.items():
         for name, attrs in fields.items():
             comodel = attrs.get("relation")
-            if attrs["type"] != "many2many" or not attrs.get("store") or comodel in SERVED_MODELS or \
+            if attrs["type"] != "many2many" or not attrs.get("store") or comodel in capture.served or \
                     comodel in comodels:
                 continue
             targets = linked.setdefault(comodel, set())
@@ -269,18 +299,13 @@ def capture_profile(capture: Capture, out: Path) -> None:
     fields_by_model: dict[str, dict] = {}
     defaults: dict[str, dict] = {}
     seed: dict[str, list] = {}
-    for model in SERVED_MODELS:
+    for model in capture.served:
         fields = capture.call(model, "fields_get")
         fields_by_model[model] = fields
         defaults[model] = recorded_defaults(capture, model, sorted(fields))
-        if model != "res.config.settings":
+        if model not in UNSEEDED:
             seed[model] = seed_rows(capture, model, fields)
         print(f"capture: {model}: {len(fields)} fields, {len(seed.get(model, []))} records")
-    seed["ir.model.data"] = capture.all_records(
-        "ir.model.data", ["module", "name", "model", "res_id"],
-        [("model", "in", ["res.groups", "account.analytic.plan", "res.company", "res.partner",
-                          "res.users", "res.currency", "account.journal", "mail.message.subtype"])],
-    )
     seed["fresh"] = {"res.groups": fresh_groups}
     names = referenced_names(capture, fields_by_model, seed)
     recorded_constants = constants(capture, fields_by_model, seed)  # last: it creates records
@@ -290,7 +315,7 @@ def capture_profile(capture: Capture, out: Path) -> None:
     write_json(out / "constants.json", recorded_constants)
     write_json(out / "restricted.json", restricted)
     write_json(out / "version.json", version)
-    write_json(out / "fields.json", fields_by_model)
+    write_fields(out / "fields.json", fields_by_model)
     write_json(out / "defaults.json", defaults)
     blobs = binaries(seed, fields_by_model)
     write_json(out / "seed.json", seed)
@@ -325,7 +350,7 @@ def constants(capture: Capture, fields_by_model: dict[str, dict], seed: dict[str
     found: dict[str, dict] = {}
     for model, template in PROBES.items():
         fields = fields_by_model[model]
-        computed = [name for name in recorded_columns(model, fields) if not fields[name].get("store")
+        computed = [name for name in recorded_columns(model, fields, capture.served) if not fields[name].get("store")
                     and fields[name]["type"] not in ("date", "datetime", "binary") and name not in CRON_DEPENDENT]
         probes = [capture.call(model, "create", [_probe_values(capture, model, template, name)])
                   for name in ("Probe A", "Probe B")]
@@ -341,17 +366,19 @@ def constants(capture: Capture, fields_by_model: dict[str, dict], seed: dict[str
 def readable(capture: Capture, model: str, ids: list[int], names: list[str]) -> list[dict]:
     """``read`` of the fields the user may read, as a client reads them (no ``active_test``
     in the context, which computed counts would take in): a field restricted to a group the
-    user is not in (19's project ``stage_id``) faults the whole read, so those are left out."""
+    user is not in (19's project ``stage_id``) faults the whole read, so those are left out,
+    as are those whose compute faults on some record (16's ``search_view`` of a wizard's
+    action, which the admin may not open)."""
     try:
         return capture.call(model, "read", ids, names)
     except RpcError:
         allowed = []
         for name in names:
             try:
-                capture.call(model, "read", ids[:1], [name])
+                capture.call(model, "read", ids, [name])
                 allowed.append(name)
             except RpcError:
-                continue
+                print(f"capture: {model}.{name}: not recorded (its read faults)")
         return capture.call(model, "read", ids, allowed)
 
 
@@ -402,12 +429,12 @@ def _plain(value: Any) -> Any:
     return value[0] if isinstance(value, list) and len(value) == 2 and isinstance(value[1], str) else value
 
 
-def pg_sequences(psql_db: str) -> dict[str, int]:
+def pg_sequences(psql_db: str, served: tuple[str, ...] = SERVED_MODELS) -> dict[str, int]:
     """Id sequences of the served tables, read with ``psql`` from the fresh database.
 
     Sequences are invisible over RPC, but a real server's next id depends on them
     (install-time records that were deleted still consumed ids)."""
-    tables = {OWN_TABLES.get(m, m.replace(".", "_")): m.replace(".", "_") for m in SERVED_MODELS}
+    tables = {OWN_TABLES.get(m, m.replace(".", "_")): m.replace(".", "_") for m in served}
     names = ", ".join(f"'{t}_id_seq'" for t in tables)
     out = subprocess.run(
         ["psql", "-At", "-F", "|", psql_db, "-c",
@@ -423,6 +450,14 @@ def pg_sequences(psql_db: str) -> dict[str, int]:
 
 def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def write_fields(path: Path, fields_by_model: dict[str, dict]) -> None:
+    """``fields.json``: models and attributes sorted, but each model's fields in the order
+    ``fields_get`` gave them (the model's definition order, which clients see and go by)."""
+    ordered = {model: {name: dict(sorted(attrs.items())) for name, attrs in fields_by_model[model].items()}
+               for model in sorted(fields_by_model)}
+    path.write_text(json.dumps(ordered, indent=1, ensure_ascii=False) + "\n")
 
 
 def binaries(seed: dict[str, list], fields_by_model: dict[str, dict]) -> dict[str, dict]:
@@ -449,11 +484,12 @@ def write_gzip(path: Path, data: dict) -> None:
     path.write_bytes(gzip.compress(text.encode(), mtime=0))
 
 
-def capture(url: str, db: str, login: str, password: str, out: Path, psql_db: str | None = None) -> dict:
+def capture(url: str, db: str, login: str, password: str, out: Path, psql_db: str | None = None,
+            served: tuple[str, ...] = SERVED_MODELS) -> dict:
     """Record a profile's data from the fresh database ``db`` into ``out``; answers ``version()``."""
-    sequences = pg_sequences(psql_db) if psql_db else None  # before the capture writes anything
+    sequences = pg_sequences(psql_db, served) if psql_db else None  # before the capture writes anything
     physical = physical_order(psql_db) if psql_db else None
-    capture_profile(Capture(url, db, login, password), out)
+    capture_profile(Capture(url, db, login, password, served), out)
     if sequences is not None:
         seed_path = out / "seed.json"
         seed = json.loads(seed_path.read_text())
@@ -467,6 +503,92 @@ def capture(url: str, db: str, login: str, password: str, out: Path, psql_db: st
                 row[PHYSICAL] = ranks.get(row["id"])
         write_gzip(out / REGISTRY_FILE, registry)
     return json.loads((out / "version.json").read_text())
+
+
+def capture_module(url: str, db: str, login: str, password: str, module: str, folder: Path,
+                   psql_db: str | None = None) -> Path:
+    """Install ``module`` on the fresh database ``db`` as an admin does, record the database
+    whole, and keep what differs from the version's recorded fresh database (``folder``):
+    what installing it adds or changes, written to ``folder/modules/<module>/``."""
+    spec = load_profile(folder.name).quirks.modules.get(module)
+    if spec is None:
+        raise SystemExit(f"capture: {folder.name}'s profile.yaml names no module {module!r} under `modules:`")
+    client = Capture(url, db, login, password)
+    ids = client.call("ir.module.module", "search", [("name", "=", module)])
+    if not ids:
+        raise SystemExit(f"capture: Odoo {folder.name} on {db!r} has no module {module!r}")
+    client.call("ir.module.module", "button_immediate_install", ids)
+    served = (*SERVED_MODELS, *(m for m in spec.models if client.call("ir.model", "search_count", [("model", "=", m)])))
+    out = folder / MODULES_DIR / module
+    with tempfile.TemporaryDirectory() as staging:
+        capture(url, db, login, password, Path(staging), psql_db, served)
+        full = recorded(Path(staging))
+    base = recorded(folder)
+    delta = {kind: {model: changed_entries(base[kind].get(model), value) for model, value in full[kind].items()
+                    if base[kind].get(model) != value} for kind in RECORDED_BY_MODEL}
+    seed = {model: changed_rows(base["seed"].get(model, []), rows) for model, rows in full["seed"].items()
+            if model not in ("fresh", "sequences")}
+    seed["sequences"] = {table: value for table, value in full["seed"].get("sequences", {}).items()
+                         if base["seed"].get("sequences", {}).get(table) != value}
+    out.mkdir(parents=True, exist_ok=True)
+    for kind, data in delta.items():
+        (write_fields if kind == "fields" else write_json)(out / f"{kind}.json", data)
+    blobs = binaries(seed, full["fields"])
+    write_gzip(out / REGISTRY_FILE, {model: seed.pop(model) for model in REGISTRY_MODELS if model in seed})
+    write_json(out / "seed.json", {model: rows for model, rows in seed.items() if rows})
+    write_gzip(out / BINARIES_FILE, blobs)
+    return out
+
+
+def capture_language(url: str, db: str, login: str, password: str, lang: str, folder: Path) -> Path:
+    """Install the language ``lang`` on the fresh database ``db`` as an admin does and record
+    the terms it gives the recorded records (``folder``'s seed): per model, field and record,
+    the value read in ``lang`` where it differs from en_US, into ``folder/languages/<lang>.json.gz``."""
+    client = Capture(url, db, login, password)
+    ids = client.call("res.lang", "search", [("code", "=", lang)], context={"active_test": False})
+    if not ids:
+        raise SystemExit(f"capture: no language {lang!r} on {db!r}")
+    enable_analytic(client)  # as the recorded fresh database: the admin may read analytic plans
+    wizard = client.call("base.language.install", "create", {"lang_ids": [(6, 0, ids)]})
+    client.call("base.language.install", "lang_install", [wizard])
+    base = recorded(folder)
+    terms: dict[str, dict[str, dict[str, str]]] = {}
+    for model, fields in base["fields"].items():
+        names = sorted(name for name, attrs in fields.items() if attrs.get("translate") and attrs.get("store", True))
+        rows = base["seed"].get(model) if isinstance(base["seed"].get(model), list) else []
+        if not names or not rows:
+            continue
+        source = {row["id"]: row for row in rows}
+        for row in client.call(model, "read", sorted(source), names, context={"lang": lang, "active_test": False}):
+            for name in names:
+                if row[name] != source[row["id"]].get(name):
+                    terms.setdefault(model, {}).setdefault(name, {})[str(row["id"])] = row[name]
+    out = folder / LANGUAGES_DIR / f"{lang}.json.gz"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_gzip(out, terms)
+    return out
+
+
+def changed_entries(base: Any, value: Any) -> Any:
+    """Of a model's fields, defaults, constants...: the entries new or changed (a list, the
+    recorded names, whole)."""
+    if not isinstance(base, dict) or not isinstance(value, dict):
+        return value
+    return {key: entry for key, entry in value.items() if base.get(key, MISSING) != entry}
+
+
+def changed_rows(base: list[dict], rows: list[dict]) -> list[dict]:
+    """The rows that are new, whole, and of the others the values that changed, with their id
+    (16's ``__last_update`` aside: the time of the read)."""
+    known = {row["id"]: row for row in base}
+    changed = []
+    for row in rows:
+        old = known.get(row["id"])
+        values = row if old is None else {key: value for key, value in row.items()
+                                          if key != "__last_update" and old.get(key, MISSING) != value}
+        if values and set(values) != {"id"}:
+            changed.append({"id": row["id"], **values})
+    return changed
 
 
 def physical_order(psql_db: str) -> dict[str, dict[int, int]]:
@@ -489,15 +611,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", required=True)
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password-env", default="ODOO_PASSWORD")
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True,
+                        help="the profile folder to write (with --module: the version's recorded profile)")
     parser.add_argument("--psql-db", help="libpq connection string of the same fresh database, "
                         "to record id sequences (PGPASSWORD from the environment)")
+    parser.add_argument("--language", help="install this language (fr_FR) first and record the terms it gives "
+                        "the recorded records into OUT/languages/LANG.json.gz")
+    parser.add_argument("--module", help="install this module first and record what it changes into "
+                        "OUT/modules/MODULE (the version's profile.yaml lists its models under `modules:`)")
     args = parser.parse_args(argv)
     password = os.environ.get(args.password_env)
     if not password:
         print(f"capture: set the password in ${args.password_env}", file=sys.stderr)
         return 2
-    capture(args.url, args.db, args.login, password, args.out, args.psql_db)
+    if args.language:
+        out = capture_language(args.url, args.db, args.login, password, args.language, args.out)
+        print(f"capture: recorded into {out}")
+    elif args.module:
+        out = capture_module(args.url, args.db, args.login, password, args.module, args.out, args.psql_db)
+        print(f"capture: recorded into {out}")
+    else:
+        capture(args.url, args.db, args.login, password, args.out, args.psql_db)
     return 0
 
 

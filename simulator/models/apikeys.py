@@ -1,0 +1,98 @@
+"""API keys: made through the web client's identity check, usable wherever a password is.
+
+``res.users.apikeys.description.make_key`` is ``@check_identity``: over XML-RPC or JSON-RPC it is
+refused; in a web session (``/web/dataset/call_button``) it first answers the password-check
+wizard (``res.users.identitycheck``), whose ``run_check`` replays it once the password is right,
+and the key is shown once (``res.users.apikeys.show``). Keys are 40 hex characters, kept hashed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from typing import Any
+
+from simulator import hooks
+from simulator.errors import UserError
+
+KEYS, DESCRIPTION, CHECK = "res.users.apikeys", "res.users.apikeys.description", "res.users.identitycheck"
+#: ``check_identity``: a password checked in the session within 10 minutes is still good.
+IDENTITY_WINDOW = 10 * 60
+WRONG_PASSWORD = "Incorrect Password, try again or click on Forgot Password to reset your password."
+
+
+def _key_columns(db: Any) -> None:
+    """The columns Odoo's own ``init`` adds (no field reads them): the hash and its index."""
+    if KEYS in db.schemas:
+        db.store.create_table(db.schema(KEYS).table, {"key": "TEXT", "index": "TEXT"})
+
+
+hooks.install.append(_key_columns)
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def generate(env: Any, name: str, scope: str | None = None) -> str:
+    """``_generate``: a new key of the calling user, answered once and kept hashed."""
+    key = secrets.token_hex(20)
+    table = env.db.schema(KEYS).table
+    now = env.now()
+    env.db.store.execute(
+        f'INSERT INTO "{table}" (id, name, user_id, scope, key, "index", create_date, create_uid, write_date, '
+        'write_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        (env.db.store.next_id(table), name, env.uid, scope, _hash(key), key[:8], now, env.uid, now, env.uid))
+    return key
+
+
+def matches(db: Any, uid: int, key: str) -> bool:
+    """``_check_credentials``' second try: an API key of the user (any scope reaches RPC)."""
+    if KEYS not in db.schemas or not key:
+        return False
+    rows = db.store.query(f'SELECT key FROM "{db.schema(KEYS).table}" WHERE user_id = ? AND "index" = ?',
+                          (uid, key[:8]))
+    return any(hmac.compare_digest(_hash(key), stored or "") for (stored,) in rows)
+
+
+def check_identity(env: Any, model: str, method: str, ids: list[int]) -> dict | None:
+    """``@check_identity``: None when the session checked the password lately (the method may
+    run), else the wizard that asks for it; refused outside a web session."""
+    if env.session is None:
+        raise UserError("This method can only be accessed over HTTP")
+    if env.session.values.get("identity-check-last", 0) > time.time() - IDENTITY_WINDOW:
+        return None
+    check = env[CHECK].create({})
+    env.session.values.setdefault("identity-requests", {})[check] = (model, method, list(ids))
+    texts = env.db.profile.quirks.apikeys
+    action = {"type": "ir.actions.act_window", "res_model": CHECK, "res_id": check, "name": texts.identity_title,
+              "target": "new", "views": [[False, "form"]]}
+    return {**action, "context": dict(texts.identity_context)} if texts.identity_context else action
+
+
+@hooks.method(DESCRIPTION, "make_key")
+def make_key(env: Any, ids: list[int]) -> dict:
+    asked = check_identity(env, DESCRIPTION, "make_key", ids)
+    if asked:
+        return asked
+    [row] = env.db.reader.rows(env, env.db.schema(DESCRIPTION), ids[:1], ["name"]).values()
+    key = generate(env, row["name"])
+    return {"type": "ir.actions.act_window", "res_model": "res.users.apikeys.show", "name": "API Key Ready",
+            "views": [[False, "form"]], "target": "new", "context": {"default_key": key}}
+
+
+@hooks.method(CHECK, "run_check")
+def run_check(env: Any, ids: list[int]) -> Any:
+    """The password (the wizard's own field, or 19's ``password`` in the context) checked, the
+    session remembers it and the method that asked runs again."""
+    if env.session is None:
+        raise UserError("This method can only be accessed over HTTP")
+    [row] = env.db.reader.rows(env, env.db.schema(CHECK), ids[:1], ["password"]).values()
+    password = env.context.get("password") if env.db.profile.quirks.apikeys.password_in_context else row["password"]
+    if not env.db.passwords.check(env.uid, password or ""):
+        raise UserError(WRONG_PASSWORD)
+    env.session.values["identity-check-last"] = time.time()
+    model, method, record_ids = env.session.values.get("identity-requests", {}).pop(ids[0])
+    return hooks.methods[(model, method)](env, record_ids)
