@@ -99,9 +99,6 @@ class Database:
         self.passwords = Passwords(self.store)
         self.pending_passwords: dict[str, str] = {}
         self._dependents: dict[str, list[tuple[ModelSchema, Field]]] | None = None
-        self._copied = {(r["model"], r["name"]): bool(r.get("copied", True))
-                        for r in self.profile.seed.get("ir.model.fields", [])}
-        self._ranks = {model: {i: rank for rank, i in enumerate(names)} for model, names in self.profile.names.items()}
         self.store.conn.create_function("recorded_rank", 2, self.recorded_rank, deterministic=True)
 
     def recorded_rank(self, model: str, record_id: int | None) -> int | None:
@@ -110,7 +107,7 @@ class Database:
         ids it did not record sort after those, by id."""
         if record_id is None:
             return None
-        ranks = self._ranks.get(model, {})
+        ranks = self.profile.ranks.get(model, {})
         return ranks.get(record_id, len(ranks) + record_id)
 
     # -- schema ---------------------------------------------------------------
@@ -154,7 +151,7 @@ class Database:
         return fld
 
     def copied(self, model: str, field_name: str) -> bool:
-        return self._copied.get((model, field_name), True)
+        return self.profile.copied.get((model, field_name), True)
 
     def copy_defaults(self, env: Env, schema: ModelSchema, row: dict) -> dict:
         """``"<value> (copy)"`` for the fields the model's own ``copy`` renames (profile
@@ -168,13 +165,15 @@ class Database:
 
     def install(self, fresh: bool) -> None:
         """Create tables and load the recorded seed (only into an empty store)."""
-        if self.store.is_empty():
+        copied = self.store.is_empty()
+        if copied:  # the seeded template holds every table already
             self.store.copy_from(_installed(self.profile, fresh))
         installed = self._installed_modules()
         if installed != set(self.profile.modules):  # a kept database (--data) that installed some
             self._use_profile(load_profile(self.profile.version, tuple(sorted(installed))))
+            copied = False
         with self.store.transaction():
-            for schema in self.schemas.values():
+            for schema in [] if copied else self.schemas.values():  # a kept file: tables a profile added
                 create_storage(self.store, schema)
             for hook in hooks.install:
                 hook(self)
@@ -210,9 +209,6 @@ class Database:
         self.schemas.clear()
         self.schemas.update(build_schemas(profile))
         self._dependents = None
-        self._copied = {(r["model"], r["name"]): bool(r.get("copied", True))
-                        for r in profile.seed.get("ir.model.fields", [])}
-        self._ranks = {model: {i: rank for rank, i in enumerate(names)} for model, names in profile.names.items()}
 
     def _merge_seed(self, schema: ModelSchema, rows: list[dict], known: set[str]) -> None:
         held = {i for (i,) in self.store.query(f'SELECT id FROM "{schema.table}"')}

@@ -25,7 +25,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +150,17 @@ class Profile:
     #: The recorded modules installed on top of the fresh database (``sale``).
     modules: tuple[str, ...] = ()
 
+    @cached_property
+    def copied(self) -> dict[tuple[str, str], bool]:
+        """Whether ``copy`` copies each field (its recorded ir.model.fields row's ``copied``)."""
+        return {(row["model"], row["name"]): bool(row.get("copied", True))
+                for row in self.seed.get("ir.model.fields", [])}
+
+    @cached_property
+    def ranks(self) -> dict[str, dict[int, int]]:
+        """Each recorded name's place in its model's ``_order`` (``recorded_rank``)."""
+        return {model: {i: rank for rank, i in enumerate(names)} for model, names in self.names.items()}
+
     def has_method(self, name: str) -> bool:
         return name not in self.quirks.methods.removed
 
@@ -210,10 +221,11 @@ def load_profile(version: str, modules: tuple[str, ...] = ()) -> Profile:
     )
 
 
-def installable_modules(version: str) -> set[str]:
+@cache
+def installable_modules(version: str) -> frozenset[str]:
     """The modules whose installation the profile of ``version`` recorded."""
     folder = _folder(version)
-    return {name for name in _quirks(version).modules if folder and (folder / MODULES_DIR / name).is_dir()}
+    return frozenset(name for name in _quirks(version).modules if folder and (folder / MODULES_DIR / name).is_dir())
 
 
 def _merged(base: Any, entries: Any) -> Any:
