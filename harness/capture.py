@@ -108,12 +108,12 @@ def capture_version(url: str, credentials: Credentials, out: Path, reset_command
 def replay_on_new_profile(version: str, exchanges: list[dict], out: Path) -> ParityReport:
     """The recorded answers against a simulator of the freshly captured profile."""
     from simulator.app import SimulatorApp
-    from simulator.profile import DATA_PATH_ENV, load_profile
+    from simulator.profile import DATA_PATH_ENV, forget_profiles
     from simulator.server import SimServer
 
     before = os.environ.get(DATA_PATH_ENV)
     os.environ[DATA_PATH_ENV] = os.pathsep.join(filter(None, [str(out), before]))
-    load_profile.cache_clear()
+    forget_profiles()
     try:
         with SimServer(SimulatorApp(version, db="odoo", fresh=True)) as server:
             report = replay_exchanges(exchanges, server.url, Credentials("odoo", "admin", "admin"))
@@ -122,7 +122,7 @@ def replay_on_new_profile(version: str, exchanges: list[dict], out: Path) -> Par
             del os.environ[DATA_PATH_ENV]
         else:
             os.environ[DATA_PATH_ENV] = before
-        load_profile.cache_clear()
+        forget_profiles()
     report.version = version
     return report
 

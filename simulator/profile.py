@@ -341,3 +341,10 @@ def _restore_binaries(seed: dict[str, list[dict]], blobs: dict) -> None:
 
 def _read_json(path: Path) -> Any:
     return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def forget_profiles() -> None:
+    """Forget what was loaded from the profile folders (``ODOO_HARNESS_DATA`` changed): each is
+    read again when next asked for."""
+    for cached in (load_profile, installable_modules, module_seed, language_terms):
+        cached.cache_clear()
