@@ -11,8 +11,9 @@ from simulator.errors import ValidationError
 
 @hooks.on(hooks.before_create, "res.users")
 def _take_password(env, vals: dict) -> None:
-    """Odoo hashes passwords in a column no client reads; the simulator keeps them
-    in memory, keyed by the new user's login until the id is known."""
+    """Odoo hashes passwords in a column no client reads; the simulator keeps them hashed in
+    the database's own store (``Database.passwords``), holding the new user's here by login
+    until the insert gives its id."""
     password = vals.pop("password", None)
     if password:
         env.db.pending_passwords[vals.get("login")] = password
