@@ -173,8 +173,9 @@ class Database:
             self._use_profile(load_profile(self.profile.version, tuple(sorted(installed))))
             copied = False
         with self.store.transaction():
-            for schema in [] if copied else self.schemas.values():  # a kept file: tables a profile added
-                create_storage(self.store, schema)
+            if not copied:  # a kept file: the tables and columns a profile added since
+                for schema in self.schemas.values():
+                    create_storage(self.store, schema)
             for hook in hooks.install:
                 hook(self)
 

@@ -227,7 +227,7 @@ class BaseModel:
         shown = hooks.search_filters.get(self._name)
         if shown:
             ids = shown(self.env, [r[0] for r in self.store.query(sql, params)])
-            return ids[offset or 0:][:limit] if limit else ids[offset or 0:]
+            return ids[offset or 0:][:limit or None]
         if limit:
             sql += f" LIMIT {int(limit)}"
         if offset:

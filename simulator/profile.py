@@ -198,7 +198,7 @@ def load_profile(version: str, modules: tuple[str, ...] = ()) -> Profile:
     data = recorded(folder)
     specs = dict(quirks.models)
     for module in modules:
-        data = _with_module(data, recorded(folder / MODULES_DIR / module))
+        data = _with_module(data, module_recording(version, module))
         specs.update(quirks.modules[module].models)
     fields, seed = data["fields"], data["seed"]
     registered = {row["model"]: row for row in seed.get("ir.model", [])}
@@ -244,11 +244,16 @@ def language_terms(version: str, lang: str) -> dict[str, dict[str, dict[str, str
 
 
 @cache
+def module_recording(version: str, module: str) -> dict[str, Any]:
+    """What installing ``module`` adds or changes, as recorded (read once: the profile with the
+    module and the rows a database merges in both come from it)."""
+    return recorded((_folder(version) or PROFILES_DIR / version) / MODULES_DIR / module)
+
+
 def module_seed(version: str, module: str) -> dict[str, list[dict]]:
     """The rows installing ``module`` adds or changes (its recording's seed and registry)."""
-    folder = _folder(version)
-    seed = recorded(folder / MODULES_DIR / module)["seed"] if folder else {}
-    return {model: rows for model, rows in seed.items() if isinstance(rows, list)}
+    return {model: rows for model, rows in module_recording(version, module)["seed"].items()
+            if isinstance(rows, list)}
 
 
 def recorded(folder: Path) -> dict[str, Any]:
@@ -346,5 +351,5 @@ def _read_json(path: Path) -> Any:
 def forget_profiles() -> None:
     """Forget what was loaded from the profile folders (``ODOO_HARNESS_DATA`` changed): each is
     read again when next asked for."""
-    for cached in (load_profile, installable_modules, module_seed, language_terms):
+    for cached in (load_profile, installable_modules, module_recording, language_terms):
         cached.cache_clear()
