@@ -8,8 +8,6 @@ switched on, unless ``fresh`` asks for the state right after install.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from simulator.domain import TERM_OPERATORS, Compiler, DomainDialect, register_f
 from simulator.errors import ServerError
 from simulator.fields import Field
 from simulator.grouping import Grouper
+from simulator.hashing import matches, secret_hash
 from simulator.models import apikeys
 from simulator.orm import BaseModel, Env
 from simulator.profile import PHYSICAL, REGISTRY_MODELS, Profile, installable_modules, load_profile, module_seed
@@ -46,16 +45,11 @@ class Passwords:
     def __setitem__(self, uid: int, password: str) -> None:
         with self.store.lock:
             self.store.execute(f'INSERT OR REPLACE INTO "{PASSWORD_TABLE}" (uid, hash) VALUES (?, ?)',
-                               (uid, _hash(password)))
+                               (uid, secret_hash(password)))
 
     def check(self, uid: int, password: str) -> bool:
         rows = self.store.query(f'SELECT hash FROM "{PASSWORD_TABLE}" WHERE uid = ?', (uid,))
-        expected = rows[0][0] if rows else _hash(DEFAULT_PASSWORD)
-        return bool(password) and hmac.compare_digest(_hash(password), expected)
-
-
-def _hash(password: str) -> str:
-    return hashlib.sha256(password.encode()).hexdigest()
+        return matches(password, rows[0][0] if rows else secret_hash(DEFAULT_PASSWORD))
 
 
 @dataclass

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import threading
 from pathlib import Path
 from urllib.parse import quote
 
 from simulator.database import Database
+from simulator.hashing import matches, secret_hash
 from simulator.profile import Profile, load_profile
 from simulator.store import Store
 
@@ -32,16 +31,16 @@ class Registry:
         self.fresh = fresh
         self.databases: dict[str, Database] = {}
         self.shells: set[str] = set()
-        self._master = self._initial_master = _digest(master_password)
+        self._master = self._initial_master = secret_hash(master_password)
         self._lock = threading.RLock()
 
     # -- the master password (``odoo.tools.config.verify_admin_password``) ------------------
 
     def verify_master(self, password: object) -> bool:
-        return isinstance(password, str) and bool(password) and hmac.compare_digest(_digest(password), self._master)
+        return isinstance(password, str) and matches(password, self._master)
 
     def set_master(self, password: str) -> None:
-        self._master = _digest(password)
+        self._master = secret_hash(password)
 
     # -- databases ---------------------------------------------------------------------------
 
@@ -123,6 +122,3 @@ class Registry:
             return str(self.data)
         return str(self.data.with_name(f"{self.data.stem}.{quote(name, safe='')}{self.data.suffix}"))
 
-
-def _digest(password: str) -> bytes:
-    return hashlib.sha256(password.encode()).digest()

@@ -8,14 +8,14 @@ and the key is shown once (``res.users.apikeys.show``). Keys are 40 hex characte
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 import time
 from typing import Any
 
 from simulator import hooks
 from simulator.errors import UserError
+from simulator.hashing import matches as hash_matches
+from simulator.hashing import secret_hash
 
 KEYS, DESCRIPTION, CHECK = "res.users.apikeys", "res.users.apikeys.description", "res.users.identitycheck"
 #: ``check_identity``: a password checked in the session within 10 minutes is still good.
@@ -32,10 +32,6 @@ def _key_columns(db: Any) -> None:
 hooks.install.append(_key_columns)
 
 
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 def generate(env: Any, name: str, scope: str | None = None) -> str:
     """``_generate``: a new key of the calling user, answered once and kept hashed."""
     key = secrets.token_hex(20)
@@ -44,7 +40,7 @@ def generate(env: Any, name: str, scope: str | None = None) -> str:
     env.db.store.execute(
         f'INSERT INTO "{table}" (id, name, user_id, scope, key, "index", create_date, create_uid, write_date, '
         'write_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        (env.db.store.next_id(table), name, env.uid, scope, _hash(key), key[:8], now, env.uid, now, env.uid))
+        (env.db.store.next_id(table), name, env.uid, scope, secret_hash(key), key[:8], now, env.uid, now, env.uid))
     return key
 
 
@@ -54,7 +50,7 @@ def matches(db: Any, uid: int, key: str) -> bool:
         return False
     rows = db.store.query(f'SELECT key FROM "{db.schema(KEYS).table}" WHERE user_id = ? AND "index" = ?',
                           (uid, key[:8]))
-    return any(hmac.compare_digest(_hash(key), stored or "") for (stored,) in rows)
+    return any(hash_matches(key, stored) for (stored,) in rows)
 
 
 def check_identity(env: Any, model: str, method: str, ids: list[int]) -> dict | None:
