@@ -23,7 +23,15 @@ from simulator.grouping import Grouper
 from simulator.hashing import matches, secret_hash
 from simulator.models import apikeys
 from simulator.orm import BaseModel, Env
-from simulator.profile import PHYSICAL, REGISTRY_MODELS, Profile, installable_modules, load_profile, module_seed
+from simulator.profile import (
+    PHYSICAL,
+    REGISTRY_MODELS,
+    REMOVED,
+    Profile,
+    installable_modules,
+    load_profile,
+    module_recording,
+)
 from simulator.reader import Reader
 from simulator.schema import ModelSchema, build_schemas, create_storage
 from simulator.store import Store
@@ -162,9 +170,10 @@ class Database:
         copied = self.store.is_empty()
         if copied:  # the seeded template holds every table already
             self.store.copy_from(_installed(self.profile, fresh))
-        installed = self._installed_modules()
-        if installed != set(self.profile.modules):  # a kept database (--data) that installed some
-            self._use_profile(load_profile(self.profile.version, tuple(sorted(installed))))
+        demo = self._holds_demo()
+        installed = self._installed_modules(demo)
+        if installed != set(self.profile.modules) or demo != self.profile.demo:  # a kept database, a restored dump
+            self._use_profile(load_profile(self.profile.version, tuple(sorted(installed)), demo))
             copied = False
         with self.store.transaction():
             if not copied:  # a kept file: the tables and columns a profile added since
@@ -173,9 +182,14 @@ class Database:
             for hook in hooks.install:
                 hook(self)
 
-    def _installed_modules(self) -> set[str]:
+    def _holds_demo(self) -> bool:
+        """Whether this database was created with demo data (base's ir.module.module row says)."""
+        rows = self.store.query("SELECT demo FROM ir_module_module WHERE name = 'base'")
+        return bool(rows and rows[0][0])
+
+    def _installed_modules(self, demo: bool) -> set[str]:
         """The recorded modules this database has installed (its ir.module.module rows)."""
-        names = sorted(installable_modules(self.profile.version))
+        names = sorted(installable_modules(self.profile.version, demo))
         if not names:
             return set()
         return {name for (name,) in self.store.query(
@@ -188,12 +202,17 @@ class Database:
         holds keeps its values; it gets the module's new fields and many2many links, and the
         registry's own rows (ir.model, ir.module.module...) are the recorded ones."""
         known = {name: set(schema.fields) for name, schema in self.schemas.items()}
-        self._use_profile(load_profile(self.profile.version, tuple(sorted({*self.profile.modules, *names}))))
+        self._use_profile(load_profile(self.profile.version, tuple(sorted({*self.profile.modules, *names})),
+                                       self.profile.demo))
         for schema in self.schemas.values():
             create_storage(self.store, schema)
         for name in names:
-            for model, rows in module_seed(self.profile.version, name).items():
-                if model in self.schemas:
+            seed = module_recording(self.profile.version, name, self.profile.demo)["seed"]
+            for model, ids in seed.get(REMOVED, {}).items():
+                self.store.conn.executemany(f'DELETE FROM "{self.schemas[model].table}" WHERE id = ?',
+                                            [(i,) for i in ids])
+            for model, rows in seed.items():
+                if model in self.schemas and isinstance(rows, list):
                     self._merge_seed(self.schemas[model], rows, known.get(model, set()))
         for hook in hooks.install:
             hook(self)
@@ -323,8 +342,8 @@ class Database:
             auto_join={model: list(names) for model, names in quirks.auto_join.items()})
 
 
-_INSTALLED: dict[tuple[str, bool], tuple[Profile, Store]] = {}
-_INSTALLING: dict[tuple[str, bool], threading.Lock] = {}
+_INSTALLED: dict[tuple[str, bool, bool], tuple[Profile, Store]] = {}
+_INSTALLING: dict[tuple[str, bool, bool], threading.Lock] = {}
 _LOCKS = threading.Lock()
 
 
@@ -332,7 +351,7 @@ def _installed(profile: Profile, fresh: bool) -> Store:
     """The seeded store of ``profile``, built once per process and copied into each new
     database: loading the registry's thousands of rows row by row takes 40 times longer.
     One lock per version and state, so versions served side by side do not wait on each other."""
-    key = (profile.version, fresh)
+    key = (profile.version, fresh, profile.demo)
     with _LOCKS:
         lock = _INSTALLING.setdefault(key, threading.Lock())
     with lock:

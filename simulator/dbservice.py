@@ -29,6 +29,7 @@ from typing import Any
 from simulator.database import Database
 from simulator.errors import AccessDenied, ServerError
 from simulator.orm import SUPERUSER_ID, Env
+from simulator.profile import has_demo
 from simulator.registry import Registry
 
 #: The PostgreSQL version a manifest names: the one the recorded real servers run (the dump is SQLite).
@@ -115,11 +116,12 @@ class DbService:
     @managed
     def exp_create_database(self, db_name: Any, demo: Any, lang: Any, user_password: Any = "admin",
                             login: Any = "admin", country_code: Any = None, phone: Any = None) -> bool:
-        """A new database as after install (demo data is not simulated), its admin given the
+        """A new database as after install, with the recorded demo data if asked and recorded
+        (``capture --demo``; a version without it creates it without), its admin given the
         login and password asked for. Odoo logs and swallows any failure of that last step
         (``_initialize_db``), so the call answers True and the admin keeps admin / admin."""
         self._create_empty_database(db_name)
-        db = self.registry.create(db_name, fresh=True)
+        db = self.registry.create(db_name, fresh=True, demo=bool(demo) and has_demo(self.profile.version))
         try:
             with db.lock, db.store.transaction():
                 _initialize_db(Env(db, SUPERUSER_ID, {}, su=True), user_password, login, country_code, phone)

@@ -48,6 +48,11 @@ PHYSICAL = "_physical"
 BINARIES_FILE = "binaries.json.gz"
 #: A version's recorded modules: ``<version>/modules/<name>/``, what installing one adds or changes.
 MODULES_DIR = "modules"
+#: A version's recorded demo data: ``<version>/demo/``, what a database created with demo data
+#: holds beyond the fresh one, with its own ``modules/`` (a module installed over demo data).
+DEMO_DIR = "demo"
+#: A layer's seed entry: model -> ids of the rows it removes.
+REMOVED = "removed"
 #: A version's recorded languages: ``<version>/languages/<code>.json.gz``, the terms installing one
 #: gives the recorded records (model -> field -> id -> value).
 LANGUAGES_DIR = "languages"
@@ -64,6 +69,7 @@ SERVED_MODELS = (
     "res.partner",
     "res.partner.category",
     "res.currency",
+    "res.currency.rate",
     "res.country",
     "account.account",
     "account.journal",
@@ -149,6 +155,8 @@ class Profile:
     restricted: dict[str, dict[str, str]] = field(default_factory=dict)
     #: The recorded modules installed on top of the fresh database (``sale``).
     modules: tuple[str, ...] = ()
+    #: Whether the database holds the recorded demo data (created with ``demo``).
+    demo: bool = False
 
     @cached_property
     def copied(self) -> dict[tuple[str, str], bool]:
@@ -187,18 +195,18 @@ def _folder(version: str) -> Path | None:
 
 
 @cache
-def load_profile(version: str, modules: tuple[str, ...] = ()) -> Profile:
-    """Load (once per process) the profile of ``version``, with the recorded ``modules``
-    installed; unknown versions name the choices."""
+def load_profile(version: str, modules: tuple[str, ...] = (), demo: bool = False) -> Profile:
+    """Load (once per process) the profile of ``version``, with its recorded demo data and the
+    recorded ``modules`` installed; unknown versions name the choices."""
     folder = _folder(version)
     if folder is None:
         choices = ", ".join(available_versions())
         raise ValueError(f"no simulator profile for Odoo {version!r} (available: {choices})")
     quirks = _quirks(version)
-    data = recorded(folder)
+    data = _base_recording(version, demo)
     specs = dict(quirks.models)
     for module in modules:
-        data = _with_module(data, module_recording(version, module))
+        data = with_layer(data, module_recording(version, module, demo))
         specs.update(quirks.modules[module].models)
     fields, seed = data["fields"], data["seed"]
     registered = {row["model"]: row for row in seed.get("ir.model", [])}
@@ -218,14 +226,33 @@ def load_profile(version: str, modules: tuple[str, ...] = ()) -> Profile:
         constants=data["constants"],
         restricted={model: dict(pairs) for model, pairs in data["restricted"].items()},
         modules=modules,
+        demo=demo,
     )
 
 
 @cache
-def installable_modules(version: str) -> frozenset[str]:
-    """The modules whose installation the profile of ``version`` recorded."""
+def installable_modules(version: str, demo: bool = False) -> frozenset[str]:
+    """The modules whose installation the profile of ``version`` recorded (over its demo data)."""
     folder = _folder(version)
-    return frozenset(name for name in _quirks(version).modules if folder and (folder / MODULES_DIR / name).is_dir())
+    return frozenset(name for name in _quirks(version).modules
+                     if folder and (layered_folder(folder, demo) / MODULES_DIR / name).is_dir())
+
+
+def has_demo(version: str) -> bool:
+    """Whether the profile of ``version`` recorded demo data (``capture --demo``)."""
+    folder = _folder(version)
+    return bool(folder and (folder / DEMO_DIR).is_dir())
+
+
+def layered_folder(folder: Path, demo: bool) -> Path:
+    """Where a version's layers are: its folder, or its demo data's."""
+    return folder / DEMO_DIR if demo else folder
+
+
+def layered(folder: Path, demo: bool) -> dict[str, Any]:
+    """The recording of a version folder, with its demo data's on top if asked."""
+    base = recorded(folder)
+    return with_layer(base, recorded(folder / DEMO_DIR)) if demo else base
 
 
 def _merged(base: Any, entries: Any) -> Any:
@@ -244,16 +271,16 @@ def language_terms(version: str, lang: str) -> dict[str, dict[str, dict[str, str
 
 
 @cache
-def module_recording(version: str, module: str) -> dict[str, Any]:
+def _base_recording(version: str, demo: bool) -> dict[str, Any]:
+    """A version's recording, with its demo data if asked (read once per process)."""
+    return layered(_folder(version) or PROFILES_DIR / version, demo)
+
+
+@cache
+def module_recording(version: str, module: str, demo: bool = False) -> dict[str, Any]:
     """What installing ``module`` adds or changes, as recorded (read once: the profile with the
     module and the rows a database merges in both come from it)."""
-    return recorded((_folder(version) or PROFILES_DIR / version) / MODULES_DIR / module)
-
-
-def module_seed(version: str, module: str) -> dict[str, list[dict]]:
-    """The rows installing ``module`` adds or changes (its recording's seed and registry)."""
-    return {model: rows for model, rows in module_recording(version, module)["seed"].items()
-            if isinstance(rows, list)}
+    return recorded(layered_folder(_folder(version) or PROFILES_DIR / version, demo) / MODULES_DIR / module)
 
 
 def recorded(folder: Path) -> dict[str, Any]:
@@ -263,16 +290,22 @@ def recorded(folder: Path) -> dict[str, Any]:
     return {"seed": seed, **{kind: _read_json(folder / f"{kind}.json") for kind in RECORDED_BY_MODEL}}
 
 
-def _with_module(base: dict[str, Any], module: dict[str, Any]) -> dict[str, Any]:
-    """The base recording with a module's on top: per model, its fields, defaults, names...
-    replace the base's; a seed row's values go over the base's row of the same id, or it is added."""
+def with_layer(base: dict[str, Any], module: dict[str, Any]) -> dict[str, Any]:
+    """The base recording with a layer's (a module's, demo data's) on top: per model, its
+    fields, defaults, names... replace the base's; the rows it removes go, a seed row's values
+    go over the base's row of the same id, or it is added."""
     merged = {kind: {**base[kind], **{model: _merged(base[kind].get(model), entries)
                                       for model, entries in module[kind].items()}}
               for kind in RECORDED_BY_MODEL}
     seed = dict(base["seed"])
+    for model, ids in module["seed"].get(REMOVED, {}).items():
+        gone = set(ids)
+        seed[model] = [row for row in seed.get(model, []) if row["id"] not in gone]
     for model, rows in module["seed"].items():
         if model == "sequences":
             seed[model] = {**seed.get(model, {}), **rows}
+        elif model == "fresh":  # the layer's own group links right after install
+            seed[model] = rows
         elif isinstance(rows, list):
             added = {row["id"]: row for row in rows}
             kept = [{**row, **added.pop(row["id"], {})} for row in seed.get(model, [])]
@@ -351,5 +384,5 @@ def _read_json(path: Path) -> Any:
 def forget_profiles() -> None:
     """Forget what was loaded from the profile folders (``ODOO_HARNESS_DATA`` changed): each is
     read again when next asked for."""
-    for cached in (load_profile, installable_modules, module_recording, language_terms):
+    for cached in (load_profile, installable_modules, _base_recording, module_recording, language_terms):
         cached.cache_clear()

@@ -44,12 +44,13 @@ class Registry:
 
     # -- databases ---------------------------------------------------------------------------
 
-    def create(self, name: str, fresh: bool | None = None) -> Database:
-        """Open (or create from the profile's seed) the database ``name``."""
+    def create(self, name: str, fresh: bool | None = None, demo: bool = False) -> Database:
+        """Open (or create from the profile's seed, with its recorded demo data if asked) the database ``name``."""
         with self._lock:
             if name in self.databases:
                 return self.databases[name]
-            db = Database(name, self.profile, Store(self._path(name)))
+            profile = load_profile(self.profile.version, demo=True) if demo else self.profile
+            db = Database(name, profile, Store(self._path(name)))
             db.install(self.fresh if fresh is None else fresh)
             self.shells.discard(name)
             self.databases[name] = db

@@ -14,6 +14,10 @@ record, ids kept; ``null`` where the column is NULL, which a read shows as 0 for
 number) and ``names.json`` (display names of the records of models the simulator does
 not hold that served many2one and many2many fields point to). Secrets (the value of
 ``database.secret``, password hashes) are never read or written.
+
+``--module NAME`` and ``--language CODE`` record what installing one adds; ``--demo`` creates a
+database with Odoo's demo data and records what it holds beyond the fresh one (README: The
+simulator, Modules, languages and API keys).
 """
 
 from __future__ import annotations
@@ -35,15 +39,19 @@ from typing import Any
 from simulator import dates
 from simulator.profile import (
     BINARIES_FILE,
+    DEMO_DIR,
     LANGUAGES_DIR,
     MODULES_DIR,
     PHYSICAL,
     RECORDED_BY_MODEL,
     REGISTRY_FILE,
     REGISTRY_MODELS,
+    REMOVED,
     SERVED_MODELS,
+    layered,
     load_profile,
     recorded,
+    with_layer,
 )
 
 SECRET_PARAMETERS = {"database.secret"}
@@ -84,15 +92,7 @@ class Capture:
             raise SystemExit(f"capture: authentication failed for {login!r} on {db!r}")
 
     def rpc(self, service: str, method: str, *args: Any) -> Any:
-        body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1,
-                           "params": {"service": service, "method": method, "args": args}})
-        request = urllib.request.Request(f"{self.url}/jsonrpc", body.encode(),
-                                         {"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=120) as response:
-            answer = json.loads(response.read())
-        if "error" in answer:
-            raise RpcError(f"{service}.{method}: {answer['error']['data']['message']}")
-        return answer["result"]
+        return json_rpc(self.url, service, method, *args)
 
     def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
         return self.rpc("object", "execute_kw", self.db, self.uid, self.password, model, method,
@@ -103,6 +103,19 @@ class Capture:
         return self.call(
             model, "search_read", domain or [], fields=fields, order="id", context=context
         )
+
+
+def json_rpc(url: str, service: str, method: str, *args: Any) -> Any:
+    """One call to ``url``'s ``/jsonrpc``; an error answer raises ``RpcError``. Database
+    creation installs modules: minutes, not seconds."""
+    body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1,
+                       "params": {"service": service, "method": method, "args": args}})
+    request = urllib.request.Request(f"{url}/jsonrpc", body.encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=900) as response:
+        answer = json.loads(response.read())
+    if "error" in answer:
+        raise RpcError(f"{service}.{method}: {answer['error']['data']['message']}")
+    return answer["result"]
 
 
 def recorded_columns(model: str, fields: dict[str, dict], served: tuple[str, ...] = SERVED_MODELS) -> list[str]:
@@ -506,30 +519,74 @@ def capture(url: str, db: str, login: str, password: str, out: Path, psql_db: st
 
 
 def capture_module(url: str, db: str, login: str, password: str, module: str, folder: Path,
-                   psql_db: str | None = None) -> Path:
+                   psql_db: str | None = None, demo: bool = False) -> Path:
     """Install ``module`` on the fresh database ``db`` as an admin does, record the database
     whole, and keep what differs from the version's recorded fresh database (``folder``):
-    what installing it adds or changes, written to ``folder/modules/<module>/``."""
+    what installing it adds or changes, written to ``folder/modules/<module>/``. With ``demo``,
+    ``db`` is first created with demo data (``create_demo_database``) and the module recorded
+    over the demo recording, into ``folder/demo/modules/<module>/``."""
     spec = load_profile(folder.name).quirks.modules.get(module)
     if spec is None:
         raise SystemExit(f"capture: {folder.name}'s profile.yaml names no module {module!r} under `modules:`")
+    if demo:
+        create_demo_database(url, db, login, password, folder)
     client = Capture(url, db, login, password)
     ids = client.call("ir.module.module", "search", [("name", "=", module)])
     if not ids:
         raise SystemExit(f"capture: Odoo {folder.name} on {db!r} has no module {module!r}")
     client.call("ir.module.module", "button_immediate_install", ids)
     served = (*SERVED_MODELS, *(m for m in spec.models if client.call("ir.model", "search_count", [("model", "=", m)])))
-    out = folder / MODULES_DIR / module
+    layer = folder / DEMO_DIR if demo else folder
+    return record_delta(url, db, login, password, psql_db, served, layered(folder, demo), layer / MODULES_DIR / module)
+
+
+def capture_demo(url: str, db: str, login: str, password: str, folder: Path, psql_db: str | None = None) -> Path:
+    """Create ``db`` with Odoo's demo data (``create_demo_database``), record it whole, and keep
+    what differs from the version's recorded fresh database: ``folder/demo/``."""
+    create_demo_database(url, db, login, password, folder)
+    return record_delta(url, db, login, password, psql_db, SERVED_MODELS, recorded(folder), folder / DEMO_DIR)
+
+
+def create_demo_database(url: str, db: str, login: str, password: str, folder: Path) -> None:
+    """``db.create_database`` with demo data (the master password from $ODOO_MASTER_PASSWORD,
+    Odoo's default ``admin`` otherwise), then the modules the recorded fresh database has
+    installed, as an admin installs them: the database the recorded one would be with demo."""
+    master = os.environ.get("ODOO_MASTER_PASSWORD", "admin")
+    json_rpc(url, "db", "create_database", master, db, True, "en_US", password, login)
+    installed = sorted(row["name"] for row in recorded(folder)["seed"]["ir.module.module"]
+                       if row["state"] == "installed")
+    client = Capture(url, db, login, password)
+    missing = client.call("ir.module.module", "search", [("name", "in", installed), ("state", "!=", "installed")])
+    if missing:
+        client.call("ir.module.module", "button_immediate_install", missing)
+
+
+def record_delta(url: str, db: str, login: str, password: str, psql_db: str | None, served: tuple[str, ...],
+                 base: dict[str, Any], out: Path) -> Path:
+    """Record ``db`` whole and write into ``out`` what differs from the recording ``base``: per
+    model, new or changed fields, defaults, names...; new rows whole, changed rows' new values,
+    the ids of rows gone (a database created with demo data numbers its records its own way).
+    The layer is checked: ``base`` with it is the recording of ``db``."""
     with tempfile.TemporaryDirectory() as staging:
         capture(url, db, login, password, Path(staging), psql_db, served)
         full = recorded(Path(staging))
-    base = recorded(folder)
+    write_delta(base, full, out)
+    check_layer(base, recorded(out), full)
+    return out
+
+
+def write_delta(base: dict[str, Any], full: dict[str, Any], out: Path) -> None:
+    """The layer that takes recording ``base`` to recording ``full``, into ``out``."""
     delta = {kind: {model: changed_entries(base[kind].get(model), value) for model, value in full[kind].items()
                     if base[kind].get(model) != value} for kind in RECORDED_BY_MODEL}
     seed = {model: changed_rows(base["seed"].get(model, []), rows) for model, rows in full["seed"].items()
             if model not in ("fresh", "sequences")}
     seed["sequences"] = {table: value for table, value in full["seed"].get("sequences", {}).items()
                          if base["seed"].get("sequences", {}).get(table) != value}
+    if full["seed"].get("fresh") != base["seed"].get("fresh"):  # group links right after install
+        seed["fresh"] = full["seed"]["fresh"]
+    seed[REMOVED] = {model: gone for model, rows in base["seed"].items() if isinstance(rows, list)
+                     and model in full["seed"] and (gone := sorted(_ids(rows) - _ids(full["seed"][model])))}
     out.mkdir(parents=True, exist_ok=True)
     for kind, data in delta.items():
         (write_fields if kind == "fields" else write_json)(out / f"{kind}.json", data)
@@ -537,7 +594,23 @@ def capture_module(url: str, db: str, login: str, password: str, module: str, fo
     write_gzip(out / REGISTRY_FILE, {model: seed.pop(model) for model in REGISTRY_MODELS if model in seed})
     write_json(out / "seed.json", {model: rows for model, rows in seed.items() if rows})
     write_gzip(out / BINARIES_FILE, blobs)
-    return out
+
+
+def check_layer(base: dict[str, Any], layer: dict[str, Any], full: dict[str, Any]) -> None:
+    """Refuse a layer that does not rebuild what was recorded, records' times aside
+    (``changed_rows``)."""
+    rebuilt = with_layer(base, layer)
+    for model, rows in full["seed"].items():
+        if isinstance(rows, list) and _comparable(rebuilt["seed"].get(model, [])) != _comparable(rows):
+            raise SystemExit(f"capture: the recorded layer does not rebuild {model}'s records (a capture bug)")
+
+
+def _comparable(rows: list[dict]) -> list[dict]:
+    return sorted(({k: v for k, v in row.items() if k not in INSTALL_TIMES} for row in rows), key=lambda r: r["id"])
+
+
+def _ids(rows: list[dict]) -> set[int]:
+    return {row["id"] for row in rows}
 
 
 def capture_language(url: str, db: str, login: str, password: str, lang: str, folder: Path) -> Path:
@@ -577,15 +650,23 @@ def changed_entries(base: Any, value: Any) -> Any:
     return {key: entry for key, entry in value.items() if base.get(key, MISSING) != entry}
 
 
+#: A record's own times: what differs, and only that, on a record another install created at another moment.
+INSTALL_TIMES = {"create_date", "write_date", "__last_update"}
+
+
 def changed_rows(base: list[dict], rows: list[dict]) -> list[dict]:
     """The rows that are new, whole, and of the others the values that changed, with their id
-    (16's ``__last_update`` aside: the time of the read)."""
+    (16's ``__last_update`` aside: the time of the read). A record whose only change is its
+    creation time is the same record made by another install (demo data is loaded into a new
+    database): not a change."""
     known = {row["id"]: row for row in base}
     changed = []
     for row in rows:
         old = known.get(row["id"])
         values = row if old is None else {key: value for key, value in row.items()
                                           if key != "__last_update" and old.get(key, MISSING) != value}
+        if old is not None and "create_date" in values and set(values) <= INSTALL_TIMES:
+            continue
         if values and set(values) != {"id"}:
             changed.append({"id": row["id"], **values})
     return changed
@@ -619,6 +700,9 @@ def main(argv: list[str] | None = None) -> int:
                         "the recorded records into OUT/languages/LANG.json.gz")
     parser.add_argument("--module", help="install this module first and record what it changes into "
                         "OUT/modules/MODULE (the version's profile.yaml lists its models under `modules:`)")
+    parser.add_argument("--demo", action="store_true", help="create DB (it must not exist) with Odoo's demo data "
+                        "through the db service ($ODOO_MASTER_PASSWORD, else admin) and record what the demo data "
+                        "adds into OUT/demo (with --module: the module over it, into OUT/demo/modules/MODULE)")
     args = parser.parse_args(argv)
     password = os.environ.get(args.password_env)
     if not password:
@@ -628,7 +712,11 @@ def main(argv: list[str] | None = None) -> int:
         out = capture_language(args.url, args.db, args.login, password, args.language, args.out)
         print(f"capture: recorded into {out}")
     elif args.module:
-        out = capture_module(args.url, args.db, args.login, password, args.module, args.out, args.psql_db)
+        out = capture_module(args.url, args.db, args.login, password, args.module, args.out, args.psql_db,
+                             args.demo)
+        print(f"capture: recorded into {out}")
+    elif args.demo:
+        out = capture_demo(args.url, args.db, args.login, password, args.out, args.psql_db)
         print(f"capture: recorded into {out}")
     else:
         capture(args.url, args.db, args.login, password, args.out, args.psql_db)
