@@ -70,11 +70,17 @@ def initial_grants(scenario: Scenario) -> Grants:
 
 def play(scenario: Scenario, version: str) -> Outcome:
     with tempfile.TemporaryDirectory() as folder, ScenarioContext(scenario, version, Path(folder)) as context:
-        for index, step in enumerate(scenario.steps):
-            context.step = f"step {index + 1} ({step.kind})"
-            getattr(context, f"do_{step.kind}")(getattr(step, step.kind))
-        context.finish()
-        return context.outcome
+        return play_steps(context)
+
+
+def play_steps(context: ScenarioContext) -> Outcome:
+    """The one play loop, on the simulator and on a real Odoo: each step by its context's
+    ``do_<step>``, then the final sync and the invariants."""
+    for index, step in enumerate(context.scenario.steps):
+        context.step = f"step {index + 1} ({step.kind})"
+        getattr(context, f"do_{step.kind}")(step.value)
+    context.finish()
+    return context.outcome
 
 
 class ScenarioContext:

@@ -18,6 +18,9 @@ and expectations. Each step is a mapping with exactly one key naming what it doe
 - ``rotate_password`` / ``complete_rotation`` / ``drop_database`` / ``restore_database``:
   Odoo-side events (``true``).
 
+``STEPS`` is the one table of them: each step's YAML type, and why it can only be played on
+the simulator (a scenario using one is skipped on a real Odoo with that reason).
+
 A scenario runs on every Odoo version from ``min_version`` (default 16.0) on, also on
 versions that did not exist when it was written, except those named in ``skip_on``,
 each with the reason it must not run there.
@@ -27,18 +30,17 @@ Errors name the file, the line and the field, like grants files.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, create_model, field_validator, model_validator
 
 from harness.versions import LOWEST_SUPPORTED, same_version, version_key
 from harness.yamlfile import StrictModel, YamlFileError, load_model
+from simulator.faults import parse_rules
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
-STEP_KINDS = ("sync", "faults", "clear_faults", "change_grants", "post_bills", "expect_actuals",
-              "attempt_write", "concurrent_syncs", "parallel_tenants", "health_rounds", "expect_notices",
-              "rotate_password", "complete_rotation", "drop_database", "restore_database")
 
 
 class ScenarioError(YamlFileError):
@@ -107,33 +109,60 @@ class HealthRounds(StrictModel):
         return self
 
 
-class Step(StrictModel):
-    sync: SyncStep | None = None
-    faults: list[dict[str, Any]] | None = None
-    clear_faults: bool | None = None
-    change_grants: GrantsChange | None = None
-    post_bills: list[Bill] | None = None
-    expect_actuals: ActualsExpect | None = None
-    attempt_write: AttemptWrite | None = None
-    concurrent_syncs: Count | None = None
-    parallel_tenants: Count | None = None
-    health_rounds: HealthRounds | None = None
-    expect_notices: list[Literal["alert", "recovery"]] | None = None
-    rotate_password: Literal[True] | None = None
-    complete_rotation: Literal[True] | None = None
-    drop_database: Literal[True] | None = None
-    restore_database: Literal[True] | None = None
+def _fault_rules(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rules as the simulator's control API and the fault proxy validate them, at load."""
+    parse_rules(rules)
+    return rules
+
+
+@dataclass(frozen=True)
+class StepKind:
+    """A step's YAML value type, and why only the simulator can play it (None: any Odoo can)."""
+
+    value: Any
+    simulator_only: str | None = None
+
+
+PASSWORD_CHANGE = "changes the password behind the engine's back"
+STEPS: dict[str, StepKind] = {
+    "sync": StepKind(SyncStep),
+    "faults": StepKind(Annotated[list[dict[str, Any]], AfterValidator(_fault_rules)]),
+    "clear_faults": StepKind(bool),
+    "change_grants": StepKind(GrantsChange),
+    "post_bills": StepKind(list[Bill]),
+    "expect_actuals": StepKind(ActualsExpect),
+    "attempt_write": StepKind(AttemptWrite),
+    "concurrent_syncs": StepKind(Count),
+    "parallel_tenants": StepKind(Count, "opens more databases"),
+    "health_rounds": StepKind(HealthRounds),
+    "expect_notices": StepKind(list[Literal["alert", "recovery"]]),
+    "rotate_password": StepKind(Literal[True], PASSWORD_CHANGE),
+    "complete_rotation": StepKind(Literal[True], PASSWORD_CHANGE),
+    "drop_database": StepKind(Literal[True], "drops a database"),
+    "restore_database": StepKind(Literal[True], "drops a database"),
+}
+
+
+class StepBase(StrictModel):
+    """One step: exactly one of ``STEPS``' names, with its value."""
 
     @model_validator(mode="after")
-    def _one_kind(self) -> Step:
-        given = [kind for kind in STEP_KINDS if getattr(self, kind) is not None]
+    def _one_kind(self) -> StepBase:
+        given = [kind for kind in STEPS if getattr(self, kind) is not None]
         if len(given) != 1:
-            raise ValueError(f"a step has exactly one of {', '.join(STEP_KINDS)}; got {given or 'none'}")
+            raise ValueError(f"a step has exactly one of {', '.join(STEPS)}; got {given or 'none'}")
         return self
 
     @property
     def kind(self) -> str:
-        return next(kind for kind in STEP_KINDS if getattr(self, kind) is not None)
+        return next(kind for kind in STEPS if getattr(self, kind) is not None)
+
+    @property
+    def value(self) -> Any:
+        return getattr(self, self.kind)
+
+
+Step = create_model("Step", __base__=StepBase, **{name: (kind.value | None, None) for name, kind in STEPS.items()})
 
 
 class Scenario(StrictModel):
@@ -184,6 +213,10 @@ class Scenario(StrictModel):
             if not reason.strip():
                 raise ValueError(f"skipping {version} needs a reason: {{{version!r}: why}}")
         return value
+
+    def simulator_only(self) -> str | None:
+        """Why the scenario can be played on the simulator only (its first such step's reason)."""
+        return next((STEPS[step.kind].simulator_only for step in self.steps if STEPS[step.kind].simulator_only), None)
 
     def skip_reason(self, version: str) -> str | None:
         """Why the scenario does not run on ``version``, or None when it runs there."""

@@ -26,30 +26,16 @@ from harness.engine.ledger import Ledger
 from harness.engine.plan import PlanNames
 from harness.engine.sync import SyncEngine
 from harness.scenarios import invariants
-from harness.scenarios.execute import HEALTH_START, PASSWORD_ENV, Outcome, ScenarioContext, initial_grants
+from harness.scenarios.execute import HEALTH_START, PASSWORD_ENV, Outcome, ScenarioContext, initial_grants, play_steps
 from harness.scenarios.model import Scenario
 from harness.targets import Endpoint
 from harness.versions import is_validated
 from simulator.proxy import ProxyServer
 
-SIM_ONLY = {"drop_database": "drops a database", "restore_database": "drops a database",
-            "rotate_password": "changes the password behind the engine's back",
-            "complete_rotation": "changes the password behind the engine's back",
-            "parallel_tenants": "opens more databases"}
-
-
-def sim_only_reason(scenario: Scenario) -> str | None:
-    return next((SIM_ONLY[step.kind] for step in scenario.steps if step.kind in SIM_ONLY), None)
-
 
 def play_remote(scenario: Scenario, endpoint: Endpoint) -> Outcome:
     with tempfile.TemporaryDirectory() as folder, ProxyServer(endpoint.url) as proxy:
-        context = RemoteContext(scenario, endpoint, Path(folder), proxy)
-        for index, step in enumerate(scenario.steps):
-            context.step = f"step {index + 1} ({step.kind})"
-            getattr(context, f"do_{step.kind}")(getattr(step, step.kind))
-        context.finish()
-        return context.outcome
+        return play_steps(RemoteContext(scenario, endpoint, Path(folder), proxy))
 
 
 class RemoteContext(ScenarioContext):

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from harness.runner import DEGRADED, ERROR, FAIL, PASS, SKIP, ScenarioResult
 from harness.scenarios.execute import play
 from harness.scenarios.model import load_suite
-from harness.scenarios.remote import play_remote, sim_only_reason
+from harness.scenarios.remote import play_remote
 from harness.targets import Endpoint, Target, server_serie
 
 
@@ -29,7 +29,7 @@ class ScenarioSuite:
         version = target.version or server_serie(endpoint.url)
         remote = target.kind != "sim"
         for _path, scenario in self.scenarios:
-            reason = sim_only_reason(scenario) if remote else None
+            reason = scenario.simulator_only() if remote else None
             if reason:
                 yield ScenarioResult(self.name, scenario.name, target.name, SKIP, f"simulator only: {reason}")
                 continue
