@@ -23,7 +23,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness.parity.conversation import Credentials
+from harness.errors import HarnessError
+from harness.parity.corpus import Credentials
 from harness.parity.generated import run_generated
 from harness.parity.record import record_corpus
 from harness.parity.replay import ParityReport, replay_exchanges
@@ -31,7 +32,7 @@ from harness.targets import TargetError, parse_target
 from harness.versions import version_key
 
 
-class CaptureError(RuntimeError):
+class CaptureError(HarnessError, RuntimeError):
     """A step of the capture that failed; the message names the step and what to do."""
 
 

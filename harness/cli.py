@@ -12,6 +12,7 @@ from pathlib import Path
 from harness.capture import add_commands as add_capture_commands
 from harness.cassettes.cli import add_commands as add_cassette_commands
 from harness.dashboard.cli import add_commands as add_dashboard_commands
+from harness.errors import HarnessError
 from harness.health.cli import add_commands as add_health_commands
 from harness.parity.suite import ParitySuite
 from harness.scenarios.model import suite_names
@@ -270,8 +271,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command. A failure the harness raised on purpose (``HarnessError``) that no command
+    handled is one line on stderr and exit 2, never a traceback."""
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except HarnessError as exc:
+        print(f"odoo-harness {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -19,12 +19,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from harness.errors import HarnessError
+
 DB, LOGIN, PASSWORD = "odoo", "admin", "admin"
 MODULES = "base,analytic,account,project"
 PG_USER = PG_PASSWORD = "odoo"
 
 
-class ContainerError(RuntimeError):
+class ContainerError(HarnessError, RuntimeError):
     """The real Odoo could not be started; the message says which step failed."""
 
 

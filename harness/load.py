@@ -31,6 +31,7 @@ from harness.engine.ledger import Ledger
 from harness.engine.plan import PlanNames
 from harness.engine.sync import SyncEngine, SyncResult
 from harness.engine.transport import MeasuringTransport
+from harness.errors import HarnessError
 from harness.scenarios import invariants
 from harness.scenarios.fake import generate_grants
 
@@ -39,7 +40,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 Report = Callable[[str, float, int, BaseException | None], None]
 
 
-class LoadError(ValueError):
+class LoadError(HarnessError, ValueError):
     """A setting that cannot be used; the message names it."""
 
 

@@ -28,6 +28,7 @@ import pytest
 from harness.engine.client import OdooClient
 from harness.engine.ledger import Ledger
 from harness.engine.sync import SyncEngine
+from harness.errors import HarnessError
 from harness.targets import Target, parse_target
 from simulator.app import SimulatorApp
 from simulator.control import FaultControl
@@ -161,7 +162,7 @@ class ScenarioFile(pytest.File):
             yield item
 
 
-class ScenarioFailed(Exception):
+class ScenarioFailed(HarnessError):
     """A scenario whose expectations or invariants did not hold."""
 
 

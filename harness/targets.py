@@ -15,12 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from harness.errors import HarnessError
 from simulator.profile import available_versions
 
 ADMIN_UID = 2
 
 
-class TargetError(ValueError):
+class TargetError(HarnessError, ValueError):
     """A target that cannot be used; the message says which and why."""
 
 

@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from harness.errors import HarnessError
+
 Model = TypeVar("Model", bound=BaseModel)
 #: libyaml when PyYAML was built with it (cassettes run to megabytes), else the same in Python.
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -23,7 +25,7 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class YamlFileError(ValueError):
+class YamlFileError(HarnessError, ValueError):
     """A file that cannot be used; ``errors`` holds one line per problem."""
 
     def __init__(self, errors: list[str]) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from harness.engine.ledger import Ledger, LogRow
 from harness.engine.transport import MeasuringTransport, SafeMeasuringTransport
+from harness.errors import HarnessError, transient_status
 
 #: The only models the integration may write (DESIGN: "writes to three standard models only").
 ALLOWED_MODELS = frozenset({"account.analytic.plan", "account.analytic.account", "project.project"})
@@ -33,11 +34,11 @@ PROTOCOL = "XML-RPC"
 COMMON, OBJECT = "/xmlrpc/2/common", "/xmlrpc/2/object"
 
 
-class ForbiddenModelError(RuntimeError):
+class ForbiddenModelError(HarnessError, RuntimeError):
     """A mutation aimed outside the allow-list; it was never sent."""
 
 
-class OdooCallError(RuntimeError):
+class OdooCallError(HarnessError, RuntimeError):
     """A call that failed for good (after retries where retrying made sense)."""
 
     def __init__(self, message: str, transient: bool, fault_code: Any = None) -> None:
@@ -164,7 +165,7 @@ class OdooClient:
                                 fault_code=fault.faultCode) from None
         except xmlrpc.client.ProtocolError as exc:
             error = f"HTTP {exc.errcode} {exc.errmsg}"
-            raise OdooCallError(error, transient=exc.errcode >= 500 or exc.errcode == 429) from None
+            raise OdooCallError(error, transient=transient_status(exc.errcode)) from None
         except (TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
             error = f"{type(exc).__name__}: {exc}"
             raise OdooCallError(error, transient=True) from None

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from harness import versions
 from harness.engine.api_lifecycle import deprecated_endpoints, lifecycle_verdict
+from harness.errors import HarnessError
 
 ANALYTIC_ACCOUNT = "account.analytic.account"
 #: project.project's many2one to its analytic account: the first of these the server has.
@@ -30,7 +31,7 @@ PROJECT_PROBE = (*LINK_FIELDS, PLAN_MIXIN_FIELD)
 LINE_PROBE = (PLAN_MIXIN_FIELD,)
 
 
-class UnsupportedVersion(RuntimeError):
+class UnsupportedVersion(HarnessError, RuntimeError):
     """An Odoo version the engine was not validated against."""
 
 

@@ -26,6 +26,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.exc import IntegrityError
 
+from harness.errors import HarnessError
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
 
@@ -36,7 +38,7 @@ _MIGRATING = threading.Lock()
 TABLES = ("idempotency", "sync_log", "sync_lock", "odoo_server")
 
 
-class SyncLocked(RuntimeError):
+class SyncLocked(HarnessError, RuntimeError):
     """Another sync of the same tenant holds the lock."""
 
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from harness.errors import HarnessError, transient_status
 from harness.health.states import Notice
 from harness.health.store import HealthStore, NoticeRecord
 from harness.health.tenants import SinkSpec, SmtpSettings
@@ -45,7 +46,7 @@ from harness.health.tenants import SinkSpec, SmtpSettings
 log = logging.getLogger(__name__)
 
 
-class DeliveryError(RuntimeError):
+class DeliveryError(HarnessError, RuntimeError):
     """A sink did not take a notice; it stays in the outbox."""
 
 
@@ -112,7 +113,7 @@ class WebhookSink:
                 return
             except urllib.error.HTTPError as exc:
                 error = f"HTTP {exc.code} {exc.reason}"
-                if exc.code < 500 and exc.code != 429:
+                if not transient_status(exc.code):
                     raise DeliveryError(f"webhook refused the notice: {error}") from None
             except (OSError, http.client.HTTPException) as exc:  # URLError, timeouts, resets
                 error = f"{type(exc).__name__}: {exc}"

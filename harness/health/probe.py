@@ -20,6 +20,7 @@ import xmlrpc.client
 
 from harness.engine.client import fault_text
 from harness.engine.transport import MeasuringTransport, SafeMeasuringTransport
+from harness.errors import transient_status
 from harness.health.states import Check, Failure
 from harness.health.tenants import Tenant
 
@@ -55,8 +56,8 @@ def _authenticate(common: xmlrpc.client.ServerProxy, tenant: Tenant, password: s
     except xmlrpc.client.Fault as fault:
         failure, error = _classify_fault(fault, tenant.db)
     except xmlrpc.client.ProtocolError as exc:
-        transient = exc.errcode >= 500 or exc.errcode == 429
-        failure, error = (Failure.TRANSIENT if transient else Failure.HARD), f"HTTP {exc.errcode} {exc.errmsg}"
+        failure = Failure.TRANSIENT if transient_status(exc.errcode) else Failure.HARD
+        error = f"HTTP {exc.errcode} {exc.errmsg}"
     except TimeoutError:
         failure, error = Failure.TRANSIENT, timeout_error(timeout)
     except (OSError, http.client.HTTPException) as exc:
