@@ -22,7 +22,7 @@ from harness.calls import decode_request
 from harness.cassettes.cassette import load_document
 from harness.cassettes.transport import ERROR_HEADER, NO_ANSWER
 from harness.diff import Difference, classify
-from harness.parity.conversation import normalise
+from harness.parity.corpus import normalise
 
 #: The kind of a difference that is only the order of the same records: listed, not a failure.
 ORDER_ONLY = "order only"

@@ -23,7 +23,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from harness.parity.conversation import COMMON, DB, LOGIN, PASSWORD, PAST, Credentials, Session
+from harness.parity.client import COMMON
+from harness.parity.corpus import DB, LOGIN, PASSWORD, PAST, Credentials
+from harness.parity.recorder import Recorder
 from harness.parity.replay import ParityReport, replay_exchanges
 
 #: The models the integration and its clients touch (the simulator's served models).
@@ -73,7 +75,7 @@ NUMBER_VALUES = [0, 1, -1, 2.5, 100, -2.25]
 
 def run_generated(url: str, credentials: Credentials, seed: int = 0, domains: int = 600) -> list[dict[str, Any]]:
     """Record the whole generated corpus against the fresh database of ``credentials``."""
-    s = Session(url, credentials)
+    s = Recorder(url, credentials)
     s.uid = s.xmlrpc("gen.authenticate", COMMON, "authenticate", DB, LOGIN, PASSWORD, {}, required=True)
     settings = s.kw("gen.settings.create", "res.config.settings", "create",
                     [{"group_analytic_accounting": True}], required=True)
@@ -156,7 +158,7 @@ def _calibrated(value: Any, today: set[str]) -> Any:
 _PLAN_COLUMN_MODELS = ("account.analytic.line", "project.project")
 
 
-def _populate(s: Session, schema: dict[str, dict]) -> dict[str, list[int]]:
+def _populate(s: Recorder, schema: dict[str, dict]) -> dict[str, list[int]]:
     """Partners (companies, contacts, tags, NULLs), plans, accounts, lines, projects, tasks:
     every value explicit (colours too), so two fresh servers hold the same records."""
     def create(label: str, model: str, vals: dict) -> int:
@@ -220,7 +222,7 @@ def _populate(s: Session, schema: dict[str, dict]) -> dict[str, list[int]]:
 
 # -- every model: reads, defaults, names, groups ------------------------------------------------
 
-def _model_calls(s: Session, model: str, fields: dict[str, dict]) -> None:
+def _model_calls(s: Recorder, model: str, fields: dict[str, dict]) -> None:
     ids = s.kw(f"gen.search.{model}", model, "search", [[]], {"order": "id", "limit": 4}) or []
     s.kw(f"gen.search_count.{model}", model, "search_count", [[]])
     s.kw(f"gen.search_read.all_fields.{model}", model, "search_read", [[]], {"order": "id", "limit": 3})
@@ -248,7 +250,7 @@ def _groupable(name: str, field: dict) -> bool:
     return bool(field.get("store")) and field["type"] not in NOT_GROUPABLE | {"many2many"}
 
 
-def _record_methods(s: Session, created: dict[str, list[int]]) -> None:
+def _record_methods(s: Recorder, created: dict[str, list[int]]) -> None:
     """What clients do to records once they exist: copy, write, read back, unlink."""
     for model, ids in created.items():
         copied = s.kw(f"gen.copy.{model}", model, "copy", [ids[-1]])
@@ -263,7 +265,7 @@ def _record_methods(s: Session, created: dict[str, list[int]]) -> None:
 
 # -- seeded random domains ----------------------------------------------------------------------
 
-def _random_domains(s: Session, schema: dict[str, dict], rng: random.Random, count: int) -> None:
+def _random_domains(s: Recorder, schema: dict[str, dict], rng: random.Random, count: int) -> None:
     values = {model: _observed_values(s, model, schema[model]) for model in DOMAIN_MODELS}
     for number in range(count):
         model = DOMAIN_MODELS[number % len(DOMAIN_MODELS)]
@@ -271,7 +273,7 @@ def _random_domains(s: Session, schema: dict[str, dict], rng: random.Random, cou
         s.kw(f"gen.domain.{number:03d}.{model}", model, "search", [domain], {"order": "id"})
 
 
-def _observed_values(s: Session, model: str, fields: dict[str, dict]) -> dict[str, list]:
+def _observed_values(s: Recorder, model: str, fields: dict[str, dict]) -> dict[str, list]:
     """Every leaf-able field's values over the model's records, as the server answered."""
     names = sorted(name for name in _leaf_fields(fields) if fields[name]["type"] not in ("one2many", "many2many"))
     rows = s.kw(f"gen.values.{model}", model, "search_read", [[]],

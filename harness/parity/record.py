@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import os
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
-from harness.parity.conversation import Credentials, perform, run_conversation
+from harness.parity.client import perform
+from harness.parity.conversation import run_conversation
+from harness.parity.corpus import Credentials, write_corpus
 
 
 def _strings(value: Any) -> list[str]:
@@ -105,8 +106,7 @@ def record_corpus(url: str, credentials: Credentials, out: Path) -> dict[str, An
         "exchanges": exchanges,
     }
     check_no_secret(document, credentials.password)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(document, indent=1, sort_keys=False, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_corpus(document, out)
     return document
 
 

@@ -3,7 +3,7 @@
     python -m harness.parity.replay --version 17.0                  # the embedded simulator
     python -m harness.parity.replay --version 17.0 --url URL --db DB  # any server (fresh db)
 
-Every recorded call is sent again exactly as recorded (``conversation.perform``), the
+Every recorded call is sent again exactly as recorded (``client.perform``), the
 answer is normalised the same way and compared with what real Odoo answered.
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.parity.conversation import Credentials, normalise, perform
-from harness.versions import corpus_path, validated_versions
+from harness.parity.client import perform
+from harness.parity.corpus import Credentials, load_corpus, normalise
 
 
 @dataclass
@@ -35,16 +35,6 @@ class ParityReport:
 
     def summary(self) -> str:
         return f"Odoo {self.version}: {len(self.identical)}/{self.total} answers identical to real Odoo"
-
-
-def load_corpus(version: str) -> dict[str, Any]:
-    """The corpus recorded from a real ``version`` server (``harness.versions`` finds it)."""
-    path = corpus_path(version)
-    if path is None:
-        raise FileNotFoundError(f"no parity corpus for Odoo {version} "
-                                f"(recorded versions: {', '.join(validated_versions()) or 'none'}; "
-                                "odoo-harness capture records one)")
-    return json.loads(path.read_text())
 
 
 def replay_exchanges(exchanges: list[dict[str, Any]], url: str, credentials: Credentials,

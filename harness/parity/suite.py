@@ -13,8 +13,8 @@ import json
 import time
 from collections.abc import Iterator
 
-from harness.parity.conversation import Credentials
-from harness.parity.replay import load_corpus, replay_exchanges
+from harness.parity.corpus import Credentials, load_corpus
+from harness.parity.replay import replay_exchanges
 from harness.runner import FAIL, PASS, SKIP, ScenarioResult
 from harness.targets import Endpoint, Target, server_serie
 from harness.versions import corpus_path
