@@ -25,7 +25,7 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.parity.corpus import Credentials
-from harness.parity.generated import run_generated
+from harness.parity.generated import run_generated, write_generated
 from harness.parity.record import record_corpus
 from harness.parity.replay import ParityReport, replay_exchanges
 from harness.targets import TargetError, parse_target
@@ -100,9 +100,7 @@ def capture_version(url: str, credentials: Credentials, out: Path, reset_command
         generated = run_generated(url, credentials)
     except (RuntimeError, OSError) as exc:
         raise CaptureError(f"recording the generated corpus failed: {exc}") from exc
-    (out / "generated").mkdir(parents=True, exist_ok=True)
-    (out / "generated" / f"{version}.json").write_text(json.dumps({"seed": 0, "exchanges": generated}, indent=0,
-                                                                  ensure_ascii=False) + "\n")
+    write_generated(out / "generated" / f"{version}.json", 0, generated)
     return replay_on_new_profile(version, document["exchanges"], out)
 
 

@@ -15,7 +15,7 @@ import pytest
 
 import harness.capture as capture_module
 from harness.cli import main
-from harness.parity.replay import load_corpus
+from harness.parity.corpus import load_corpus
 from simulator.profile import PROFILES_DIR, REGISTRY_FILE, load_profile
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import xmlrpc.client
 
-from harness.parity.replay import load_corpus
+from harness.parity.corpus import load_corpus
 from tests.conftest import Odoo
 
 

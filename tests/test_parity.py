@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from harness.parity.replay import load_corpus, replay_simulator
+from harness.parity.corpus import load_corpus
+from harness.parity.replay import replay_simulator
 from tests.conftest import VERSIONS
 
 

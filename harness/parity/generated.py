@@ -395,6 +395,12 @@ def load_generated(version: str) -> list[dict[str, Any]]:
     return json.loads((CORPUS_DIR / f"{version}.json").read_text())["exchanges"]
 
 
+def write_generated(path: Path, seed: int, exchanges: list[dict[str, Any]]) -> None:
+    """A generated corpus as committed: its seed and exchanges, one exchange element a line."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"seed": seed, "exchanges": exchanges}, indent=0, ensure_ascii=False) + "\n")
+
+
 def replay_on_simulator(version: str) -> ParityReport:
     """The version's generated corpus against a fresh simulator (Analytic Accounting off, as
     the recording started)."""
@@ -436,9 +442,7 @@ def main(argv: list[str] | None = None) -> int:
         if not password:
             parser.error("set the password in $ODOO_PASSWORD")
         exchanges = run_generated(args.url, Credentials(args.db, args.login, password), args.seed, args.domains)
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps({"seed": args.seed, "exchanges": exchanges}, indent=0, ensure_ascii=False)
-                            + "\n")
+        write_generated(args.out, args.seed, exchanges)
         print(f"{args.out}: {len(exchanges)} exchanges", file=sys.stderr)
         return 0
     report = replay_on_simulator(args.version)

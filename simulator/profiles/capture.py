@@ -49,6 +49,7 @@ from simulator.profile import (
     REMOVED,
     SERVED_MODELS,
     layered,
+    layered_folder,
     load_profile,
     recorded,
     with_layer,
@@ -536,8 +537,8 @@ def capture_module(url: str, db: str, login: str, password: str, module: str, fo
         raise SystemExit(f"capture: Odoo {folder.name} on {db!r} has no module {module!r}")
     client.call("ir.module.module", "button_immediate_install", ids)
     served = (*SERVED_MODELS, *(m for m in spec.models if client.call("ir.model", "search_count", [("model", "=", m)])))
-    layer = folder / DEMO_DIR if demo else folder
-    return record_delta(url, db, login, password, psql_db, served, layered(folder, demo), layer / MODULES_DIR / module)
+    out = layered_folder(folder, demo) / MODULES_DIR / module
+    return record_delta(url, db, login, password, psql_db, served, layered(folder, demo), out)
 
 
 def capture_demo(url: str, db: str, login: str, password: str, folder: Path, psql_db: str | None = None) -> Path:
