@@ -209,13 +209,19 @@ class Database:
         for name in names:
             seed = module_recording(self.profile.version, name, self.profile.demo)["seed"]
             for model, ids in seed.get(REMOVED, {}).items():
-                self.store.conn.executemany(f'DELETE FROM "{self.schemas[model].table}" WHERE id = ?',
-                                            [(i,) for i in ids])
+                self._remove_rows(self.schemas[model], ids)
             for model, rows in seed.items():
                 if model in self.schemas and isinstance(rows, list):
                     self._merge_seed(self.schemas[model], rows, known.get(model, set()))
         for hook in hooks.install:
             hook(self)
+
+    def _remove_rows(self, schema: ModelSchema, ids: list[int]) -> None:
+        """Rows a recorded layer removes, with their many2many links (``_load_seed`` inserts both)."""
+        pairs = [(i,) for i in ids]
+        for rel, col1, _col2 in schema.relations.values():
+            self.store.conn.executemany(f'DELETE FROM "{rel}" WHERE "{col1}" = ?', pairs)
+        self.store.conn.executemany(f'DELETE FROM "{schema.table}" WHERE id = ?', pairs)
 
     def _use_profile(self, profile: Profile) -> None:
         """Serve ``profile`` from now on (the schemas object stays: reader and compiler hold it)."""

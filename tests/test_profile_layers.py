@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.profile import PROFILES_DIR, REMOVED, recorded, with_layer
+from simulator.profile import PROFILES_DIR, REMOVED, module_recording, recorded, with_layer
 from simulator.profiles.capture import check_layer, write_delta
 
 
@@ -51,3 +51,19 @@ def test_a_layer_that_does_not_rebuild_the_recording_is_refused(base: dict, tmp_
     layer["seed"][REMOVED] = {}
     with pytest.raises(SystemExit, match=r"does not rebuild res\.partner's records"):
         check_layer(base, layer, full)
+
+
+def test_a_record_a_module_layer_removes_goes_with_its_many2many_links() -> None:
+    """16.0's sale over demo data removes a demo message: its row and the links a client gave it."""
+    from simulator.orm import Env
+    from simulator.registry import Registry
+
+    db = Registry("16.0").create("demo", fresh=True, demo=True)
+    [message] = module_recording("16.0", "sale", demo=True)["seed"][REMOVED]["mail.message"]
+    rel, own, _other = db.schema("mail.message").relations["partner_ids"]
+    with db.lock, db.store.transaction():
+        Env(db, 1, {}, su=True)["mail.message"].write([message], {"partner_ids": [(4, 3)]})
+    assert db.store.query(f'SELECT count(*) FROM "{rel}" WHERE "{own}" = ?', (message,)) == [(1,)]
+    db.install_modules(["sale"])
+    assert db.store.query(f'SELECT count(*) FROM "{rel}" WHERE "{own}" = ?', (message,)) == [(0,)]
+    assert db.store.query("SELECT count(*) FROM mail_message WHERE id = ?", (message,)) == [(0,)]
