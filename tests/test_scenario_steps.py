@@ -45,3 +45,16 @@ def test_every_step_is_played_by_the_scenario_context_and_every_shipped_scenario
     assert [kind for kind in STEPS if not hasattr(ScenarioContext, f"do_{kind}")] == []
     used = {step.kind for suite in suite_names() for _path, scenario in load_suite(suite) for step in scenario.steps}
     assert used <= set(STEPS)
+
+
+def test_the_forbidden_write_clock_starts_after_every_write_made_before_it() -> None:
+    """Odoo stamps ``write_date`` to the second: the clock is a second boundary that has come,
+    so a write stamped in the second the setup ended (Analytic Accounting switched on by the
+    harness writes the company's partners) falls before it, and every later write at or after."""
+    import datetime as dt
+
+    from harness.scenarios.invariants import WRITE_DATE, write_clock
+
+    before = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    since = dt.datetime.strptime(write_clock(), WRITE_DATE)
+    assert before.replace(microsecond=0) < since <= dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -17,6 +17,7 @@ Each check returns readable violations: which key, which records, which calls.
 from __future__ import annotations
 
 import datetime as dt
+import time
 import xmlrpc.client
 from collections import Counter
 from collections.abc import Callable
@@ -41,6 +42,8 @@ class OdooState:
 
 #: Finance's models, read back on a real Odoo for writes by the engine's user.
 FORBIDDEN = ("res.partner", "account.move", "account.move.line", "account.account", "account.journal")
+#: How Odoo writes ``write_date`` in a domain: UTC, to the second.
+WRITE_DATE = "%Y-%m-%d %H:%M:%S"
 #: ``call(model, method, *args, **kwargs)``: one XML-RPC call as the engine's user.
 Call = Callable[..., Any]
 
@@ -79,9 +82,15 @@ def read_state(call: Call, names: PlanNames) -> OdooState:
 
 
 def write_clock() -> str:
-    """Now as Odoo stamps ``write_date`` (UTC, to the second), one second early to be safe:
-    where ``forbidden_writes`` starts counting. The server runs on this machine (loopback)."""
-    return (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S")
+    """Where ``forbidden_writes`` starts counting: the next full second, once it has come, as
+    Odoo stamps ``write_date`` (UTC, to the second, the transaction's start). Writes made after
+    this returns are stamped at or after it; those made before, in the same second too (the
+    harness's own setup switching Analytic Accounting on writes the company's partners), are
+    stamped before it. The server runs on this machine (loopback): one clock."""
+    now = dt.datetime.now(dt.UTC)
+    boundary = now.replace(microsecond=0) + dt.timedelta(seconds=1)
+    time.sleep((boundary - now).total_seconds())
+    return boundary.strftime(WRITE_DATE)
 
 
 def forbidden_writes(call: Call, uid: int, since: str) -> list[str]:

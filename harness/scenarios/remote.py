@@ -54,10 +54,10 @@ class RemoteContext(ScenarioContext):
         self.results = []
         self.tenants = {self.grants.tenant: (endpoint.db, self.grants)}
         self.step = "setup"
-        self.started = invariants.write_clock()
         common = xmlrpc.client.ServerProxy(f"{endpoint.url}/xmlrpc/2/common")
         self.version = common.version()["server_serie"]
         self._switch_analytic_on()
+        self.started = invariants.write_clock()  # after the setup's own writes
 
     def engine(self, tenant: str | None = None, db: str | None = None) -> SyncEngine:
         client = OdooClient(self.server.url, self.endpoint.db, self.endpoint.login, self.endpoint.password,
