@@ -91,7 +91,8 @@ class Database:
     def __post_init__(self) -> None:
         self.schemas: dict[str, ModelSchema] = build_schemas(self.profile)
         self.reader = Reader(self.schema, self.schemas.__contains__)
-        self.writer = Writer(self)
+        self.writer = Writer(self.store, self.schemas, self.reader, lambda: self.profile, self.defaults,
+                             self.related_dependents, self.created_ids)
         self.grouper = Grouper()
         register_functions(self.store.conn)
         self.compiler = Compiler(self.schema, self._dialect(), self.store.query, self._field_search)
@@ -308,6 +309,10 @@ class Database:
         entry = JournalEntry(env.now(), model, method, list(ids), env.uid)
         self.pending.append(entry)
         return entry
+
+    def created_ids(self, model: str) -> set[int]:
+        """The ids of ``model`` the call in progress created (its journal, not settled yet)."""
+        return {i for entry in self.pending if entry.model == model and entry.method == "create" for i in entry.ids}
 
     def settle_journal(self, committed: bool) -> None:
         for entry in self.pending:

@@ -149,7 +149,7 @@ class Grouper:
         for _name, column, fn, kind in aggregates:
             target = f'"{table}".id' if column == "id" else f'"{table}"."{column}"'
             calls.append(f"count(DISTINCT {target})" if kind == "count_distinct" else f"{fn}({target})")
-        where, params = model._where(domain)
+        where, params = model.where_clause(domain)
         rows = model.store.query(f'SELECT {", ".join([*keys, "count(*)", *calls])} FROM "{table}" WHERE {where} '
                                  f'GROUP BY {", ".join(keys)}', params)
         result = {}
@@ -172,7 +172,7 @@ class Grouper:
     @staticmethod
     def _matching(model: BaseModel, domain: list, columns: list[str]) -> tuple[list[int], dict[str, dict]]:
         """The records of ``domain``, with the plain columns grouped or aggregated on."""
-        where, params = model._where(domain)
+        where, params = model.where_clause(domain)
         table = model.table
         selected = "".join(f', "{table}"."{column}"' for column in columns)
         rows = model.store.query(f'SELECT "{table}".id{selected} FROM "{table}" WHERE {where} ORDER BY "{table}".id',
@@ -321,9 +321,9 @@ class Grouper:
         if isinstance(extra, list) and extra:
             domain += extra
         try:
-            where, params = comodel._where(domain)
+            where, params = comodel.where_clause(domain)
         except ServerError:
-            where, params = comodel._where(domain[:1])
+            where, params = comodel.where_clause(domain[:1])
         return [row[0] for row in env.db.store.query(
             f'SELECT "{comodel.table}".id FROM "{comodel.table}" WHERE {where}', params)]
 

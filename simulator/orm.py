@@ -147,7 +147,10 @@ class BaseModel:
 
     # -- search -------------------------------------------------------------
 
-    def _where(self, domain: list) -> tuple[str, list]:
+    def where_clause(self, domain: list) -> tuple[str, list]:
+        """The SQL condition and parameters of ``domain`` on this model's table, as this
+        environment searches (its ``active_test`` and language): Odoo's
+        ``_where_calc(domain).where_clause``, for the reader and the grouper to query with."""
         active_test = self.env.context.get("active_test", True)
         return self.db.compiler.where(self.schema, domain or [], bool(active_test), translations.context_lang(self.env))
 
@@ -222,7 +225,7 @@ class BaseModel:
     def _search_ids(self, domain: list, offset: int = 0, limit: int | None = None,
                     order: str | None = None) -> list[int]:
         self.check_access_mode("read")
-        where, params = self._where(domain)
+        where, params = self.where_clause(domain)
         sql = f'SELECT "{self.table}".id FROM "{self.table}" WHERE {where} ORDER BY {self._order_by(order)}'
         shown = hooks.search_filters.get(self._name)
         if shown:
@@ -243,7 +246,7 @@ class BaseModel:
         if self._name in hooks.search_filters:  # "to be consistent with search()"
             return len(self._search_ids(domain, 0, limit))
         self.check_access_mode("read")
-        where, params = self._where(domain)
+        where, params = self.where_clause(domain)
         sql = f'SELECT count(*) FROM (SELECT 1 FROM "{self.table}" WHERE {where}'
         sql += f" LIMIT {int(limit)})" if limit else ")"
         return self.store.query(sql, params)[0][0]

@@ -164,9 +164,9 @@ class Reader:
                              comodel.name)
         domain = [("id", "in", targets), *_literal_domain(fld.attrs.get("domain"))]
         try:
-            where, params = model._where(domain)
+            where, params = model.where_clause(domain)
         except ServerError:  # a domain on fields this version's comodel lacks: keep every line
-            where, params = model._where(domain[:1])
+            where, params = model.where_clause(domain[:1])
         sql = f'SELECT "{comodel.table}".id FROM "{comodel.table}" WHERE {where} ORDER BY {model._order_by(None)}'
         return {row[0]: rank for rank, row in enumerate(env.db.store.query(sql, params))}
 

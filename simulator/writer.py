@@ -7,6 +7,7 @@ INSERT time, after the id sequence moved (so later ids match a real server).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from simulator import hooks, translations
@@ -15,43 +16,61 @@ from simulator.fields import Field
 from simulator.schema import ModelSchema
 
 if TYPE_CHECKING:
-    from simulator.database import Database
     from simulator.orm import Env
+    from simulator.profile import Profile
+    from simulator.reader import Reader
+    from simulator.store import Store
 
 CREATE, UPDATE, DELETE, UNLINK, LINK, CLEAR, SET = range(7)
 
 
 class Writer:
-    """Creates, updates and deletes records of one database."""
+    """Creates, updates and deletes records of one database.
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    It is handed only what it uses, as the ``Reader`` is, rather than the ``Database``
+    that builds it: the database module then imports the writer and not the reverse."""
+
+    def __init__(self, store: Store, schemas: Mapping[str, ModelSchema], reader: Reader,
+                 profile: Callable[[], Profile], defaults: Callable[[str], dict],
+                 related_dependents: Callable[[str], list[tuple[ModelSchema, Field]]],
+                 created: Callable[[str], set[int]]) -> None:
+        """``schemas``: every model, the one mapping kept across profile changes; ``profile``:
+        the profile served now (installing modules swaps it); ``defaults``: a model's recorded
+        defaults on the database's clock; ``related_dependents``: the stored related columns
+        one hop from a model; ``created``: the ids of a model the call in progress created."""
+        self.store = store
+        self.schemas = schemas
+        self.reader = reader
+        self.profile = profile
+        self.defaults = defaults
+        self.related_dependents = related_dependents
+        self.created = created
 
     # -- create -----------------------------------------------------------
 
     def create(self, env: Env, schema: ModelSchema, vals: dict) -> int:
         for name in vals:
             if name not in schema.fields:
-                texts = self.db.profile.quirks.orm.unknown_field
+                texts = self.profile().quirks.orm.unknown_field
                 raise described_error(texts.create.format(field=name, model=schema.name))
-        early = self.db.profile.quirks.orm.conversion_error_consumes_id
-        new_id = self.db.store.next_id(schema.table) if early else 0
+        early = self.profile().quirks.orm.conversion_error_consumes_id
+        new_id = self.store.next_id(schema.table) if early else 0
         hooks.run(hooks.before_create, schema.name, env, vals)
         self._create_parents(env, schema, vals)
         values = self._with_defaults(schema, vals)
         row, x2many = self._split(env, schema, values)
-        for name, value in self.db.profile.constants.get(schema.name, {}).items():
+        for name, value in self.profile().constants.get(schema.name, {}).items():
             fld = schema.fields.get(name)
             if fld is not None and fld.extra.get("snapshot") and name not in row:
                 row[name] = fld.recorded_column(value)
         # the INSERT takes its id before NOT NULL and constraints can fail
-        new_id = new_id or self.db.store.next_id(schema.table)
+        new_id = new_id or self.store.next_id(schema.table)
         now = env.now()
         row.update(create_uid=env.uid, write_uid=env.uid, create_date=now, write_date=now)
         self._check_required(schema, row)
         row["id"] = new_id
         cols = ", ".join(f'"{c}"' for c in row)
-        self.db.store.execute(
+        self.store.execute(
             f'INSERT INTO "{schema.table}" ({cols}) VALUES ({",".join("?" * len(row))})',
             list(row.values()),
         )
@@ -70,13 +89,13 @@ class Writer:
             parent_vals = {k: vals.pop(k) for k in list(vals)
                            if schema.fields[k].extra.get("inherited") == link}
             if not vals.get(link):
-                parent = self.db.schema(parent_model)
+                parent = self.schemas[parent_model]
                 vals[link] = self.create(env, parent, parent_vals)
             elif parent_vals:
-                self.write(env, self.db.schema(parent_model), [vals[link]], parent_vals)
+                self.write(env, self.schemas[parent_model], [vals[link]], parent_vals)
 
     def _with_defaults(self, schema: ModelSchema, vals: dict) -> dict:
-        defaults = self.db.defaults(schema.name)
+        defaults = self.defaults(schema.name)
         values = dict(vals)
         for name, default in defaults.items():
             fld = schema.fields.get(name)
@@ -93,7 +112,7 @@ class Writer:
         """Column values for the row, x2many commands for after the insert."""
         row: dict[str, Any] = {}
         x2many: list[tuple[Field, Any]] = []
-        use_datetime = self.db.profile.quirks.xmlrpc.use_datetime
+        use_datetime = self.profile().quirks.xmlrpc.use_datetime
         for name, value in vals.items():
             fld = schema.fields[name]
             if fld.is_x2many:
@@ -107,7 +126,7 @@ class Writer:
             if names is not None and fld.name not in names:
                 continue
             if row.get(fld.name) is None:
-                raise mandatory_field_error(self.db.profile.quirks.orm.mandatory_field, schema.name,
+                raise mandatory_field_error(self.profile().quirks.orm.mandatory_field, schema.name,
                                             schema.meta.label, fld.name, fld.string)
 
     # -- write ------------------------------------------------------------
@@ -117,9 +136,9 @@ class Writer:
             parent_vals = {k: vals.pop(k) for k in list(vals)
                            if schema.fields[k].extra.get("inherited") == link}
             if parent_vals:
-                links = self.db.reader.rows(env, schema, ids, [link])
+                links = self.reader.rows(env, schema, ids, [link])
                 parent_ids = [r[link] for r in links.values() if r[link]]
-                self.write(env, self.db.schema(parent_model), parent_ids, parent_vals)
+                self.write(env, self.schemas[parent_model], parent_ids, parent_vals)
         translations.split_write(env, schema, ids, vals)
         row, x2many = self._split(env, schema, vals)
         self._check_required(schema, row, names=set(row))
@@ -127,13 +146,13 @@ class Writer:
         unchanged = self._cached_zeros(schema, ids, row)
         assignments = ", ".join(f'"{c}" = ?' for c in row)
         holders = ",".join("?" * len(ids))
-        self.db.store.execute(
+        self.store.execute(
             f'UPDATE "{schema.table}" SET {assignments} WHERE id IN ({holders})',
             [*row.values(), *ids],
         )
         for column, kept in unchanged.items():
-            self.db.store.execute(f'UPDATE "{schema.table}" SET "{column}" = NULL WHERE id IN '
-                                  f'({",".join("?" * len(kept))})', kept)
+            self.store.execute(f'UPDATE "{schema.table}" SET "{column}" = NULL WHERE id IN '
+                               f'({",".join("?" * len(kept))})', kept)
         for fld, commands in x2many:
             self._x2many(env, schema, fld, ids, commands)
         self.recompute_related(env, schema, ids)
@@ -149,13 +168,12 @@ class Writer:
         from its company at create)."""
         zeros = [name for name, value in row.items() if value == 0 and name in schema.fields
                  and schema.fields[name].type in ("integer", "float", "monetary")]
-        created = {i for entry in self.db.pending if entry.model == schema.name and entry.method == "create"
-                   for i in entry.ids}
+        created = self.created(schema.name)
         fresh = [i for i in ids if i in created]
         if not zeros or not fresh:
             return {}
         columns = ", ".join(f'"{name}"' for name in zeros)
-        rows = {r[0]: r[1:] for r in self.db.store.query(
+        rows = {r[0]: r[1:] for r in self.store.query(
             f'SELECT id, {columns} FROM "{schema.table}" WHERE id IN ({",".join("?" * len(fresh))})', fresh)}
         return {name: kept for n, name in enumerate(zeros)
                 if (kept := [i for i, values in rows.items() if values[n] is None])}
@@ -164,9 +182,9 @@ class Writer:
 
     def unlink(self, env: Env, schema: ModelSchema, ids: list[int]) -> None:
         holders = ",".join("?" * len(ids))
-        store = self.db.store
+        store = self.store
         store.execute(f'DELETE FROM "{schema.table}" WHERE id IN ({holders})', ids)
-        for other in self.db.schemas.values():
+        for other in self.schemas.values():
             for fname, (rel, col1, col2) in other.relations.items():
                 fld = other.fields[fname]
                 if other.name == schema.name:
@@ -185,7 +203,7 @@ class Writer:
         for command in commands:
             code = command[0]
             if code in (CREATE, UPDATE, DELETE):
-                comodel = self._comodel(fld)
+                comodel = self._comodel(env, fld)
             if code == CREATE:
                 values = dict(command[2] or {})
                 if fld.type == "one2many":
@@ -197,7 +215,7 @@ class Writer:
             elif code == UPDATE:
                 self.write(env, comodel, [command[1]], dict(command[2] or {}))
             elif code == DELETE:
-                self.db.model(env, comodel.name).unlink([command[1]])
+                env[comodel.name].unlink([command[1]])
             elif code == UNLINK:
                 self._unlink_relation(schema, fld, ids, [command[1]])
             elif code == LINK:
@@ -208,18 +226,18 @@ class Writer:
                 self._unlink_relation(schema, fld, ids, None)
                 self._link(schema, fld, ids, list(command[2] or []))
 
-    def _comodel(self, fld: Field) -> ModelSchema:
+    def _comodel(self, env: Env, fld: Field) -> ModelSchema:
         """The comodel of an x2many command that makes, changes or deletes its records; a
         many2many to a model the simulator does not serve still links and unlinks ids."""
-        comodel = self.db.schemas.get(fld.relation or "")
+        comodel = self.schemas.get(fld.relation or "")
         if comodel is None:
-            raise UserError(unserved_text(self.db, fld.relation or ""))
+            raise UserError(unserved_text(env.db, fld.relation or ""))
         return comodel
 
     def _link(self, schema: ModelSchema, fld: Field, ids: list[int], targets: list[int]) -> None:
-        store = self.db.store
+        store = self.store
         if fld.type == "one2many":
-            comodel = self.db.schema(fld.relation or "")
+            comodel = self.schemas[fld.relation or ""]
             inverse = fld.attrs["relation_field"]
             holders = ",".join("?" * len(targets))
             store.execute(f'UPDATE "{comodel.table}" SET "{inverse}" = ? WHERE id IN ({holders})',
@@ -233,10 +251,10 @@ class Writer:
 
     def _unlink_relation(self, schema: ModelSchema, fld: Field, ids: list[int],
                          targets: list[int] | None) -> None:
-        store = self.db.store
+        store = self.store
         owners = ",".join("?" * len(ids))
         if fld.type == "one2many":
-            comodel = self.db.schema(fld.relation or "")
+            comodel = self.schemas[fld.relation or ""]
             inverse = fld.attrs["relation_field"]
             sql = f'UPDATE "{comodel.table}" SET "{inverse}" = NULL WHERE "{inverse}" IN ({owners})'
             target_col = "id"
@@ -254,8 +272,8 @@ class Writer:
     def recompute_related(self, env: Env, schema: ModelSchema, ids: list[int]) -> None:
         """Refresh stored related columns (e.g. 16's analytic line ``plan_id``)."""
         for fld in schema.derived("related_columns"):
-            values = self.db.reader.field_values(env.sudo(), schema, _unstored(fld), ids, {}, "")
-            self.db.store.conn.executemany(
+            values = self.reader.field_values(env.sudo(), schema, _unstored(fld), ids, {}, "")
+            self.store.conn.executemany(
                 f'UPDATE "{schema.table}" SET "{fld.name}" = ? WHERE id = ?',
                 [(fld.to_column(v, True) if v is not False else None, i) for i, v in values.items()],
             )
@@ -266,7 +284,7 @@ class Writer:
         fld = schema.fields.get("parent_path")
         if not schema.parent_name or fld is None or not fld.is_column:
             return
-        store, table, parent = self.db.store, schema.table, schema.parent_name
+        store, table, parent = self.store, schema.table, schema.parent_name
         for record_id in ids:
             row = store.query(f'SELECT p.parent_path FROM "{table}" c LEFT JOIN "{table}" p ON p.id = c."{parent}" '
                               "WHERE c.id = ?", (record_id,))
@@ -282,18 +300,18 @@ class Writer:
             compute = hooks.computed.get((schema.name, fld.name))
             if compute and fld.is_column:
                 values = compute(env.sudo(), ids)
-                self.db.store.conn.executemany(
+                self.store.conn.executemany(
                     f'UPDATE "{schema.table}" SET "{fld.name}" = ? WHERE id = ?',
                     [(fld.to_column(v, True) if v is not False else None, i) for i, v in values.items()])
 
     def _recompute_dependents(self, env: Env, schema: ModelSchema, ids: list[int],
                               changed: set[str]) -> None:
         holders = ",".join("?" * len(ids))
-        for other, fld in self.db.related_dependents(schema.name):
+        for other, fld in self.related_dependents(schema.name):
             link, target = fld.related
             if target not in changed:
                 continue
-            rows = self.db.store.query(f'SELECT id FROM "{other.table}" WHERE "{link}" IN ({holders})', ids)
+            rows = self.store.query(f'SELECT id FROM "{other.table}" WHERE "{link}" IN ({holders})', ids)
             if rows:
                 self.recompute_related(env, other, [r[0] for r in rows])
 

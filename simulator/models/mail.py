@@ -193,7 +193,7 @@ def _lines(model: str, name: str, comodel: str, link: str) -> Callable:
             return result
         domain = [("res_id", "in", ids), (link, "=", model), *_literal_domain(fld.attrs.get("domain"))]
         sudo = env.db.model(env.sudo(), comodel)
-        where, params = sudo._where(domain)
+        where, params = sudo.where_clause(domain)
         table = sudo.schema.table
         for line, res_id in env.db.store.query(
                 f'SELECT "{table}".id, "{table}".res_id FROM "{table}" WHERE {where} ORDER BY {sudo._order_by(None)}',
