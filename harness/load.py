@@ -139,13 +139,13 @@ class LoadTenant:
         problems += invariants.check_log_complete(self.ledger, [self.tenant], self.sent, [self.settings.password], "")
         if self.engine.client.uid is None:
             return [*problems, "Odoo was not read back: the engine never logged in"]
-        call = invariants.caller(self.settings.url, self.settings.db, self.engine.client.uid, self.settings.password)
+        reader = invariants.Reader(self.settings.url, self.settings.db, self.settings.login, self.settings.password)
         try:
-            state = invariants.read_state(call, self.names)
+            state = invariants.read_state(reader, self.names)
             problems += invariants.check_no_duplicates(state, self.ledger, self.tenant)
             problems += invariants.check_nothing_lost(state, self.grants, self.names)
-            problems += invariants.forbidden_writes(call, self.engine.client.uid, since)
-        except (xmlrpc.client.Error, OSError) as exc:
+            problems += invariants.forbidden_writes(reader, self.engine.client.uid, since)
+        except (xmlrpc.client.Error, OSError, invariants.InvariantError) as exc:
             problems.append(f"Odoo was not read back: {type(exc).__name__}: {exc}")
         return problems
 

@@ -33,6 +33,8 @@ class Endpoint:
     db: str
     login: str
     password: str = field(repr=False)
+    #: the simulator's control API (``/__sim__/``), None on a real Odoo
+    control: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class Target:
             app = SimulatorApp(self.value, fresh=fresh)
             app.registry.get("odoo").passwords[ADMIN_UID] = sim_password
             with SimServer(app) as server:
-                yield Endpoint(server.url, "odoo", "admin", sim_password)
+                yield Endpoint(server.url, "odoo", "admin", sim_password, control=server.url)
         elif self.kind == "container":
             from harness.containers import run_odoo
 

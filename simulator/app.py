@@ -54,6 +54,8 @@ URLS = Map([
     Rule("/__sim__/reset", endpoint="sim_reset", methods=["POST"]),
     Rule("/__sim__/stats", endpoint="sim_stats", methods=["GET"]),
     Rule("/__sim__/databases", endpoint="sim_databases", methods=["GET", "POST"]),
+    Rule("/__sim__/databases/<name>", endpoint="sim_database", methods=["DELETE"]),
+    Rule("/__sim__/passwords", endpoint="sim_passwords", methods=["POST"]),
 ])
 
 
@@ -277,6 +279,35 @@ class SimulatorApp(FaultControl):
             return _json({"error": "body must be {\"name\": DB, \"fresh\": bool}"}, status=400)
         self.registry.create(name, fresh=bool(payload.get("fresh", False)))
         return _json(self.registry.names(), status=201)
+
+    def on_sim_database(self, request: Request, name: str) -> Response:
+        """Drop a database, as a DBA would behind Odoo's back (no master password asked)."""
+        if self.registry.get(name) is None:
+            return _json({"error": f"no database {name!r}"}, status=404)
+        self.registry.drop(name)
+        return _json(self.registry.names())
+
+    def on_sim_passwords(self, request: Request) -> Response:
+        """Set a user's password, as the customer's admin changing it in Odoo's settings would:
+        a test's way to make a client's stored secret stale."""
+        shape = 'body must be {"db": DB, "login": LOGIN, "password": PASSWORD}'
+        try:
+            payload = json.loads(request.get_data() or b"null")
+        except json.JSONDecodeError:
+            payload = None
+        if not (isinstance(payload, dict) and all(isinstance(payload.get(k), str) and payload.get(k)
+                                                  for k in ("db", "login", "password"))):
+            return _json({"error": shape}, status=400)
+        db = self.registry.get(payload["db"])
+        if db is None:
+            return _json({"error": f"no database {payload['db']!r}"}, status=404)
+        env = Env(db, SUPERUSER_ID, {"active_test": False}, su=True)
+        with db.lock:
+            uids = env["res.users"].search([("login", "=", payload["login"])])
+        if not uids:
+            return _json({"error": f"no user with login {payload['login']!r} in {payload['db']!r}"}, status=404)
+        db.passwords[uids[0]] = payload["password"]
+        return _json({"uid": uids[0]})
 
 
 class _Answered(Exception):

@@ -154,23 +154,27 @@ class DropConnection(Exception):
         self.reset = reset
 
 
+#: The Odoo faults a rule can raise, by name: the exception real Odoo raises for each (as the
+#: protocol encodes it), from the rule's message or Odoo's own default text.
+ODOO_FAULTS: dict[str, Callable[[str | None], Exception]] = {
+    "serialization_failure": lambda m: ServerError(
+        "psycopg2.errors.SerializationFailure", m or "could not serialize access due to concurrent update"),
+    "concurrent_update": lambda m: ServerError(
+        "psycopg2.errors.SerializationFailure", m or "could not serialize access due to concurrent update"),
+    "access_denied": lambda m: AccessDenied(m or "Access Denied"),
+    "access_error": lambda m: AccessError(m or "You are not allowed to access this document."),
+    "validation_error": lambda m: ValidationError(m or "The operation cannot be completed."),
+    "user_error": lambda m: UserError(m or "Simulated user error"),
+    "missing_error": lambda m: MissingError(m or "Record does not exist or has been deleted."),
+    "internal_error": lambda m: ServerError("Exception", m or "Simulated internal error"),
+}
+
+
 def odoo_fault(name: str, message: str | None) -> Exception:
-    """The exception real Odoo raises for a named fault (as the protocol encodes it)."""
-    factories = {
-        "serialization_failure": lambda m: ServerError(
-            "psycopg2.errors.SerializationFailure", m or "could not serialize access due to concurrent update"),
-        "concurrent_update": lambda m: ServerError(
-            "psycopg2.errors.SerializationFailure", m or "could not serialize access due to concurrent update"),
-        "access_denied": lambda m: AccessDenied(m or "Access Denied"),
-        "access_error": lambda m: AccessError(m or "You are not allowed to access this document."),
-        "validation_error": lambda m: ValidationError(m or "The operation cannot be completed."),
-        "user_error": lambda m: UserError(m or "Simulated user error"),
-        "missing_error": lambda m: MissingError(m or "Record does not exist or has been deleted."),
-        "internal_error": lambda m: ServerError("Exception", m or "Simulated internal error"),
-    }
-    if name not in factories:
-        raise FaultRuleError(f"unknown odoo_fault {name!r} (known: {', '.join(sorted(factories))})")
-    return factories[name](message)
+    """The exception real Odoo raises for a named fault."""
+    if name not in ODOO_FAULTS:
+        raise FaultRuleError(f"unknown odoo_fault {name!r} (known: {', '.join(sorted(ODOO_FAULTS))})")
+    return ODOO_FAULTS[name](message)
 
 
 def before_call(rule: FaultRule) -> None:

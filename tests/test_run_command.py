@@ -101,44 +101,16 @@ def test_scenarios_on_a_url_target_read_odoo_back(odoo17, monkeypatch: pytest.Mo
     assert outcome.ok
 
 
-def test_through_the_proxy_lost_answers_bite_on_a_url_target(odoo17, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the engine's read-back switched off, the proxy's lost answer (after the real
-    commit) duplicates the accounts, and the read-back invariants say so."""
-    from harness.engine.sync import SyncEngine
-    from harness.scenarios.model import SCENARIOS_DIR, load_scenario
-    from harness.scenarios.remote import play_remote
-    from harness.targets import Endpoint
-
-    scenario = load_scenario(SCENARIOS_DIR / "idempotent-retries/lost-account-create.yaml")
-    assert play_remote(scenario, Endpoint(odoo17.url, "odoo", "admin", "admin")).failures == []
-    monkeypatch.setattr(SyncEngine, "_resolve", lambda self, pending, result, todo: todo)
-    failures = play_remote(scenario, Endpoint(odoo17.url, "odoo", "admin", "admin")).failures
-    assert any("duplicate account" in f for f in failures), failures
-
-
-def test_remote_invariants_catch_a_forbidden_write(odoo17, monkeypatch: pytest.MonkeyPatch) -> None:
-    from harness.engine import client as client_module
-    from harness.scenarios.model import SCENARIOS_DIR, load_scenario
-    from harness.scenarios.remote import play_remote
-    from harness.targets import Endpoint
-    from tests.test_scenarios_bite import Everything
-
-    monkeypatch.setattr(client_module, "ALLOWED_MODELS", Everything())
-    scenario = load_scenario(SCENARIOS_DIR / "forbidden-models/partner-write-refused.yaml")
-    failures = play_remote(scenario, Endpoint(odoo17.url, "odoo", "admin", "admin")).failures
-    assert any("forbidden mutation: 1 res.partner record(s) written by uid 2" in f for f in failures), failures
-
-
 def test_a_fresh_real_target_gets_analytic_accounting_switched_on() -> None:
+    from harness.scenarios.execute import play_on
     from harness.scenarios.model import SCENARIOS_DIR, load_scenario
-    from harness.scenarios.remote import play_remote
     from harness.targets import Endpoint
     from simulator.app import SimulatorApp
     from simulator.server import SimServer
 
     with SimServer(SimulatorApp("18.0", fresh=True)) as server:  # analytic off, as after install
         scenario = load_scenario(SCENARIOS_DIR / "plan-tagging/bills-tagged-per-plan.yaml")
-        outcome = play_remote(scenario, Endpoint(server.url, "odoo", "admin", "admin"))
+        outcome = play_on(scenario, Endpoint(server.url, "odoo", "admin", "admin"))
     assert outcome.failures == [] and outcome.calls > 0
 
 

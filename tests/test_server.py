@@ -105,6 +105,21 @@ def test_several_databases_one_per_tenant(odoo17: Odoo) -> None:
     assert xmlrpc.client.ServerProxy(odoo17.url + "/xmlrpc/2/db").list() == ["odoo", "tenant_b"]
 
 
+def test_control_api_drops_a_database_and_changes_a_password(odoo17: Odoo) -> None:
+    """What a test does behind Odoo's back: the stored secret goes stale, the database goes."""
+    common = odoo17.common()
+    assert _post(odoo17.url, "/__sim__/passwords", {"db": "odoo", "login": "admin", "password": "n3w"}) == \
+        (200, {"uid": 2})
+    assert common.authenticate("odoo", "admin", "admin", {}) is False
+    assert common.authenticate("odoo", "admin", "n3w", {}) == 2
+    assert _post(odoo17.url, "/__sim__/passwords", {"db": "odoo", "login": "nobody", "password": "x"})[0] == 404
+    assert _post(odoo17.url, "/__sim__/passwords", {"db": "odoo", "login": "admin"})[0] == 400
+    assert _post(odoo17.url, "/__sim__/databases/odoo", method="DELETE") == (200, [])
+    assert _post(odoo17.url, "/__sim__/databases/odoo", method="DELETE")[0] == 404
+    with pytest.raises(xmlrpc.client.Fault, match='database "odoo" does not exist'):
+        common.authenticate("odoo", "admin", "n3w", {})
+
+
 def test_control_api_journal_stats_reset(odoo17: Odoo) -> None:
     pid = odoo17.call("res.partner", "create", {"name": "Journaled"})
     odoo17.call("res.partner", "write", [pid], {"name": "Again"})

@@ -6,8 +6,9 @@ Each check returns readable violations: which key, which records, which calls.
    two records.
 2. Nothing lost: every entity of the grants is in Odoo, in the right plan, with the
    right fields.
-3. Forbidden models untouched: the simulator's journal shows no mutation by the
-   engine's user outside the allow-list.
+3. Forbidden models untouched: Odoo holds no record of finance's written by the engine's
+   user since the scenario began (``write_uid`` / ``write_date``, read back); on the simulator
+   its journal of mutations cross-checks it.
 4. Log complete: exactly one ``sync_log`` row per call the server received from the
    engine, and no password in the log or the report.
 5. Health: states follow the transition table round by round (the scenario's
@@ -17,10 +18,10 @@ Each check returns readable violations: which key, which records, which calls.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 import xmlrpc.client
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from harness.engine.client import ALLOWED_MODELS
 from harness.engine.grants import Grants
 from harness.engine.ledger import SUCCEEDED, Ledger
 from harness.engine.plan import PlanNames, desired_accounts
+from harness.errors import HarnessError
 
 
 @dataclass
@@ -40,66 +42,91 @@ class OdooState:
     link_field: str
 
 
-#: Finance's models, read back on a real Odoo for writes by the engine's user.
+#: Finance's models, read back for writes by the engine's user.
 FORBIDDEN = ("res.partner", "account.move", "account.move.line", "account.account", "account.journal")
 #: How Odoo writes ``write_date`` in a domain: UTC, to the second.
 WRITE_DATE = "%Y-%m-%d %H:%M:%S"
-#: ``call(model, method, *args, **kwargs)``: one XML-RPC call as the engine's user.
-Call = Callable[..., Any]
 
 
-def caller(url: str, db: str, uid: int, password: str) -> Call:
-    """``call`` straight to Odoo's XML-RPC, as the checks' own reader: not through the
-    engine, its transport or any proxy, so nothing of it is logged or faulted. A connection
-    per call: the stdlib client re-sends on a dropped kept-alive one, and some calls create."""
+class Reader:
+    """The checks' own XML-RPC connection to one database, as the target's admin: straight to
+    Odoo, not through the engine, its transport or the fault proxy, so nothing of it is logged,
+    counted or faulted. A connection per call: the stdlib client re-sends a request on a dropped
+    kept-alive connection, and some of these calls create."""
 
-    def call(model: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        proxy = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
-        return proxy.execute_kw(db, uid, password, model, method, list(args), kwargs)
+    def __init__(self, url: str, db: str, login: str, password: str) -> None:
+        self.url, self.db, self.login = url, db, login
+        self._password = password
 
-    return call
+    @functools.cached_property
+    def uid(self) -> int:
+        uid = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/common").authenticate(
+            self.db, self.login, self._password, {})
+        if not uid:
+            raise InvariantError(f"the checks cannot log in as {self.login!r} on database {self.db!r}")
+        return uid
+
+    def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        proxy = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object", allow_none=True)
+        return proxy.execute_kw(self.db, self.uid, self._password, model, method, list(args), kwargs)
+
+    def version(self) -> str:
+        """The Odoo series the server reports."""
+        return xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/common").version()["server_serie"]
 
 
-def read_state(call: Call, names: PlanNames) -> OdooState:
+class InvariantError(HarnessError, RuntimeError):
+    """The invariants could not be read back (the message says why)."""
+
+
+def read_state(reader: Reader, names: PlanNames) -> OdooState:
     """Read back the three plans (by name), their accounts and the projects linked to them,
     archived ones too, from any Odoo over XML-RPC."""
-    fields = call("project.project", "fields_get", allfields=["account_id", "analytic_account_id"],
-                  attributes=["relation"])
+    fields = reader.call("project.project", "fields_get", allfields=["account_id", "analytic_account_id"],
+                         attributes=["relation"])
     link = "account_id" if fields.get("account_id", {}).get("relation") == "account.analytic.account" \
         else "analytic_account_id"
     ctx = {"context": {"active_test": False}}
-    plans = call("account.analytic.plan", "search_read",
-                 [("name", "in", [names.of(r) for r in ("project", "category", "line")])], fields=["name"], **ctx)
-    accounts = call("account.analytic.account", "search_read", [("plan_id", "in", [p["id"] for p in plans])],
-                    fields=["code", "name", "plan_id", "active"], **ctx)
+    plans = reader.call("account.analytic.plan", "search_read",
+                        [("name", "in", [names.of(r) for r in ("project", "category", "line")])], fields=["name"],
+                        **ctx)
+    accounts = reader.call("account.analytic.account", "search_read", [("plan_id", "in", [p["id"] for p in plans])],
+                           fields=["code", "name", "plan_id", "active"], **ctx)
     for account in accounts:
         account["plan_id"] = account["plan_id"][0]
-    projects = call("project.project", "search_read", [(link, "in", [a["id"] for a in accounts])],
-                    fields=["name", "active", link], **ctx)
+    projects = reader.call("project.project", "search_read", [(link, "in", [a["id"] for a in accounts])],
+                           fields=["name", "active", link], **ctx)
     for project in projects:
         project[link] = project[link][0] if project[link] else False
     return OdooState(plans, accounts, projects, link)
 
 
 def write_clock() -> str:
-    """Where ``forbidden_writes`` starts counting: the next full second, once it has come, as
-    Odoo stamps ``write_date`` (UTC, to the second, the transaction's start). Writes made after
-    this returns are stamped at or after it; those made before, in the same second too (the
-    harness's own setup switching Analytic Accounting on writes the company's partners), are
-    stamped before it. The server runs on this machine (loopback): one clock."""
+    """The next full second, once it has come, as Odoo stamps ``write_date`` (UTC, the
+    transaction's start): writes made after this returns are stamped at or after it; those made
+    before, in the same second too, before it. The server runs on this machine (loopback): one clock."""
     now = dt.datetime.now(dt.UTC)
     boundary = now.replace(microsecond=0) + dt.timedelta(seconds=1)
     time.sleep((boundary - now).total_seconds())
     return boundary.strftime(WRITE_DATE)
 
 
-def forbidden_writes(call: Call, uid: int, since: str) -> list[str]:
-    """3. on a real Odoo: nothing of finance's written by the engine's user since ``since``
-    (the server's clock, ``YYYY-MM-DD HH:MM:SS``)."""
+def start_write_clock(reader: Reader, uid: int) -> str:
+    """Where ``forbidden_writes`` starts counting: the current second, unless the engine's user
+    already wrote one of finance's records in it (a harness's setup switching Analytic Accounting
+    on writes the company's partners), then the next one (``write_clock``). So the wait is paid
+    only where a setup wrote, and a write before the clock is never counted as the engine's."""
+    since = dt.datetime.now(dt.UTC).strftime(WRITE_DATE)
+    return write_clock() if forbidden_writes(reader, uid, since) else since
+
+
+def forbidden_writes(reader: Reader, uid: int, since: str) -> list[str]:
+    """3. Nothing of finance's written by the engine's user since ``since`` (the server's clock,
+    ``YYYY-MM-DD HH:MM:SS``), read back from Odoo itself."""
     problems = []
     for model in FORBIDDEN:
-        count = call(model, "search_count", [("write_uid", "=", uid), ("write_date", ">=", since)],
-                     context={"active_test": False})
+        count = reader.call(model, "search_count", [("write_uid", "=", uid), ("write_date", ">=", since)],
+                            context={"active_test": False})
         if count:
             problems.append(f"forbidden mutation: {count} {model} record(s) written by uid {uid} since {since}")
     return problems
@@ -154,9 +181,13 @@ def check_nothing_lost(state: OdooState, grants: Grants, names: PlanNames) -> li
     return problems
 
 
-def check_forbidden_untouched(journal: list[dict], engine_uid: int) -> list[str]:
+def check_journal(journal: list[dict], engine_uid: int, own: set[tuple[str, int]]) -> list[str]:
+    """3. cross-checked on the simulator: its journal of every mutating call shows none by the
+    engine's user outside the allow-list, the harness's own writes (``own``: finance's bills,
+    posted as the same user) aside."""
     return [f"forbidden mutation: {e['method']} on {e['model']} ids {e['ids']} by uid {e['uid']} at {e['time']}"
-            for e in journal if e["uid"] == engine_uid and e["model"] not in ALLOWED_MODELS]
+            for e in journal if e["uid"] == engine_uid and e["model"] not in ALLOWED_MODELS
+            and not (e["ids"] and {(e["model"], i) for i in e["ids"]} <= own)]
 
 
 def check_log_complete(ledger: Ledger, tenants: list[str], server_calls: int, secrets: list[str],

@@ -1,9 +1,10 @@
 """Scenario suites (scenarios/<suite>/*.yaml) as runner suites.
 
-On ``sim:`` targets every scenario plays on its own fresh simulator of that version.
-On real targets (``url:``, ``container:``) scenarios play over XML-RPC, each with plan
-names of its own; those that need the simulator (a dropped database, a password changed
-behind the engine's back) are skipped with that reason. A scenario runs on every version
+On ``sim:`` targets every scenario plays on its own fresh simulator of that version; on
+real targets (``url:``, ``container:``) on the server given, each with plan names of its
+own. Either way by the same path (``execute.play_on``); the scenarios whose steps need the
+simulator's control API (a dropped database, a password changed behind the engine's back)
+are skipped on a real target with the step's reason. A scenario runs on every version
 from its ``min_version`` on, also on versions the harness has not validated, unless its
 ``skip_on`` names the version with a reason.
 """
@@ -14,9 +15,8 @@ import time
 from collections.abc import Iterator
 
 from harness.runner import DEGRADED, ERROR, FAIL, PASS, SKIP, ScenarioResult
-from harness.scenarios.execute import play
+from harness.scenarios.execute import play, play_on
 from harness.scenarios.model import load_suite
-from harness.scenarios.remote import play_remote
 from harness.targets import Endpoint, Target, server_serie
 
 
@@ -27,9 +27,9 @@ class ScenarioSuite:
 
     def run(self, target: Target, endpoint: Endpoint) -> Iterator[ScenarioResult]:
         version = target.version or server_serie(endpoint.url)
-        remote = target.kind != "sim"
+        own_simulator = target.kind == "sim"
         for _path, scenario in self.scenarios:
-            reason = scenario.simulator_only() if remote else None
+            reason = None if own_simulator or endpoint.control else scenario.needs_control()
             if reason:
                 yield ScenarioResult(self.name, scenario.name, target.name, SKIP, f"simulator only: {reason}")
                 continue
@@ -39,7 +39,7 @@ class ScenarioSuite:
                 continue
             started = time.perf_counter()
             try:
-                outcome = play_remote(scenario, endpoint) if remote else play(scenario, version)
+                outcome = play(scenario, version) if own_simulator else play_on(scenario, endpoint)
             except Exception as exc:
                 yield ScenarioResult(self.name, scenario.name, target.name, ERROR, f"{type(exc).__name__}: {exc}",
                                      seconds=time.perf_counter() - started)
