@@ -12,6 +12,7 @@ from pathlib import Path
 from harness.capture import add_commands as add_capture_commands
 from harness.cassettes.cli import add_commands as add_cassette_commands
 from harness.dashboard.cli import add_commands as add_dashboard_commands
+from harness.engine.client import SECRET_ENV
 from harness.errors import HarnessError
 from harness.health.cli import add_commands as add_health_commands
 from harness.parity.suite import ParitySuite
@@ -49,9 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--grants", required=True, type=Path, metavar="FILE.yaml")
     sync.add_argument("--url", required=True)
     sync.add_argument("--db", required=True)
-    sync.add_argument("--login", required=True)
-    sync.add_argument("--password-env", required=True, metavar="VAR",
-                      help="environment variable holding the password (never on the command line)")
+    sync.add_argument("--login", required=True, help="the Odoo user (over json2 only shown: the API key names it)")
+    sync.add_argument("--api", choices=SECRET_ENV, default="xmlrpc",
+                      help="xmlrpc (default), or json2: Odoo 19.0's JSON-2 API with an API key")
+    sync.add_argument("--password-env", metavar="VAR",
+                      help="environment variable holding the password (xmlrpc; never on the command line)")
+    sync.add_argument("--api-key-env", metavar="VAR",
+                      help="environment variable holding the API key (json2; never on the command line)")
     sync.add_argument("--ledger", default="sqlite:///odoo-harness.sqlite", metavar="DATABASE_URL")
     sync.add_argument("--force", action="store_true", help="sync even an Odoo version not validated")
     sync.add_argument("--actuals", action="store_true", help="print budget against actuals afterwards")
@@ -123,15 +128,20 @@ def cmd_proxy(args: argparse.Namespace) -> int:
 def cmd_sync(args: argparse.Namespace) -> int:
     from harness.engine.actuals import compute_actuals
     from harness.engine.api_lifecycle import deprecated_calls_note
-    from harness.engine.client import PROTOCOL, OdooClient
+    from harness.engine.client import OdooClient
     from harness.engine.compat import UnsupportedVersion
     from harness.engine.grants import GrantsError, load_grants
     from harness.engine.ledger import Ledger, SyncLocked
     from harness.engine.sync import SyncEngine
 
-    password = os.environ.get(args.password_env)
-    if not password:
-        print(f"odoo-harness sync: the environment variable {args.password_env} is not set", file=sys.stderr)
+    variable = getattr(args, SECRET_ENV[args.api])
+    if not variable:
+        print(f"odoo-harness sync: --api {args.api} needs --{SECRET_ENV[args.api].replace('_', '-')} VAR",
+              file=sys.stderr)
+        return 2
+    secret = os.environ.get(variable)
+    if not secret:
+        print(f"odoo-harness sync: the environment variable {variable} is not set", file=sys.stderr)
         return 2
     try:
         grants = load_grants(args.grants)
@@ -143,7 +153,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     ledger = Ledger(args.ledger)
-    client = OdooClient(args.url, args.db, args.login, password, tenant=args.tenant, ledger=ledger)
+    client = OdooClient(args.url, args.db, args.login, secret, tenant=args.tenant, ledger=ledger, api=args.api)
     engine = SyncEngine(client, ledger, force=args.force, progress=_progress_printer())
     try:
         result = engine.sync(grants)
@@ -157,7 +167,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(line)
     print(result.summary())
     if result.deprecated_calls:
-        print(deprecated_calls_note(result.deprecated_calls, result.capabilities.series, PROTOCOL))
+        print(deprecated_calls_note(result.deprecated_calls, result.capabilities.series, client.wire.protocol))
     for entity, error in result.failed:
         print(f"  failed {entity}: {error}")
     if args.actuals and result.ok:

@@ -111,3 +111,28 @@ def test_wrong_shapes_and_unreadable_files(tmp_path: Path) -> None:
     assert _error("tenants:\n  - {id: [\n").startswith("tenants.yaml:3: not valid YAML")
     with pytest.raises(TenantsError, match=r"missing.yaml: cannot read"):
         load_tenants(tmp_path / "missing.yaml")
+
+
+JSON2 = FULL.replace("    password_env: BETA_ODOO_PASSWORD", "    api: json2\n    api_key_env: BETA_ODOO_KEY")
+
+
+def test_a_json2_tenant_names_its_api_key_variable() -> None:
+    acme, beta = parse_tenants(JSON2).tenants
+    assert (acme.api, acme.secret_env, acme.api_key_env) == ("xmlrpc", "ACME_ODOO_PASSWORD", None)
+    assert (beta.api, beta.secret_env, beta.password_env) == ("json2", "BETA_ODOO_KEY", None)
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    (("api_key_env: BETA_ODOO_KEY", "password_env: BETA_ODOO_PASSWORD"),
+     ["tenants.yaml:8: tenants[1].password_env: not used with api: json2 (give api_key_env)",
+      "tenants.yaml:3: tenants[1].api_key_env: Field required"]),
+    (("password_env: ACME_ODOO_PASSWORD", "password_env: ACME_ODOO_PASSWORD, api_key_env: ACME_KEY"),
+     ["tenants.yaml:2: tenants[0].api_key_env: not used with api: xmlrpc (give password_env)"]),
+    (("api: json2", "api: jsonrpc"), ["tenants.yaml:7: tenants[1].api: Input should be 'xmlrpc' or 'json2'"]),
+])
+def test_each_api_takes_its_own_secret_only(edit: tuple[str, str], expected: list[str]) -> None:
+    assert edit[0] in JSON2
+    errors = _error(JSON2.replace(*edit)).splitlines()
+    assert len(errors) == len(expected), errors
+    for line, start in zip(errors, expected, strict=True):
+        assert line.startswith(start), errors

@@ -9,6 +9,7 @@ import pytest
 from harness.cli import main
 from tests.conftest import Odoo
 from tests.engine_fixtures import GRANTS
+from tests.json2_fixtures import KEY, json2_odoo
 
 
 def run(odoo: Odoo, tmp_path: Path, *extra: str, grants_text: str = GRANTS) -> int:
@@ -53,3 +54,38 @@ def test_wrong_password_fails_with_exit_1(odoo17: Odoo, tmp_path: Path, monkeypa
     out = capsys.readouterr().out
     assert "failed connection: authentication refused for login 'admin'" in out
     assert "not-it" not in out
+
+
+def run_json2(url: str, tmp_path: Path, *extra: str) -> int:
+    path = tmp_path / "grants.yaml"
+    path.write_text(GRANTS)
+    return main(["sync", "--tenant", "acme", "--grants", str(path), "--url", url, "--db", "odoo", "--login", "admin",
+                 "--api", "json2", "--ledger", f"sqlite:///{tmp_path / 'ledger.sqlite'}", *extra])
+
+
+def test_sync_over_json2_with_an_api_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setenv("ACME_ODOO_KEY", KEY)
+    with json2_odoo() as odoo:
+        assert run_json2(odoo.url, tmp_path, "--api-key-env", "ACME_ODOO_KEY", "--actuals") == 0
+        first = capsys.readouterr()
+        assert "acme: 14 created, 0 updated" in first.out and "deprecated XML-RPC call" not in first.out
+        assert "project PRJ-001" in first.out and "60500.00" in first.out
+        assert run_json2(odoo.url, tmp_path, "--api-key-env", "ACME_ODOO_KEY") == 0
+        again = capsys.readouterr()
+        assert "acme: 0 created, 0 updated" in again.out
+        monkeypatch.setenv("ACME_ODOO_KEY", "0" * 40)
+        assert run_json2(odoo.url, tmp_path, "--api-key-env", "ACME_ODOO_KEY") == 1
+        refused = capsys.readouterr()
+        assert "failed connection: HTTP 401 werkzeug.exceptions.Unauthorized: Invalid apikey" in refused.out
+    assert KEY not in first.out + first.err + again.out + again.err + refused.out + refused.err
+    assert KEY.encode() not in (tmp_path / "ledger.sqlite").read_bytes()
+
+
+def test_json2_needs_its_key_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture) -> None:
+    assert run_json2("http://127.0.0.1:9", tmp_path, "--password-env", "ACME_ODOO_PASSWORD") == 2
+    assert "--api json2 needs --api-key-env VAR" in capsys.readouterr().err
+    monkeypatch.delenv("ACME_ODOO_KEY", raising=False)
+    assert run_json2("http://127.0.0.1:9", tmp_path, "--api-key-env", "ACME_ODOO_KEY") == 2
+    assert "ACME_ODOO_KEY is not set" in capsys.readouterr().err

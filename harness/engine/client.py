@@ -5,6 +5,11 @@ per call sent (status, size and latency measured on the transport). There are tw
 doors to it: ``read`` accepts read-only ORM methods only, and ``mutate`` accepts the
 three allow-listed models only; anything else is refused before it is sent, logged and
 counted. ``tests/test_engine_guard.py`` proves nothing else in the engine calls Odoo.
+
+Below the doors, one small wire object per protocol turns a call into bytes: ``XmlRpcWire``
+(``execute_kw`` on ``/xmlrpc/2``, login and password) or ``json2.Json2Wire`` (Odoo 19.0's
+JSON-2, an API key). Guard, retries, lost-answer handling and sync log are the client's, the
+same whichever wire carries the call.
 """
 
 from __future__ import annotations
@@ -15,10 +20,11 @@ import time
 import xmlrpc.client
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, Protocol
 
+from harness.engine.json2 import Json2Error, Json2Wire
 from harness.engine.ledger import Ledger, LogRow
-from harness.engine.transport import MeasuringTransport, SafeMeasuringTransport
+from harness.engine.transport import Exchange, MeasuringHttp, MeasuringTransport, SafeMeasuringTransport
 from harness.errors import HarnessError, transient_status
 
 #: The only models the integration may write (DESIGN: "writes to three standard models only").
@@ -29,9 +35,15 @@ READ_METHODS = frozenset({"search", "search_read", "read", "search_count", "read
 #: Odoo's own transient faults: retrying the same call is safe and useful.
 TRANSIENT_FAULTS = ("could not serialize access", "SerializationFailure", "concurrent update",
                     "deadlock detected", "TransactionRollbackError", "LockNotAvailable")
-#: The protocol and the two endpoints every call goes over (what a deprecation concerns).
+#: JSON-2's status for odoo.exceptions.LockError (records locked by another transaction): transient.
+CONFLICT = 409
+#: The protocol and the two endpoints every XML-RPC call goes over (what a deprecation concerns).
 PROTOCOL = "XML-RPC"
 COMMON, OBJECT = "/xmlrpc/2/common", "/xmlrpc/2/object"
+#: The external APIs a client can speak.
+Api = Literal["xmlrpc", "json2"]
+#: The setting (tenants file key, ``sync`` option) naming the environment variable of each API's secret.
+SECRET_ENV: dict[str, str] = {"xmlrpc": "password_env", "json2": "api_key_env"}
 
 
 class ForbiddenModelError(HarnessError, RuntimeError):
@@ -74,36 +86,87 @@ class Counters:
         self.by_endpoint[endpoint] = self.by_endpoint.get(endpoint, 0) + 1
 
 
-class OdooClient:
-    """One tenant's connection to one Odoo database."""
+class Wire(Protocol):
+    """What the client needs of a protocol: three kinds of call, and where each goes."""
 
-    def __init__(self, url: str, db: str, login: str, password: str, *, tenant: str, ledger: Ledger,
-                 transport: xmlrpc.client.Transport | None = None, retry: RetryPolicy | None = None,
-                 timeout: float = 30.0) -> None:
+    protocol: str  # named in reports ("XML-RPC", "JSON-2")
+    VERSION: tuple[str, str]  # (endpoint, sync_log entity) of version()
+    LOGIN: tuple[str, str]  # the same of authenticate()
+    OBJECT: str  # the endpoint of model calls
+    transport: Any  # its ``last`` is the exchange last measured
+
+    def version(self) -> dict: ...
+
+    def authenticate(self) -> Any: ...  # the user's id, or a false value when refused
+
+    def execute(self, model: str, method: str, args: list, kwargs: dict) -> Callable[[], Any]: ...
+
+
+class XmlRpcWire:
+    """``/xmlrpc/2/common`` and ``/xmlrpc/2/object``: a login and a password on every call."""
+
+    protocol = PROTOCOL
+    VERSION = (COMMON, "common.version")
+    LOGIN = (COMMON, "common.authenticate")
+    OBJECT = OBJECT
+
+    def __init__(self, url: str, db: str, login: str, password: str,
+                 transport: xmlrpc.client.Transport | None = None, timeout: float = 30.0) -> None:
+        self.db, self.login, self._password = db, login, password
+        secure = url.startswith("https://")
+        self.transport = transport or (SafeMeasuringTransport if secure else MeasuringTransport)(timeout)
+        self._common = xmlrpc.client.ServerProxy(f"{url}{COMMON}", transport=self.transport, allow_none=True)
+        self._object = xmlrpc.client.ServerProxy(f"{url}{OBJECT}", transport=self.transport, allow_none=True)
+        self.uid: int | None = None
+
+    def __repr__(self) -> str:
+        return f"XmlRpcWire(db={self.db!r}, login={self.login!r})"
+
+    def version(self) -> dict:
+        return self._common.version()
+
+    def authenticate(self) -> Any:
+        self.uid = self._common.authenticate(self.db, self.login, self._password, {})
+        return self.uid
+
+    def execute(self, model: str, method: str, args: list, kwargs: dict) -> Callable[[], Any]:
+        return lambda: self._object.execute_kw(self.db, self.uid, self._password, model, method, args, kwargs)
+
+
+class OdooClient:
+    """One tenant's connection to one Odoo database.
+
+    ``secret`` is the password over XML-RPC (where Odoo also takes an API key in its place) and
+    the API key over JSON-2 (``api="json2"``, where ``login`` is only shown: the key names the
+    user). ``transport`` is the wire's: an ``xmlrpc.client.Transport`` for XML-RPC, a
+    ``MeasuringHttp`` for JSON-2.
+    """
+
+    def __init__(self, url: str, db: str, login: str, secret: str, *, tenant: str, ledger: Ledger,
+                 api: Api = "xmlrpc", transport: xmlrpc.client.Transport | MeasuringHttp | None = None,
+                 retry: RetryPolicy | None = None, timeout: float = 30.0) -> None:
         self.url = url.rstrip("/")
-        self.db, self.login = db, login
-        self._password = password
+        self.db, self.login, self.api = db, login, api
+        self._secret = secret
         self.tenant = tenant
         self.ledger = ledger
         self.retry = retry or RetryPolicy()
-        secure = self.url.startswith("https://")
-        self.transport = transport or (SafeMeasuringTransport if secure else MeasuringTransport)(timeout)
-        self._common = xmlrpc.client.ServerProxy(f"{self.url}{COMMON}", transport=self.transport, allow_none=True)
-        self._object = xmlrpc.client.ServerProxy(f"{self.url}{OBJECT}", transport=self.transport, allow_none=True)
+        self.wire: Wire = (Json2Wire(self.url, db, secret, transport, timeout) if api == "json2"
+                           else XmlRpcWire(self.url, db, login, secret, transport, timeout))
         self.uid: int | None = None
         self.counters = Counters()
 
-    def __repr__(self) -> str:  # never shows the password
-        return f"OdooClient({self.url!r}, db={self.db!r}, login={self.login!r}, tenant={self.tenant!r})"
+    def __repr__(self) -> str:  # never shows the password or the API key
+        return (f"OdooClient({self.url!r}, db={self.db!r}, login={self.login!r}, tenant={self.tenant!r}, "
+                f"api={self.api!r})")
 
     # -- the two doors ---------------------------------------------------------------
 
     def version(self) -> dict:
-        return self._send(COMMON, "common.version", "version", None, lambda: self._common.version())
+        return self._send(*self.wire.VERSION, "version", None, self.wire.version)
 
     def authenticate(self) -> int:
-        uid = self._send(COMMON, "common.authenticate", "authenticate", None, lambda: self._common.authenticate(
-            self.db, self.login, self._password, {}))
+        uid = self._send(*self.wire.LOGIN, "authenticate", None, self.wire.authenticate)
         if not uid:
             raise OdooCallError(f"authentication refused for login {self.login!r} on database {self.db!r}",
                                 transient=False, fault_code=3)
@@ -139,12 +202,11 @@ class OdooClient:
                      key: str | None, retry: bool) -> Any:
         if self.uid is None:
             self.authenticate()
-        send = lambda: self._object.execute_kw(  # noqa: E731
-            self.db, self.uid, self._password, model, method, args, kwargs)
+        send = self.wire.execute(model, method, args, kwargs)
         attempts = self.retry.attempts if retry else 1
         for attempt in range(attempts):
             try:
-                return self._send(OBJECT, entity, operation, key, send, model=model, method=method)
+                return self._send(self.wire.OBJECT, entity, operation, key, send, model=model, method=method)
             except OdooCallError as exc:
                 if not exc.transient or attempt == attempts - 1:
                     raise
@@ -159,24 +221,52 @@ class OdooClient:
         error: str | None = None
         try:
             return call()
-        except xmlrpc.client.Fault as fault:
-            error = fault_text(fault)
-            raise OdooCallError(error, transient=any(t in fault.faultString for t in TRANSIENT_FAULTS),
-                                fault_code=fault.faultCode) from None
-        except xmlrpc.client.ProtocolError as exc:
-            error = f"HTTP {exc.errcode} {exc.errmsg}"
-            raise OdooCallError(error, transient=transient_status(exc.errcode)) from None
-        except (TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
-            error = f"{type(exc).__name__}: {exc}"
-            raise OdooCallError(error, transient=True) from None
+        except Exception as exc:
+            failure = self._failure(exc)
+            if failure is None:
+                raise
+            error = str(failure)
+            raise failure from None
         finally:
-            measured = getattr(self.transport, "last", None)
+            measured: Exchange | None = getattr(self.wire.transport, "last", None)
             self.ledger.log(LogRow(
                 self.tenant, entity, operation, key, "sent",
                 http_status=measured.http_status if measured else None,
                 response_size=measured.response_size if measured else None,
                 latency_ms=round(measured.latency_ms, 3) if measured else None,
                 error=error, model=model, method=method))
+
+    def _failure(self, exc: Exception) -> OdooCallError | None:
+        """What a failed call means, whichever wire it went over; its text never holds the
+        secret (a server may echo one). None for anything else: a bug, which propagates."""
+        if isinstance(exc, xmlrpc.client.Fault):
+            text, transient, code = fault_text(exc), _transient_fault(str(exc.faultString)), exc.faultCode
+        elif isinstance(exc, xmlrpc.client.ProtocolError):
+            text, transient, code = f"HTTP {exc.errcode} {exc.errmsg}", transient_status(exc.errcode), None
+        elif isinstance(exc, Json2Error):
+            text, transient, code = str(exc), _json2_transient(exc), exc.name
+        elif isinstance(exc, (TimeoutError, ConnectionError, http.client.HTTPException, OSError)):
+            text, transient, code = f"{type(exc).__name__}: {exc}", True, None  # the answer may be lost
+        else:
+            return None
+        return OdooCallError(text.replace(self._secret, "***") if self._secret else text, transient, code)
+
+
+def _transient_fault(text: str) -> bool:
+    return any(t in text for t in TRANSIENT_FAULTS)
+
+
+def _json2_transient(exc: Json2Error) -> bool:
+    """409 (LockError) is transient, and so is any status ``transient_status`` says is, except
+    a 500 that carries Odoo's error object: that is an exception JSON-2 maps to no status of its
+    own, Odoo's verdict on the call as a code-1 fault is over XML-RPC, transient only when it
+    names a transient fault (19.0 retries a serialization failure itself, then answers 500
+    ``psycopg2.errors.SerializationFailure``; an unknown argument is 500 ``builtins.TypeError``)."""
+    if exc.status == CONFLICT:
+        return True
+    if exc.status == 500 and exc.name:
+        return _transient_fault(f"{exc.name}: {exc.message}")
+    return transient_status(exc.status)
 
 
 def fault_text(fault: xmlrpc.client.Fault) -> str:

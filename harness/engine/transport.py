@@ -1,9 +1,10 @@
-"""XML-RPC transports that measure what the sync log records.
+"""Transports that measure what the sync log records.
 
 ``MeasuringTransport`` is ``xmlrpc.client.Transport`` over HTTP(S) with keep-alive and a
 timeout; ``WSGITransport`` calls any WSGI application in-process (the simulator, for
-speed), the way httpx's WSGITransport swaps the network out. Both report the real HTTP
-status, response size and latency of every request in ``last``.
+speed), the way httpx's WSGITransport swaps the network out. ``MeasuringHttp`` carries
+JSON-2's plain HTTP requests the same way (keep-alive, a timeout, one attempt). All report
+the real HTTP status, response size and latency of every request in ``last``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import http.client
 import io
 import select
 import time
+import urllib.parse
 import xmlrpc.client
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,6 +109,52 @@ class WSGITransport(_Measured, xmlrpc.client.Transport):
         body = b"".join(self.app(environ, start_response))
         code, _sep, reason = captured["status"].partition(" ")
         return self._parse(int(code), reason, body, str(host), handler, captured["headers"], started)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An HTTP answer as it came: JSON-2 reads the status and the body itself."""
+
+    status: int
+    reason: str
+    body: bytes
+
+
+class MeasuringHttp:
+    """One kept-alive HTTP(S) connection to one server, with a timeout; measures each request.
+
+    Like ``MeasuringTransport``, a request is sent once: ``http.client`` never re-sends it,
+    so a connection that drops after the request went out surfaces as the same exceptions
+    (``RemoteDisconnected``, ``ConnectionResetError``, ``TimeoutError``) for the engine to
+    resolve by reading back.
+    """
+
+    last: Exchange | None = None
+
+    def __init__(self, url: str, timeout: float = 30.0) -> None:
+        parts = urllib.parse.urlsplit(url)
+        connection = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        self._connection = connection(parts.hostname or "", parts.port, timeout=timeout)
+        self._prefix = parts.path.rstrip("/")
+
+    def request(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> Reply:
+        started = time.perf_counter()
+        self.last = Exchange(None, None, 0.0)
+        try:
+            if _dropped(self._connection):
+                self._connection.close()  # closed by the server while idle: a new one, nothing was sent
+            self._connection.request(method, self._prefix + path, body, headers)
+            response = self._connection.getresponse()
+            data = response.read()
+        except BaseException:
+            self.last = Exchange(None, None, (time.perf_counter() - started) * 1000)
+            self._connection.close()
+            raise
+        self.last = Exchange(response.status, len(data), (time.perf_counter() - started) * 1000)
+        return Reply(response.status, response.reason, data)
+
+    def close(self) -> None:
+        self._connection.close()
 
 
 def _dropped(connection: http.client.HTTPConnection) -> bool:

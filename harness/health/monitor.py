@@ -8,8 +8,8 @@ older undelivered notices included.
 
 The health clock is passed in, never read here: ``tick`` takes the instant the round stands for and
 ``serve`` takes a ``now`` callable and a ``wait`` callable, so tests drive a day on a fake
-clock. Passwords are read from the environment at every round (a rotated secret needs no
-restart) and go nowhere but the probe.
+clock. Passwords and API keys are read from the environment at every round (a rotated secret
+needs no restart) and go nowhere but the probe.
 """
 
 from __future__ import annotations
@@ -87,5 +87,5 @@ class Monitor:
                 return rounds
 
     def _probe_call(self, tenant: Tenant) -> Callable[[], Check]:
-        password = self.environ.get(tenant.password_env)
-        return lambda: probe(tenant, password, self.timeout)
+        secret = self.environ.get(tenant.secret_env)
+        return lambda: probe(tenant, secret, self.timeout)

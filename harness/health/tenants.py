@@ -3,6 +3,7 @@
 ```yaml
 tenants:
   - {id: acme, url: "http://127.0.0.1:8069", db: odoo, login: admin, password_env: ACME_ODOO_PASSWORD}
+  - {id: beta, url: "https://beta.example.org", db: beta, login: bot, api: json2, api_key_env: BETA_ODOO_KEY}
 alerts:
   - {jsonl: alerts.jsonl}                   # relative to the tenants file's folder
   - {webhook: "https://hooks.example.org/odoo-health"}
@@ -11,8 +12,10 @@ alerts:
 thresholds: {slow_ms: 2000, failures_to_red: 2, alert_after_minutes: 15}   # optional
 ```
 
-Passwords are never in the file: each tenant names the environment variable that holds its
-password (read at every check, so a rotated secret is picked up without a restart). A bad file
+Secrets are never in the file: each tenant names the environment variable that holds its
+password (``api: xmlrpc``, the default) or its API key (``api: json2``, Odoo 19.0's JSON-2; the
+login is then only shown, the key names the user). The variable is read at every check, so a
+rotated secret is picked up without a restart. A bad file
 raises ``TenantsError`` naming the file, the line, the path and the field, for example
 ``tenants.yaml:3: tenants[1].password_env: String should match pattern ...``.
 """
@@ -30,10 +33,12 @@ from pydantic import (
     BeforeValidator,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from harness.engine.client import SECRET_ENV, Api
 from harness.health.states import Thresholds
 from harness.yamlfile import StrictModel, YamlFileError, load_model, parse_model
 
@@ -62,7 +67,28 @@ class Tenant(StrictModel):
     url: HttpUrl
     db: Text
     login: Text
-    password_env: EnvName
+    api: Api = "xmlrpc"
+    password_env: EnvName | None = Field(None, validate_default=True)
+    api_key_env: EnvName | None = Field(None, validate_default=True)
+
+    @field_validator("password_env", "api_key_env")
+    @classmethod
+    def _the_secret_of_its_api(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """Each API's own secret is required, and only it: the other would be ignored (validated
+        after ``api``, so a bad ``api`` is the one error reported)."""
+        api = info.data.get("api")
+        if api is None:
+            return value
+        if SECRET_ENV[api] == info.field_name and value is None:
+            raise ValueError("Field required")
+        if SECRET_ENV[api] != info.field_name and value is not None:
+            raise ValueError(f"not used with api: {api} (give {SECRET_ENV[api]})")
+        return value
+
+    @property
+    def secret_env(self) -> str:
+        """The environment variable holding this tenant's password or API key."""
+        return getattr(self, SECRET_ENV[self.api])
 
 
 class SmtpSettings(StrictModel):
