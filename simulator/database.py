@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,7 +103,10 @@ class Database:
         self.passwords = Passwords(self.store)
         self.pending_passwords: dict[str, str] = {}
         self._dependents: dict[str, list[tuple[ModelSchema, Field]]] | None = None
-        self.store.conn.create_function("recorded_rank", 2, self.recorded_rank, deterministic=True)
+        # weakly: the connection would hold its database for ever (SQLite's functions are not seen by gc)
+        rank = weakref.WeakMethod(self.recorded_rank)
+        self.store.conn.create_function("recorded_rank", 2, lambda model, record_id: rank()(model, record_id),
+                                        deterministic=True)
 
     def recorded_rank(self, model: str, record_id: int | None) -> int | None:
         """Where a record of a model the simulator does not hold sorts (SQL ``recorded_rank``):

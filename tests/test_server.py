@@ -201,3 +201,19 @@ def test_unknown_version_names_the_choices() -> None:
     with pytest.raises(ValueError, match=r"no simulator profile for Odoo '99.0' \(available: 16.0, 17.0, 18.0, 19.0\)"):
         SimulatorApp("99.0")
 
+
+
+def test_a_stopped_simulator_is_freed() -> None:
+    """A test run starts hundreds of simulators: each one stopped must give its memory back
+    (cheroot's statistics and SQLite's functions held them all before)."""
+    import gc
+    import weakref
+
+    app = SimulatorApp("19.0")
+    with SimServer(app) as server:
+        xmlrpc.client.ServerProxy(server.url + "/xmlrpc/2/object").execute_kw(
+            "odoo", 2, "admin", "res.partner", "search_read", [[]], {"limit": 1, "order": "country_id"})
+    alive = weakref.ref(app), weakref.ref(app.registry.get("odoo"))
+    del app, server
+    gc.collect()
+    assert [ref() is None for ref in alive] == [True, True]
