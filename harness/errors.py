@@ -10,8 +10,10 @@ from __future__ import annotations
 class HarnessError(Exception):
     """Root of every exception the harness raises on purpose.
 
-    The command line catches it to print a clear one-line message instead of a traceback: a
-    failure of this kind is about the input, the environment or a server, not about the code.
+    The command line catches it to print a clear one-line message instead of a traceback (shown
+    too under ``odoo-harness --debug``): a failure of this kind is about the input, the environment,
+    the ledger database or a server, not about the code. Unhandled by a command, it means the
+    command could not start (exit 2); ``sync`` exits 1 for one raised once the sync has started.
     Subclasses keep a second, built-in base (``ValueError``, ``RuntimeError``) so that callers
     that catch those still do.
     """

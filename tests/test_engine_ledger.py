@@ -9,9 +9,20 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from harness.engine.ledger import MIGRATIONS, PENDING, SUCCEEDED, Ledger, LogRow, SyncLocked, engine_url
+from harness.engine.ledger import (
+    ANSWER_UNKNOWN,
+    FAILED,
+    MIGRATIONS,
+    PENDING,
+    SENDING,
+    SUCCEEDED,
+    Ledger,
+    LogRow,
+    SyncLocked,
+    engine_url,
+)
 from tests.conftest import Odoo
-from tests.engine_fixtures import grants, make_rig
+from tests.engine_fixtures import GRANTS, grants, make_rig
 
 POSTGRES = os.environ.get("ODOO_HARNESS_TEST_POSTGRES")
 
@@ -87,3 +98,37 @@ def test_concurrent_syncs_of_one_tenant_never_duplicate(odoo17: Odoo, ledger_url
     assert "ok" in outcomes and set(outcomes) <= {"ok", "refused"}
     assert odoo17.call("account.analytic.account", "search_count", [["code", "=", "PRJ-001"]]) == 1
     assert odoo17.call("project.project", "search_count", []) == 2
+
+
+def test_what_a_killed_sync_left_is_settled_by_the_next(odoo17: Odoo, ledger_url: str) -> None:
+    """Keys left pending and a row left sending, as a SIGKILL leaves them: a create Odoo committed,
+    one it never got, a write it took and one it did not. The next sync settles every one from
+    what it reads anyway, sending nothing twice (tests/test_crash_recovery.py kills real syncs)."""
+    rig = make_rig(odoo17, ledger_url)
+    assert rig.engine.sync(grants()).ok
+    ledger, model = rig.ledger, "account.analytic.account"
+    committed = "acme:account:project/PRJ-001:create"
+    created_id = ledger.states([committed])[committed].odoo_id
+    renamed = odoo17.call("project.project", "search", [["name", "=", "Civic Voices Uganda"]])[0]
+    odoo17.call("project.project", "write", [renamed], {"name": "Civic Voices Uganda (2024)"})  # Odoo took it
+    ledger.mark([(committed, None, None)], PENDING, model)
+    ledger.mark([("acme:account:project/PRJ-003:create", None, None)], PENDING, model)
+    ledger.mark([("acme:project:PRJ-001:update@taken", None, renamed)], PENDING, "project.project",
+                sent_values={"name": "Civic Voices Uganda (2024)"})
+    ledger.mark([("acme:project:PRJ-001:update@lost", None, renamed)], PENDING, "project.project",
+                sent_values={"name": "never written"})
+    row = ledger.log(LogRow("acme", "account", "create", committed, SENDING, model=model, method="create"))
+    result = rig.engine.sync(grants(GRANTS.replace("Civic Voices Uganda", "Civic Voices Uganda (2024)") + """
+  - id: PRJ-003
+    name: Civic Voices Rwanda
+    donor: EU
+"""))
+    assert result.ok and result.settled == 4
+    states = {key["key"]: key for key in ledger.tenant_keys("acme")}
+    assert PENDING not in {key["status"] for key in states.values()}
+    assert states[committed]["status"] == SUCCEEDED and states[committed]["odoo_id"] == created_id
+    assert states["acme:account:project/PRJ-003:create"]["status"] == SUCCEEDED  # created again, once
+    assert states["acme:project:PRJ-001:update@taken"]["status"] == SUCCEEDED
+    assert states["acme:project:PRJ-001:update@lost"]["status"] == FAILED
+    assert odoo17.call("account.analytic.account", "search_count", [["code", "=", "PRJ-003"]]) == 1
+    assert [r["error"] for r in ledger.log_rows("acme") if r["id"] == row] == [ANSWER_UNKNOWN]

@@ -174,7 +174,7 @@ def test_a_restarted_monitor_continues_the_incident_without_duplicates_or_losses
     assert [(i.opened_at, i.closed_at) for i in incidents] == [(at(2).replace(tzinfo=None), at(8).replace(tzinfo=None))]
     assert [(sink.split(":")[0], attempts) for sink, attempts in deliveries] == [
         ("jsonl", 1), ("webhook", 2), ("jsonl", 1), ("webhook", 1)]
-    assert revision == "0003"
+    assert revision == "0004"
 
 
 def _run_start(expected: list[str], number: int) -> int:

@@ -1,6 +1,7 @@
 """``odoo-harness dashboard``: serve the admin pages on 127.0.0.1 until interrupted.
 
-Exit codes: 0 stopped (Ctrl-C or SIGTERM); 2 a bad tenants file or a port in use.
+Exit codes: 0 stopped (Ctrl-C or SIGTERM); 2 a bad tenants file, a ledger that cannot be opened
+(one line naming it, from ``main``) or a port in use.
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     from simulator.server import LoopbackServer
 
     try:
-        app = DashboardApp(Dashboard(load_tenants(args.tenants) if args.tenants else None, args.ledger))
-        server = LoopbackServer(app, "odoo-harness-dashboard", port=args.port)
+        tenants = load_tenants(args.tenants) if args.tenants else None
     except TenantsError as exc:
         print(f"odoo-harness dashboard: invalid tenants file:\n{exc}", file=sys.stderr)
         return 2
+    app = DashboardApp(Dashboard(tenants, args.ledger))  # a ledger that cannot be opened: LedgerError
+    try:
+        server = LoopbackServer(app, "odoo-harness-dashboard", port=args.port)
     except (OSError, ValueError) as exc:
         print(f"odoo-harness dashboard: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
         return 2

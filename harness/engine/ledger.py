@@ -6,15 +6,24 @@ schema is created and upgraded by alembic migrations (``harness/engine/migration
 An idempotency key ``tenant:entity:entity_id:operation`` is ``pending`` before its
 call is sent, ``succeeded`` with the Odoo id once the answer came back, or
 ``failed`` with the error. A key left ``pending`` means the outcome is unknown (the
-answer was lost): the engine resolves it by reading Odoo back, never by guessing.
+answer was lost, or the process died): the next sync settles it by reading Odoo back,
+never by guessing.
+
+A call's ``sync_log`` row is written ``sending`` before the request goes out and completed
+(``sent``, status, size, latency) once it is answered, so a process killed while waiting
+still leaves the row of a call Odoo may have run; the next sync of the tenant marks such rows
+``sent`` with ``ANSWER_UNKNOWN``.
+
+A failure of the database itself (unreachable, refused, read-only, damaged, locked) raises
+``LedgerError``: one line naming the ledger (its password hidden) and what went wrong.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
-import os
-import socket
+import re
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -26,10 +35,20 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.exc import IntegrityError
 
+from harness.engine.lockowner import LockOwner
 from harness.errors import HarnessError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
+#: A sync_log row's outcome while its call is on its way, and once answered.
+SENDING, SENT = "sending", "sent"
+#: The error of a row left ``sending`` by a process that died before the answer came.
+ANSWER_UNKNOWN = ("no answer recorded: the process sending it stopped (killed or crashed) before the answer came; "
+                  "Odoo may have run it")
+#: How long a SQLite ledger waits for another process's write lock before it says so (seconds).
+BUSY_TIMEOUT = 5.0
+#: The failures of a statement, not of the database: conflicts the caller handles, or bugs.
+STATEMENT_ERRORS = (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.DataError)
 
 #: alembic keeps its migration context in module globals: one migration at a time per process.
 _MIGRATING = threading.Lock()
@@ -42,6 +61,10 @@ class SyncLocked(HarnessError, RuntimeError):
     """Another sync of the same tenant holds the lock."""
 
 
+class LedgerError(HarnessError, RuntimeError):
+    """The ledger database cannot be used: the message names it (never its password) and why."""
+
+
 @dataclass(frozen=True)
 class KeyState:
     key: str
@@ -51,14 +74,27 @@ class KeyState:
 
 
 @dataclass(frozen=True)
+class PendingKey:
+    """A key left ``pending``: what the next sync needs to settle it."""
+
+    key: str
+    entity_id: str
+    operation: str
+    model: str | None
+    odoo_id: int | None
+    #: what its write sent (None for a create, or a key written before they were kept)
+    sent_values: dict | None
+
+
+@dataclass(frozen=True)
 class LogRow:
-    """One sync_log row: a call sent, or an operation refused or skipped."""
+    """One sync_log row: a call sending or sent, or an operation refused or skipped."""
 
     tenant: str
     entity: str
     operation: str
     idempotency_key: str | None
-    outcome: str  # sent | refused | skipped
+    outcome: str  # sending | sent | refused | skipped
     http_status: int | None = None
     response_size: int | None = None
     latency_ms: float | None = None
@@ -82,8 +118,14 @@ class Ledger:
     def __init__(self, url: str = "sqlite:///odoo-harness.sqlite",
                  clock: type[dt.datetime] = dt.datetime) -> None:
         self.url = engine_url(url)
+        self.shown = shown_url(url)
         self.clock = clock
-        self.engine = sa.create_engine(self.url, future=True)
+        try:
+            self.engine = sa.create_engine(self.url, future=True)
+        except (sa.exc.ArgumentError, ImportError, ValueError) as exc:  # ValueError: a port that is no number
+            raise LedgerError(f"ledger {self.shown}: not a ledger URL (sqlite:///FILE or "
+                              f"postgresql://USER@HOST/DB): {exc}") from None
+        sa.event.listen(self.engine, "handle_error", self._unusable)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         migrate(self.engine)
@@ -94,6 +136,26 @@ class Ledger:
 
     def now(self) -> dt.datetime:
         return self.clock.now(dt.UTC).replace(tzinfo=None)
+
+    def _unusable(self, context: sa.engine.ExceptionContext) -> None:
+        """SQLAlchemy's ``handle_error`` hook: a failure of the database itself becomes one
+        ``LedgerError`` line wherever it happens (opening, migrating, any read or write, the health
+        store and the admin pages on this engine alike). Statement failures pass unchanged."""
+        error = context.sqlalchemy_exception
+        if not isinstance(error, sa.exc.DBAPIError) or isinstance(error, STATEMENT_ERRORS):
+            return
+        raise LedgerError(f"ledger {self.shown}: {self._reason(context.original_exception)}") from None
+
+    def _reason(self, error: BaseException) -> str:
+        """The driver's first line, without the password; a lock held elsewhere says so."""
+        text = " ".join(str(error).split("\n")[0].split())
+        password = self.engine.url.password
+        if password:
+            text = text.replace(str(password), "***")
+        if "database is locked" in text:
+            return (f"{text}: another process has held its write lock for over {BUSY_TIMEOUT:g} s "
+                    "(a sync, a health round, or a tool with the file open)")
+        return text
 
     # -- idempotency ----------------------------------------------------------------
 
@@ -108,20 +170,33 @@ class Ledger:
         return found
 
     def mark(self, entries: Iterable[tuple[str, str | None, int | None]], status: str,
-             model: str | None = None) -> None:
-        """Set ``(key, error, odoo_id)`` entries to ``status`` (insert or update)."""
+             model: str | None = None, sent_values: dict | None = None) -> None:
+        """Set ``(key, error, odoo_id)`` entries to ``status`` (insert or update). ``sent_values``:
+        what their write sends, kept so that a key whose answer is lost can be settled later."""
         now = self.now()
         with self.engine.begin() as conn:
             for key, error, odoo_id in entries:
                 tenant, entity, entity_id, operation = split_key(key)
                 values = {"status": status, "odoo_id": odoo_id, "error": error, "updated_at": now,
                           "odoo_model": model}
+                if sent_values is not None:
+                    values["sent_values"] = json.dumps(sent_values, sort_keys=True)
                 updated = conn.execute(sa.update(self.idempotency).where(self.idempotency.c.key == key)
                                        .values(**values)).rowcount
                 if not updated:
                     conn.execute(sa.insert(self.idempotency).values(
                         key=key, tenant=tenant, entity=entity, entity_id=entity_id,
                         operation=operation, **values))
+
+    def pending_keys(self, tenant: str, entity: str) -> list[PendingKey]:
+        """The ``entity`` keys of ``tenant`` still ``pending``: left by a sync that stopped."""
+        c = self.idempotency.c
+        query = (sa.select(c.key, c.entity_id, c.operation, c.odoo_model, c.odoo_id, c.sent_values)
+                 .where(c.tenant == tenant, c.entity == entity, c.status == PENDING).order_by(c.key))
+        with self.engine.connect() as conn:
+            return [PendingKey(row.key, row.entity_id, row.operation, row.odoo_model, row.odoo_id,
+                               json.loads(row.sent_values) if row.sent_values else None)
+                    for row in conn.execute(query)]
 
     def write_revisions(self, tenant: str, model: str) -> dict[int, int]:
         """Per record id, how many of our writes to it succeeded: the revision an update
@@ -179,9 +254,27 @@ class Ledger:
 
     # -- sync log ---------------------------------------------------------------------
 
-    def log(self, row: LogRow) -> None:
+    def log(self, row: LogRow) -> int:
+        """Write one row; its id (``complete`` finishes a ``sending`` row by it)."""
         with self.engine.begin() as conn:
-            conn.execute(sa.insert(self.sync_log).values(ts=self.now(), **row.__dict__))
+            return conn.execute(sa.insert(self.sync_log).values(ts=self.now(), **row.__dict__)).inserted_primary_key[0]
+
+    def complete(self, row_id: int, *, http_status: int | None, response_size: int | None,
+                 latency_ms: float | None, error: str | None) -> None:
+        """A ``sending`` row's call was answered (or failed): it is ``sent``, with what was measured."""
+        with self.engine.begin() as conn:
+            conn.execute(sa.update(self.sync_log).where(self.sync_log.c.id == row_id).values(
+                outcome=SENT, http_status=http_status, response_size=response_size, latency_ms=latency_ms,
+                error=error))
+
+    def settle_calls(self, tenant: str) -> int:
+        """Rows left ``sending`` by a process that died waiting read ``sent``, ``ANSWER_UNKNOWN``.
+        Run under the tenant's lock, when no live sync of the tenant can be waiting; a call of
+        another command still in flight completes its own row afterwards, by id, all the same."""
+        c = self.sync_log.c
+        with self.engine.begin() as conn:
+            return conn.execute(sa.update(self.sync_log).where(c.tenant == tenant, c.outcome == SENDING)
+                                .values(outcome=SENT, error=ANSWER_UNKNOWN)).rowcount
 
     def log_rows(self, tenant: str | None = None) -> list[dict]:
         query = sa.select(self.sync_log).order_by(self.sync_log.c.id)
@@ -224,32 +317,75 @@ class Ledger:
     # -- locks --------------------------------------------------------------------------
 
     @contextmanager
-    def tenant_lock(self, tenant: str, stale_after: dt.timedelta = dt.timedelta(hours=1)) -> Iterator[None]:
-        """Hold the tenant's sync lock; a second sync is refused with a clear message.
-        A lock older than ``stale_after`` (a crashed sync) is taken over."""
-        owner = f"{socket.gethostname()}:{os.getpid()}:{id(self)}"
-        now = self.now()
-        with self.engine.begin() as conn:
-            conn.execute(sa.delete(self.sync_lock).where(self.sync_lock.c.tenant == tenant,
-                                                    self.sync_lock.c.acquired_at < now - stale_after))
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(sa.insert(self.sync_lock).values(tenant=tenant, owner=owner, acquired_at=now))
-        except IntegrityError:
-            holder = self._lock_holder(tenant)
-            raise SyncLocked(f"tenant {tenant!r} is already being synced by {holder}; "
-                             "try again when that sync has finished") from None
-        try:
-            yield
-        finally:
-            with self.engine.begin() as conn:
-                conn.execute(sa.delete(self.sync_lock).where(self.sync_lock.c.tenant == tenant,
-                                                        self.sync_lock.c.owner == owner))
+    def tenant_lock(self, tenant: str) -> Iterator[None]:
+        """Hold the tenant's sync lock for the block; a second holder is refused (``SyncLocked``).
 
-    def _lock_holder(self, tenant: str) -> str:
+        A lock whose holder died (SIGKILL, a crash, a reboot) is taken over at once, and a live
+        holder's lock never expires: how long a sync takes says nothing about whether it still
+        runs. On PostgreSQL a session advisory lock decides (it dies with its session, so with
+        the process, on any host); on SQLite the lock row's host and process are checked."""
+        owner = LockOwner.this_process()
+        with self._advisory_lock(tenant) as free, owner.held():
+            if free is False:
+                raise SyncLocked(self._refusal(tenant))
+            self._claim(tenant, owner, takeover=bool(free))
+            try:
+                yield
+            finally:
+                with self.engine.begin() as conn:
+                    conn.execute(sa.delete(self.sync_lock).where(self.sync_lock.c.tenant == tenant,
+                                                            self.sync_lock.c.owner == str(owner)))
+
+    @contextmanager
+    def _advisory_lock(self, tenant: str) -> Iterator[bool | None]:
+        """PostgreSQL: the tenant's session advisory lock, on a connection of its own for the whole
+        block. True when taken, False when a live session holds it; None on SQLite (none there).
+        Short TCP keepalives let the server notice a holder whose host died within minutes."""
+        if self.engine.dialect.name != "postgresql":
+            yield None
+            return
+        key = int.from_bytes(hashlib.sha256(f"odoo-harness sync lock {tenant}".encode()).digest()[:8], "big",
+                             signed=True)
+        with self.engine.connect() as session:
+            session.execute(sa.text("SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; "
+                                    "SET tcp_keepalives_count = 3"))
+            taken = bool(session.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar())
+            session.commit()  # a session lock outlives the transaction; an open one would idle in it
+            try:
+                yield taken
+            finally:
+                if taken:
+                    session.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                    session.commit()
+
+    def _claim(self, tenant: str, owner: LockOwner, takeover: bool) -> None:
+        """Write the lock row naming ``owner``, first removing one whose holder is gone
+        (``takeover``: PostgreSQL's advisory lock already says so)."""
+        c = self.sync_lock.c
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(self.sync_lock).where(self.sync_lock.c.tenant == tenant)).first()
-        return f"{row.owner} since {row.acquired_at:%Y-%m-%d %H:%M:%S} UTC" if row else "another sync"
+            held = conn.execute(sa.select(c.owner).where(c.tenant == tenant)).scalar()
+        if held is not None and (takeover or _gone(held)):
+            with self.engine.begin() as conn:  # only that row: a holder that just took over keeps its own
+                conn.execute(sa.delete(self.sync_lock).where(c.tenant == tenant, c.owner == held))
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(sa.insert(self.sync_lock).values(tenant=tenant, owner=str(owner), acquired_at=self.now()))
+        except IntegrityError:
+            raise SyncLocked(self._refusal(tenant)) from None
+
+    def _refusal(self, tenant: str) -> str:
+        """Who holds the lock, since when; and where this host cannot tell whether that process
+        still runs, how to clear it once the operator knows it does not."""
+        c = self.sync_lock.c
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(c.owner, c.acquired_at).where(c.tenant == tenant)).first()
+        owner = LockOwner.parse(row.owner) if row else None
+        holder = (f"{owner.describe() if owner else row.owner} since {row.acquired_at:%Y-%m-%d %H:%M:%S} UTC"
+                  if row else "another process")
+        if owner and self.engine.dialect.name != "postgresql" and owner.alive() is None:
+            return (f"tenant {tenant!r} is locked by {holder}, which this host cannot check; if that sync no "
+                    f"longer runs, remove its lock: DELETE FROM sync_lock WHERE tenant = '{tenant}'")
+        return f"tenant {tenant!r} is already being synced by {holder}; try again when that sync has finished"
 
 
 def migrate(engine: sa.Engine) -> None:
@@ -276,9 +412,22 @@ def split_key(key: str) -> tuple[str, str, str, str]:
     return parts[0], parts[1], parts[2], parts[3]
 
 
+def shown_url(url: str) -> str:
+    """A ledger URL as messages show it: its password replaced by ``***``."""
+    return re.sub(r"(://[^/:@]*):[^/@]*@", r"\1:***@", url)
+
+
+def _gone(owner: str) -> bool:
+    """Whether a lock row's holder is known to have stopped (never a guess: False if unsure)."""
+    holder = LockOwner.parse(owner)
+    return holder is not None and holder.alive() is False
+
+
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    """A short busy timeout: a ledger another process keeps locked is reported within seconds,
+    not after SQLite's 30 silent ones; every write here is one short transaction."""
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 

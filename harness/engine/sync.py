@@ -9,12 +9,18 @@ the Plan 1 account ids). Creates go as lists in batches; a create whose answer w
 lost is never blindly re-sent: the pending keys are first resolved by reading the
 records back through their natural keys (plan name; plan + account code; the
 project's analytic account), so a retry never duplicates.
+
+A sync that stopped midway (killed, crashed, its ledger lost) leaves keys ``pending`` and
+a ``sync_log`` row ``sending``. The next sync settles them all, for no extra call: the rows
+read "sent, answer unknown"; each phase, having read what Odoo holds, settles its entity's
+pending keys from it before planning (a create whose record is there succeeded, one whose
+record is not is planned again; a write succeeded if Odoo holds what it sent).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +32,11 @@ from harness.engine.ledger import FAILED, PENDING, SUCCEEDED, Ledger
 from harness.engine.plan import ACCOUNT, PLAN, PROJECT, Mutation, PlanNames
 
 NO_ARCHIVE_FILTER = {"active_test": False}
+#: ``SyncResult.failed``'s entity when Odoo could not be reached or refused the login.
+CONNECTION = "connection"
+#: Why a pending key is settled as failed: Odoo does not hold what its call would have done.
+NOT_CREATED = "not created: the sync sending it stopped before Odoo created it; created again if still wanted"
+NOT_WRITTEN = "not written: the sync sending it stopped and Odoo does not hold these values"
 LINE = "account.analytic.line"
 FIELD_ATTRIBUTES = ["type", "relation"]
 
@@ -39,6 +50,8 @@ class SyncResult:
     archived: int = 0
     skipped: int = 0
     refused: int = 0
+    #: keys a stopped sync left pending, settled by this one from what Odoo holds
+    settled: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     calls: int = 0
     #: calls sent over an endpoint the server's version deprecates (api_lifecycle)
@@ -54,9 +67,10 @@ class SyncResult:
         return not self.failed
 
     def summary(self) -> str:
+        settled = f"; settled {self.settled} keys a stopped sync left pending" if self.settled else ""
         return (f"{self.tenant}: {self.created} created, {self.updated} updated, {self.archived} archived, "
                 f"{self.skipped} skipped, {self.refused} refused, {len(self.failed)} failed "
-                f"({self.calls} calls, {self.mutations} mutating)")
+                f"({self.calls} calls, {self.mutations} mutating){settled}")
 
 
 class SyncEngine:
@@ -78,10 +92,11 @@ class SyncEngine:
         counters = self.client.counters
         calls_before, retries_before, by_endpoint = counters.calls, counters.retries, dict(counters.by_endpoint)
         with self.ledger.tenant_lock(grants.tenant):
+            self.ledger.settle_calls(grants.tenant)  # rows a killed sync left sending: no live sync waits on them
             try:
                 self._sync(grants, result)
             except OdooCallError as exc:
-                result.failed.append(("connection", str(exc)))
+                result.failed.append((CONNECTION, str(exc)))
         result.calls = counters.calls - calls_before
         if result.capabilities:  # known once common.version() answered
             result.deprecated_calls = sum(counters.by_endpoint.get(path, 0) - by_endpoint.get(path, 0)
@@ -98,6 +113,7 @@ class SyncEngine:
         caps = self._capabilities(version)
         result.capabilities = caps
         plans = self._read(PLAN, [("name", "in", [self.names.of(r) for r in planner.ROLES])], ["name"])
+        self._settle("plan", plans, lambda role: (self.names.of(role),), lambda p: (p["name"],), result)
         existing_plans = {p["name"]: p["id"] for p in plans}
         self._apply(planner.plan_plans(grants.tenant, self.names, existing_plans), result, "plans")
         result.plan_ids = {role: existing_plans.get(self.names.of(role))
@@ -107,9 +123,12 @@ class SyncEngine:
             return
         accounts = self._read(ACCOUNT, [("plan_id", "in", list(result.plan_ids.values()))],
                               ["code", "name", "plan_id", "active"]) if existing_plans else []
-        revisions = self.ledger.write_revisions(grants.tenant, ACCOUNT)
         for account in accounts:
             account["plan_id"] = account["plan_id"][0]
+        self._settle("account", accounts, lambda entity_id: _account_natural(entity_id, result.plan_ids),
+                     lambda a: (a["plan_id"], a["code"]), result)
+        revisions = self.ledger.write_revisions(grants.tenant, ACCOUNT)
+        for account in accounts:
             account["revision"] = revisions.get(account["id"], 0)
         self._apply(planner.plan_accounts(grants, result.plan_ids, accounts), result, "accounts")
         self._collect_accounts(grants, result, accounts)
@@ -126,6 +145,8 @@ class SyncEngine:
         wanted = {pid: account for pid, account in wanted.items() if account is not None}
         link = caps.project_account_field
         projects = self._read(PROJECT, [(link, "in", sorted(codes))], ["name", "active", link]) if codes else []
+        self._settle("project", projects, lambda pid: (result.account_ids.get(("project", pid)),),
+                     lambda p: (_id(p[link]),), result)
         revisions = self.ledger.write_revisions(grants.tenant, PROJECT)
         for project in projects:
             project["revision"] = revisions.get(project["id"], 0)
@@ -174,6 +195,30 @@ class SyncEngine:
             if created:
                 result.account_ids[(spec.role, spec.code)] = created
 
+    def _settle(self, entity: str, records: list[dict], natural: Callable[[str], Hashable],
+                natural_of: Callable[[dict], Hashable], result: SyncResult) -> None:
+        """Settle the ``entity`` keys a stopped sync left pending, from ``records`` (all of the
+        entity's records Odoo holds, just read): a create succeeded if a record with its natural
+        key (``natural(entity_id)``, as ``natural_of(record)`` gives a record's) is there, and
+        failed if not (planned again like any missing record); a write succeeded if its record
+        holds the values it sent. Before planning, so the revisions count every write Odoo took."""
+        pending = self.ledger.pending_keys(result.tenant, entity)
+        found = {natural_of(record): record["id"] for record in records}
+        by_id = {record["id"]: record for record in records}
+        outcomes: dict[tuple[str, str | None], list[tuple[str, str | None, int | None]]] = {}
+        for key in pending:
+            if key.operation == "create":
+                odoo_id = found.get(natural(key.entity_id))
+                status, error = (SUCCEEDED, None) if odoo_id else (FAILED, NOT_CREATED)
+            else:
+                odoo_id = key.odoo_id
+                status, error = ((SUCCEEDED, None) if _holds(by_id.get(odoo_id), key.sent_values)
+                                 else (FAILED, NOT_WRITTEN))
+            outcomes.setdefault((status, key.model), []).append((key.key, error, odoo_id))
+        for (status, model), entries in outcomes.items():
+            self.ledger.mark(entries, status, model)
+        result.settled += len(pending)
+
     def _read(self, model: str, domain: list, fields: list[str]) -> list[dict]:
         return self.client.read(model, "search_read", [domain], {"fields": fields, "context": NO_ARCHIVE_FILTER})
 
@@ -202,8 +247,6 @@ class SyncEngine:
                                       "unarchive it in Odoo"))
             else:
                 todo.append(m)
-        pending = [m for m in todo if states.get(m.key) and states[m.key].status == PENDING]
-        todo = self._resolve(pending, result, todo) if pending else todo
         for start in range(0, len(todo), self.batch_size):
             self._create_batch(todo[start:start + self.batch_size], result)
 
@@ -262,7 +305,7 @@ class SyncEngine:
                 continue
             groups.setdefault((m.model, tuple(sorted(m.values.items()))), []).append(m)
         for (model, values), group in groups.items():
-            self.ledger.mark([(m.key, None, m.record_id) for m in group], PENDING, model)
+            self.ledger.mark([(m.key, None, m.record_id) for m in group], PENDING, model, sent_values=dict(values))
             try:
                 self.client.mutate(model, "write", [[m.record_id for m in group], dict(values)],
                                    entity=_entity(group), key=_key_text(group), retry=True)
@@ -288,6 +331,22 @@ class SyncEngine:
     def _fail(self, batch: list[Mutation], error: str, result: SyncResult) -> None:
         self.ledger.mark([(m.key, error, m.record_id) for m in batch], FAILED, batch[0].model)
         result.failed += [(f"{m.entity}/{m.entity_id}", error) for m in batch]
+
+
+def _account_natural(entity_id: str, plan_ids: dict[str, int]) -> tuple:
+    """An account key's natural key: its entity id is ``role/code`` (the code may hold '/')."""
+    role, _sep, code = entity_id.partition("/")
+    return plan_ids.get(role), code
+
+
+def _holds(record: dict | None, values: dict | None) -> bool:
+    """Whether ``record`` (as read) holds ``values`` (as written)."""
+    return record is not None and values is not None and all(_id(record.get(k)) == v for k, v in values.items())
+
+
+def _id(value: Any) -> Any:
+    """A many2one as read (``[id, name]``) as it is written (``id``); any other value as it is."""
+    return value[0] if isinstance(value, list) and value else value
 
 
 def _entity(batch: list[Mutation]) -> str:

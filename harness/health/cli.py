@@ -2,8 +2,9 @@
 
 ``tick`` runs one round as of ``--at`` (default: now) and prints one JSON line per tenant:
 ``tenant``, ``state``, ``since``, ``last_ok``, ``latency_ms``, ``error`` (and ``failures``,
-``checked_at``, ``http_status``); it exits 0 whatever the states, 2 on a bad tenants file,
-3 when another round holds the ledger (a ``serve`` mid-round).
+``checked_at``, ``http_status``); it exits 0 whatever the states, 2 on a bad tenants file or a
+ledger that cannot be opened (one line naming it), 3 when another live round holds the ledger (a
+``serve`` mid-round; a round killed midway holds nothing).
 ``serve`` is the 5-minute cron: a round every ``--interval`` seconds, printing the same lines,
 until SIGTERM, Ctrl-C or ``--max-rounds``. Both keep state in the ledger (``--ledger``), so
 separate ``tick`` runs from cron and a restarted ``serve`` continue the same incidents.

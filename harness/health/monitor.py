@@ -19,7 +19,7 @@ import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 
-from harness.engine.ledger import SyncLocked
+from harness.engine.ledger import LedgerError, SyncLocked
 from harness.health.alerts import Outbox, Sink
 from harness.health.pool import run_all
 from harness.health.probe import probe, timeout_error
@@ -69,7 +69,9 @@ class Monitor:
         """Tick every ``interval`` seconds on a fixed schedule until ``max_rounds`` or until
         ``wait(seconds)`` returns True (a stop was asked for). A round that overruns skips the
         slots it missed instead of running late rounds back to back; a round another monitor
-        holds the ledger for is skipped. Returns the rounds run (skipped ones included)."""
+        holds the ledger for is skipped, and so is one the ledger fails (locked by another
+        process for a while, its server restarting): the loop carries on and the next round
+        writes what this one could not. Returns the rounds run (skipped ones included)."""
         rounds = 0
         due = now()
         while True:
@@ -77,6 +79,8 @@ class Monitor:
                 report(self.tick(now()))
             except SyncLocked:  # a manual tick is running: it does this round's work
                 log.warning("health round skipped: another round is running on this ledger")
+            except LedgerError as exc:
+                log.error("health round skipped: %s", exc)
             rounds += 1
             if rounds == max_rounds:
                 return rounds

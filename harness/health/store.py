@@ -25,7 +25,6 @@ DEFAULT_LEDGER = "sqlite:///odoo-harness.sqlite"
 TABLES = ("health_state", "health_incident", "health_notice", "health_delivery")
 #: The lock's name in ``sync_lock``: '@' is not allowed in tenant ids, so it never meets a sync's lock.
 ROUND_LOCK = "@health-round"
-ROUND_LOCK_STALE = dt.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -62,9 +61,10 @@ class HealthStore:
 
     def round_lock(self) -> AbstractContextManager[None]:
         """Held for a whole round, so that two monitors on one ledger (a cron ``tick`` overlapping
-        ``serve``) never decide the same incident twice. The ledger's lock table does it (raising
-        ``SyncLocked``); a lock left behind by a crash expires after ``ROUND_LOCK_STALE``."""
-        return self.ledger.tenant_lock(ROUND_LOCK, stale_after=ROUND_LOCK_STALE)
+        ``serve``) never decide the same incident twice. The ledger's tenant lock does it (raising
+        ``SyncLocked``): a round killed midway leaves a lock the next round takes over at once, and a
+        live round's lock never expires, however long its checks take."""
+        return self.ledger.tenant_lock(ROUND_LOCK)
 
     def load(self) -> dict[str, Health]:
         """Every tenant's health after its latest check, with its open incident if any."""
