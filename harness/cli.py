@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import sys
+import traceback
 from pathlib import Path
 
 from harness.capture import add_commands as add_capture_commands
@@ -25,6 +26,8 @@ SUITES = {"parity": ParitySuite, **{name: name for name in suite_names()}}
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="odoo-harness", description=__doc__)
+    parser.add_argument("--debug", action="store_true",
+                        help="show the traceback of a failure too (before the command: odoo-harness --debug sync ...)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     simulate = commands.add_parser("simulate", help="serve the Odoo simulator until interrupted")
@@ -78,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "ODOO_PASSWORD); default: the simulator of every version")
     run.add_argument("--suite", action="append", default=[], metavar="NAME",
                      help=f"suite to run (default: all of {', '.join(SUITES)})")
+    run.add_argument("--api", choices=("xmlrpc", "json2", "both"), default="both",
+                     help="the engine's wire: XML-RPC, JSON-2 (Odoo 19.0+; url targets read the key from "
+                          "ODOO_API_KEY) or both, a matrix column each (default: both, JSON-2 where the "
+                          "version has it)")
     run.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report")
     run.add_argument("--html", type=Path, metavar="FILE", help="write a self-contained HTML report")
     run.set_defaults(handler=cmd_run)
@@ -107,8 +114,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         print(f"odoo-harness simulate: cannot listen on {args.host}:{args.port}: {exc}",
               file=sys.stderr)
         return 2
-    server.serve_until_stopped(f"Odoo {args.odoo_version} simulator on {server.url} (database {args.db!r}, "
-                               f"login admin / admin); Ctrl-C stops it")
+    banner = (f"Odoo {args.odoo_version} simulator on {server.url} (database {args.db!r}, "
+              f"login admin / admin); Ctrl-C stops it")
+    if app.serves_json2:  # printed, never logged: a key of this throwaway simulator only
+        banner += (f"\nJSON-2 API key for admin: {app.issue_api_key('admin')} "
+                   f"(Authorization: bearer KEY; POST {server.url}/__sim__/apikeys makes more)")
+    server.serve_until_stopped(banner)
     return 0
 
 
@@ -126,18 +137,26 @@ def cmd_proxy(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    """Exit 0 synced; 1 the sync failed (Odoo refused or could not be reached, or the ledger failed
+    midway); 2 it cannot start (configuration, the grants file, a ledger that cannot be opened,
+    an Odoo version not validated); 3 another live sync of the tenant holds its lock."""
     from harness.engine.actuals import compute_actuals
     from harness.engine.api_lifecycle import deprecated_calls_note
-    from harness.engine.client import OdooClient
+    from harness.engine.client import OdooCallError, OdooClient
     from harness.engine.compat import UnsupportedVersion
     from harness.engine.grants import GrantsError, load_grants
-    from harness.engine.ledger import Ledger, SyncLocked
-    from harness.engine.sync import SyncEngine
+    from harness.engine.ledger import Ledger, LedgerError, SyncLocked
+    from harness.engine.sync import CONNECTION, SyncEngine
+    from harness.targets import public_url, url_problem
 
+    option = f"--{SECRET_ENV[args.api].replace('_', '-')}"
+    problem = url_problem(args.url, f"the environment variable named by {option}")
+    if problem:
+        print(f"odoo-harness sync: --url {public_url(args.url)}: {problem}", file=sys.stderr)
+        return 2
     variable = getattr(args, SECRET_ENV[args.api])
     if not variable:
-        print(f"odoo-harness sync: --api {args.api} needs --{SECRET_ENV[args.api].replace('_', '-')} VAR",
-              file=sys.stderr)
+        print(f"odoo-harness sync: --api {args.api} needs {option} VAR", file=sys.stderr)
         return 2
     secret = os.environ.get(variable)
     if not secret:
@@ -152,27 +171,38 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"odoo-harness sync: {args.grants} is for tenant {grants.tenant!r}, not {args.tenant!r}",
               file=sys.stderr)
         return 2
-    ledger = Ledger(args.ledger)
+    ledger = Ledger(args.ledger)  # one that cannot be opened: LedgerError, exit 2 (main)
     client = OdooClient(args.url, args.db, args.login, secret, tenant=args.tenant, ledger=ledger, api=args.api)
     engine = SyncEngine(client, ledger, force=args.force, progress=_progress_printer())
     try:
         result = engine.sync(grants)
+        for line in result.capabilities.verdict if result.capabilities else ():
+            print(line)
+        print(result.summary())
+        if result.deprecated_calls:
+            print(deprecated_calls_note(result.deprecated_calls, result.capabilities.series, client.wire.protocol))
+        for entity, error in result.failed:
+            where = f" ({client.url}, database {client.db!r})" if entity == CONNECTION else ""
+            print(f"  failed {entity}: {error}{where}")
+        if args.actuals and result.ok:
+            _print_actuals(compute_actuals(client, grants, result))
     except SyncLocked as exc:
-        print(f"odoo-harness sync: {exc}", file=sys.stderr)
+        _report(args, exc)
         return 3
     except UnsupportedVersion as exc:  # nothing was written; --force is the caller's decision
-        print(f"odoo-harness sync: {exc}", file=sys.stderr)
+        _report(args, exc)
         return 2
-    for line in result.capabilities.verdict if result.capabilities else ():
-        print(line)
-    print(result.summary())
-    if result.deprecated_calls:
-        print(deprecated_calls_note(result.deprecated_calls, result.capabilities.series, client.wire.protocol))
-    for entity, error in result.failed:
-        print(f"  failed {entity}: {error}")
-    if args.actuals and result.ok:
-        _print_actuals(compute_actuals(client, grants, result))
+    except (LedgerError, OdooCallError) as exc:  # the sync started: it failed
+        _report(args, exc)
+        return 1
     return 0 if result.ok else 1
+
+
+def _report(args: argparse.Namespace, exc: BaseException) -> None:
+    """One line naming what failed, where and why; the traceback before it only with --debug."""
+    if args.debug:
+        traceback.print_exception(exc)
+    print(f"odoo-harness {args.command}: {exc}", file=sys.stderr)
 
 
 def _progress_printer():
@@ -246,10 +276,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from harness.runner import SKIP, run_suites
     from harness.scenarios.model import ScenarioError
     from harness.scenarios.suite import ScenarioSuite
-    from harness.targets import TargetError, default_targets, parse_target
+    from harness.targets import TargetError, default_targets, parse_target, with_api
 
     try:
-        targets = [parse_target(t) for t in args.target] or default_targets()
+        targets = with_api([parse_target(t) for t in args.target] or default_targets(), args.api)
     except TargetError as exc:
         print(f"odoo-harness run: {exc}", file=sys.stderr)
         return 2
@@ -281,13 +311,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run a command. A failure the harness raised on purpose (``HarnessError``) that no command
-    handled is one line on stderr and exit 2, never a traceback."""
+    """Run a command. A failure the harness raised on purpose (``HarnessError``: configuration, a
+    ledger that cannot be opened, ...) that no command handled means the command could not start:
+    one line on stderr and exit 2, with the traceback only under ``--debug``."""
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
     except HarnessError as exc:
-        print(f"odoo-harness {args.command}: {exc}", file=sys.stderr)
+        _report(args, exc)
         return 2
 
 

@@ -16,6 +16,7 @@ import urllib.request
 from typing import Any
 
 from harness.errors import HarnessError
+from harness.targets import Endpoint
 
 TIMEOUT = 30.0
 
@@ -64,6 +65,22 @@ class SimulatorControl(FaultsControl):
 
     def set_password(self, db: str, login: str, password: str) -> None:
         _request(f"{self.url}/__sim__/passwords", "POST", {"db": db, "login": login, "password": password})
+
+    def issue_api_key(self, db: str, login: str, key: str | None = None) -> str:
+        """A new API key of ``login`` (``key``: that one, as a restored backup holds it)."""
+        payload = {"db": db, "login": login, **({"key": key} if key else {})}
+        return _request(f"{self.url}/__sim__/apikeys", "POST", payload)["key"]
+
+    def revoke_api_keys(self, db: str, login: str) -> None:
+        _request(f"{self.url}/__sim__/apikeys?{urllib.parse.urlencode({'db': db, 'login': login})}", "DELETE")
+
+    def install_secret(self, db: str, endpoint: Endpoint, secret: str) -> None:
+        """The engine's secret in a database made after the scenario began: its password, or on
+        JSON-2 its API key."""
+        if endpoint.api == "json2":
+            self.issue_api_key(db, endpoint.login, secret)
+        else:
+            self.set_password(db, endpoint.login, secret)
 
     def journal(self, db: str) -> list[dict[str, Any]]:
         """Every mutating ORM call the database received: model, method, ids, uid, committed."""

@@ -1,8 +1,9 @@
 """The simulator's WSGI application: URLs to protocol handlers.
 
 Routes mirror Odoo's controllers (``/xmlrpc/2/<service>``, ``/xmlrpc/<service>``,
-``/jsonrpc``) plus the control API under ``/__sim__/``. Handlers only parse
-and encode; ``services.Services`` does the work.
+``/jsonrpc``, from 19.0 JSON-2's ``/json/2/<model>/<method>``) plus the control API under
+``/__sim__/``. Handlers only parse and encode; ``services.Services`` does the work. The routes a
+version has beyond the common ones are its profile's (``json2.routes``).
 """
 
 from __future__ import annotations
@@ -10,29 +11,40 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
+from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from simulator import faults, jsonrpc, xmlrpc
 from simulator.control import JSON_TYPE, FaultControl
 from simulator.control import json_response as _json
+from simulator.database import Database
 from simulator.dbservice import missing_arguments
 from simulator.deprecations import DeprecatedEndpoints
 from simulator.errors import AccessDenied, ServerError
-from simulator.faults import DropConnection, HTTPStatusFault
+from simulator.json2 import Json2Dispatcher, as_answer
+from simulator.json2 import json_response as _odoo_json
+from simulator.models import apikeys
+from simulator.models.users import find_login
 from simulator.orm import SUPERUSER_ID, Env
 from simulator.registry import DEFAULT_MASTER_PASSWORD, Registry
 from simulator.services import Services
 from simulator.sessions import Session, SessionStore, session_info
 
 XML_TYPE = "text/xml; charset=utf-8"
+#: The name of the API keys the control API makes (what Odoo's preferences list them as).
+NAME = "odoo-harness"
+#: An API key as Odoo makes them: 40 hex digits.
+KEY_FORMAT = re.compile(r"[0-9a-f]{40}")
 
 
-URLS = Map([
+COMMON_RULES = [
     Rule("/xmlrpc/2/<service>", endpoint="xmlrpc_2", methods=["POST"]),  # GET: 405, as Odoo
     Rule("/xmlrpc/<service>", endpoint="xmlrpc_1", methods=["POST"]),
     Rule("/jsonrpc", endpoint="jsonrpc", methods=["POST"]),
@@ -56,7 +68,25 @@ URLS = Map([
     Rule("/__sim__/databases", endpoint="sim_databases", methods=["GET", "POST"]),
     Rule("/__sim__/databases/<name>", endpoint="sim_database", methods=["DELETE"]),
     Rule("/__sim__/passwords", endpoint="sim_passwords", methods=["POST"]),
-])
+    Rule("/__sim__/apikeys", endpoint="sim_apikeys", methods=["POST", "DELETE"]),
+]
+#: ``web_json_2_404``'s methods.
+JSON2_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+#: What a version routes under ``/json`` (its profile's ``json2.routes``).
+JSON_RULES = {
+    "none": [],
+    "login_redirect": [Rule("/json/<path:subpath>", endpoint="login_redirect")],
+    "json2": [
+        Rule("/json/2/<model>/<method>", endpoint="json2_call", methods=["POST"]),
+        Rule("/json/2", endpoint="json2_404", methods=JSON2_METHODS),
+        Rule("/json/2/<path:subpath>", endpoint="json2_404", methods=JSON2_METHODS),
+        Rule("/json/version", endpoint="web_version"),
+        Rule("/web/version", endpoint="web_version"),
+        Rule("/doc-bearer/<model>.json", endpoint="doc_bearer", methods=["GET"]),
+    ],
+}
+#: Each kind's URL map (a rule belongs to one map: each gets its own copy of the common ones).
+URLS = {kind: Map([rule.empty() for rule in [*COMMON_RULES, *rules]]) for kind, rules in JSON_RULES.items()}
 
 
 class SimulatorApp(FaultControl):
@@ -73,10 +103,18 @@ class SimulatorApp(FaultControl):
         self.use_datetime = self.registry.profile.quirks.xmlrpc.use_datetime
         self.jsonrpc_style = self.registry.profile.quirks.jsonrpc
         self.deprecated = DeprecatedEndpoints(self.registry.profile.quirks.deprecations)
+        routes = self.registry.profile.quirks.json2.routes
+        self.urls = URLS[routes]
+        self.json2 = Json2Dispatcher(self.registry, self.services) if routes == "json2" else None
 
     @property
     def version(self) -> str:
         return self.registry.profile.version
+
+    @property
+    def serves_json2(self) -> bool:
+        """Whether this version has the JSON-2 API (19.0+)."""
+        return self.json2 is not None
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         path = environ.get("PATH_INFO", "")
@@ -88,48 +126,64 @@ class SimulatorApp(FaultControl):
             return self._serve_xmlrpc(environ, start_response, environ["wsgi.input"].read(length),
                                       match["service"], legacy=not match["v2"])
         request = Request(environ)
+        target = faults.json2_target(request.method, path, request.get_data()) if self.json2 else None
+        if target:  # a JSON-2 call (or its version): injected faults around it, as over XML-RPC
+            return faults.serve(environ, start_response, self.fault_rule(*target),
+                                lambda: as_answer(self._respond(request)),
+                                lambda exc: as_answer(self.json2.error_response(exc)))
+        return self._respond(request)(environ, start_response)
+
+    def _respond(self, request: Request) -> Response:
+        """The answer of the route the request's URL matches."""
         try:
-            endpoint, values = URLS.bind_to_environ(environ).match()
-            response = getattr(self, f"on_{endpoint}")(request, **values)
+            endpoint, values = self.urls.bind_to_environ(request.environ).match()
+            return getattr(self, f"on_{endpoint}")(request, **values)
         except HTTPException as exc:
-            response = exc.get_response(environ)
+            return exc.get_response(request.environ)
         except _Answered as answered:
-            response = answered.response
-        return response(environ, start_response)
+            return answered.response
 
     # -- RPC endpoints ------------------------------------------------------------
 
     def _serve_xmlrpc(self, environ: dict, start_response: Any, data: bytes, service: str,
                       legacy: bool) -> list[bytes]:
-        try:
-            body = self._xmlrpc(data, service, legacy)
-        except HTTPStatusFault as fault:
-            return faults.proxy_error(start_response, fault.status)
-        except DropConnection as drop:
-            faults.drop_connection(environ, drop.reset)
-        start_response("200 OK", [("Content-Type", XML_TYPE), ("Content-Length", str(len(body)))])
-        return [body]
-
-    def _xmlrpc(self, data: bytes, service: str, legacy: bool) -> bytes:
-        """One XML-RPC call to its response body (always HTTP 200, as Odoo answers):
-        every failure becomes a fault, as in Odoo. Injected faults apply around it."""
-        rule = None
+        """One XML-RPC call (always HTTP 200, as Odoo answers): every failure becomes a fault, as in
+        Odoo. Injected faults apply around it."""
         try:
             params, method = xmlrpc.parse_request(data, self.use_datetime)
-            model, operation = faults.call_target(service, method, params)
-            self.count_call(model, operation)
-            rule = self.faults.pick(model, operation) if self.faults.rules else None
-            if rule:
-                faults.before_call(rule)
-            result = self.services.dispatch(service, method, list(params))
-            body = xmlrpc.encode_result(result, self.control_chars)
-        except (HTTPStatusFault, DropConnection):
-            raise
+        except Exception as exc:
+            return faults.write(start_response, _xml_answer(xmlrpc.encode_fault(exc, legacy)))
+        rule = self.fault_rule(*faults.call_target(service, method, params))
+        return faults.serve(environ, start_response, rule, lambda: self._xmlrpc(service, method, params, legacy),
+                            lambda exc: _xml_answer(xmlrpc.encode_fault(exc, legacy)))
+
+    def _xmlrpc(self, service: str, method: str, params: tuple, legacy: bool) -> faults.Answer:
+        try:
+            body = xmlrpc.encode_result(self.services.dispatch(service, method, list(params)), self.control_chars)
         except Exception as exc:
             body = xmlrpc.encode_fault(exc, legacy)
-        if rule:
-            faults.after_call(rule)
-        return body
+        return _xml_answer(body)
+
+    def on_json2_call(self, request: Request, model: str, method: str) -> Response:
+        return self.json2.call(request, model, method)
+
+    def on_json2_404(self, request: Request, subpath: str = "") -> Response:
+        return self.json2.not_found(request)
+
+    def on_doc_bearer(self, request: Request, model: str) -> Response:
+        return self.json2.doc(request, model)
+
+    def on_web_version(self, request: Request) -> Response:
+        """``/web/version`` and ``/json/version`` (19+, no auth): the release's version."""
+        info = self.registry.profile.version_info
+        return _odoo_json({"version_info": info["server_version_info"], "version": info["server_version"]})
+
+    def on_login_redirect(self, request: Request, subpath: str) -> Response:
+        """18's ``/json/<path>`` web route (``auth="user"``): without a session, the login page, once a
+        database is selected (the only one, or the session's); with none, no route at all."""
+        if self._session(request) is None and len(self.registry.names()) != 1:
+            raise NotFound()
+        return redirect(f"/web/login?redirect={quote(request.full_path, safe='')}", 303)
 
     def on_jsonrpc(self, request: Request) -> Response:
         self.deprecated.note(request.path)
@@ -291,10 +345,7 @@ class SimulatorApp(FaultControl):
         """Set a user's password, as the customer's admin changing it in Odoo's settings would:
         a test's way to make a client's stored secret stale."""
         shape = 'body must be {"db": DB, "login": LOGIN, "password": PASSWORD}'
-        try:
-            payload = json.loads(request.get_data() or b"null")
-        except json.JSONDecodeError:
-            payload = None
+        payload = _json_payload(request)
         if not (isinstance(payload, dict) and all(isinstance(payload.get(k), str) and payload.get(k)
                                                   for k in ("db", "login", "password"))):
             return _json({"error": shape}, status=400)
@@ -308,6 +359,45 @@ class SimulatorApp(FaultControl):
             return _json({"error": f"no user with login {payload['login']!r} in {payload['db']!r}"}, status=404)
         db.passwords[uids[0]] = payload["password"]
         return _json({"uid": uids[0]})
+
+    def on_sim_apikeys(self, request: Request) -> Response:
+        """A user's API keys, as they would manage them in Odoo's preferences. ``POST`` with ``{"login": LOGIN,
+        "db": DB, "key": KEY}`` (``db``: the primary database by default; ``key``: that one, 40 hex digits, as
+        a restored backup holds it, else a new one) answers ``{"key": KEY}``, a global key without expiry;
+        ``DELETE ?login=LOGIN&db=DB`` removes every key of the user (``{"removed": N}``)."""
+        payload = dict(request.args) if request.method == "DELETE" else _json_payload(request)
+        if not _names_a_user(payload):
+            return _json({"error": "give the user as {\"login\": LOGIN, \"db\": DB} (db: the primary database by "
+                                   "default; POST may give \"key\": 40 hex digits)"}, status=400)
+        try:
+            if request.method == "DELETE":
+                return _json({"removed": self.remove_api_keys(payload["login"], payload.get("db"))})
+            return _json({"key": self.issue_api_key(payload["login"], payload.get("db"), payload.get("key"))})
+        except LookupError as exc:
+            return _json({"error": exc.args[0]}, status=404)
+
+    def issue_api_key(self, login: str, db_name: str | None = None, key: str | None = None) -> str:
+        """An API key (``key``, else a new one) of the active user ``login`` in ``db_name`` (the primary
+        database by default); ``LookupError`` names a database or login that is not there."""
+        db, uid = self._user(login, db_name)
+        return self.services.transaction(db, uid, {}, lambda env: apikeys.generate(env, NAME, key=key))
+
+    def remove_api_keys(self, login: str, db_name: str | None = None) -> int:
+        """Every API key of ``login`` in ``db_name`` removed: how many."""
+        db, uid = self._user(login, db_name)
+        return self.services.transaction(db, uid, {}, apikeys.remove)
+
+    def _user(self, login: str, db_name: str | None) -> tuple[Database, int]:
+        """The database (the primary one by default) and the id of its active user ``login``."""
+        name = db_name or self.registry.primary
+        db = self.registry.get(name)
+        if db is None:
+            raise LookupError(f"no database {name!r}")
+        with db.lock:
+            uid = find_login(db, login)
+        if uid is None:
+            raise LookupError(f"no active user with login {login!r} in {name!r}")
+        return db, uid
 
 
 class _Answered(Exception):
@@ -324,6 +414,26 @@ def _json_request(request: Request) -> tuple[Any, dict]:
         return jsonrpc.parse_request(request.get_data())
     except ValueError:
         return None, {}
+
+
+def _json_payload(request: Request) -> Any:
+    """A control API request's JSON body (None when it is not JSON)."""
+    try:
+        return json.loads(request.get_data() or b"null")
+    except ValueError:  # not JSON, or not UTF-8
+        return None
+
+
+def _names_a_user(payload: Any) -> bool:
+    """Whether an API keys request names a user (``login``, optional ``db``) and a key, if any, as Odoo
+    makes them."""
+    return (isinstance(payload, dict) and isinstance(payload.get("login"), str)
+            and isinstance(payload.get("db", ""), str) and isinstance(payload.get("key", ""), str)
+            and bool(KEY_FORMAT.fullmatch(payload.get("key", "0" * 40))))
+
+
+def _xml_answer(body: bytes) -> faults.Answer:
+    return "200 OK", [("Content-Type", XML_TYPE)], body
 
 
 def _web_json(body: bytes) -> Response:

@@ -11,7 +11,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from simulator.faults import FaultPlan, FaultRuleError, parse_rules
+from simulator.faults import FaultPlan, FaultRule, FaultRuleError, parse_rules
 
 JSON_TYPE = "application/json"
 
@@ -30,6 +30,11 @@ class FaultControl:
     def count_call(self, model: str, method: str) -> None:
         with self._calls_lock:
             self.calls[f"{model}.{method}"] += 1
+
+    def fault_rule(self, model: str, method: str) -> FaultRule | None:
+        """A call received (counted as ``model.method``) and the fault rule that fires for it, if any."""
+        self.count_call(model, method)
+        return self.faults.pick(model, method) if self.faults.rules else None
 
     def clear_counts(self) -> None:
         with self._calls_lock:

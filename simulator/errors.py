@@ -18,6 +18,8 @@ class OdooError(Exception):
     odoo_name = "odoo.exceptions.UserError"
     #: Class name used in the v1 (``/xmlrpc/``) string fault code.
     v1_kind = "UserError"
+    #: The HTTP status JSON-2 answers it with (Odoo's ``UserError.http_status`` and its subclasses').
+    http_status = 422
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -35,17 +37,27 @@ class ValidationError(UserError):
 class MissingError(UserError):
     odoo_name = "odoo.exceptions.MissingError"
     v1_kind = "MissingError"
+    http_status = 404
 
 
 class AccessError(UserError):
     odoo_name = "odoo.exceptions.AccessError"
     v1_kind = "AccessError"
+    http_status = 403
+
+
+class LockError(UserError):
+    """Records another transaction holds (19.0's ``lock_for_update``): a 409 over JSON-2."""
+
+    odoo_name = "odoo.exceptions.LockError"
+    http_status = 409
 
 
 class AccessDenied(UserError):
     """Bad credentials: fault code 3; Odoo's message is fixed."""
 
     odoo_name = "odoo.exceptions.AccessDenied"
+    http_status = 403
 
     def __init__(self, message: str = "Access Denied") -> None:
         super().__init__(message)
@@ -56,6 +68,8 @@ class RedirectWarning(OdooError):
 
     odoo_name = "odoo.exceptions.RedirectWarning"
     v1_kind = "Warning"
+    #: Not a UserError in Odoo: JSON-2's dispatcher answers it as any other exception.
+    http_status = 500
 
     def __init__(self, message: str, action: dict, button: str, context: object = None) -> None:
         super().__init__(message)
@@ -123,10 +137,14 @@ def missing_record_error(model: str, ids: list[int], uid: int) -> MissingError:
 
 
 def unserved_text(db: Any, model: str) -> str:
-    """Odoo's "doesn't exist" for a model the version has not; a model the version has (its
-    recorded ir.model row) but the simulator does not serve says so, rather than pretend
-    the real server would refuse it."""
+    """Odoo's "doesn't exist" for a model the version has not, or ``unserved_model``'s text."""
+    return unserved_model(db, model) or f"Object {model} doesn't exist"
+
+
+def unserved_model(db: Any, model: str) -> str | None:
+    """For a model the version has (its recorded ir.model row) but the simulator does not serve, a text
+    that says so, rather than pretend the real server would refuse it; None for a model it has not."""
     if db.store.query("SELECT 1 FROM ir_model WHERE model = ?", (model,)):
         return (f"Object {model} exists in Odoo {db.profile.version} but the odoo-harness simulator does not "
                 "serve it (README: The simulator, Models)")
-    return f"Object {model} doesn't exist"
+    return None

@@ -4,15 +4,18 @@ A rule is ``{"model": glob, "method": glob, "action": ACTION, "times": N |
 "probability": p, "seed": s, ...params}``. This module validates and matches
 rules deterministically (a seeded RNG per rule) and applies them to one call:
 ``before_call`` (delay, HTTP status, reset, errors: nothing is committed) and
-``after_call`` (a response lost after commit, a slow answer). The WSGI layer turns
-``HTTPStatusFault`` and ``DropConnection`` into what a proxy or a network would do.
+``after_call`` (a response lost after commit, a slow answer); ``serve`` puts one call on the wire
+under its rule, turning ``HTTPStatusFault`` and ``DropConnection`` into what a proxy or a network
+would do, for the simulator and the fault proxy alike, over XML-RPC and JSON-2.
 """
 
 from __future__ import annotations
 
 import errno
 import fnmatch
+import json
 import random
+import re
 import socket
 import struct
 import threading
@@ -21,7 +24,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.errors import AccessDenied, AccessError, MissingError, ServerError, UserError, ValidationError
+from simulator.errors import (
+    AccessDenied,
+    AccessError,
+    LockError,
+    MissingError,
+    ServerError,
+    UserError,
+    ValidationError,
+)
 
 ACTIONS = (
     "error_before_commit", "drop_response_after_commit", "delay", "http_status",
@@ -166,6 +177,7 @@ ODOO_FAULTS: dict[str, Callable[[str | None], Exception]] = {
     "validation_error": lambda m: ValidationError(m or "The operation cannot be completed."),
     "user_error": lambda m: UserError(m or "Simulated user error"),
     "missing_error": lambda m: MissingError(m or "Record does not exist or has been deleted."),
+    "lock_error": lambda m: LockError(m or "Cannot grab a lock on records"),
     "internal_error": lambda m: ServerError("Exception", m or "Simulated internal error"),
 }
 
@@ -201,12 +213,17 @@ def after_call(rule: FaultRule) -> None:
         time.sleep(float(rule.params.get("seconds", 1.0)))
 
 
-# -- what a call is about, and how a transport fault looks on the wire ------------------
+# -- what a call is about, and how a call and its faults look on the wire ---------------
 
 HTTP_REASONS = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
 PROXY_PAGE = ("<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
               "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n"
               "</body>\r\n</html>\r\n")
+#: ``POST /json/2/<model>/<method>``: a JSON-2 call (19.0+), and the version its clients ask first.
+JSON2_CALL = re.compile(r"^/json/2/(?P<model>[^/]+)/(?P<method>[^/]+)$")
+JSON2_VERSION = "/json/version"
+#: An HTTP answer: the status line, the headers (but Content-Length), the body.
+Answer = tuple[str, list[tuple[str, str]], bytes]
 
 
 def call_target(service: str, method: str, params: Any) -> tuple[str, str]:
@@ -217,12 +234,56 @@ def call_target(service: str, method: str, params: Any) -> tuple[str, str]:
     return service, method
 
 
-def proxy_error(start_response: Callable, status: int) -> list[bytes]:
+def json2_target(request_method: str, path: str, body: bytes) -> tuple[str, str] | None:
+    """What a JSON-2 request is about: a call named as the same ORM call over XML-RPC is (``res.partner``/
+    ``create``), ``GET /json/version`` as ``json``/``version`` (XML-RPC's ``common``/``version``); None
+    for any other request, and for a call whose body is not JSON (nothing to match: Odoo says so itself)."""
+    if path == JSON2_VERSION and request_method == "GET":
+        return "json", "version"
+    match = JSON2_CALL.match(path)
+    if not (match and request_method == "POST"):
+        return None
+    try:
+        json.loads(body or b"{}")
+    except ValueError:
+        return None
+    return match["model"], match["method"]
+
+
+def serve(environ: dict, start_response: Callable, rule: FaultRule | None, call: Callable[[], Answer],
+          refuse: Callable[[Exception], Answer]) -> list[bytes]:
+    """One call on the wire under the rule that fired for it, if any: the rule's part before the call
+    (a gateway's page, a reset, an Odoo error that ``refuse`` answers with: then the call is not made),
+    the call, then its part after (the answer lost once the call committed, a slow answer)."""
+    try:
+        if rule:
+            before_call(rule)
+    except HTTPStatusFault as fault:
+        return write(start_response, proxy_page(fault.status))
+    except DropConnection as drop:
+        drop_connection(environ, drop.reset)
+    except Exception as exc:
+        return write(start_response, refuse(exc))
+    answer = call()
+    if rule:
+        try:
+            after_call(rule)
+        except DropConnection as drop:
+            drop_connection(environ, drop.reset)
+    return write(start_response, answer)
+
+
+def write(start_response: Callable, answer: Answer) -> list[bytes]:
+    status, headers, body = answer
+    start_response(status, [*headers, ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def proxy_page(status: int) -> Answer:
     """The page nginx answers in front of an Odoo that did not (502 / 503 / 504)."""
     reason = HTTP_REASONS.get(status, "Error")
     page = PROXY_PAGE.format(status=status, reason=reason).encode()
-    start_response(f"{status} {reason}", [("Content-Type", "text/html"), ("Content-Length", str(len(page)))])
-    return [page]
+    return f"{status} {reason}", [("Content-Type", "text/html")], page
 
 
 def drop_connection(environ: dict, reset: bool) -> None:

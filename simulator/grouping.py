@@ -16,6 +16,8 @@ profile's ``read_group`` section.
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -78,26 +80,72 @@ class Grouper:
         if quirks.id_groups == "ambiguous" and any(s.name == "id" for s in specs) and not orderby:
             raise ServerError("psycopg2.errors.AmbiguousColumn", 'ORDER BY "id" is ambiguous\n'
                               'LINE 6:             ORDER BY "id"\n                             ^')
-        stats = self._sql_groups(model, domain, specs, aggregates) if specs else None
-        if stats is None:
-            stats = self._python_groups(model, domain, specs, aggregates)
+        stats = self._stats(model, domain, specs, aggregates)
         if not specs:
             count, values, first = stats[()]
             return [self._ungrouped(model, domain, count, values, first, count_key, quirks.ungrouped_min_id)]
         if lazy:
             self._fill(model, specs[0], stats)
-        order = self._sorter(model, specs, stats, orderby, count_key, aggregates)
-        groups = sorted(stats, key=order)
-        if offset and (limit or not quirks.offset_needs_limit):
-            groups = groups[offset:]
-        groups = groups[:limit] if limit else groups
-        linked = [[g[n] for g in groups if g[n] is not None] for n in range(len(specs))]
+        groups = self._page(model, specs, stats, orderby, count_key, aggregates, offset, limit)
+        linked = self._linked(specs, groups)
         shown = [self._group_values(model, spec, {g[n] for g in groups}) for n, spec in enumerate(specs)]
         rows = [self._row(model, domain, specs, group, stats[group][0], stats[group][1], count_key,
                           groupby, lazy, linked, shown) for group in groups]
         if lazy:
             rows = self._expand(model, specs[0], rows)
         return rows
+
+    def formatted_read_group(self, model: BaseModel, domain: list, groupby: Any, aggregates: Any, having: Any,
+                             offset: int, limit: int | None, order: str | None) -> list[dict]:
+        """19's ``formatted_read_group`` (the web client's grouping, which replaces the deprecated
+        read_group): every groupby at once, answered as ``_web_read_group_format`` does: each groupby
+        spec's value (a record ``[id, name]``, a period ``[start, label]``), the group's own conditions
+        (``__extra_domain``), then each aggregate under its spec (``amount:sum``, ``__count``); ``having``
+        keeps the groups whose aggregates it holds for. The ``read_group_expand`` and ``fill_temporal``
+        contexts are not simulated."""
+        specs = [self._spec(model, spec) for spec in groupby]
+        conditions = [term for term in having or () if isinstance(term, (list, tuple))]
+        wanted = dict.fromkeys([*aggregates, *(condition[0] for condition in conditions)])
+        measured = {spec: f"__aggregate{n}" for n, spec in enumerate(wanted) if spec != "__count"}
+        sums = self._aggregates(model, [f"{alias}:{_measure(spec)}" for spec, alias in measured.items()], set())
+        stats = {group: stat for group, stat in self._stats(model, domain, specs, sums).items()
+                 if _holds(list(having or ()), {spec: stat[1][measured[spec]] if spec in measured else stat[0]
+                                                for spec in wanted})}
+        orderby = ", ".join(" ".join([measured.get(words[0], words[0]), *words[1:]])
+                            for part in (order or ", ".join(groupby)).split(",") if (words := part.split()))
+        groups = self._page(model, specs, stats, orderby, "__count", sums, offset, limit)
+        linked = self._linked(specs, groups)
+        shown = [self._group_values(model, spec, {g[n] for g in groups}) for n, spec in enumerate(specs)]
+        rows = []
+        for group in groups:
+            pairs = list(enumerate(zip(specs, group, strict=True)))
+            row: dict[str, Any] = {spec.key: [_bounds(value, spec)[0], shown[n][value]]
+                                   if spec.granularity and value is not None else shown[n][value]
+                                   for n, (spec, value) in pairs}
+            row["__extra_domain"] = _conjunction(model, [self._leaf(model, spec, value, linked[n])
+                                                         for n, (spec, value) in pairs])
+            count, values, _first = stats[group]
+            rows.append({**row, **{spec: values[measured[spec]] if spec in measured else count for spec in aggregates}})
+        return rows
+
+    def _stats(self, model: BaseModel, domain: list, specs: list[GroupBy],
+               aggregates: list) -> dict[tuple, tuple[int, dict, int | None]]:
+        """Each group's (count, aggregates, first id): grouped by SQLite where it can, else in Python."""
+        stats = self._sql_groups(model, domain, specs, aggregates) if specs else None
+        return self._python_groups(model, domain, specs, aggregates) if stats is None else stats
+
+    def _page(self, model: BaseModel, specs: list[GroupBy], stats: dict[tuple, tuple], orderby: Any, count_key: str,
+              aggregates: list, offset: int, limit: int | None) -> list[tuple]:
+        """The groups in their order, ``offset`` and ``limit`` applied."""
+        groups = sorted(stats, key=self._sorter(model, specs, stats, orderby, count_key, aggregates))
+        if offset and (limit or not model.db.profile.quirks.read_group.offset_needs_limit):
+            groups = groups[offset:]
+        return groups[:limit] if limit else groups
+
+    @staticmethod
+    def _linked(specs: list[GroupBy], groups: list[tuple]) -> list[list]:
+        """Per groupby, the values the groups hold (a many2many's empty group is "none of them")."""
+        return [[g[n] for g in groups if g[n] is not None] for n in range(len(specs))]
 
     # -- what is grouped ---------------------------------------------------------
 
@@ -491,10 +539,7 @@ class Grouper:
         record.update(values)
         given = [normalize_domain(list(domain), model.db.compiler.dialect)] if domain and list(domain) != [
             TRUE_LEAF] else []
-        parts = [*leaves, *given] if quirks.group_leaf_first else [*given, *leaves]
-        if model.db.profile.quirks.domain.engine == "domain_ast":  # 19's Domain: one flat n-ary AND
-            parts = [term for part in parts for term in _conjuncts(part)]
-        record["__domain"] = ["&"] * (len(parts) - 1) + [term for part in parts for term in part]
+        record["__domain"] = _conjunction(model, [*leaves, *given] if quirks.group_leaf_first else [*given, *leaves])
         if lazy and len(groupby) > 1:
             record["__context"] = {"group_by": groupby[1:]}
         return record
@@ -563,6 +608,52 @@ class Grouper:
         for row in rows:
             row["__fold"] = folds.get(row[spec.key][0], False) if row[spec.key] else False
         return rows
+
+
+def _conjunction(model: BaseModel, parts: list[list]) -> list:
+    """Domains ANDed as the version's domain code writes it (19's Domain: one flat n-ary AND); none is
+    the domain that is always true."""
+    if not parts:
+        return [TRUE_LEAF]
+    if model.db.profile.quirks.domain.engine == "domain_ast":
+        parts = [term for part in parts for term in _conjuncts(part)]
+    return ["&"] * (len(parts) - 1) + [term for part in parts for term in part]
+
+
+#: The comparisons a ``having`` condition may make.
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+    "in": lambda value, values: value in values, "not in": lambda value, values: value not in values,
+}
+
+
+def _holds(domain: list, values: dict[str, Any]) -> bool:
+    """Whether a group's aggregates (by spec) satisfy a ``having`` domain (``&``, ``|``, ``!`` in prefix
+    form, conditions ANDed by default)."""
+    def term(position: int) -> tuple[bool, int]:
+        item = domain[position]
+        if item == "!":
+            held, after = term(position + 1)
+            return not held, after
+        if item in ("&", "|"):
+            left, middle = term(position + 1)
+            right, after = term(middle)
+            return (left and right) if item == "&" else (left or right), after
+        spec, comparison, value = item
+        return COMPARISONS[comparison](values[spec], value), position + 1
+
+    position, held = 0, True
+    while position < len(domain):
+        result, position = term(position)
+        held = held and result
+    return held
+
+
+def _measure(spec: str) -> str:
+    """An aggregate spec of formatted_read_group (``amount:sum``) as read_group's function of a column
+    (``sum(amount)``)."""
+    column, _sep, function = spec.partition(":")
+    return f"{function}({column})"
 
 
 def _raw(fld: Field, value: Any) -> Any:

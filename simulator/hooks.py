@@ -67,6 +67,9 @@ search_filters: dict[str, Callable] = {}
 #: (model, field) -> function(env, table) -> SQL expression or None: a field without a column
 #: that the model's ``_field_to_sql`` still turns into SQL (18's ``account.account.code``)
 field_sql: dict[tuple[str, str], Callable] = {}
+#: model -> function(env, ids, unlink): a model's ``unlink`` override, ``unlink()`` being its
+#: ``super().unlink()`` (what it does around the rows' deletion: a project's empty account goes too)
+unlink_overrides: dict[str, Callable] = {}
 
 
 def _keyed(table: dict, key: Any) -> Callable:
@@ -110,6 +113,10 @@ def on(table: dict[str, list[Callable]], model: str) -> Callable:
 def method(model: str, name: str, on_model: bool = False) -> Callable:
     """Register an extra public method; ``on_model`` ones take no ids (``@api.model``)."""
     return _keyed(model_methods if on_model else methods, (model, name))
+
+
+def unlink_override(model: str) -> Callable:
+    return _keyed(unlink_overrides, model)
 
 
 def search_filter(model: str) -> Callable:

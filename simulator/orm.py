@@ -21,6 +21,7 @@ from simulator.errors import (
     UserError,
     described_error,
     missing_record_error,
+    type_error,
     value_error,
 )
 from simulator.fields import COLUMN_TYPES, MAGIC_COLUMNS, Field
@@ -254,6 +255,10 @@ class BaseModel:
     def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None,
                     **read_kwargs):
         ids = self._search_ids(domain or [], offset or 0, limit, order)
+        unknown = sorted(set(read_kwargs) - {"load"})
+        reader_name = self.db.profile.quirks.orm.search_read_reader
+        if unknown and (ids or reader_name == "_read_format"):  # 16 answers [] before it reads
+            raise type_error(f"BaseModel.{reader_name}() got an unexpected keyword argument {unknown[0]!r}")
         if not ids:
             return []
         context = {k: v for k, v in self.env.context.items() if k != "active_test"}
@@ -454,7 +459,11 @@ class BaseModel:
         self.check_access_mode("unlink")
         self._ensure(ids)
         self.db.journal_mutation(self.env, self._name, "unlink", ids)
-        self.db.writer.unlink(self.env, self.schema, ids)
+        override = hooks.unlink_overrides.get(self._name)
+        if override:
+            override(self.env, ids, lambda: self.db.writer.unlink(self.env, self.schema, ids))
+        else:
+            self.db.writer.unlink(self.env, self.schema, ids)
         return True
 
     def copy(self, ids, default=None):
@@ -524,6 +533,11 @@ class BaseModel:
         self.check_access_mode("read")
         return self.db.grouper.read_group(self, domain, fields, groupby, offset, limit,
                                           orderby, lazy)
+
+    def formatted_read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None,
+                             order=None):
+        self.check_access_mode("read")
+        return self.db.grouper.formatted_read_group(self, domain, groupby, aggregates, having, offset, limit, order)
 
 
 def _as_ids(ids: Any) -> list[int | str]:

@@ -10,7 +10,8 @@ A profile is a folder ``simulator/profiles/<version>/``:
   of the database), ``binaries.json.gz`` (the seed's images), ``constants.json`` (computed
   values a new record gets whatever it holds), ``restricted.json`` (fields of groups the
   admin is not in): recorded from a real fresh server by
-  ``simulator.profiles.capture``.
+  ``simulator.profiles.capture``; ``methods.json.gz`` (19.0+: the api_doc module's methods and
+  field modules of every served model, for JSON-2).
 
 Adding a version means adding a folder; code asks the profile, never the
 version number. Folders outside the package count too: every directory named in
@@ -56,8 +57,14 @@ REMOVED = "removed"
 #: A version's recorded languages: ``<version>/languages/<code>.json.gz``, the terms installing one
 #: gives the recorded records (model -> field -> id -> value).
 LANGUAGES_DIR = "languages"
+#: What the api_doc module documents of each served model (19.0+, ``/doc-bearer/<model>.json``): each
+#: method's signature (JSON-2 binds named arguments with it) and each field's module.
+METHODS_FILE = "methods.json.gz"
 #: The recorded files holding one entry per model (``fields.json``...), besides the seed.
 RECORDED_BY_MODEL = ("fields", "defaults", "names", "constants", "restricted")
+#: The public methods the simulator serves only on versions whose profile lists them (``methods.added``),
+#: the older ones not having them.
+ADDED_METHODS = frozenset({"formatted_read_group"})
 #: Directories whose ``profiles/`` extend the built-in ones (a team's own captured versions).
 DATA_PATH_ENV = "ODOO_HARNESS_DATA"
 
@@ -170,7 +177,8 @@ class Profile:
         return {model: {i: rank for rank, i in enumerate(names)} for model, names in self.names.items()}
 
     def has_method(self, name: str) -> bool:
-        return name not in self.quirks.methods.removed
+        methods = self.quirks.methods
+        return name not in methods.removed and (name not in ADDED_METHODS or name in methods.added)
 
 
 def profile_roots() -> list[Path]:
@@ -268,6 +276,15 @@ def language_terms(version: str, lang: str) -> dict[str, dict[str, dict[str, str
     """The recorded terms of ``lang`` (empty for a language the capture did not install)."""
     folder = _folder(version)
     return _read_gzip(folder / LANGUAGES_DIR / f"{lang}.json.gz") if folder else {}
+
+
+@cache
+def api_doc(version: str) -> dict[str, Any]:
+    """The recorded ``methods.json.gz`` of ``version`` (read once, when a JSON-2 call first needs it):
+    ``{"methods": {digest: entry}, "models": {model: {"methods": {name: digest}, "modules": {field: module}}}}``;
+    empty for a version without JSON-2."""
+    folder = _folder(version)
+    return _read_gzip(folder / METHODS_FILE) if folder else {}
 
 
 @cache
@@ -384,5 +401,5 @@ def _read_json(path: Path) -> Any:
 def forget_profiles() -> None:
     """Forget what was loaded from the profile folders (``ODOO_HARNESS_DATA`` changed): each is
     read again when next asked for."""
-    for cached in (load_profile, installable_modules, _base_recording, module_recording, language_terms):
+    for cached in (load_profile, installable_modules, _base_recording, module_recording, language_terms, api_doc):
         cached.cache_clear()

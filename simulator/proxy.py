@@ -1,14 +1,16 @@
 """The fault proxy: a real Odoo behind the simulator's fault rules.
 
 Put in front of any Odoo (``FaultProxy(upstream)`` served by ``ProxyServer``), it forwards
-every request and answers what Odoo answered, except where a fault rule fires. The rules
+every request and answers what Odoo answered, except where a fault rule fires on an RPC call
+(XML-RPC, or JSON-2's ``POST /json/2/<model>/<method>``, named ``model.method`` alike, and its
+``GET /json/version``, ``json.version`` as XML-RPC's ``common.version``). The rules
 and the control API are the simulator's (``POST /__sim__/faults``...), and each action is
 as real as on the simulator: ``drop_response_after_commit`` lets the real Odoo commit,
 then closes the client's connection without an answer; ``reset_connection`` resets it
 before anything reaches Odoo; ``http_status`` answers as nginx would; ``delay`` and
-``slow_down`` sleep; ``odoo_fault`` and ``error_before_commit`` answer with Odoo's fault
-without calling Odoo (so nothing is committed). So scenarios that need injected faults
-run against real Odoo too.
+``slow_down`` sleep; ``odoo_fault`` and ``error_before_commit`` answer with Odoo's fault (over
+JSON-2 its error object, with the status Odoo gives it) without calling Odoo (so nothing is
+committed). So scenarios that need injected faults run against real Odoo too.
 """
 
 from __future__ import annotations
@@ -23,10 +25,14 @@ from werkzeug.wrappers import Request
 
 from simulator import faults
 from simulator.control import FaultControl, json_response
-from simulator.faults import DropConnection, FaultRule, HTTPStatusFault
+from simulator.json2 import as_answer, error_response
+from simulator.quirks import JsonRpc
 from simulator.server import LoopbackServer, SocketGateway
 from simulator.xmlrpc import XMLRPC_PATH, encode_fault
 
+#: Odoo's error objects as JSON-2's versions write them (19.0's ``serialize_exception``: an AccessDenied
+#: without its traceback); the proxy does not ask the server behind it its version.
+JSON2_STYLE = JsonRpc(access_denied_debug="exception_line")
 #: Headers that belong to one hop, not to the answer passed on.
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "te", "trailer", "upgrade",
               "proxy-authenticate", "proxy-authorization"}
@@ -47,41 +53,36 @@ class FaultProxy(FaultControl):
         if path == "/__sim__/stats":
             return json_response({"upstream": self.upstream.geturl(), **self.call_stats()})(environ, start_response)
         body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-        match = XMLRPC_PATH.match(path)
-        if not (match and environ["REQUEST_METHOD"] == "POST"):
+        called = self._call(environ["REQUEST_METHOD"], path, body)
+        if called is None:
             return self._pass_on(environ, start_response, body)
-        rule = self._rule(match["service"], body)
-        try:
-            if rule:
-                faults.before_call(rule)
-        except HTTPStatusFault as fault:
-            return faults.proxy_error(start_response, fault.status)
-        except DropConnection as drop:
-            faults.drop_connection(environ, drop.reset)
-        except Exception as exc:  # an Odoo fault, answered the way Odoo encodes it; Odoo is not called
-            return _answer(start_response, "200 OK", [("Content-Type", "text/xml; charset=utf-8")],
-                           encode_fault(exc, legacy=not match["v2"]))
-        status, headers, answer = self._forward(environ, body)
-        if rule:
-            try:
-                faults.after_call(rule)
-            except DropConnection as drop:  # Odoo committed; the answer never reaches the client
-                faults.drop_connection(environ, drop.reset)
-        return _answer(start_response, status, headers, answer)
+        target, refuse = called
+        rule = self.fault_rule(*target)
+        return faults.serve(environ, start_response, rule, lambda: self._forward(environ, body), refuse)
 
-    def _rule(self, service: str, body: bytes) -> FaultRule | None:
-        try:
-            params, method = xmlrpc.client.loads(body)
-        except (ExpatError, xmlrpc.client.Error, ValueError):  # not XML-RPC: Odoo will say so; nothing to match
+    @staticmethod
+    def _call(request_method: str, path: str, body: bytes) -> tuple[tuple[str, str], Callable] | None:
+        """What an RPC call is about and how Odoo answers one of its errors (an XML-RPC fault, JSON-2's
+        error object and status); None for anything else, or a body the proxy cannot read (passed on:
+        Odoo answers it)."""
+        match = XMLRPC_PATH.match(path)
+        if match and request_method == "POST":
+            try:
+                params, method = xmlrpc.client.loads(body)
+            except (ExpatError, xmlrpc.client.Error, ValueError):
+                return None
+            legacy = not match["v2"]
+            return faults.call_target(match["service"], method, params), lambda exc: (
+                "200 OK", [("Content-Type", "text/xml; charset=utf-8")], encode_fault(exc, legacy))
+        target = faults.json2_target(request_method, path, body)
+        if target is None:
             return None
-        model, operation = faults.call_target(service, method, params)
-        self.count_call(model, operation)
-        return self.faults.pick(model, operation) if self.faults.rules else None
+        return target, lambda exc: as_answer(error_response(exc, JSON2_STYLE))
 
     def _pass_on(self, environ: dict, start_response: Callable, body: bytes) -> Iterable[bytes]:
-        return _answer(start_response, *self._forward(environ, body))
+        return faults.write(start_response, self._forward(environ, body))
 
-    def _forward(self, environ: dict, body: bytes) -> tuple[str, list[tuple[str, str]], bytes]:
+    def _forward(self, environ: dict, body: bytes) -> faults.Answer:
         """The same request to the real Odoo; its status, headers and body."""
         secure = self.upstream.scheme == "https"
         connection_class = http.client.HTTPSConnection if secure else http.client.HTTPConnection
@@ -110,6 +111,3 @@ class ProxyServer(LoopbackServer):
         super().__init__(FaultProxy(upstream), "odoo-fault-proxy", host, port, threads, gateway=SocketGateway)
 
 
-def _answer(start_response: Callable, status: str, headers: list[tuple[str, str]], body: bytes) -> list[bytes]:
-    start_response(status, [*headers, ("Content-Length", str(len(body)))])
-    return [body]

@@ -28,6 +28,9 @@ class XmlRpc(Strict):
 class Methods(Strict):
     #: Public methods a version no longer has (``name_get`` in 18).
     removed: list[str] = []
+    #: Public methods a version brought (19's ``formatted_read_group``): the simulator's ``ADDED_METHODS``
+    #: are served from the version that lists them on (a later profile inherits the list).
+    added: list[str] = []
     #: ``@api.private`` methods (19): public names that fault as private ones do.
     private_api: list[str] = []
     #: ``search(count=True)`` still answers an int (16).
@@ -105,6 +108,9 @@ class Orm(Strict):
     field_access: FieldAccess = FieldAccess()
     #: res.users' ``login_key`` unique constraint, as its IntegrityError is reported (16: " !").
     duplicate_login: str = "The operation cannot be completed: You can not have two users with the same login!"
+    #: What ``search_read`` hands its ``**read_kwargs`` to, the function a wrong keyword's TypeError
+    #: names: ``read`` (16) or ``_read_format`` (17+).
+    search_read_reader: Literal["read", "_read_format"] = "read"
     #: ``search_read`` with no field list answers the names ``fields_get`` makes up (res.users'
     #: reified groups: 16, which reads ``fields_get()``) or only the model's fields (17+).
     search_read_virtual_fields: bool = False
@@ -218,6 +224,26 @@ class JsonRpc(Strict):
     error_code: int = 200
     #: ``data.debug`` of an AccessDenied: the traceback, or the bare exception line (19).
     access_denied_debug: Literal["traceback", "exception_line"] = "traceback"
+
+
+class DocumentedMethod(Strict):
+    """A method as api_doc documents it (``/doc-bearer/<model>.json``): its signature without ``self``
+    (``(domain, fields=None)``; a parameter followed by ``=`` has a default) and its ``@api``
+    decorators (``model``: called without ids)."""
+
+    signature: str
+    api: list[str] = []
+
+
+class Json2(Strict):
+    """Odoo's JSON-2 API (``addons/rpc/controllers/json2.py``) and what answers its URLs before it."""
+
+    #: What ``/json/...`` is: no route (16/17: a 404), the web client's ``/json/<path>`` route (18:
+    #: a 303 to the login page), or JSON-2 with ``/json/version`` and api_doc's ``/doc-bearer`` (19+).
+    routes: Literal["none", "login_redirect", "json2"] = "none"
+    #: Public methods api_doc leaves out of its documents (``@api.deprecated``) but JSON-2 still
+    #: calls: the signatures the recorded ``methods.json.gz`` cannot give.
+    deprecated: dict[str, DocumentedMethod] = {}
 
 
 class Analytic(Strict):
@@ -350,6 +376,7 @@ class Quirks(Strict):
     domain: Domain = Domain()
     read_group: ReadGroup = ReadGroup()
     jsonrpc: JsonRpc = JsonRpc()
+    json2: Json2 = Json2()
     analytic: Analytic = Analytic()
     groups: Groups = Groups()
     accounts: Accounts = Accounts()

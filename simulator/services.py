@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+from collections.abc import Callable
 from typing import Any
 
 from werkzeug.exceptions import NotFound
@@ -32,7 +33,7 @@ from simulator.registry import Registry
 MODEL_METHODS = {
     "search", "search_count", "search_read", "create", "default_get", "fields_get",
     "name_search", "name_create", "read_group", "check_access_rights", "fields_get_keys",
-    "web_search_read", "get_views", "fields_view_get", "load_views",
+    "web_search_read", "get_views", "fields_view_get", "load_views", "formatted_read_group",
 }
 #: Public ORM methods the simulator serves on every model.
 RECORD_METHODS = {
@@ -121,11 +122,17 @@ class Services:
             self._private_after_lookup(model, method)
         function = self._method(model, method)
         context = kwargs.pop("context", None) or {}
+        return self.transaction(db, uid, context, lambda env: self._invoke(env, model, method, function, args, kwargs),
+                                session)
+
+    @staticmethod
+    def transaction(db: Database, uid: int, context: dict, work: Callable[[Env], Any], session: Any = None) -> Any:
+        """``work`` in one transaction of ``db`` as ``uid`` with ``context`` (Odoo's cursor per request):
+        committed with its journal entries if it returns, rolled back (its entries marked so) if it raises."""
         with db.lock:
             try:
                 with db.store.transaction():
-                    env = Env(db, uid, dict(context), session=session)
-                    result = self._invoke(env, model, method, function, args, kwargs)
+                    result = work(Env(db, uid, dict(context), session=session))
             except BaseException:
                 db.settle_journal(committed=False)
                 raise
@@ -139,13 +146,23 @@ class Services:
         raise attribute_error(methods.unknown.format(method=method, model=model))
 
     def _method(self, model: str, method: str) -> Any:
+        function = self.served_method(model, method)
+        if function is None:
+            raise attribute_error(self.profile.quirks.methods.unknown.format(method=method, model=model))
+        return function
+
+    def served_method(self, model: str, method: str) -> Callable | None:
+        """The simulator's implementation of a public method: a model's own (``hooks``) or BaseModel's."""
         extra = hooks.methods.get((model, method)) or hooks.model_methods.get((model, method))
         if extra:
             return extra
         known = method in MODEL_METHODS or method in RECORD_METHODS
-        if not known or not self.profile.has_method(method):
-            raise attribute_error(self.profile.quirks.methods.unknown.format(method=method, model=model))
-        return getattr(BaseModel, method)
+        return getattr(BaseModel, method) if known and self.profile.has_method(method) else None
+
+    @staticmethod
+    def on_model(model: str, method: str) -> bool:
+        """Whether the simulator's implementation takes no ids (Odoo's ``@api.model``)."""
+        return method in MODEL_METHODS or (model, method) in hooks.model_methods
 
     def _invoke(self, env: Env, model: str, method: str, function: Any, args: list,
                 kwargs: dict) -> Any:
@@ -159,19 +176,23 @@ class Services:
             if "vals_list" in kwargs:  # Odoo creates, then fails on args[0]: ids are consumed
                 env[model].create(kwargs["vals_list"])
             raise ServerError("IndexError", f"{self.profile.quirks.methods.args_type} index out of range")
-        kwargs = self._renamed(method, kwargs)
+        kwargs = self.renamed(method, kwargs)
         signature = next((s for s in self.profile.quirks.methods.record_dispatched.get(model, [])
                           if s.partition("(")[0].rpartition(".")[2] == method), None)
         if signature:
             args, kwargs = self._as_record_method(signature, args, kwargs)
-        on_model = method in MODEL_METHODS or (model, method) in hooks.model_methods
-        if not on_model and not args:
+        if not self.on_model(model, method) and not args:
             raise ServerError("IndexError", "list index out of range")
+        return self.apply(env, model, method, function, args, kwargs)
+
+    def apply(self, env: Env, model: str, method: str, function: Callable, args: list, kwargs: dict) -> Any:
+        """The method itself, on arguments as its implementation takes them (record ids first unless
+        ``on_model``), a wrong keyword failing as Python words it in Odoo's ``BaseModel``."""
         if function is getattr(BaseModel, method, None):
             instance = env[model]
             _bind(function, instance, args, kwargs)
             return function(instance, *args, **kwargs)
-        if on_model:
+        if self.on_model(model, method):
             return function(env, *args, **kwargs)
         return function(env, _ids(args[0]), *args[1:], **kwargs)
 
@@ -191,7 +212,7 @@ class Services:
                                            f"argument{plural}: {listed}")
         return [*rest, *(kwargs.pop(n) for n in names[len(rest):])], kwargs
 
-    def _renamed(self, method: str, kwargs: dict) -> dict:
+    def renamed(self, method: str, kwargs: dict) -> dict:
         """Keywords under the names this version gives them; the old name is then unknown."""
         renamed = self.profile.quirks.methods.renamed_parameters.get(method)
         if not renamed:

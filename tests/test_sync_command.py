@@ -7,8 +7,11 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
+from harness.engine.client import RetryPolicy
+from harness.targets import TargetError, parse_target
 from tests.conftest import Odoo
 from tests.engine_fixtures import GRANTS
+from tests.health_fixtures import free_port, set_faults
 from tests.json2_fixtures import KEY, json2_odoo
 
 
@@ -89,3 +92,53 @@ def test_json2_needs_its_key_variable(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.delenv("ACME_ODOO_KEY", raising=False)
     assert run_json2("http://127.0.0.1:9", tmp_path, "--api-key-env", "ACME_ODOO_KEY") == 2
     assert "ACME_ODOO_KEY is not set" in capsys.readouterr().err
+
+
+def test_version_and_authenticate_are_retried_like_reads(odoo17: Odoo, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture) -> None:
+    """A restarting Odoo (a proxy's 503, a reset) fails the first calls of a sync too."""
+    monkeypatch.setenv("ACME_ODOO_PASSWORD", "admin")
+    monkeypatch.setattr(RetryPolicy, "delay", lambda _self, _attempt: 0.0)
+    set_faults(odoo17.server, [
+        {"model": "common", "method": "version", "action": "http_status", "status": 503, "times": 2},
+        {"model": "common", "method": "authenticate", "action": "reset_connection", "times": 1}])
+    assert run(odoo17, tmp_path) == 0
+    assert "acme: 14 created" in capsys.readouterr().out
+
+
+def test_an_unreachable_odoo_fails_the_sync_naming_where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setenv("ACME_ODOO_PASSWORD", "admin")
+    monkeypatch.setattr(RetryPolicy, "delay", lambda _self, _attempt: 0.0)
+    url = f"http://127.0.0.1:{free_port()}"
+    path = tmp_path / "grants.yaml"
+    path.write_text(GRANTS)
+    assert main(["sync", "--tenant", "acme", "--grants", str(path), "--url", url, "--db", "odoo", "--login",
+                 "admin", "--password-env", "ACME_ODOO_PASSWORD",
+                 "--ledger", f"sqlite:///{tmp_path / 'ledger.sqlite'}"]) == 1
+    out = capsys.readouterr().out
+    assert f"failed connection: ConnectionRefusedError: [Errno 111] Connection refused ({url}, database 'odoo')" in out
+
+
+@pytest.mark.parametrize(("url", "says"), [
+    ("http://admin:S3cret-in-argv@127.0.0.1:9", "a user or password in the URL"),
+    ("127.0.0.1:8069", "must start with http:// or https://"),
+], ids=["credentials", "no-scheme"])
+def test_a_bad_url_cannot_start_the_sync(url: str, says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setenv("ACME_ODOO_PASSWORD", "admin")
+    path = tmp_path / "grants.yaml"
+    path.write_text(GRANTS)
+    assert main(["sync", "--tenant", "acme", "--grants", str(path), "--url", url, "--db", "odoo", "--login",
+                 "admin", "--password-env", "ACME_ODOO_PASSWORD",
+                 "--ledger", f"sqlite:///{tmp_path / 'ledger.sqlite'}"]) == 2
+    captured = capsys.readouterr()
+    assert says in captured.err and "Traceback" not in captured.err and captured.err.count("\n") == 1
+    assert "S3cret" not in captured.out + captured.err
+
+
+def test_url_targets_refuse_credentials_in_the_url() -> None:
+    with pytest.raises(TargetError, match="ODOO_PASSWORD") as refused:
+        parse_target("url:https://admin:S3cret-in-argv@odoo.example.org")
+    assert "S3cret" not in str(refused.value) and "https://odoo.example.org" in str(refused.value)

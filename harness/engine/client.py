@@ -1,7 +1,10 @@
 """The engine's only way to Odoo: reads, guarded mutations, retries, the sync log.
 
 Every request goes through ``OdooClient._send``, which writes one ``sync_log`` row
-per call sent (status, size and latency measured on the transport). There are two
+per call: ``sending`` before the request goes out, then ``sent`` with the status, size and
+latency measured on the transport, so a process killed while waiting still leaves the row of
+a call Odoo may have run. Transient failures are retried alike for every call that is safe
+to repeat: ``common.version``, ``authenticate``, reads and writes. There are two
 doors to it: ``read`` accepts read-only ORM methods only, and ``mutate`` accepts the
 three allow-listed models only; anything else is refused before it is sent, logged and
 counted. ``tests/test_engine_guard.py`` proves nothing else in the engine calls Odoo.
@@ -23,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from harness.engine.json2 import Json2Error, Json2Wire
-from harness.engine.ledger import Ledger, LogRow
+from harness.engine.ledger import SENDING, Ledger, LogRow
 from harness.engine.transport import Exchange, MeasuringHttp, MeasuringTransport, SafeMeasuringTransport
 from harness.errors import HarnessError, transient_status
 
@@ -163,10 +166,13 @@ class OdooClient:
     # -- the two doors ---------------------------------------------------------------
 
     def version(self) -> dict:
-        return self._send(*self.wire.VERSION, "version", None, self.wire.version)
+        return self._retrying(lambda: self._send(*self.wire.VERSION, "version", None, self.wire.version), retry=True)
 
     def authenticate(self) -> int:
-        uid = self._send(*self.wire.LOGIN, "authenticate", None, self.wire.authenticate)
+        """Retried on transient failures like a read: an Odoo restarting behind its proxy answers
+        a login with a 502 as readily as a search. A refusal is final."""
+        uid = self._retrying(lambda: self._send(*self.wire.LOGIN, "authenticate", None, self.wire.authenticate),
+                             retry=True)
         if not uid:
             raise OdooCallError(f"authentication refused for login {self.login!r} on database {self.db!r}",
                                 transient=False, fault_code=3)
@@ -203,20 +209,28 @@ class OdooClient:
         if self.uid is None:
             self.authenticate()
         send = self.wire.execute(model, method, args, kwargs)
+        return self._retrying(lambda: self._send(self.wire.OBJECT, entity, operation, key, send, model=model,
+                                                 method=method), retry)
+
+    def _retrying(self, attempt: Callable[[], Any], retry: bool) -> Any:
+        """``attempt`` once, or, with ``retry`` (calls safe to repeat), again after a transient failure
+        with capped exponential backoff and full jitter, up to ``RetryPolicy.attempts`` in all."""
         attempts = self.retry.attempts if retry else 1
-        for attempt in range(attempts):
+        for number in range(attempts):
             try:
-                return self._send(self.wire.OBJECT, entity, operation, key, send, model=model, method=method)
+                return attempt()
             except OdooCallError as exc:
-                if not exc.transient or attempt == attempts - 1:
+                if not exc.transient or number == attempts - 1:
                     raise
                 self.counters.retries += 1
-                self.retry.sleep(self.retry.delay(attempt))
+                self.retry.sleep(self.retry.delay(number))
         raise AssertionError("unreachable")
 
     def _send(self, endpoint: str, entity: str, operation: str, key: str | None, call: Callable[[], Any], *,
               model: str | None = None, method: str | None = None) -> Any:
-        """Send one request to ``endpoint`` and log it, whatever its outcome."""
+        """Send one request to ``endpoint``; its sync_log row is written before it goes out (a
+        process killed while waiting leaves it ``sending``) and completed whatever the outcome."""
+        row_id = self.ledger.log(LogRow(self.tenant, entity, operation, key, SENDING, model=model, method=method))
         self.counters.sent(endpoint)
         error: str | None = None
         try:
@@ -229,12 +243,9 @@ class OdooClient:
             raise failure from None
         finally:
             measured: Exchange | None = getattr(self.wire.transport, "last", None)
-            self.ledger.log(LogRow(
-                self.tenant, entity, operation, key, "sent",
-                http_status=measured.http_status if measured else None,
-                response_size=measured.response_size if measured else None,
-                latency_ms=round(measured.latency_ms, 3) if measured else None,
-                error=error, model=model, method=method))
+            self.ledger.complete(row_id, http_status=measured.http_status if measured else None,
+                                 response_size=measured.response_size if measured else None,
+                                 latency_ms=round(measured.latency_ms, 3) if measured else None, error=error)
 
     def _failure(self, exc: Exception) -> OdooCallError | None:
         """What a failed call means, whichever wire it went over; its text never holds the

@@ -20,7 +20,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.engine.client import OdooClient, RetryPolicy
+from harness.control import FaultsControl, SimulatorControl
+from harness.engine.client import SECRET_ENV, OdooClient, RetryPolicy
 from harness.engine.grants import Grants
 from harness.engine.ledger import Ledger
 from harness.engine.plan import PlanNames
@@ -30,7 +31,6 @@ from harness.health.monitor import Monitor
 from harness.health.store import HealthStore
 from harness.health.tenants import Tenant, TenantsFile, ThresholdSettings
 from harness.scenarios import invariants
-from harness.scenarios.control import FaultsControl, SimulatorControl
 from harness.scenarios.fake import generate_grants
 from harness.scenarios.model import GeneratedGrants, Scenario
 from harness.scenarios.steps import ROTATED, STEPS
@@ -78,9 +78,9 @@ def initial_grants(scenario: Scenario) -> Grants:
     return Grants.model_validate(scenario.grants)
 
 
-def play(scenario: Scenario, version: str) -> Outcome:
-    """On a simulator of its own (as customers run Odoo: Analytic Accounting on)."""
-    with Target("sim", version).start(fresh=False, sim_password=PASSWORD) as endpoint:
+def play(scenario: Scenario, version: str, api: str = "xmlrpc") -> Outcome:
+    """On a simulator of its own (as customers run Odoo: Analytic Accounting on), the engine on ``api``."""
+    with Target("sim", version, api).start(fresh=False, sim_password=PASSWORD) as endpoint:
         return play_on(scenario, endpoint, SIMULATOR_PACE)
 
 
@@ -102,7 +102,8 @@ class ScenarioContext:
         self.scenario, self.target, self.proxy_url, self.pace = scenario, target, proxy_url, pace
         self.faults = FaultsControl(proxy_url)
         self.control = SimulatorControl(target.control) if target.control else None
-        self.environ = {PASSWORD_ENV: target.password}  # the engine's and the monitor's secret
+        self.environ = {PASSWORD_ENV: target.secret}  # the engine's and the monitor's secret on its wire
+        self.rotated = ROTATED  # the secret after a rotation (a new API key over JSON-2)
         self.ledger = Ledger(f"sqlite:///{folder / 'ledger.sqlite'}")
         self.alerts_file = folder / "alerts.jsonl"
         self.grants = initial_grants(scenario)
@@ -127,13 +128,16 @@ class ScenarioContext:
     def engine(self, tenant: str | None = None, db: str | None = None) -> SyncEngine:
         client = OdooClient(self.proxy_url, db or self.target.db, self.target.login, self.password,
                             tenant=tenant or self.grants.tenant, ledger=self.ledger, timeout=self.pace.timeout,
-                            retry=RetryPolicy(attempts=5, base=self.pace.retry_base, cap=self.pace.retry_cap))
+                            retry=RetryPolicy(attempts=5, base=self.pace.retry_base, cap=self.pace.retry_cap),
+                            api=self.target.api)
         # on a version the harness has not validated the engine runs as with `sync --force`:
         # the run exists to find out whether it works there (the reports mark the version)
         return SyncEngine(client, self.ledger, self.names, force=not is_validated(self.version))
 
     @property
     def password(self) -> str:
+        """The engine's secret: the password, or over JSON-2 the API key (which Odoo also takes in
+        place of the password over XML-RPC, so the checks use it too)."""
         return self.environ[PASSWORD_ENV]
 
     @password.setter
@@ -153,8 +157,9 @@ class ScenarioContext:
         """The health monitor of the first tenant, through the fault proxy, on the scenario's clock."""
         if self._monitor is None:
             db, _grants = self.tenants[self.grants.tenant]
+            secret = {SECRET_ENV[self.target.api]: PASSWORD_ENV}
             config = TenantsFile(tenants=[Tenant(id=self.grants.tenant, url=self.proxy_url, db=db,
-                                                 login=self.target.login, password_env=PASSWORD_ENV)],
+                                                 login=self.target.login, api=self.target.api, **secret)],
                                  thresholds=ThresholdSettings(**self.scenario.health))
             self._monitor = Monitor(config, HealthStore(self.ledger.url), [JsonlSink(self.alerts_file)],
                                     timeout=HEALTH_TIMEOUT, environ=self.environ)
@@ -203,7 +208,7 @@ class ScenarioContext:
             for problem in problems:
                 self.fail(f"[{tenant}] {problem}")
         for problem in invariants.check_log_complete(self.ledger, list(self.tenants), self._engine_calls(),
-                                                     [self.target.password, ROTATED], repr(self.outcome)):
+                                                     self._secrets(), repr(self.outcome)):
             self.fail(problem)
         for problem in invariants.check_notices(self.notices()):
             self.fail(problem)
@@ -211,12 +216,16 @@ class ScenarioContext:
         self.outcome.latencies_ms = [r["latency_ms"] or 0.0 for r in rows]
         self.outcome.calls = len(rows)
 
+    def _secrets(self) -> list[str]:
+        return [secret for secret in (self.target.password, self.target.api_key, ROTATED, self.rotated) if secret]
+
     def _engine_calls(self) -> int:
         """The calls the proxy passed on for the engine: all it received but the monitor's probes
-        (``common.authenticate`` beyond those the engine logged)."""
+        (its login call, ``common.authenticate`` or JSON-2's ``res.users.context_get``, beyond
+        those the engine logged)."""
         received = self.faults.calls()
-        engine_logins = sum(1 for t in self.tenants for r in self.ledger.log_rows(t)
-                            if r["entity"] == "common.authenticate")
-        probes = received.get("common.authenticate", 0) - engine_logins
+        _path, login = self.engine().client.wire.LOGIN
+        engine_logins = sum(1 for t in self.tenants for r in self.ledger.log_rows(t) if r["entity"] == login)
+        probes = received.get(login, 0) - engine_logins
         return sum(received.values()) - probes
 

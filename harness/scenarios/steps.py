@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from harness.engine.actuals import compute_actuals, plan_columns
-from harness.engine.client import ForbiddenModelError
+from harness.engine.client import ForbiddenModelError, XmlRpcWire
 from harness.engine.grants import BudgetLine, Grants, Project
 from harness.engine.ledger import SyncLocked
 from harness.engine.sync import SyncResult
@@ -206,8 +206,17 @@ def _check_sync(context: "ScenarioContext", result: SyncResult, expect: SyncExpe
 
 @step("faults")
 def faults(context: "ScenarioContext", rules: list[FaultRule]) -> None:
-    """The fault proxy's rules, in front of the engine and the health monitor."""
-    context.faults.replace([rule.model_dump(exclude_none=True) for rule in rules])
+    """The fault proxy's rules, in front of the engine and the health monitor. Scenarios name the
+    login and version calls as XML-RPC does (``common``/``authenticate``); on another wire a rule
+    aims at that wire's own call (JSON-2: ``res.users``/``context_get``, ``json``/``version``)."""
+    wire = type(context.engine().client.wire)
+    same_call = {XmlRpcWire.LOGIN[1]: wire.LOGIN[1], XmlRpcWire.VERSION[1]: wire.VERSION[1]}
+    dumped = []
+    for rule in rules:
+        data = rule.model_dump(exclude_none=True)
+        model, _dot, method = same_call.get(f"{rule.model}.{rule.method}", "").rpartition(".")
+        dumped.append({**data, "model": model, "method": method} if model else data)
+    context.faults.replace(dumped)
 
 
 @step("clear_faults")
@@ -306,7 +315,7 @@ def parallel_tenants(context: "ScenarioContext", count: Count) -> None:
     for number in range(2, count.count + 2):
         tenant = db = f"tenant{number}"
         context.control.create_database(db)
-        context.control.set_password(db, context.target.login, context.password)
+        context.control.install_secret(db, context.target, context.password)
         grants = context.grants.model_copy(update={"tenant": tenant})
         context.tenants[tenant] = (db, grants)
         jobs.append(lambda t=tenant, d=db, g=grants: _sync_other(context, t, d, g))
@@ -345,14 +354,19 @@ PASSWORD_CHANGE = "changes the password behind the engine's back"
 
 @step("rotate_password", needs_control=PASSWORD_CHANGE)
 def rotate_password(context: "ScenarioContext", _value: Literal[True]) -> None:
-    """Odoo's admin changed the password: the engine's secret is stale."""
-    context.control.set_password(context.target.db, context.target.login, ROTATED)
+    """Odoo's admin changed the password (over JSON-2: revoked the engine's API key and made a new
+    one): the engine's secret is stale."""
+    if context.target.api == "json2":
+        context.control.revoke_api_keys(context.target.db, context.target.login)
+        context.rotated = context.control.issue_api_key(context.target.db, context.target.login)
+    else:
+        context.control.set_password(context.target.db, context.target.login, ROTATED)
 
 
 @step("complete_rotation", needs_control=PASSWORD_CHANGE)
 def complete_rotation(context: "ScenarioContext", _value: Literal[True]) -> None:
     """The new secret reaches the engine's and the monitor's environment."""
-    context.password = ROTATED
+    context.password = context.rotated
 
 
 @step("drop_database", needs_control="drops a database")
@@ -364,7 +378,7 @@ def drop_database(context: "ScenarioContext", _value: Literal[True]) -> None:
 def restore_database(context: "ScenarioContext", _value: Literal[True]) -> None:
     """The database is back, as a fresh one (a restore from before the integration)."""
     context.control.create_database(context.target.db)
-    context.control.set_password(context.target.db, context.target.login, context.password)
+    context.control.install_secret(context.target.db, context.target, context.password)
 
 
 def _run_threads(jobs: list[Callable[[], None]]) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from harness.runner import DEGRADED, ERROR, FAIL, PASS, SKIP, ScenarioResult
 from harness.scenarios.execute import play, play_on
 from harness.scenarios.model import load_suite
-from harness.targets import Endpoint, Target, server_serie
+from harness.targets import Endpoint, Target, server_serie, serves_json2
 
 
 class ScenarioSuite:
@@ -28,7 +28,12 @@ class ScenarioSuite:
     def run(self, target: Target, endpoint: Endpoint) -> Iterator[ScenarioResult]:
         version = target.version or server_serie(endpoint.url)
         own_simulator = target.kind == "sim"
+        no_json2 = endpoint.api == "json2" and not serves_json2(endpoint.url)
         for _path, scenario in self.scenarios:
+            if no_json2:
+                yield ScenarioResult(self.name, scenario.name, target.name, SKIP,
+                                     f"no JSON-2 API on this Odoo ({endpoint.url}/json/version answers no version)")
+                continue
             reason = None if own_simulator or endpoint.control else scenario.needs_control()
             if reason:
                 yield ScenarioResult(self.name, scenario.name, target.name, SKIP, f"simulator only: {reason}")
@@ -39,7 +44,7 @@ class ScenarioSuite:
                 continue
             started = time.perf_counter()
             try:
-                outcome = play(scenario, version) if own_simulator else play_on(scenario, endpoint)
+                outcome = play(scenario, version, endpoint.api) if own_simulator else play_on(scenario, endpoint)
             except Exception as exc:
                 yield ScenarioResult(self.name, scenario.name, target.name, ERROR, f"{type(exc).__name__}: {exc}",
                                      seconds=time.perf_counter() - started)

@@ -32,25 +32,56 @@ def _key_columns(db: Any) -> None:
 hooks.install.append(_key_columns)
 
 
-def generate(env: Any, name: str, scope: str | None = None) -> str:
-    """``_generate``: a new key of the calling user, answered once and kept hashed."""
-    key = secrets.token_hex(20)
-    table = env.db.schema(KEYS).table
+#: The scope XML-RPC and JSON-2 ask a key for ("'rpc' scope does not really exist, we basically require a
+#: global key (scope NULL)", ``ir.http._auth_method_bearer``): a key of another scope (2FA's) is refused.
+RPC_SCOPE = "rpc"
+
+
+def generate(env: Any, name: str, scope: str | None = None, expiration_date: str | None = None,
+             key: str | None = None) -> str:
+    """``_generate``: a new key of the calling user, answered once and kept hashed; ``expiration_date``
+    (``YYYY-MM-DD HH:MM:SS``, UTC) where the version has expiring keys (18+). ``key``: that key rather
+    than a new one (as a database restored from a backup holds it)."""
+    key = key or secrets.token_hex(20)
+    schema = env.db.schema(KEYS)
     now = env.now()
-    env.db.store.execute(
-        f'INSERT INTO "{table}" (id, name, user_id, scope, key, "index", create_date, create_uid, write_date, '
-        'write_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        (env.db.store.next_id(table), name, env.uid, scope, secret_hash(key), key[:8], now, env.uid, now, env.uid))
+    values = {"id": env.db.store.next_id(schema.table), "name": name, "user_id": env.uid, "scope": scope,
+              "key": secret_hash(key), "index": key[:8], "create_date": now, "create_uid": env.uid,
+              "write_date": now, "write_uid": env.uid}
+    if "expiration_date" in schema.fields:
+        values["expiration_date"] = expiration_date
+    columns = ", ".join(f'"{column}"' for column in values)
+    env.db.store.execute(f'INSERT INTO "{schema.table}" ({columns}) VALUES ({", ".join("?" * len(values))})',
+                         tuple(values.values()))
     return key
 
 
-def matches(db: Any, uid: int, key: str) -> bool:
-    """``_check_credentials``' second try: an API key of the user (any scope reaches RPC)."""
+def check_credentials(db: Any, scope: str, key: str) -> int | None:
+    """``res.users.apikeys._check_credentials``: the active user whose key this is, if the key is global
+    (no scope) or of ``scope`` and, where keys expire (18+), not expired."""
     if KEYS not in db.schemas or not key:
-        return False
-    rows = db.store.query(f'SELECT key FROM "{db.schema(KEYS).table}" WHERE user_id = ? AND "index" = ?',
-                          (uid, key[:8]))
-    return any(hash_matches(key, stored) for (stored,) in rows)
+        return None
+    schema = db.schema(KEYS)
+    expiring = "expiration_date" in schema.fields
+    rows = db.store.query(
+        f'SELECT k.user_id, k.key FROM "{schema.table}" k JOIN res_users u ON u.id = k.user_id '
+        'WHERE u.active = 1 AND k."index" = ? AND (k.scope IS NULL OR k.scope = ?)'
+        + (" AND (k.expiration_date IS NULL OR k.expiration_date >= ?)" if expiring else ""),
+        (key[:8], scope, *([db.clock().strftime("%Y-%m-%d %H:%M:%S")] if expiring else [])))
+    return next((uid for uid, stored in rows if hash_matches(key, stored)), None)
+
+
+def remove(env: Any) -> int:
+    """``_remove`` of every key of the calling user (as they would in their preferences): how many went."""
+    table = env.db.schema(KEYS).table
+    removed = len(env.db.store.query(f'SELECT id FROM "{table}" WHERE user_id = ?', (env.uid,)))
+    env.db.store.execute(f'DELETE FROM "{table}" WHERE user_id = ?', (env.uid,))
+    return removed
+
+
+def matches(db: Any, uid: int, key: str) -> bool:
+    """``_check_credentials``' second try over XML-RPC and JSON-RPC: a key of the user, as an RPC key."""
+    return check_credentials(db, RPC_SCOPE, key) == uid
 
 
 def check_identity(env: Any, model: str, method: str, ids: list[int]) -> dict | None:

@@ -10,6 +10,7 @@ on ``commercial_company_name``, a project's company). Each compute below is Odoo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from simulator import hooks
@@ -114,6 +115,29 @@ def _account_field(env: Any) -> str | None:
     fields = env.db.schema(PROJECT).fields
     return next((n for n in ("account_id", "analytic_account_id")
                  if n in fields and fields[n].relation == "account.analytic.account" and fields[n].is_column), None)
+
+
+@hooks.unlink_override(PROJECT)
+def _project_unlink(env: Any, ids: list[int], unlink: Callable[[], None]) -> None:
+    """``project.project.unlink``: a project's analytic account that no analytic line uses (in any of
+    its plan columns: ``line_ids`` is ``auto_account_id``'s from 17) goes with it, deleted by the same user."""
+    account = _account_field(env)
+    rows = _rows(env, PROJECT, ids, [account]).values() if account else ()
+    accounts = {row[account] for row in rows if row[account]}
+    unused = sorted(accounts - _used_accounts(env, accounts))
+    unlink()
+    if unused:
+        env["account.analytic.account"].unlink(unused)
+
+
+def _used_accounts(env: Any, accounts: set[int]) -> set[int]:
+    """Of ``accounts``, those an analytic line names."""
+    lines = env.db.schema("account.analytic.line")
+    columns = [name for name, fld in lines.fields.items()
+               if fld.relation == "account.analytic.account" and fld.is_column]
+    marks = ",".join("?" * len(accounts))
+    return {value for column in columns for (value,) in env.db.store.query(
+        f'SELECT DISTINCT "{column}" FROM "{lines.table}" WHERE "{column}" IN ({marks})', sorted(accounts))}
 
 
 def _project_fields(env: Any, ids: list[int], changed: set[str] | None) -> None:

@@ -15,6 +15,10 @@ number) and ``names.json`` (display names of the records of models the simulator
 not hold that served many2one and many2many fields point to). Secrets (the value of
 ``database.secret``, password hashes) are never read or written.
 
+On a server with the JSON-2 API (19.0+) it also writes ``methods.json.gz``: what the api_doc
+module documents of every served model (its methods' signatures, each field's module), which
+the simulator binds JSON-2's named arguments with and serves as ``/doc-bearer/<model>.json``.
+
 ``--module NAME`` and ``--language CODE`` record what installing one adds; ``--demo`` creates a
 database with Odoo's demo data and records what it holds beyond the fresh one (README: The
 simulator, Modules, languages and API keys).
@@ -32,6 +36,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -41,6 +46,7 @@ from simulator.profile import (
     BINARIES_FILE,
     DEMO_DIR,
     LANGUAGES_DIR,
+    METHODS_FILE,
     MODULES_DIR,
     PHYSICAL,
     RECORDED_BY_MODEL,
@@ -491,10 +497,11 @@ def binaries(seed: dict[str, list], fields_by_model: dict[str, dict]) -> dict[st
     return {"values": values, "records": records}
 
 
-def write_gzip(path: Path, data: dict) -> None:
+def write_gzip(path: Path, data: dict, sort_keys: bool = True) -> None:
     """Large recordings gzipped (the registry: about 7 MB of JSON, 300 kB packed),
-    byte-identical for the same answers."""
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    byte-identical for the same answers; ``sort_keys=False`` keeps the order the server gave
+    (a signature's parameters)."""
+    text = json.dumps(data, sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=False)
     path.write_bytes(gzip.compress(text.encode(), mtime=0))
 
 
@@ -504,6 +511,9 @@ def capture(url: str, db: str, login: str, password: str, out: Path, psql_db: st
     sequences = pg_sequences(psql_db, served) if psql_db else None  # before the capture writes anything
     physical = physical_order(psql_db) if psql_db else None
     capture_profile(Capture(url, db, login, password, served), out)
+    documented = api_doc(url, db, login, password, served)
+    if documented is not None:
+        write_gzip(out / METHODS_FILE, documented, sort_keys=False)
     if sequences is not None:
         seed_path = out / "seed.json"
         seed = json.loads(seed_path.read_text())
@@ -517,6 +527,54 @@ def capture(url: str, db: str, login: str, password: str, out: Path, psql_db: st
                 row[PHYSICAL] = ranks.get(row["id"])
         write_gzip(out / REGISTRY_FILE, registry)
     return json.loads((out / "version.json").read_text())
+
+
+def api_doc(url: str, db: str, login: str, password: str, served: tuple[str, ...]) -> dict | None:
+    """What ``/doc/<model>.json`` (api_doc, the document ``/doc-bearer/<model>.json`` serves to an API key)
+    says of each served model, read in a web session: None on a server without JSON-2 (``/json/version``
+    is not its JSON). Each method's entry is kept once (most are BaseModel's, the same on every model)."""
+    if not serves_json2(url):
+        return None
+    cookie = web_session(url, db, login, password)
+    entries: dict[str, dict] = {}
+    models: dict[str, dict] = {}
+    for model in served:
+        request = urllib.request.Request(f"{url}/doc/{model}.json",
+                                         headers={"Cookie": cookie, "Cache-Control": "no-cache"})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            doc = json.loads(response.read())
+        names = {}
+        for name, entry in doc["methods"].items():
+            digest = hashlib.sha1(json.dumps(entry, sort_keys=True).encode()).hexdigest()[:16]
+            entries[digest] = entry
+            names[name] = digest
+        modules = {name: attrs["module"] for name, attrs in doc["fields"].items() if attrs.get("module")}
+        models[model] = {"methods": names, "modules": modules}
+        print(f"capture: {model}: {len(names)} documented methods")
+    return {"methods": entries, "models": models}
+
+
+def serves_json2(url: str) -> bool:
+    """Whether the server has JSON-2: ``GET /json/version`` answers its JSON (18.0 redirects to the login
+    page, 16.0 and 17.0 know no such route)."""
+    try:
+        with urllib.request.urlopen(f"{url}/json/version", timeout=60) as response:
+            return response.status == 200 and "version_info" in json.loads(response.read())
+    except (urllib.error.URLError, ValueError):
+        return False
+
+
+def web_session(url: str, db: str, login: str, password: str) -> str:
+    """A logged-in web session's cookie (``/web/session/authenticate``)."""
+    body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1,
+                       "params": {"db": db, "login": login, "password": password}}).encode()
+    request = urllib.request.Request(f"{url}/web/session/authenticate", body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        answer = json.loads(response.read())
+        cookie = response.headers.get("Set-Cookie", "").split(";")[0]
+    if "error" in answer or not cookie:
+        raise SystemExit(f"capture: no web session for {login!r} on {db!r}")
+    return cookie
 
 
 def capture_module(url: str, db: str, login: str, password: str, module: str, folder: Path,
