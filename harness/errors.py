@@ -22,7 +22,8 @@ class HarnessError(Exception):
 def transient_status(status: int) -> bool:
     """Whether an HTTP error status may go away if the same request is sent again later.
 
-    5xx and 429: the server or a gateway in front of it may answer later; any other 4xx is the
-    request's own fault and will be refused again.
+    5xx and 429: the server or a gateway in front of it may answer later; 409: Odoo's JSON-2
+    answer to a LockError (a row another transaction holds); any other 4xx is the request's own
+    fault and will be refused again.
     """
-    return status >= 500 or status == 429
+    return status >= 500 or status in (409, 429)

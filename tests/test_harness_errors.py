@@ -17,7 +17,7 @@ NOT_IMPORTABLE = ("engine/migrations",)
 
 
 @pytest.mark.parametrize(("status", "transient"), [
-    (200, False), (400, False), (404, False), (429, True), (499, False),
+    (200, False), (400, False), (404, False), (409, True), (429, True), (499, False),
     (500, True), (502, True), (503, True), (504, True),
 ])
 def test_transient_status(status: int, transient: bool) -> None:

@@ -38,8 +38,6 @@ READ_METHODS = frozenset({"search", "search_read", "read", "search_count", "read
 #: Odoo's own transient faults: retrying the same call is safe and useful.
 TRANSIENT_FAULTS = ("could not serialize access", "SerializationFailure", "concurrent update",
                     "deadlock detected", "TransactionRollbackError", "LockNotAvailable")
-#: JSON-2's status for odoo.exceptions.LockError (records locked by another transaction): transient.
-CONFLICT = 409
 #: The protocol and the two endpoints every XML-RPC call goes over (what a deprecation concerns).
 PROTOCOL = "XML-RPC"
 COMMON, OBJECT = "/xmlrpc/2/common", "/xmlrpc/2/object"
@@ -268,13 +266,11 @@ def _transient_fault(text: str) -> bool:
 
 
 def _json2_transient(exc: Json2Error) -> bool:
-    """409 (LockError) is transient, and so is any status ``transient_status`` says is, except
+    """Any status ``transient_status`` says is transient (409, a LockError, too) is, except
     a 500 that carries Odoo's error object: that is an exception JSON-2 maps to no status of its
     own, Odoo's verdict on the call as a code-1 fault is over XML-RPC, transient only when it
     names a transient fault (19.0 retries a serialization failure itself, then answers 500
     ``psycopg2.errors.SerializationFailure``; an unknown argument is 500 ``builtins.TypeError``)."""
-    if exc.status == CONFLICT:
-        return True
     if exc.status == 500 and exc.name:
         return _transient_fault(f"{exc.name}: {exc.message}")
     return transient_status(exc.status)

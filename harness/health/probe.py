@@ -27,7 +27,7 @@ import xmlrpc.client
 from collections.abc import Callable
 from typing import Any
 
-from harness.engine.client import CONFLICT, fault_text
+from harness.engine.client import fault_text
 from harness.engine.json2 import Json2Error, Json2Wire
 from harness.engine.transport import MeasuringHttp, MeasuringTransport, SafeMeasuringTransport
 from harness.errors import transient_status
@@ -80,7 +80,7 @@ def _classify(ask: Callable[[], Any], tenant: Tenant, timeout: float) -> tuple[F
     except Json2Error as exc:
         if exc.status in REFUSED:
             return Failure.HARD, f"access denied: {exc}"
-        return Failure.TRANSIENT if transient_status(exc.status) or exc.status == CONFLICT else Failure.HARD, str(exc)
+        return Failure.TRANSIENT if transient_status(exc.status) else Failure.HARD, str(exc)
     except TimeoutError:
         return Failure.TRANSIENT, timeout_error(timeout)
     except (OSError, http.client.HTTPException) as exc:
