@@ -7,7 +7,7 @@ Analytic Accounting on (as a customer running the integration has it), and tears
 everything down, also when any of that fails.
 
 The Docker boundary (``DockerBoundary``) is the only part that needs an engine; the
-orchestration is tested with it replaced (``tests/test_containers.py``).
+orchestration is tested with it replaced (``tests/harness/test_containers.py``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ A profile is data, so a typo in it must fail when it is loaded, not turn into a
 silent default deep in a call. Every key is typed here, unknown keys are refused,
 and each default is the answer of the oldest behaviour we recorded, so a new
 version's ``profile.yaml`` says only what changed (it ``extends`` the one before).
-``tests/test_profile_schema.py`` checks that every key is read somewhere.
+``tests/simulator/test_profile_schema.py`` checks that every key is read somewhere.
 """
 
 from __future__ import annotations

@@ -1,78 +1,47 @@
-"""Shared fixtures: simulators on loopback, one per Odoo version."""
+"""Fixtures every part of the tests uses: simulators of each version, and a ledger on SQLite and on
+PostgreSQL. Helpers live in ``tests/support``."""
 
 from __future__ import annotations
 
-import xmlrpc.client
+import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
-from simulator.app import SimulatorApp
-from simulator.profile import available_versions
-from simulator.server import SimServer
-
-#: every simulated version: a new profile folder is tested without editing this file
-VERSIONS = tuple(available_versions())
-
-
-@dataclass
-class Odoo:
-    """A running simulator and plain ``xmlrpc.client`` proxies to it, as Odoo's docs use."""
-
-    server: SimServer
-    db: str = "odoo"
-    password: str = "admin"
-
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    @property
-    def app(self) -> SimulatorApp:
-        return self.server.app
-
-    @property
-    def version(self) -> str:
-        return self.app.version
-
-    @property
-    def major(self) -> int:
-        return int(self.version.split(".")[0])
-
-    def common(self) -> xmlrpc.client.ServerProxy:
-        return xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/common")
-
-    def models(self) -> xmlrpc.client.ServerProxy:
-        return xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object", allow_none=True)
-
-    def call(self, model: str, method: str, *args, **kwargs):
-        return self.models().execute_kw(self.db, 2, self.password, model, method, list(args),
-                                        kwargs)
-
-    def fault(self, model: str, method: str, *args, **kwargs) -> xmlrpc.client.Fault:
-        with pytest.raises(xmlrpc.client.Fault) as info:
-            self.call(model, method, *args, **kwargs)
-        return info.value
-
-
-def _serve(version: str, fresh: bool = False) -> Iterator[Odoo]:
-    with SimServer(SimulatorApp(version, fresh=fresh)) as server:
-        yield Odoo(server)
+from harness.engine.ledger import engine_url
+from tests.support import POSTGRES_ENV
+from tests.support.odoo import VERSIONS, Odoo, serve
 
 
 @pytest.fixture(params=VERSIONS)
 def odoo(request: pytest.FixtureRequest) -> Iterator[Odoo]:
     """A fresh simulator (Analytic Accounting on) of each version, per test."""
-    yield from _serve(request.param)
+    yield from serve(request.param)
 
 
 @pytest.fixture(params=VERSIONS)
 def fresh_odoo(request: pytest.FixtureRequest) -> Iterator[Odoo]:
     """A simulator exactly as after install (Analytic Accounting off)."""
-    yield from _serve(request.param, fresh=True)
+    yield from serve(request.param, fresh=True)
 
 
 @pytest.fixture
 def odoo17() -> Iterator[Odoo]:
-    yield from _serve("17.0")
+    yield from serve("17.0")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """SQLite in ``tmp_path``, or the PostgreSQL of ODOO_HARNESS_TEST_POSTGRES with a clean schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(f"no PostgreSQL: set {POSTGRES_ENV} (bash .ci/run starts Debian's server)")
+    engine = sa.create_engine(engine_url(url))
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    return url

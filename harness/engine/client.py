@@ -7,7 +7,7 @@ a call Odoo may have run. Transient failures are retried alike for every call th
 to repeat: ``common.version``, ``authenticate``, reads and writes. There are two
 doors to it: ``read`` accepts read-only ORM methods only, and ``mutate`` accepts the
 three allow-listed models only; anything else is refused before it is sent, logged and
-counted. ``tests/test_engine_guard.py`` proves nothing else in the engine calls Odoo.
+counted. ``tests/engine/test_engine_guard.py`` proves nothing else in the engine calls Odoo.
 
 Below the doors, one small wire object per protocol turns a call into bytes: ``XmlRpcWire``
 (``execute_kw`` on ``/xmlrpc/2``, login and password) or ``json2.Json2Wire`` (Odoo 19.0's

@@ -376,7 +376,7 @@ def _relational_leaf(rng: random.Random, name: str, kind: str, seen: list, comod
 
 
 GAPS_HEADER = ("# Labels of the generated corpus the simulator does not yet answer as the real server did.\n"
-               "# tests/test_generated_corpus.py holds the list exact: a new difference fails, and so does a\n"
+               "# tests/parity/test_generated_corpus.py holds the list exact: a new difference fails, and so does a\n"
                "# fixed one still listed. Rewrite with:\n"
                "#   python -m harness.parity.generated replay --version V --write-gaps\n")
 

@@ -30,7 +30,7 @@ class ParitySuite:
         if endpoint.api != "xmlrpc":
             yield ScenarioResult(self.name, "corpus", target.name, SKIP,
                                  "the parity corpus is XML-RPC (run on this server's XML-RPC column); JSON-2's "
-                                 "recorded answers are replayed by tests/test_json2_simulator.py")
+                                 "recorded answers are replayed by tests/simulator/test_json2_simulator.py")
             return
         if corpus_path(version) is None:
             yield ScenarioResult(self.name, "corpus", target.name, SKIP,
