@@ -49,8 +49,10 @@ def send_seconds(url: str, body: bytes) -> float:
     """Seconds ``sendall`` takes to send the request (headers and body)."""
     host, port = url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port))) as conn:
-        conn.sendall(f"POST /jsonrpc HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-                     f"Content-Length: {len(body)}\r\n\r\n".encode())
+        conn.sendall(
+            f"POST /jsonrpc HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n".encode()
+        )
         started = time.perf_counter()
         conn.sendall(body)
         elapsed = time.perf_counter() - started
@@ -66,9 +68,17 @@ def main() -> None:
     parser.add_argument("--real-url", help="a real Odoo on loopback to measure beside them")
     args = parser.parse_args()
     datas = base64.b64encode(os.urandom(args.mb * 1024 * 1024)).decode()
-    body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": {
-        "service": "object", "method": "execute_kw",
-        "args": ["odoo", 2, "admin", "ir.attachment", "create", [{"name": "bench", "datas": datas}]]}}).encode()
+    body = json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "service": "object",
+                "method": "execute_kw",
+                "args": ["odoo", 2, "admin", "ir.attachment", "create", [{"name": "bench", "datas": datas}]],
+            },
+        }
+    ).encode()
     urls, children = {}, []
     for name, target in (("bare socket server (baseline)", bare_server), ("simulator 17.0", simulator)):
         port = multiprocessing.Value("i", 0)
@@ -86,8 +96,10 @@ def main() -> None:
         for name, url in urls.items():
             times[name].append(send_seconds(url, body))
     baseline = statistics.median(next(iter(times.values())))
-    print(f"sending {len(body) / 1e6:.0f} MB, {args.rounds} interleaved rounds: median seconds, ratio to baseline, "
-          "rounds under 0.1 s")
+    print(
+        f"sending {len(body) / 1e6:.0f} MB, {args.rounds} interleaved rounds: median seconds, ratio to baseline, "
+        "rounds under 0.1 s"
+    )
     for name, spent in times.items():
         median = statistics.median(spent)
         print(f"  {name:32} {median:.3f} s  {median / baseline:.2f}x  {sum(t < 0.1 for t in spent)}/{len(spent)}")

@@ -32,8 +32,9 @@ def live_sync(lines: int, folder: Path, number: int) -> float:
     grants = make_grants(lines)
     with SimServer(SimulatorApp("17.0")) as server:
         ledger = Ledger(f"sqlite:///{folder / f'live{number}.sqlite'}")
-        engine = SyncEngine(OdooClient(server.url, "odoo", "admin", "admin", tenant=grants.tenant, ledger=ledger),
-                            ledger)
+        engine = SyncEngine(
+            OdooClient(server.url, "odoo", "admin", "admin", tenant=grants.tenant, ledger=ledger), ledger
+        )
         started = time.perf_counter()
         assert engine.sync(grants).ok
         return time.perf_counter() - started

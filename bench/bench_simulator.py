@@ -24,8 +24,14 @@ from simulator.app import SimulatorApp
 from simulator.orm import Env
 from simulator.server import SimServer
 
-RECORD = {"id": 1, "name": "Benchmark Partner 000", "city": "Kampala", "ref": "BENCH",
-          "parent_id": [1, "My Company"], "is_company": False}
+RECORD = {
+    "id": 1,
+    "name": "Benchmark Partner 000",
+    "city": "Kampala",
+    "ref": "BENCH",
+    "parent_id": [1, "My Company"],
+    "is_company": False,
+}
 
 
 class KeepAliveHandler(SimpleXMLRPCRequestHandler):
@@ -39,8 +45,7 @@ class KeepAliveHandler(SimpleXMLRPCRequestHandler):
 
 def bare_server(answer: object, keep_alive: bool) -> tuple[SimpleXMLRPCServer, str]:
     handler = KeepAliveHandler if keep_alive else SimpleXMLRPCRequestHandler
-    server = SimpleXMLRPCServer(("127.0.0.1", 0), requestHandler=handler,
-                                logRequests=False, allow_none=False)
+    server = SimpleXMLRPCServer(("127.0.0.1", 0), requestHandler=handler, logRequests=False, allow_none=False)
     server.register_function(lambda *args: answer, "execute_kw")
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
@@ -59,26 +64,52 @@ def bench_rpc(calls: int, rounds: int = 5) -> dict[str, float]:
     subject alike; each subject has its own connection."""
     servers, subjects = [], {}
     for label, answer, keep_alive in (
-            ("bare server, constant True (HTTP/1.0 default)", True, False),
-            ("bare server, constant True, keep-alive", True, True),
-            ("bare server, constant 80 records, keep-alive", [RECORD] * 80, True)):
+        ("bare server, constant True (HTTP/1.0 default)", True, False),
+        ("bare server, constant True, keep-alive", True, True),
+        ("bare server, constant 80 records, keep-alive", [RECORD] * 80, True),
+    ):
         server, url = bare_server(answer, keep_alive)
         servers.append(server)
         proxy = xmlrpc.client.ServerProxy(url)
-        subjects[label] = (proxy, functools.partial(proxy.execute_kw, "odoo", 2, "x", "res.partner",
-                                                    "search_read", [[]]))
+        subjects[label] = (
+            proxy,
+            functools.partial(proxy.execute_kw, "odoo", 2, "x", "res.partner", "search_read", [[]]),
+        )
     with SimServer(SimulatorApp("17.0")) as sim:
         proxy = xmlrpc.client.ServerProxy(sim.url + "/xmlrpc/2/object")
-        proxy.execute_kw("odoo", 2, "admin", "res.partner", "create",
-                         [[{"name": f"Benchmark Partner {i:03}", "city": "Kampala", "ref": "BENCH",
-                            "parent_id": 1} for i in range(80)]])
+        proxy.execute_kw(
+            "odoo",
+            2,
+            "admin",
+            "res.partner",
+            "create",
+            [
+                [
+                    {"name": f"Benchmark Partner {i:03}", "city": "Kampala", "ref": "BENCH", "parent_id": 1}
+                    for i in range(80)
+                ]
+            ],
+        )
         fields = ["name", "city", "ref", "parent_id", "is_company"]
-        subjects["simulator search_read, 80 records"] = (proxy, functools.partial(
-            proxy.execute_kw, "odoo", 2, "admin", "res.partner", "search_read",
-            [[["ref", "=", "BENCH"]]], {"fields": fields}))
-        subjects["simulator create"] = (proxy, functools.partial(
-            proxy.execute_kw, "odoo", 2, "admin", "res.partner", "create",
-            [{"name": "Created", "ref": "NEW"}]))
+        subjects["simulator search_read, 80 records"] = (
+            proxy,
+            functools.partial(
+                proxy.execute_kw,
+                "odoo",
+                2,
+                "admin",
+                "res.partner",
+                "search_read",
+                [[["ref", "=", "BENCH"]]],
+                {"fields": fields},
+            ),
+        )
+        subjects["simulator create"] = (
+            proxy,
+            functools.partial(
+                proxy.execute_kw, "odoo", 2, "admin", "res.partner", "create", [{"name": "Created", "ref": "NEW"}]
+            ),
+        )
         samples: dict[str, list[float]] = {label: [] for label in subjects}
         for _ in range(rounds):
             for label, (_proxy, call) in subjects.items():
@@ -100,13 +131,17 @@ def bench_indexed_search(lines: int, calls: int) -> dict[str, float]:
     env = Env(db, 2, {})
     started = time.perf_counter()
     with db.store.transaction():
-        accounts = [env["account.analytic.account"].create({"name": f"A{i}", "code": f"A{i}",
-                                                             "plan_id": 1}) for i in range(100)]
-        rows = [(i + 1, f"L{i}", float(i % 97), accounts[i % 100], f"2024-{i % 12 + 1:02}-01", 1, 1)
-                for i in range(lines)]
+        accounts = [
+            env["account.analytic.account"].create({"name": f"A{i}", "code": f"A{i}", "plan_id": 1}) for i in range(100)
+        ]
+        rows = [
+            (i + 1, f"L{i}", float(i % 97), accounts[i % 100], f"2024-{i % 12 + 1:02}-01", 1, 1) for i in range(lines)
+        ]
         db.store.conn.executemany(
             "INSERT INTO account_analytic_line (id, name, amount, account_id, date, company_id, "
-            "currency_id) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            "currency_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
     db.store.bump_sequence("account_analytic_line", lines)
     load_seconds = time.perf_counter() - started
     with SimServer(app) as sim:
@@ -114,18 +149,29 @@ def bench_indexed_search(lines: int, calls: int) -> dict[str, float]:
         timings = []
         for n in range(min(calls, 200)):
             t0 = time.perf_counter()
-            found = proxy.execute_kw("odoo", 2, "admin", "account.analytic.line", "search",
-                                     [[["account_id", "=", accounts[n % 100]]]], {"limit": 80})
+            found = proxy.execute_kw(
+                "odoo",
+                2,
+                "admin",
+                "account.analytic.line",
+                "search",
+                [[["account_id", "=", accounts[n % 100]]]],
+                {"limit": 80},
+            )
             timings.append(time.perf_counter() - t0)
             assert len(found) == 80
         t0 = time.perf_counter()
-        groups = proxy.execute_kw("odoo", 2, "admin", "account.analytic.line", "read_group",
-                                  [[], ["amount:sum"], ["account_id"]])
+        groups = proxy.execute_kw(
+            "odoo", 2, "admin", "account.analytic.line", "read_group", [[], ["amount:sum"], ["account_id"]]
+        )
         group_ms = (time.perf_counter() - t0) * 1000
         assert len(groups) == 100
-    return {"load s": load_seconds, "median search ms": statistics.median(timings) * 1000,
-            "p95 search ms": sorted(timings)[int(len(timings) * 0.95)] * 1000,
-            "read_group over all lines ms": group_ms}
+    return {
+        "load s": load_seconds,
+        "median search ms": statistics.median(timings) * 1000,
+        "p95 search ms": sorted(timings)[int(len(timings) * 0.95)] * 1000,
+        "read_group over all lines ms": group_ms,
+    }
 
 
 def main() -> None:

@@ -28,8 +28,10 @@ LINES_PER_PROJECT = 20
 def make_grants(lines: int) -> Grants:
     projects = []
     for p in range(max(lines // LINES_PER_PROJECT, 1)):
-        budget = [BudgetLine(id=f"{n % 4 + 1}.{n}", name=f"Line {n} of {p}", category=CATEGORIES[n % 4],
-                             amount=1000.0 + n) for n in range(LINES_PER_PROJECT)]
+        budget = [
+            BudgetLine(id=f"{n % 4 + 1}.{n}", name=f"Line {n} of {p}", category=CATEGORIES[n % 4], amount=1000.0 + n)
+            for n in range(LINES_PER_PROJECT)
+        ]
         projects.append(Project(id=f"PRJ-{p:04}", name=f"Project {p:04}", donor="EU", budget_lines=budget))
     return Grants(tenant="bench", projects=projects)
 

@@ -38,18 +38,36 @@ class CaptureError(HarnessError, RuntimeError):
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
-        "capture", help="record a new Odoo version's simulator profile and parity corpus from a fresh real server",
-        description=__doc__.split("\n\n")[1])
-    parser.add_argument("--target", required=True, metavar="url:URL",
-                        help="the real server (database and credentials from ODOO_DB, ODOO_LOGIN, ODOO_PASSWORD)")
-    parser.add_argument("--out", required=True, type=Path, metavar="DIR",
-                        help="where profiles/<version>/ and corpus/<version>.json are written")
-    parser.add_argument("--reset-command", required=True, metavar="CMD",
-                        help="shell command that makes the database fresh again (run before each part), "
-                             "e.g. 'dropdb odoo && createdb -T odoo_template odoo'")
-    parser.add_argument("--psql-db", metavar="CONNINFO",
-                        help="libpq connection string of the same database, to record id sequences "
-                             "(PGPASSWORD from the environment); without it ids follow the records")
+        "capture",
+        help="record a new Odoo version's simulator profile and parity corpus from a fresh real server",
+        description=__doc__.split("\n\n")[1],
+    )
+    parser.add_argument(
+        "--target",
+        required=True,
+        metavar="url:URL",
+        help="the real server (database and credentials from ODOO_DB, ODOO_LOGIN, ODOO_PASSWORD)",
+    )
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="DIR",
+        help="where profiles/<version>/ and corpus/<version>.json are written",
+    )
+    parser.add_argument(
+        "--reset-command",
+        required=True,
+        metavar="CMD",
+        help="shell command that makes the database fresh again (run before each part), "
+        "e.g. 'dropdb odoo && createdb -T odoo_template odoo'",
+    )
+    parser.add_argument(
+        "--psql-db",
+        metavar="CONNINFO",
+        help="libpq connection string of the same database, to record id sequences "
+        "(PGPASSWORD from the environment); without it ids follow the records",
+    )
     parser.set_defaults(handler=cmd_capture)
 
 
@@ -59,8 +77,13 @@ def cmd_capture(args: argparse.Namespace) -> int:
         if target.kind != "url":
             raise TargetError(f"capture records a real server: give url:URL, not {target.name}")
         with target.start() as endpoint:
-            report = capture_version(endpoint.url, Credentials(endpoint.db, endpoint.login, endpoint.password),
-                                     args.out, args.reset_command, args.psql_db)
+            report = capture_version(
+                endpoint.url,
+                Credentials(endpoint.db, endpoint.login, endpoint.password),
+                args.out,
+                args.reset_command,
+                args.psql_db,
+            )
     except (TargetError, CaptureError) as exc:
         print(f"odoo-harness capture: {exc}", file=sys.stderr)
         return 2
@@ -68,8 +91,9 @@ def cmd_capture(args: argparse.Namespace) -> int:
     return 0
 
 
-def capture_version(url: str, credentials: Credentials, out: Path, reset_command: str,
-                    psql_db: str | None = None) -> ParityReport:
+def capture_version(
+    url: str, credentials: Credentials, out: Path, reset_command: str, psql_db: str | None = None
+) -> ParityReport:
     """Profile, then corpus, each on a freshly reset database; then what the profile lacks."""
     from simulator.profiles.capture import RpcError, capture
 
@@ -78,9 +102,11 @@ def capture_version(url: str, credentials: Credentials, out: Path, reset_command
     try:
         version_info = capture(url, credentials.db, credentials.login, credentials.password, staging, psql_db)
     except (RpcError, OSError, subprocess.CalledProcessError) as exc:
-        raise CaptureError(f"recording the profile failed: {exc}; the server must be a fresh Odoo with base, "
-                           "analytic, account and project installed, and this version may need the capture "
-                           "tooling (simulator/profiles/capture.py) taught a change") from exc
+        raise CaptureError(
+            f"recording the profile failed: {exc}; the server must be a fresh Odoo with base, "
+            "analytic, account and project installed, and this version may need the capture "
+            "tooling (simulator/profiles/capture.py) taught a change"
+        ) from exc
     version = str(version_info["server_serie"])
     folder = out / "profiles" / version
     folder.mkdir(parents=True, exist_ok=True)
@@ -128,16 +154,22 @@ def replay_on_new_profile(version: str, exchanges: list[dict], out: Path) -> Par
 
 def describe(report: ParityReport, out: Path) -> str:
     """What was captured, and each answer the new profile does not give yet."""
-    lines = [f"Odoo {report.version}: profile in {out / 'profiles' / report.version}, "
-             f"corpus in {out / 'corpus' / (report.version + '.json')}",
-             f"the simulator of the new profile gives {len(report.identical)} of {report.total} "
-             "recorded answers as the real server did"]
+    lines = [
+        f"Odoo {report.version}: profile in {out / 'profiles' / report.version}, "
+        f"corpus in {out / 'corpus' / (report.version + '.json')}",
+        f"the simulator of the new profile gives {len(report.identical)} of {report.total} "
+        "recorded answers as the real server did",
+    ]
     if report.different:
-        lines.append(f"{len(report.different)} answers still need a hand-written quirk in "
-                     f"{out / 'profiles' / report.version / 'profile.yaml'} (schema: simulator/quirks.py):")
+        lines.append(
+            f"{len(report.different)} answers still need a hand-written quirk in "
+            f"{out / 'profiles' / report.version / 'profile.yaml'} (schema: simulator/quirks.py):"
+        )
         for label, diff in report.different.items():
-            lines.append(f"  - {label}\n      real {json.dumps(diff['expected'])[:300]}\n"
-                         f"      sim  {json.dumps(diff['got'])[:300]}")
+            lines.append(
+                f"  - {label}\n      real {json.dumps(diff['expected'])[:300]}\n"
+                f"      sim  {json.dumps(diff['got'])[:300]}"
+            )
     lines.append(f"use it with ODOO_HARNESS_DATA={out} (simulate, run, diff)")
     return "\n".join(lines)
 
@@ -147,8 +179,10 @@ def _profile_stub(version: str) -> str:
 
     below = [v for v in available_versions() if version_key(v) < version_key(version)]
     base = f'extends: "{below[-1]}"\n' if below else ""
-    return (f"# Odoo {version}: recorded by odoo-harness capture; write here only what differs from the "
-            f"profile it extends\n# (the capture's output lists the answers that still differ).\n{base}")
+    return (
+        f"# Odoo {version}: recorded by odoo-harness capture; write here only what differs from the "
+        f"profile it extends\n# (the capture's output lists the answers that still differ).\n{base}"
+    )
 
 
 def _reset(command: str) -> None:

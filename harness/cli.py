@@ -26,8 +26,11 @@ SUITES = {"parity": ParitySuite, **{name: name for name in suite_names()}}
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="odoo-harness", description=__doc__)
-    parser.add_argument("--debug", action="store_true",
-                        help="show the traceback of a failure too (before the command: odoo-harness --debug sync ...)")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the traceback of a failure too (before the command: odoo-harness --debug sync ...)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     simulate = commands.add_parser("simulate", help="serve the Odoo simulator until interrupted")
@@ -36,11 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--port", type=int, default=8069)
     simulate.add_argument("--data", type=Path, help="SQLite file to keep state in (default: memory)")
     simulate.add_argument("--db", default="odoo", help="database name (default: odoo)")
-    simulate.add_argument("--fresh", action="store_true",
-                          help="leave Analytic Accounting off, exactly as after install")
-    simulate.add_argument("--master-password-env", metavar="VAR",
-                          help="environment variable holding the db service's master password "
-                               "(never on the command line; default: Odoo's own default, admin)")
+    simulate.add_argument(
+        "--fresh", action="store_true", help="leave Analytic Accounting off, exactly as after install"
+    )
+    simulate.add_argument(
+        "--master-password-env",
+        metavar="VAR",
+        help="environment variable holding the db service's master password "
+        "(never on the command line; default: Odoo's own default, admin)",
+    )
     simulate.set_defaults(handler=cmd_simulate)
 
     proxy = commands.add_parser("proxy", help="serve the simulator's fault rules in front of a real Odoo")
@@ -54,12 +61,22 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--url", required=True)
     sync.add_argument("--db", required=True)
     sync.add_argument("--login", required=True, help="the Odoo user (over json2 only shown: the API key names it)")
-    sync.add_argument("--api", choices=SECRET_ENV, default="xmlrpc",
-                      help="xmlrpc (default), or json2: Odoo 19.0's JSON-2 API with an API key")
-    sync.add_argument("--password-env", metavar="VAR",
-                      help="environment variable holding the password (xmlrpc; never on the command line)")
-    sync.add_argument("--api-key-env", metavar="VAR",
-                      help="environment variable holding the API key (json2; never on the command line)")
+    sync.add_argument(
+        "--api",
+        choices=SECRET_ENV,
+        default="xmlrpc",
+        help="xmlrpc (default), or json2: Odoo 19.0's JSON-2 API with an API key",
+    )
+    sync.add_argument(
+        "--password-env",
+        metavar="VAR",
+        help="environment variable holding the password (xmlrpc; never on the command line)",
+    )
+    sync.add_argument(
+        "--api-key-env",
+        metavar="VAR",
+        help="environment variable holding the API key (json2; never on the command line)",
+    )
     sync.add_argument("--ledger", default="sqlite:///odoo-harness.sqlite", metavar="DATABASE_URL")
     sync.add_argument("--force", action="store_true", help="sync even an Odoo version not validated")
     sync.add_argument("--actuals", action="store_true", help="print budget against actuals afterwards")
@@ -68,23 +85,42 @@ def build_parser() -> argparse.ArgumentParser:
     add_health_commands(commands)
 
     diff = commands.add_parser("diff", help="send the same conversation to two targets; report every difference")
-    diff.add_argument("--targets", nargs=2, required=True, metavar=("A", "B"),
-                      help="sim:VERSION or url:URL (fresh databases; credentials from ODOO_DB/ODOO_LOGIN/"
-                           "ODOO_PASSWORD, or ODOO_B_DB/ODOO_B_LOGIN/ODOO_B_PASSWORD for a second url)")
+    diff.add_argument(
+        "--targets",
+        nargs=2,
+        required=True,
+        metavar=("A", "B"),
+        help="sim:VERSION or url:URL (fresh databases; credentials from ODOO_DB/ODOO_LOGIN/"
+        "ODOO_PASSWORD, or ODOO_B_DB/ODOO_B_LOGIN/ODOO_B_PASSWORD for a second url)",
+    )
     diff.add_argument("--allow", type=Path, metavar="FILE", help="YAML: exchange label -> why it may differ")
     diff.add_argument("--json", type=Path, metavar="FILE", help="write every difference as JSON")
     diff.set_defaults(handler=cmd_diff)
 
     run = commands.add_parser("run", help="run the suites over targets; print the compatibility matrix")
-    run.add_argument("--target", action="append", default=[], metavar="TARGET",
-                     help="sim:VERSION or url:URL (credentials from ODOO_DB / ODOO_LOGIN / "
-                          "ODOO_PASSWORD); default: the simulator of every version")
-    run.add_argument("--suite", action="append", default=[], metavar="NAME",
-                     help=f"suite to run (default: all of {', '.join(SUITES)})")
-    run.add_argument("--api", choices=("xmlrpc", "json2", "both"), default="both",
-                     help="the engine's wire: XML-RPC, JSON-2 (Odoo 19.0+; url targets read the key from "
-                          "ODOO_API_KEY) or both, a matrix column each (default: both, JSON-2 where the "
-                          "version has it)")
+    run.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="TARGET",
+        help="sim:VERSION or url:URL (credentials from ODOO_DB / ODOO_LOGIN / "
+        "ODOO_PASSWORD); default: the simulator of every version",
+    )
+    run.add_argument(
+        "--suite",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=f"suite to run (default: all of {', '.join(SUITES)})",
+    )
+    run.add_argument(
+        "--api",
+        choices=("xmlrpc", "json2", "both"),
+        default="both",
+        help="the engine's wire: XML-RPC, JSON-2 (Odoo 19.0+; url targets read the key from "
+        "ODOO_API_KEY) or both, a matrix column each (default: both, JSON-2 where the "
+        "version has it)",
+    )
     run.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report")
     run.add_argument("--html", type=Path, metavar="FILE", help="write a self-contained HTML report")
     run.set_defaults(handler=cmd_run)
@@ -102,8 +138,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     master = os.environ.get(args.master_password_env) if args.master_password_env else DEFAULT_MASTER_PASSWORD
     if not master:
-        print(f"odoo-harness simulate: the environment variable {args.master_password_env} is not set",
-              file=sys.stderr)
+        print(f"odoo-harness simulate: the environment variable {args.master_password_env} is not set", file=sys.stderr)
         return 2
     app = SimulatorApp(args.odoo_version, db=args.db, data=args.data, fresh=args.fresh, master_password=master)
     # Odoo's own warnings (19.0's deprecated endpoints) show as a real server logs them
@@ -111,14 +146,17 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     try:
         server = SimServer(app, host=args.host, port=args.port)
     except (OSError, ValueError) as exc:
-        print(f"odoo-harness simulate: cannot listen on {args.host}:{args.port}: {exc}",
-              file=sys.stderr)
+        print(f"odoo-harness simulate: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 2
-    banner = (f"Odoo {args.odoo_version} simulator on {server.url} (database {args.db!r}, "
-              f"login admin / admin); Ctrl-C stops it")
+    banner = (
+        f"Odoo {args.odoo_version} simulator on {server.url} (database {args.db!r}, "
+        f"login admin / admin); Ctrl-C stops it"
+    )
     if app.serves_json2:  # printed, never logged: a key of this throwaway simulator only
-        banner += (f"\nJSON-2 API key for admin: {app.issue_api_key('admin')} "
-                   f"(Authorization: bearer KEY; POST {server.url}/__sim__/apikeys makes more)")
+        banner += (
+            f"\nJSON-2 API key for admin: {app.issue_api_key('admin')} "
+            f"(Authorization: bearer KEY; POST {server.url}/__sim__/apikeys makes more)"
+        )
     server.serve_until_stopped(banner)
     return 0
 
@@ -131,8 +169,10 @@ def cmd_proxy(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"odoo-harness proxy: {exc}", file=sys.stderr)
         return 2
-    server.serve_until_stopped(f"fault proxy on {server.url} in front of {args.upstream}; rules: POST "
-                               f"{server.url}/__sim__/faults; Ctrl-C stops it")
+    server.serve_until_stopped(
+        f"fault proxy on {server.url} in front of {args.upstream}; rules: POST "
+        f"{server.url}/__sim__/faults; Ctrl-C stops it"
+    )
     return 0
 
 
@@ -168,8 +208,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"odoo-harness sync: invalid grants file:\n{exc}", file=sys.stderr)
         return 2
     if grants.tenant != args.tenant:
-        print(f"odoo-harness sync: {args.grants} is for tenant {grants.tenant!r}, not {args.tenant!r}",
-              file=sys.stderr)
+        print(f"odoo-harness sync: {args.grants} is for tenant {grants.tenant!r}, not {args.tenant!r}", file=sys.stderr)
         return 2
     ledger = Ledger(args.ledger)  # one that cannot be opened: LedgerError, exit 2 (main)
     client = OdooClient(args.url, args.db, args.login, secret, tenant=args.tenant, ledger=ledger, api=args.api)
@@ -223,8 +262,11 @@ def _progress_printer():
 
 def _print_actuals(actuals) -> None:
     print(f"{'':32} {'budget':>12} {'spent':>12} {'remaining':>12}")
-    for title, figures in (("project", actuals.projects), ("donor category", actuals.categories),
-                           ("budget line", actuals.lines)):
+    for title, figures in (
+        ("project", actuals.projects),
+        ("donor category", actuals.categories),
+        ("budget line", actuals.lines),
+    ):
         for code, fig in figures.items():
             spent = "n/a" if fig.spent is None else f"{fig.spent:12.2f}"
             remaining = "n/a" if fig.remaining is None else f"{fig.remaining:12.2f}"
@@ -285,8 +327,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     unknown = [name for name in args.suite if name not in SUITES]
     if unknown:
-        print(f"odoo-harness run: unknown suite {unknown[0]!r} (available: {', '.join(SUITES)})",
-              file=sys.stderr)
+        print(f"odoo-harness run: unknown suite {unknown[0]!r} (available: {', '.join(SUITES)})", file=sys.stderr)
         return 2
     try:
         suites = [ParitySuite() if name == "parity" else ScenarioSuite(name) for name in (args.suite or SUITES)]
@@ -296,8 +337,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     def progress(result) -> None:
         why = f" ({result.detail})" if result.status == SKIP else ""
-        print(f"  {result.target:14} {result.suite} / {result.scenario}: {result.status}{why}",
-              file=sys.stderr, flush=True)
+        print(
+            f"  {result.target:14} {result.suite} / {result.scenario}: {result.status}{why}",
+            file=sys.stderr,
+            flush=True,
+        )
 
     outcome = run_suites(suites, targets, progress=progress)
     print(report.matrix(outcome))

@@ -58,17 +58,28 @@ class TestcontainersBoundary:
     def postgres(self, network: Any, alias: str) -> Handle:
         from testcontainers.core.container import DockerContainer
 
-        container = (DockerContainer("postgres:15").with_network(network).with_network_aliases(alias)
-                     .with_env("POSTGRES_USER", PG_USER).with_env("POSTGRES_PASSWORD", PG_PASSWORD)
-                     .with_env("POSTGRES_DB", "postgres"))
+        container = (
+            DockerContainer("postgres:15")
+            .with_network(network)
+            .with_network_aliases(alias)
+            .with_env("POSTGRES_USER", PG_USER)
+            .with_env("POSTGRES_PASSWORD", PG_PASSWORD)
+            .with_env("POSTGRES_DB", "postgres")
+        )
         return container.start()
 
     def odoo(self, image: str, network: Any, db_host: str) -> Handle:
         from testcontainers.core.container import DockerContainer
 
-        container = (DockerContainer(image).with_network(network).with_exposed_ports(8069)
-                     .with_env("HOST", db_host).with_env("USER", PG_USER).with_env("PASSWORD", PG_PASSWORD)
-                     .with_command(f"-- -d {DB} -i {MODULES} --without-demo=all --db-filter=^{DB}$"))
+        container = (
+            DockerContainer(image)
+            .with_network(network)
+            .with_exposed_ports(8069)
+            .with_env("HOST", db_host)
+            .with_env("USER", PG_USER)
+            .with_env("PASSWORD", PG_PASSWORD)
+            .with_command(f"-- -d {DB} -i {MODULES} --without-demo=all --db-filter=^{DB}$")
+        )
         return container.start()
 
     def remove_network(self, network: Any) -> None:
@@ -84,9 +95,14 @@ class ContainerOdoo:
 
 
 @contextlib.contextmanager
-def run_odoo(version: str, boundary: DockerBoundary | None = None, ready_timeout: float = 900.0,
-             clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
-             analytic: bool = False) -> Iterator[ContainerOdoo]:
+def run_odoo(
+    version: str,
+    boundary: DockerBoundary | None = None,
+    ready_timeout: float = 900.0,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+    analytic: bool = False,
+) -> Iterator[ContainerOdoo]:
     """A real Odoo ``version`` for the duration of the block; always torn down. Fresh, as
     after install, unless ``analytic`` switches Analytic Accounting on."""
     boundary = boundary or TestcontainersBoundary()
@@ -128,8 +144,9 @@ def wait_until_ready(url: str, timeout: float, clock: Callable[[], float], sleep
 def enable_analytic(url: str) -> None:
     """Settings → Analytic Accounting, exactly as an admin switches it on."""
     models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
-    settings = models.execute_kw(DB, 2, PASSWORD, "res.config.settings", "create",
-                                 [{"group_analytic_accounting": True}])
+    settings = models.execute_kw(
+        DB, 2, PASSWORD, "res.config.settings", "create", [{"group_analytic_accounting": True}]
+    )
     models.execute_kw(DB, 2, PASSWORD, "res.config.settings", "execute", [[settings]])
 
 

@@ -45,8 +45,10 @@ class DiffReport:
         return [d for d in self.differences if d.label not in self.allowed]
 
     def text(self) -> str:
-        lines = [f"{self.a} against {self.b}: {self.compared} exchanges, {len(self.differences)} different, "
-                 f"{len(self.unexplained)} outside the allow-list"]
+        lines = [
+            f"{self.a} against {self.b}: {self.compared} exchanges, {len(self.differences)} different, "
+            f"{len(self.unexplained)} outside the allow-list"
+        ]
         for difference in self.differences:
             reason = self.allowed.get(difference.label)
             lines.append(("allowed: " + reason + "\n  " if reason else "") + difference.describe())
@@ -102,11 +104,21 @@ def load_allow_list(path: Path | None) -> dict[str, str]:
 
 
 def write_json(report: DiffReport, path: Path) -> None:
-    path.write_text(json.dumps({
-        "a": report.a, "b": report.b, "compared": report.compared,
-        "differences": [{"label": d.label, "kind": d.kind, "a": d.a, "b": d.b,
-                         "allowed": report.allowed.get(d.label)} for d in report.differences]},
-        indent=1, default=str))
+    path.write_text(
+        json.dumps(
+            {
+                "a": report.a,
+                "b": report.b,
+                "compared": report.compared,
+                "differences": [
+                    {"label": d.label, "kind": d.kind, "a": d.a, "b": d.b, "allowed": report.allowed.get(d.label)}
+                    for d in report.differences
+                ],
+            },
+            indent=1,
+            default=str,
+        )
+    )
 
 
 def _is_fault(answer: Any) -> bool:

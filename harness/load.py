@@ -67,15 +67,20 @@ class LoadSettings:
         password = environ.get("ODOO_PASSWORD")
         if not password:
             raise LoadError("ODOO_PASSWORD is not set: the password comes from the environment")
-        return cls(url, environ.get("ODOO_DB", "odoo"), environ.get("ODOO_LOGIN", "admin"), password,
-                   syncs=_bounded(environ, "LOAD_SYNCS", 3, 1, 1000),
-                   projects=_bounded(environ, "LOAD_PROJECTS", 4, 1, 500),
-                   lines=_bounded(environ, "LOAD_LINES", 5, 1, 200),
-                   seed=_bounded(environ, "LOAD_SEED", 1, 0, 10**9),
-                   ledger=environ.get("LOAD_LEDGER", cls.ledger),
-                   summary=Path(environ["LOAD_SUMMARY"]) if environ.get("LOAD_SUMMARY") else None,
-                   max_seconds=float(_bounded(environ, "LOAD_MAX_SECONDS", 300, 1, 3600)),
-                   run=environ.get("LOAD_RUN", f"{os.getpid()}"))
+        return cls(
+            url,
+            environ.get("ODOO_DB", "odoo"),
+            environ.get("ODOO_LOGIN", "admin"),
+            password,
+            syncs=_bounded(environ, "LOAD_SYNCS", 3, 1, 1000),
+            projects=_bounded(environ, "LOAD_PROJECTS", 4, 1, 500),
+            lines=_bounded(environ, "LOAD_LINES", 5, 1, 200),
+            seed=_bounded(environ, "LOAD_SEED", 1, 0, 10**9),
+            ledger=environ.get("LOAD_LEDGER", cls.ledger),
+            summary=Path(environ["LOAD_SUMMARY"]) if environ.get("LOAD_SUMMARY") else None,
+            max_seconds=float(_bounded(environ, "LOAD_MAX_SECONDS", 300, 1, 3600)),
+            run=environ.get("LOAD_RUN", f"{os.getpid()}"),
+        )
 
 
 class ReportingTransport(MeasuringTransport):
@@ -97,8 +102,9 @@ class ReportingTransport(MeasuringTransport):
 
     def _report(self, name: str, exc: BaseException | None) -> None:
         measured = self.last
-        self.report(name, measured.latency_ms if measured else 0.0,
-                    (measured.response_size or 0) if measured else 0, exc)
+        self.report(
+            name, measured.latency_ms if measured else 0.0, (measured.response_size or 0) if measured else 0, exc
+        )
 
 
 class LoadTenant:
@@ -107,16 +113,25 @@ class LoadTenant:
     def __init__(self, number: int, settings: LoadSettings, ledger: Ledger, report: Report) -> None:
         self.settings, self.ledger = settings, ledger
         self.tenant = f"load-{settings.run}-{number:03}"
-        self.grants: Grants = generate_grants(settings.seed + number, settings.projects, settings.lines,
-                                              tenant=self.tenant)
-        self.names = PlanNames(*(f"{plan} [{self.tenant}]" for plan in
-                                 ("Grant projects", "Donor budget lines", "Donor budget details")))
+        self.grants: Grants = generate_grants(
+            settings.seed + number, settings.projects, settings.lines, tenant=self.tenant
+        )
+        self.names = PlanNames(
+            *(f"{plan} [{self.tenant}]" for plan in ("Grant projects", "Donor budget lines", "Donor budget details"))
+        )
         self.sent = 0
         self.syncs: list[SyncResult] = []
         self._report = report
-        client = OdooClient(settings.url, settings.db, settings.login, settings.password, tenant=self.tenant,
-                            ledger=ledger, transport=ReportingTransport(self._count),
-                            retry=RetryPolicy(attempts=6, base=0.05, cap=0.5))
+        client = OdooClient(
+            settings.url,
+            settings.db,
+            settings.login,
+            settings.password,
+            tenant=self.tenant,
+            ledger=ledger,
+            transport=ReportingTransport(self._count),
+            retry=RetryPolicy(attempts=6, base=0.05, cap=0.5),
+        )
         self.engine = SyncEngine(client, ledger, self.names)
 
     @property
@@ -168,9 +183,11 @@ class LoadSummary:
         return self.tenants > 0 and not any(self.problems.values())
 
     def text(self) -> str:
-        lines = [f"odoo-harness load: {self.tenants} tenants, {self.syncs} syncs ({self.failed_syncs} failed), "
-                 f"{self.calls} calls, {sum(self.faults.values())} injected faults; "
-                 f"invariants {'hold' if self.ok else 'BROKEN'}"]
+        lines = [
+            f"odoo-harness load: {self.tenants} tenants, {self.syncs} syncs ({self.failed_syncs} failed), "
+            f"{self.calls} calls, {sum(self.faults.values())} injected faults; "
+            f"invariants {'hold' if self.ok else 'BROKEN'}"
+        ]
         lines += [f"  {tenant}: {problem}" for tenant, found in self.problems.items() for problem in found]
         if not self.tenants:
             lines.append("  no tenant ran: nothing was checked")
@@ -206,10 +223,11 @@ def renamed_line(grants: Grants, number: int) -> Grants:
     """The grants with one budget line renamed (round robin over the projects)."""
     index = number % len(grants.projects)
     project = grants.projects[index]
-    line = project.budget_lines[0].model_copy(update={"name": f"{project.budget_lines[0].name.split(' #')[0]} "
-                                                              f"#{number}"})
+    line = project.budget_lines[0].model_copy(
+        update={"name": f"{project.budget_lines[0].name.split(' #')[0]} #{number}"}
+    )
     changed = project.model_copy(update={"budget_lines": [line, *project.budget_lines[1:]]})
-    return grants.model_copy(update={"projects": [*grants.projects[:index], changed, *grants.projects[index + 1:]]})
+    return grants.model_copy(update={"projects": [*grants.projects[:index], changed, *grants.projects[index + 1 :]]})
 
 
 def _bounded(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

@@ -40,10 +40,20 @@ from simulator.server import SimServer
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("odoo-harness")
-    group.addoption("--odoo-version", action="append", default=[], metavar="VERSION",
-                    help="Odoo version(s) for odoo_sim and scenario items (default: all simulated)")
-    group.addoption("--odoo-target", action="append", default=[], metavar="TARGET",
-                    help="target(s) for odoo_target: sim:VERSION or url:URL (default: sim of every version)")
+    group.addoption(
+        "--odoo-version",
+        action="append",
+        default=[],
+        metavar="VERSION",
+        help="Odoo version(s) for odoo_sim and scenario items (default: all simulated)",
+    )
+    group.addoption(
+        "--odoo-target",
+        action="append",
+        default=[],
+        metavar="TARGET",
+        help="target(s) for odoo_target: sim:VERSION or url:URL (default: sim of every version)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -102,8 +112,9 @@ def odoo_target(request: pytest.FixtureRequest) -> Iterator[OdooTarget]:
 def sync_engine(odoo_target: OdooTarget, tmp_path: Path) -> SyncEngine:
     tenant = os.environ.get("ODOO_HARNESS_TENANT", "acme")
     ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    client = OdooClient(odoo_target.url, odoo_target.db, odoo_target.login, odoo_target.password,
-                        tenant=tenant, ledger=ledger)
+    client = OdooClient(
+        odoo_target.url, odoo_target.db, odoo_target.login, odoo_target.password, tenant=tenant, ledger=ledger
+    )
     return SyncEngine(client, ledger)
 
 
@@ -139,6 +150,7 @@ def target_faults(odoo_target: OdooTarget) -> Iterator[Faults]:
 
 # -- scenario files as test items ------------------------------------------------------------
 
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if file_path.suffix in (".yaml", ".yml") and "scenarios" in file_path.parts[:-1]:
         return ScenarioFile.from_parent(parent, path=file_path)
@@ -154,8 +166,9 @@ class ScenarioFile(pytest.File):
         except ScenarioError as exc:
             raise self.CollectError(str(exc)) from None
         for version in _versions(self.config):
-            item = ScenarioItem.from_parent(self, name=f"{scenario.name}[{version}]", scenario=scenario,
-                                            version=version)
+            item = ScenarioItem.from_parent(
+                self, name=f"{scenario.name}[{version}]", scenario=scenario, version=version
+            )
             reason = scenario.skip_reason(version)
             if reason:  # collected and shown as skipped with its reason, never silently left out
                 item.add_marker(pytest.mark.skip(reason=f"Odoo {version}: {reason}"))

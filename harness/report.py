@@ -24,12 +24,15 @@ def matrix(run: RunResult) -> str:
     marks = {t: f"unvalidated version {v}" for t, v in run.unvalidated().items()}
     rows = run.rows()
     label_width = max([len(f"{s} / {n}") for s, n in rows] + [8])
-    widths = [max([len(t), len(marks.get(t, "")), *(len(SYMBOLS[r.status]) for r in run.results if r.target == t)])
-              for t in targets]
+    widths = [
+        max([len(t), len(marks.get(t, "")), *(len(SYMBOLS[r.status]) for r in run.results if r.target == t)])
+        for t in targets
+    ]
     lines = ["  ".join([" " * label_width, *(t.ljust(w) for t, w in zip(targets, widths, strict=True))])]
     if marks:
-        lines.append("  ".join([" " * label_width, *(marks.get(t, "").ljust(w)
-                                                       for t, w in zip(targets, widths, strict=True))]))
+        lines.append(
+            "  ".join([" " * label_width, *(marks.get(t, "").ljust(w) for t, w in zip(targets, widths, strict=True))])
+        )
     for suite, scenario in rows:
         cells = []
         for target, width in zip(targets, widths, strict=True):
@@ -46,13 +49,17 @@ def summary(run: RunResult) -> list[str]:
     skipped = run.skipped()
     passed = sum(r.status == PASS for r in run.results)
     degraded = sum(r.status == DEGRADED for r in run.results)
-    lines = [f"{passed} passed, {len(failures)} failed, {len(skipped)} skipped"
-             + (f", {degraded} expected degradations" if degraded else "")]
+    lines = [
+        f"{passed} passed, {len(failures)} failed, {len(skipped)} skipped"
+        + (f", {degraded} expected degradations" if degraded else "")
+    ]
     lines += [f"- skipped: {r.target} {r.suite} / {r.scenario}: {r.detail}" for r in skipped]
     lines += [f"- {r.target} {r.suite} / {r.scenario}: {r.detail}" for r in failures]
     validated = ", ".join(validated_versions()) or "none"
-    lines += [f"{target}: unvalidated version: Odoo {version} (validated: {validated}); its scenarios ran all "
-              f"the same" for target, version in run.unvalidated().items()]
+    lines += [
+        f"{target}: unvalidated version: Odoo {version} (validated: {validated}); its scenarios ran all the same"
+        for target, version in run.unvalidated().items()
+    ]
     return lines + nothing_ran(run)
 
 
@@ -62,8 +69,12 @@ def nothing_ran(run: RunResult) -> list[str]:
     if not run.results or len(idle) == len(run.targets()):
         why = "every scenario was skipped" if run.results else "no scenario was selected"
         return [f"NOTHING RAN: {why}; this run proves nothing"]
-    return [f"NOTHING RAN on {target}: every scenario was skipped" if any(r.target == target for r in run.results)
-            else f"NOTHING RAN on {target}: no scenario was selected" for target in idle]
+    return [
+        f"NOTHING RAN on {target}: every scenario was skipped"
+        if any(r.target == target for r in run.results)
+        else f"NOTHING RAN on {target}: no scenario was selected"
+        for target in idle
+    ]
 
 
 def write_junit(run: RunResult, path: Path) -> None:
@@ -74,20 +85,31 @@ def write_junit(run: RunResult, path: Path) -> None:
     unvalidated = run.unvalidated()
     for target in run.targets():
         results = [r for r in run.results if r.target == target]
-        suite = ET.SubElement(root, "testsuite", name=target, tests=str(len(results)),
-                              failures=str(sum(r.status == FAIL for r in results)),
-                              errors=str(sum(r.status == ERROR for r in results)),
-                              skipped=str(sum(r.status == SKIP for r in results)),
-                              time=f"{sum(r.seconds for r in results):.3f}")
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=target,
+            tests=str(len(results)),
+            failures=str(sum(r.status == FAIL for r in results)),
+            errors=str(sum(r.status == ERROR for r in results)),
+            skipped=str(sum(r.status == SKIP for r in results)),
+            time=f"{sum(r.seconds for r in results):.3f}",
+        )
         if target in unvalidated:
             props = ET.SubElement(suite, "properties")
             ET.SubElement(props, "property", name="unvalidated_version", value=unvalidated[target])
         for result in results:
-            case = ET.SubElement(suite, "testcase", classname=f"{target}.{result.suite}",
-                                 name=result.scenario, time=f"{result.seconds:.3f}")
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"{target}.{result.suite}",
+                name=result.scenario,
+                time=f"{result.seconds:.3f}",
+            )
             if result.status in (FAIL, ERROR):
-                ET.SubElement(case, "failure" if result.status == FAIL else "error",
-                              message=result.detail[:500]).text = result.detail
+                ET.SubElement(
+                    case, "failure" if result.status == FAIL else "error", message=result.detail[:500]
+                ).text = result.detail
             elif result.status == SKIP:
                 ET.SubElement(case, "skipped", message=result.detail)
             elif result.status == DEGRADED:
@@ -102,8 +124,12 @@ def write_html(run: RunResult, path: Path) -> None:
     every engine call's latency, scenario by scenario."""
     targets = run.targets()
     marks = {t: f"unvalidated version {v}" for t, v in run.unvalidated().items()}
-    head = "".join(f"<th>{html.escape(t)}" + (f'<br><span class="unvalidated">{html.escape(marks[t])}</span>'
-                                              if t in marks else "") + "</th>" for t in targets)
+    head = "".join(
+        f"<th>{html.escape(t)}"
+        + (f'<br><span class="unvalidated">{html.escape(marks[t])}</span>' if t in marks else "")
+        + "</th>"
+        for t in targets
+    )
     body = []
     for suite, scenario in run.rows():
         cells = []
@@ -121,7 +147,7 @@ def write_html(run: RunResult, path: Path) -> None:
 th{{text-align:left}}.pass{{background:#dfd}}.fail,.error{{background:#fdd}}.expected{{background:#ffd}}
 .skipped{{background:#eee}}.unvalidated{{color:#a50;font-weight:normal}}
 svg{{border:1px solid #ccc;margin:6px 0}}</style></head>
-<body><h1>odoo-harness: compatibility matrix</h1><table><tr><th></th>{head}</tr>{''.join(body)}</table>
+<body><h1>odoo-harness: compatibility matrix</h1><table><tr><th></th>{head}</tr>{"".join(body)}</table>
 <pre>{lines}</pre><h2>Per-call latency of the engine (ms)</h2>{charts}</body></html>"""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
@@ -141,12 +167,17 @@ def _latency_chart(run: RunResult, target: str, width: int = 900, height: int = 
         span = step * len(result.latencies_ms)
         shade = "#f4f4f4" if index % 2 else "#ffffff"
         label = html.escape(f"{result.suite} / {result.scenario}: {len(result.latencies_ms)} calls")
-        parts.append(f'<rect x="{x:.1f}" y="0" width="{span:.1f}" height="{height}" fill="{shade}">'
-                     f"<title>{label}</title></rect>")
+        parts.append(
+            f'<rect x="{x:.1f}" y="0" width="{span:.1f}" height="{height}" fill="{shade}"><title>{label}</title></rect>'
+        )
         for offset, value in enumerate(result.latencies_ms):
             cy = height - 4 - (height - 8) * math.log1p(value) / math.log1p(top)
-            parts.append(f'<circle cx="{x + step * (offset + 0.5):.1f}" cy="{cy:.1f}" r="1.6" fill="#1f6fb2">'
-                         f"<title>{value:.1f} ms</title></circle>")
+            parts.append(
+                f'<circle cx="{x + step * (offset + 0.5):.1f}" cy="{cy:.1f}" r="1.6" fill="#1f6fb2">'
+                f"<title>{value:.1f} ms</title></circle>"
+            )
         x += span
-    return (f"<h3>{html.escape(target)}: {len(values)} calls, max {top:.1f} ms (log scale)</h3>"
-            f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}">{"".join(parts)}</svg>')
+    return (
+        f"<h3>{html.escape(target)}: {len(values)} calls, max {top:.1f} ms (log scale)</h3>"
+        f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}">{"".join(parts)}</svg>'
+    )

@@ -80,12 +80,15 @@ class RunResult:
         return list(dict.fromkeys((r.suite, r.scenario) for r in self.results))
 
     def cell(self, suite: str, scenario: str, target: str) -> ScenarioResult | None:
-        return next((r for r in self.results
-                     if (r.suite, r.scenario, r.target) == (suite, scenario, target)), None)
+        return next((r for r in self.results if (r.suite, r.scenario, r.target) == (suite, scenario, target)), None)
 
 
-def run_suites(suites: list[Suite], targets: list[Target],
-               progress: Callable[[ScenarioResult], None] | None = None, parallel: bool = True) -> RunResult:
+def run_suites(
+    suites: list[Suite],
+    targets: list[Target],
+    progress: Callable[[ScenarioResult], None] | None = None,
+    parallel: bool = True,
+) -> RunResult:
     """Targets run side by side (each has its own servers and state); the results keep
     the targets' order."""
     lock = threading.Lock()
@@ -119,8 +122,9 @@ def _run_target(suites: list[Suite], target: Target, versions: dict[str, str]) -
                 try:
                     yield from suite.run(target, endpoint)
                 except Exception as exc:
-                    yield ScenarioResult(suite.name, "(suite)", target.name, ERROR,
-                                         _describe(exc), seconds=time.perf_counter() - started)
+                    yield ScenarioResult(
+                        suite.name, "(suite)", target.name, ERROR, _describe(exc), seconds=time.perf_counter() - started
+                    )
     except Exception as exc:
         yield ScenarioResult("(target)", "start", target.name, ERROR, _describe(exc))
 

@@ -77,17 +77,21 @@ class Target:
             app.registry.get("odoo").passwords[ADMIN_UID] = sim_password
             key = app.issue_api_key("admin") if self.api == "json2" else None
             with SimServer(app) as server:
-                yield Endpoint(server.url, "odoo", "admin", sim_password, control=server.url, api=self.api,
-                               api_key=key)
+                yield Endpoint(server.url, "odoo", "admin", sim_password, control=server.url, api=self.api, api_key=key)
         elif self.kind == "container":
             from harness.containers import run_odoo
 
             with run_odoo(self.value) as odoo:
                 yield Endpoint(odoo.url, odoo.db, odoo.login, odoo.password)
         else:
-            yield Endpoint(self.value.rstrip("/"), _env("ODOO_DB"), os.environ.get("ODOO_LOGIN", "admin"),
-                           _env("ODOO_PASSWORD"), api=self.api,
-                           api_key=_env("ODOO_API_KEY") if self.api == "json2" else None)
+            yield Endpoint(
+                self.value.rstrip("/"),
+                _env("ODOO_DB"),
+                os.environ.get("ODOO_LOGIN", "admin"),
+                _env("ODOO_PASSWORD"),
+                api=self.api,
+                api_key=_env("ODOO_API_KEY") if self.api == "json2" else None,
+            )
 
 
 def parse_target(text: str) -> Target:
@@ -96,8 +100,9 @@ def parse_target(text: str) -> Target:
         raise TargetError(f"target {text!r}: expected sim:VERSION, container:VERSION or url:URL")
     if kind == "sim":
         if value not in available_versions():
-            raise TargetError(f"target {text!r}: no simulator for Odoo {value!r} "
-                              f"(available: {', '.join(available_versions())})")
+            raise TargetError(
+                f"target {text!r}: no simulator for Odoo {value!r} (available: {', '.join(available_versions())})"
+            )
         return Target(kind, value)
     if kind == "url":
         problem = url_problem(value, "ODOO_PASSWORD")
@@ -106,8 +111,9 @@ def parse_target(text: str) -> Target:
         return Target(kind, value)
     if kind == "container":
         if value not in available_versions():
-            raise TargetError(f"target {text!r}: no validated Odoo {value!r} "
-                              f"(available: {', '.join(available_versions())})")
+            raise TargetError(
+                f"target {text!r}: no validated Odoo {value!r} (available: {', '.join(available_versions())})"
+            )
         return Target(kind, value)
     raise TargetError(f"target {text!r}: unknown kind {kind!r} (use sim, container or url)")
 
@@ -120,8 +126,10 @@ def url_problem(url: str, secret_from: str) -> str | None:
         return "the URL must start with http:// or https://"
     parts = urlsplit(url)
     if parts.username is not None or parts.password is not None:
-        return (f"a user or password in the URL shows in `ps` and in logs; give the URL without it and "
-                f"the password in {secret_from}")
+        return (
+            f"a user or password in the URL shows in `ps` and in logs; give the URL without it and "
+            f"the password in {secret_from}"
+        )
     return None
 
 
@@ -174,11 +182,16 @@ def with_api(targets: list[Target], api: str) -> list[Target]:
     if api != "both":
         for target in targets:
             if api == "json2" and target.kind == "container":
-                raise TargetError(f"target {target.name!r}: container targets speak XML-RPC only for now "
-                                  "(a JSON-2 key must be made in the container's Odoo)")
+                raise TargetError(
+                    f"target {target.name!r}: container targets speak XML-RPC only for now "
+                    "(a JSON-2 key must be made in the container's Odoo)"
+                )
         return [replace(target, api=api) for target in targets]
-    return [variant for target in targets for variant in
-            [target, *([replace(target, api="json2")] if _may_serve_json2(target) else [])]]
+    return [
+        variant
+        for target in targets
+        for variant in [target, *([replace(target, api="json2")] if _may_serve_json2(target) else [])]
+    ]
 
 
 def _may_serve_json2(target: Target) -> bool:

@@ -33,8 +33,7 @@ class YamlFileError(HarnessError, ValueError):
         self.errors = errors
 
 
-def load_model(path: Path | str, model: type[Model], what: str,
-               error: type[YamlFileError] = YamlFileError) -> Model:
+def load_model(path: Path | str, model: type[Model], what: str, error: type[YamlFileError] = YamlFileError) -> Model:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -43,8 +42,9 @@ def load_model(path: Path | str, model: type[Model], what: str,
     return parse_model(text, str(path), model, what, error)
 
 
-def parse_model(text: str, source: str, model: type[Model], what: str,
-                error: type[YamlFileError] = YamlFileError) -> Model:
+def parse_model(
+    text: str, source: str, model: type[Model], what: str, error: type[YamlFileError] = YamlFileError
+) -> Model:
     """Validate ``text``; ``what`` says what the top level must be, for a wrong shape."""
     document = read_yaml(text, source, error)
     if not isinstance(document, dict):

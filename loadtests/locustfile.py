@@ -90,5 +90,6 @@ class Tenant(User):
         self._fire("xmlrpc", name, latency_ms, size, exc)
 
     def _fire(self, kind: str, name: str, ms: float, size: int, exc: BaseException | None) -> None:
-        self.environment.events.request.fire(request_type=kind, name=name, response_time=ms, response_length=size,
-                                             exception=exc, context={})
+        self.environment.events.request.fire(
+            request_type=kind, name=name, response_time=ms, response_length=size, exception=exc, context={}
+        )

@@ -18,23 +18,25 @@ MODES = ("read", "write", "create", "unlink")
 class AccessRules:
     """Answers "may this user do ``mode`` on ``model``?" from the stored ACL rows."""
 
-    def __init__(self, store: Store, users_relation: tuple[str, str, str],
-                 implied_relation: tuple[str, str, str]) -> None:
+    def __init__(
+        self, store: Store, users_relation: tuple[str, str, str], implied_relation: tuple[str, str, str]
+    ) -> None:
         self.store = store
         rel, user_col, group_col = users_relation
         implied_rel, own, implied = implied_relation
         self.user_groups = (
             f'WITH RECURSIVE user_groups(gid) AS (SELECT "{group_col}" FROM "{rel}" WHERE "{user_col}" = ? '
-            f'UNION SELECT i."{implied}" FROM "{implied_rel}" i JOIN user_groups ON i."{own}" = user_groups.gid) ')
+            f'UNION SELECT i."{implied}" FROM "{implied_rel}" i JOIN user_groups ON i."{own}" = user_groups.gid) '
+        )
 
     def allowed(self, uid: int, model: str, mode: str) -> bool:
         if mode not in MODES:
             raise ValueError(f"Invalid access mode {mode!r}")
         rows = self.store.query(
-            f'''{self.user_groups}SELECT 1 FROM ir_model_access a JOIN ir_model m ON m.id = a.model_id
+            f"""{self.user_groups}SELECT 1 FROM ir_model_access a JOIN ir_model m ON m.id = a.model_id
                 WHERE m.model = ? AND a.perm_{mode} = 1 AND a.active = 1
                 AND (a.group_id IS NULL OR a.group_id IN (SELECT gid FROM user_groups))
-                LIMIT 1''',
+                LIMIT 1""",
             (uid, model),
         )
         return bool(rows)
@@ -50,9 +52,9 @@ class AccessRules:
     def group_names(self, model: str, mode: str) -> list[str]:
         """Groups granting ``mode``, named and ordered as in Odoo's error message."""
         rows = self.store.query(
-            f'''SELECT g.full_name FROM ir_model_access a JOIN ir_model m ON m.id = a.model_id
+            f"""SELECT g.full_name FROM ir_model_access a JOIN ir_model m ON m.id = a.model_id
                 JOIN res_groups g ON g.id = a.group_id
-                WHERE m.model = ? AND a.active = 1 AND a.perm_{mode} = 1''',
+                WHERE m.model = ? AND a.active = 1 AND a.perm_{mode} = 1""",
             (model,),
         )
         names = [(row[0] or "").split(" / ", 1) for row in rows]

@@ -92,8 +92,14 @@ URLS = {kind: Map([rule.empty() for rule in [*COMMON_RULES, *rules]]) for kind, 
 class SimulatorApp(FaultControl):
     """One simulated Odoo server (one version, any number of databases)."""
 
-    def __init__(self, version: str, db: str = "odoo", data: Path | None = None,
-                 fresh: bool = False, master_password: str = DEFAULT_MASTER_PASSWORD) -> None:
+    def __init__(
+        self,
+        version: str,
+        db: str = "odoo",
+        data: Path | None = None,
+        fresh: bool = False,
+        master_password: str = DEFAULT_MASTER_PASSWORD,
+    ) -> None:
         self.registry = Registry(version, data=data, fresh=fresh, primary=db, master_password=master_password)
         self.registry.create(db)
         self.services = Services(self.registry)
@@ -123,14 +129,19 @@ class SimulatorApp(FaultControl):
             # the hot path: plain WSGI, no URL matching or request objects
             self.deprecated.note(path)
             length = int(environ.get("CONTENT_LENGTH") or 0)
-            return self._serve_xmlrpc(environ, start_response, environ["wsgi.input"].read(length),
-                                      match["service"], legacy=not match["v2"])
+            return self._serve_xmlrpc(
+                environ, start_response, environ["wsgi.input"].read(length), match["service"], legacy=not match["v2"]
+            )
         request = Request(environ)
         target = faults.json2_target(request.method, path, request.get_data()) if self.json2 else None
         if target:  # a JSON-2 call (or its version): injected faults around it, as over XML-RPC
-            return faults.serve(environ, start_response, self.fault_rule(*target),
-                                lambda: as_answer(self._respond(request)),
-                                lambda exc: as_answer(self.json2.error_response(exc)))
+            return faults.serve(
+                environ,
+                start_response,
+                self.fault_rule(*target),
+                lambda: as_answer(self._respond(request)),
+                lambda exc: as_answer(self.json2.error_response(exc)),
+            )
         return self._respond(request)(environ, start_response)
 
     def _respond(self, request: Request) -> Response:
@@ -145,8 +156,7 @@ class SimulatorApp(FaultControl):
 
     # -- RPC endpoints ------------------------------------------------------------
 
-    def _serve_xmlrpc(self, environ: dict, start_response: Any, data: bytes, service: str,
-                      legacy: bool) -> list[bytes]:
+    def _serve_xmlrpc(self, environ: dict, start_response: Any, data: bytes, service: str, legacy: bool) -> list[bytes]:
         """One XML-RPC call (always HTTP 200, as Odoo answers): every failure becomes a fault, as in
         Odoo. Injected faults apply around it."""
         try:
@@ -154,8 +164,13 @@ class SimulatorApp(FaultControl):
         except Exception as exc:
             return faults.write(start_response, _xml_answer(xmlrpc.encode_fault(exc, legacy)))
         rule = self.fault_rule(*faults.call_target(service, method, params))
-        return faults.serve(environ, start_response, rule, lambda: self._xmlrpc(service, method, params, legacy),
-                            lambda exc: _xml_answer(xmlrpc.encode_fault(exc, legacy)))
+        return faults.serve(
+            environ,
+            start_response,
+            rule,
+            lambda: self._xmlrpc(service, method, params, legacy),
+            lambda exc: _xml_answer(xmlrpc.encode_fault(exc, legacy)),
+        )
 
     def _xmlrpc(self, service: str, method: str, params: tuple, legacy: bool) -> faults.Answer:
         try:
@@ -225,8 +240,9 @@ class SimulatorApp(FaultControl):
 
     def on_get_session_info(self, request: Request) -> Response:
         session = self._logged_in(request)
-        return _web_json(jsonrpc.encode_result(_json_request(request)[0], session_info(self.registry.get(session.db),
-                                                                                      session.uid)))
+        return _web_json(
+            jsonrpc.encode_result(_json_request(request)[0], session_info(self.registry.get(session.db), session.uid))
+        )
 
     def on_session_check(self, request: Request) -> Response:
         """Answers nothing: being let through (a live session) is the check."""
@@ -284,12 +300,14 @@ class SimulatorApp(FaultControl):
             if missing:
                 route = "call_button" if button else "call_kw"
                 raise ServerError("TypeError", missing_arguments(f"DataSet.{route}()", missing))
-            result = self.services.web_call(session, params["model"], params["method"],
-                                            params["args"] or [], params["kwargs"] or {})
+            result = self.services.web_call(
+                session, params["model"], params["method"], params["args"] or [], params["kwargs"] or {}
+            )
         except NotFound as exc:  # 18+: the model is looked up before the call, id unknown yet
             not_found = ServerError("werkzeug.exceptions.NotFound", str(exc))
-            return _web_json(jsonrpc.encode_error(None, not_found, self.jsonrpc_style, code=404,
-                                                  message="404: Not Found"))
+            return _web_json(
+                jsonrpc.encode_error(None, not_found, self.jsonrpc_style, code=404, message="404: Not Found")
+            )
         except Exception as exc:
             return _web_json(jsonrpc.encode_error(request_id, exc, self.jsonrpc_style))
         return _web_json(jsonrpc.encode_result(request_id, clean_action(result) if button else result))
@@ -321,8 +339,12 @@ class SimulatorApp(FaultControl):
         return _json(self.stats())
 
     def stats(self) -> dict:
-        return {"version": self.version, "databases": self.registry.names(), **self.call_stats(),
-                "deprecated_calls": self.deprecated.snapshot()}
+        return {
+            "version": self.version,
+            "databases": self.registry.names(),
+            **self.call_stats(),
+            "deprecated_calls": self.deprecated.snapshot(),
+        }
 
     def on_sim_databases(self, request: Request) -> Response:
         if request.method == "GET":
@@ -330,7 +352,7 @@ class SimulatorApp(FaultControl):
         payload = json.loads(request.get_data() or b"{}")
         name = payload.get("name") if isinstance(payload, dict) else None
         if not isinstance(name, str) or not name:
-            return _json({"error": "body must be {\"name\": DB, \"fresh\": bool}"}, status=400)
+            return _json({"error": 'body must be {"name": DB, "fresh": bool}'}, status=400)
         self.registry.create(name, fresh=bool(payload.get("fresh", False)))
         return _json(self.registry.names(), status=201)
 
@@ -346,8 +368,10 @@ class SimulatorApp(FaultControl):
         a test's way to make a client's stored secret stale."""
         shape = 'body must be {"db": DB, "login": LOGIN, "password": PASSWORD}'
         payload = _json_payload(request)
-        if not (isinstance(payload, dict) and all(isinstance(payload.get(k), str) and payload.get(k)
-                                                  for k in ("db", "login", "password"))):
+        if not (
+            isinstance(payload, dict)
+            and all(isinstance(payload.get(k), str) and payload.get(k) for k in ("db", "login", "password"))
+        ):
             return _json({"error": shape}, status=400)
         db = self.registry.get(payload["db"])
         if db is None:
@@ -367,8 +391,13 @@ class SimulatorApp(FaultControl):
         ``DELETE ?login=LOGIN&db=DB`` removes every key of the user (``{"removed": N}``)."""
         payload = dict(request.args) if request.method == "DELETE" else _json_payload(request)
         if not _names_a_user(payload):
-            return _json({"error": "give the user as {\"login\": LOGIN, \"db\": DB} (db: the primary database by "
-                                   "default; POST may give \"key\": 40 hex digits)"}, status=400)
+            return _json(
+                {
+                    "error": 'give the user as {"login": LOGIN, "db": DB} (db: the primary database by '
+                    'default; POST may give "key": 40 hex digits)'
+                },
+                status=400,
+            )
         try:
             if request.method == "DELETE":
                 return _json({"removed": self.remove_api_keys(payload["login"], payload.get("db"))})
@@ -427,9 +456,13 @@ def _json_payload(request: Request) -> Any:
 def _names_a_user(payload: Any) -> bool:
     """Whether an API keys request names a user (``login``, optional ``db``) and a key, if any, as Odoo
     makes them."""
-    return (isinstance(payload, dict) and isinstance(payload.get("login"), str)
-            and isinstance(payload.get("db", ""), str) and isinstance(payload.get("key", ""), str)
-            and bool(KEY_FORMAT.fullmatch(payload.get("key", "0" * 40))))
+    return (
+        isinstance(payload, dict)
+        and isinstance(payload.get("login"), str)
+        and isinstance(payload.get("db", ""), str)
+        and isinstance(payload.get("key", ""), str)
+        and bool(KEY_FORMAT.fullmatch(payload.get("key", "0" * 40)))
+    )
 
 
 def _xml_answer(body: bytes) -> faults.Answer:
@@ -445,8 +478,13 @@ LOG_ACCESS_FIELDS = ("create_uid", "create_date", "write_uid", "write_date")
 #: Odoo's web client images (``web/static/img``, the same bytes in 16.0 to 19.0).
 STATIC = Path(__file__).parent / "static"
 #: ``guess_mimetype``'s signatures of the image types a company logo may be.
-IMAGE_SIGNATURES = ((b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF8", "image/gif"),
-                    (b"<svg", "image/svg+xml"), (b"<?xml", "image/svg+xml"))
+IMAGE_SIGNATURES = (
+    (b"\x89PNG", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF8", "image/gif"),
+    (b"<svg", "image/svg+xml"),
+    (b"<?xml", "image/svg+xml"),
+)
 
 
 def clean_action(result: Any) -> Any:
@@ -463,8 +501,11 @@ def company_logo(registry: Registry, session: Session | None, company: str | Non
     """``/web/binary/company_logo``: the logo of the company asked for, else of the user's
     (the superuser's without a session); Odoo's "no logo" image for a company without one,
     and Odoo's own logo without a database (several and no session) or for a bad ``company``."""
-    db = registry.get(session.db) if session else (registry.get(registry.names()[0])
-                                                    if len(registry.names()) == 1 else None)
+    db = (
+        registry.get(session.db)
+        if session
+        else (registry.get(registry.names()[0]) if len(registry.names()) == 1 else None)
+    )
     if db is None:
         return _placeholder("logo.png")
     try:
@@ -489,6 +530,13 @@ def _placeholder(name: str) -> Response:
 
 def _image(data: bytes, mimetype: str, filename: str, cache: str) -> Response:
     """An image as Odoo sends one, with the route's ``cors="*"`` headers."""
-    return Response(data, mimetype=mimetype, headers={
-        "Content-Disposition": f"inline; filename={filename}", "Cache-Control": cache,
-        "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, POST"})
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f"inline; filename={filename}",
+            "Cache-Control": cache,
+            "Access-Control-Allow-Origin": "*",
+            "Access-Control-Allow-Methods": "GET, POST",
+        },
+    )

@@ -53,8 +53,9 @@ class Passwords:
 
     def __setitem__(self, uid: int, password: str) -> None:
         with self.store.lock:
-            self.store.execute(f'INSERT OR REPLACE INTO "{PASSWORD_TABLE}" (uid, hash) VALUES (?, ?)',
-                               (uid, secret_hash(password)))
+            self.store.execute(
+                f'INSERT OR REPLACE INTO "{PASSWORD_TABLE}" (uid, hash) VALUES (?, ?)', (uid, secret_hash(password))
+            )
 
     def check(self, uid: int, password: str) -> bool:
         rows = self.store.query(f'SELECT hash FROM "{PASSWORD_TABLE}" WHERE uid = ?', (uid,))
@@ -73,8 +74,14 @@ class JournalEntry:
     committed: bool = True
 
     def as_dict(self) -> dict[str, Any]:
-        return {"time": self.at, "model": self.model, "method": self.method, "ids": self.ids,
-                "uid": self.uid, "committed": self.committed}
+        return {
+            "time": self.at,
+            "model": self.model,
+            "method": self.method,
+            "ids": self.ids,
+            "uid": self.uid,
+            "committed": self.committed,
+        }
 
 
 @dataclass
@@ -92,21 +99,32 @@ class Database:
     def __post_init__(self) -> None:
         self.schemas: dict[str, ModelSchema] = build_schemas(self.profile)
         self.reader = Reader(self.schema, self.schemas.__contains__)
-        self.writer = Writer(self.store, self.schemas, self.reader, lambda: self.profile, self.defaults,
-                             self.related_dependents, self.created_ids)
+        self.writer = Writer(
+            self.store,
+            self.schemas,
+            self.reader,
+            lambda: self.profile,
+            self.defaults,
+            self.related_dependents,
+            self.created_ids,
+        )
         self.grouper = Grouper()
         register_functions(self.store.conn)
         self.compiler = Compiler(self.schema, self._dialect(), self.store.query, self._field_search)
         users = self.schemas["res.users"]
-        self.access = AccessRules(self.store, users.relations[users.link_to("res.groups")],
-                                  self.schemas["res.groups"].relations["implied_ids"])
+        self.access = AccessRules(
+            self.store,
+            users.relations[users.link_to("res.groups")],
+            self.schemas["res.groups"].relations["implied_ids"],
+        )
         self.passwords = Passwords(self.store)
         self.pending_passwords: dict[str, str] = {}
         self._dependents: dict[str, list[tuple[ModelSchema, Field]]] | None = None
         # weakly: the connection would hold its database for ever (SQLite's functions are not seen by gc)
         rank = weakref.WeakMethod(self.recorded_rank)
-        self.store.conn.create_function("recorded_rank", 2, lambda model, record_id: rank()(model, record_id),
-                                        deterministic=True)
+        self.store.conn.create_function(
+            "recorded_rank", 2, lambda model, record_id: rank()(model, record_id), deterministic=True
+        )
 
     def recorded_rank(self, model: str, record_id: int | None) -> int | None:
         """Where a record of a model the simulator does not hold sorts (SQL ``recorded_rank``):
@@ -197,9 +215,14 @@ class Database:
         names = sorted(installable_modules(self.profile.version, demo))
         if not names:
             return set()
-        return {name for (name,) in self.store.query(
-            f"SELECT name FROM ir_module_module WHERE state = 'installed' AND name IN ({','.join('?' * len(names))})",
-            names)}
+        return {
+            name
+            for (name,) in self.store.query(
+                "SELECT name FROM ir_module_module WHERE state = 'installed' "
+                f"AND name IN ({','.join('?' * len(names))})",
+                names,
+            )
+        }
 
     def install_modules(self, names: list[str]) -> None:
         """``button_immediate_install`` of recorded modules: the profile with them, their tables
@@ -207,8 +230,9 @@ class Database:
         holds keeps its values; it gets the module's new fields and many2many links, and the
         registry's own rows (ir.model, ir.module.module...) are the recorded ones."""
         known = {name: set(schema.fields) for name, schema in self.schemas.items()}
-        self._use_profile(load_profile(self.profile.version, tuple(sorted({*self.profile.modules, *names})),
-                                       self.profile.demo))
+        self._use_profile(
+            load_profile(self.profile.version, tuple(sorted({*self.profile.modules, *names})), self.profile.demo)
+        )
         for schema in self.schemas.values():
             create_storage(self.store, schema)
         for name in names:
@@ -241,8 +265,11 @@ class Database:
         registry = schema.name in REGISTRY_MODELS
         linked = {name for name, fld in schema.fields.items() if fld.type == "many2many"}
         for row in (row for row in rows if row["id"] in held):
-            update = {name: value for name, value in row.items()
-                      if name != "id" and (registry or name not in known or name in linked)}
+            update = {
+                name: value
+                for name, value in row.items()
+                if name != "id" and (registry or name not in known or name in linked)
+            }
             self._load_seed(schema, [{"id": row["id"], **update}], replace=True)
 
     def load_seed(self, fresh: bool) -> None:
@@ -274,7 +301,8 @@ class Database:
                     rel, col1, col2 = schema.relations[name]
                     self.store.conn.executemany(
                         f'INSERT OR IGNORE INTO "{rel}" ("{col1}", "{col2}") VALUES (?, ?)',
-                        [(row["id"], target) for target in value])
+                        [(row["id"], target) for target in value],
+                    )
                 elif fld.extra.get("snapshot"):
                     columns[name] = fld.recorded_column(value)
                 elif fld.is_column:  # null: a NULL column (a number reads 0)
@@ -283,13 +311,14 @@ class Database:
                 record_id = columns.pop("id")
                 if columns:
                     assignments = ", ".join(f'"{c}" = ?' for c in columns)
-                    self.store.execute(f'UPDATE "{schema.table}" SET {assignments} WHERE id = ?',
-                                       [*columns.values(), record_id])
+                    self.store.execute(
+                        f'UPDATE "{schema.table}" SET {assignments} WHERE id = ?', [*columns.values(), record_id]
+                    )
                 continue
             cols = ", ".join(f'"{c}"' for c in columns)
             self.store.execute(
-                f'INSERT INTO "{schema.table}" ({cols}) VALUES ({",".join("?" * len(columns))})',
-                list(columns.values()))
+                f'INSERT INTO "{schema.table}" ({cols}) VALUES ({",".join("?" * len(columns))})', list(columns.values())
+            )
         recorded = self.profile.seed.get("sequences", {}).get(schema.table, 0)
         top = max([recorded, *(r["id"] for r in rows)])
         if top:
@@ -304,7 +333,8 @@ class Database:
                 self.store.execute(f'DELETE FROM "{rel}" WHERE "{col1}" = ?', (row["id"],))
                 self.store.conn.executemany(
                     f'INSERT OR IGNORE INTO "{rel}" ("{col1}", "{col2}") VALUES (?, ?)',
-                    [(row["id"], target) for target in row[fname]])
+                    [(row["id"], target) for target in row[fname]],
+                )
 
     # -- calls ------------------------------------------------------------------
 
@@ -346,15 +376,24 @@ class Database:
             return ServerError(quirks.syntax_error.type, quirks.syntax_error.text.format(domain=repr(domain)))
 
         return DomainDialect(
-            TERM_OPERATORS + tuple(quirks.extra_operators), syntax_error, quirks.arity_error,
-            dict(quirks.unsupported_operators), quirks.invalid_operator, quirks.unknown_field,
-            engine=quirks.engine, paths=quirks.paths, null_values=quirks.null_values,
-            name_search=quirks.name_search, negate_eq_if_value=quirks.negate_eq_if_value,
+            TERM_OPERATORS + tuple(quirks.extra_operators),
+            syntax_error,
+            quirks.arity_error,
+            dict(quirks.unsupported_operators),
+            quirks.invalid_operator,
+            quirks.unknown_field,
+            engine=quirks.engine,
+            paths=quirks.paths,
+            null_values=quirks.null_values,
+            name_search=quirks.name_search,
+            negate_eq_if_value=quirks.negate_eq_if_value,
             translated_eq_if_value=quirks.translated_eq_if_value,
-            hierarchy_archived=quirks.hierarchy_archived, any_field_domain=quirks.any_field_domain,
+            hierarchy_archived=quirks.hierarchy_archived,
+            any_field_domain=quirks.any_field_domain,
             empty_search_as_null=quirks.empty_search_as_null,
             translated_trigram={model: list(names) for model, names in quirks.translated_trigram.items()},
-            auto_join={model: list(names) for model, names in quirks.auto_join.items()})
+            auto_join={model: list(names) for model, names in quirks.auto_join.items()},
+        )
 
 
 _INSTALLED: dict[tuple[str, bool, bool], tuple[Profile, Store]] = {}

@@ -53,8 +53,10 @@ def connect(registry: Registry, name: Any) -> Database:
         return db
     if registry.exists(str(name)):
         raise ServerError("KeyError", "'res.users'", text="res.users")
-    raise ServerError("psycopg2.OperationalError", 'connection to server at "127.0.0.1", port 5432 failed: '
-                                                   f'FATAL:  database "{name}" does not exist\n')
+    raise ServerError(
+        "psycopg2.OperationalError",
+        f'connection to server at "127.0.0.1", port 5432 failed: FATAL:  database "{name}" does not exist\n',
+    )
 
 
 class DbService:
@@ -114,8 +116,16 @@ class DbService:
         return sorted(countries, key=lambda country: country[1])
 
     @managed
-    def exp_create_database(self, db_name: Any, demo: Any, lang: Any, user_password: Any = "admin",
-                            login: Any = "admin", country_code: Any = None, phone: Any = None) -> bool:
+    def exp_create_database(
+        self,
+        db_name: Any,
+        demo: Any,
+        lang: Any,
+        user_password: Any = "admin",
+        login: Any = "admin",
+        country_code: Any = None,
+        phone: Any = None,
+    ) -> bool:
         """A new database as after install, with the recorded demo data if asked and recorded
         (``capture --demo``; a version without it creates it without), its admin given the
         login and password asked for. Odoo logs and swallows any failure of that last step
@@ -135,9 +145,10 @@ class DbService:
     def exp_duplicate_database(self, db_original_name: Any, db_name: Any, neutralize_database: Any = False) -> bool:
         source = self.registry.get(str(db_original_name))
         if source is None:
-            raise ServerError("psycopg2.errors.InvalidCatalogName",
-                              f'template database "{db_original_name}" does not exist\n')
-        _check_identifier(db_name, f"CREATE DATABASE \"{db_name}\" ENCODING 'unicode' TEMPLATE \"{db_original_name}\"")
+            raise ServerError(
+                "psycopg2.errors.InvalidCatalogName", f'template database "{db_original_name}" does not exist\n'
+            )
+        _check_identifier(db_name, f'CREATE DATABASE "{db_name}" ENCODING \'unicode\' TEMPLATE "{db_original_name}"')
         if self.registry.exists(db_name):
             raise ServerError("psycopg2.errors.DuplicateDatabase", f'database "{db_name}" already exists\n')
         copy = self.registry.copy(source, db_name)
@@ -194,12 +205,16 @@ class DbService:
     @managed
     def exp_rename(self, old_name: Any, new_name: Any) -> bool:
         if not self.registry.get(str(old_name)):
-            raise ServerError("Exception", f"Couldn't rename database {old_name} to {new_name}: "
-                                           f'database "{old_name}" does not exist\n')
+            raise ServerError(
+                "Exception",
+                f'Couldn\'t rename database {old_name} to {new_name}: database "{old_name}" does not exist\n',
+            )
         _check_identifier(new_name, f'ALTER DATABASE "{old_name}" RENAME TO "{new_name}"')
         if self.registry.exists(new_name):
-            raise ServerError("Exception", f"Couldn't rename database {old_name} to {new_name}: "
-                                           f'database "{new_name}" already exists\n')
+            raise ServerError(
+                "Exception",
+                f'Couldn\'t rename database {old_name} to {new_name}: database "{new_name}" already exists\n',
+            )
         self.registry.rename(old_name, new_name)
         return True
 
@@ -227,9 +242,15 @@ class DbService:
     def _manifest(self, db: Database) -> dict:
         """``dump_db_manifest``: the server's version and the database's installed modules."""
         version = self.profile.version_info
-        return {"odoo_dump": "1", "db_name": db.name, "version": version["server_version"],
-                "version_info": version["server_version_info"], "major_version": self.profile.version,
-                "pg_version": PG_VERSION, "modules": dict(self.quirks.modules)}
+        return {
+            "odoo_dump": "1",
+            "db_name": db.name,
+            "version": version["server_version"],
+            "version_info": version["server_version_info"],
+            "major_version": self.profile.version,
+            "pg_version": PG_VERSION,
+            "modules": dict(self.quirks.modules),
+        }
 
 
 def _initialize_db(env: Env, user_password: Any, login: Any, country_code: Any, phone: Any) -> None:
@@ -255,8 +276,11 @@ def _renew_identity(db: Database) -> None:
     """``ir.config_parameter.init(force=True)`` on a copy: its own uuid, secret and creation date."""
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
     with db.lock, db.store.transaction():
-        for key, value in (("database.uuid", str(uuid.uuid1())), ("database.secret", str(uuid.uuid4())),
-                           ("database.create_date", now)):
+        for key, value in (
+            ("database.uuid", str(uuid.uuid1())),
+            ("database.secret", str(uuid.uuid4())),
+            ("database.create_date", now),
+        ):
             db.store.execute("UPDATE ir_config_parameter SET value = ? WHERE key = ?", (value, key))
 
 
@@ -276,14 +300,16 @@ def _check_identifier(name: Any, statement: str) -> None:
     """PostgreSQL quotes any name but the empty one (``CREATE DATABASE ""``)."""
     if name == "":
         line = statement if len(statement) <= 60 else f"{statement[:60]}..."  # PostgreSQL shows 60 characters
-        raise ServerError("psycopg2.errors.SyntaxError",
-                          f'zero-length delimited identifier at or near """"\nLINE 1: {line}\n{" " * 24}^\n')
+        raise ServerError(
+            "psycopg2.errors.SyntaxError",
+            f'zero-length delimited identifier at or near """"\nLINE 1: {line}\n{" " * 24}^\n',
+        )
 
 
 def _b64decode(data: Any) -> bytes:
     """``exp_restore``'s decoding, chunk by chunk, with binascii's errors."""
     try:
-        return b"".join(base64.b64decode(data[i:i + RESTORE_CHUNK]) for i in range(0, len(data), RESTORE_CHUNK))
+        return b"".join(base64.b64decode(data[i : i + RESTORE_CHUNK]) for i in range(0, len(data), RESTORE_CHUNK))
     except binascii.Error as exc:
         raise ServerError("binascii.Error", str(exc)) from None
     except TypeError as exc:

@@ -48,15 +48,41 @@ OR_OPERATOR = "|"
 AND_OPERATOR = "&"
 DOMAIN_OPERATORS = (NOT_OPERATOR, OR_OPERATOR, AND_OPERATOR)
 TERM_OPERATORS = (
-    "=", "!=", "<=", "<", ">", ">=", "=?", "=like", "=ilike", "like", "not like",
-    "ilike", "not ilike", "in", "not in", "child_of", "parent_of",
+    "=",
+    "!=",
+    "<=",
+    "<",
+    ">",
+    ">=",
+    "=?",
+    "=like",
+    "=ilike",
+    "like",
+    "not like",
+    "ilike",
+    "not ilike",
+    "in",
+    "not in",
+    "child_of",
+    "parent_of",
 )
 NEGATIVE_TERM_OPERATORS = ("!=", "not like", "not ilike", "not in")
 DOMAIN_OPERATORS_NEGATION = {AND_OPERATOR: OR_OPERATOR, OR_OPERATOR: AND_OPERATOR}
 TERM_OPERATORS_NEGATION = {
-    "<": ">=", ">": "<=", "<=": ">", ">=": "<", "=": "!=", "!=": "=", "in": "not in",
-    "like": "not like", "ilike": "not ilike", "not in": "in", "not like": "like",
-    "not ilike": "ilike", "any": "not any", "not any": "any",
+    "<": ">=",
+    ">": "<=",
+    "<=": ">",
+    ">=": "<",
+    "=": "!=",
+    "!=": "=",
+    "in": "not in",
+    "like": "not like",
+    "ilike": "not ilike",
+    "not in": "in",
+    "not like": "like",
+    "not ilike": "ilike",
+    "any": "not any",
+    "not any": "any",
 }
 HIERARCHY_OPERATORS = ("child_of", "parent_of")
 LIKE_OPERATORS = ("like", "not like", "ilike", "not ilike", "=like", "=ilike")
@@ -121,6 +147,7 @@ class DomainDialect:
 
 
 # -- generic domain manipulation ---------------------------------------------------------------
+
 
 def is_operator(element: Any) -> bool:
     return isinstance(element, str) and element in DOMAIN_OPERATORS
@@ -236,8 +263,9 @@ def is_false(domain: list) -> bool:
             stack.append(-stack.pop())
         elif token == TRUE_LEAF:
             stack.append(+1)
-        elif token == FALSE_LEAF or (len(token) == 3 and token[1] == "in"
-                                     and not (isinstance(token[2], Query) or token[2])):
+        elif token == FALSE_LEAF or (
+            len(token) == 3 and token[1] == "in" and not (isinstance(token[2], Query) or token[2])
+        ):
             stack.append(-1)
         elif len(token) == 3 and token[1] == "not in" and not (isinstance(token[2], Query) or token[2]):
             stack.append(+1)
@@ -267,8 +295,12 @@ def check_leaf(element: Any, internal: bool = False) -> None:
     if is_operator(element):
         return
     ops = TERM_OPERATORS + ("<>", "any", "not any") + (("inselect", "not inselect") if internal else ())
-    if not (is_leaf(element) and len(element) == 3 and element[1] in ops
-            and ((isinstance(element[0], str) and element[0]) or is_boolean(tuple(element)))):
+    if not (
+        is_leaf(element)
+        and len(element) == 3
+        and element[1] in ops
+        and ((isinstance(element[0], str) and element[0]) or is_boolean(tuple(element)))
+    ):
         raise ServerError("ValueError", f"Invalid leaf {element!s}")
 
 
@@ -334,6 +366,7 @@ class Query:
 
 # -- PostgreSQL's LIKE, as an SQL function ---------------------------------------------------
 
+
 @functools.lru_cache(maxsize=512)
 def _like_regex(pattern: str, insensitive: bool) -> re.Pattern:
     if insensitive:
@@ -359,8 +392,7 @@ def like_match(value: Any, pattern: Any, insensitive: int) -> int | None:
     if value is None or pattern is None:
         return None
     text = str(value)
-    return 1 if _like_regex(str(pattern), bool(insensitive)).fullmatch(
-        text.lower() if insensitive else text) else 0
+    return 1 if _like_regex(str(pattern), bool(insensitive)).fullmatch(text.lower() if insensitive else text) else 0
 
 
 def pg_text(value: Any) -> str | None:
@@ -387,6 +419,7 @@ def check_like_pattern(pattern: str) -> None:
 
 
 # -- values ----------------------------------------------------------------------------------
+
 
 def _plain(value: Any) -> Any:
     """Clients may send xmlrpc DateTime objects in domains; Odoo accepts them."""
@@ -478,6 +511,7 @@ def _repr_ordered_set(values: Iterable) -> str:
 
 # -- the compiler -------------------------------------------------------------------------------
 
+
 @dataclass
 class Compiler:
     """Compiles domains of one database; ``lookup`` gives any model's view and ``run``
@@ -489,8 +523,7 @@ class Compiler:
     #: A field's ``search=`` method: (model, field, operator, value) -> domain, None without one.
     field_search: Callable[[str, str, str, Any], list | None] = lambda *_args: None
 
-    def where(self, model: ModelView, domain: Sequence, active_test: bool,
-              lang: str | None = None) -> tuple[str, list]:
+    def where(self, model: ModelView, domain: Sequence, active_test: bool, lang: str | None = None) -> tuple[str, list]:
         """SQL condition and parameters for ``domain`` on ``model`` (its table unaliased); a
         translated field compares its ``lang`` value (else en_US)."""
         items = normalize_domain(list(domain), self.dialect)
@@ -519,8 +552,7 @@ class Compiler:
             if self.dialect.arity_error == "invalid_item":
                 raise ServerError("ValueError", f"Domain() invalid item in domain: {list(leaf)!r}")
             if len(leaf) < 3:
-                raise ServerError("ValueError",
-                                  f"not enough values to unpack (expected 3, got {len(leaf)})")
+                raise ServerError("ValueError", f"not enough values to unpack (expected 3, got {len(leaf)})")
             raise ServerError("ValueError", "too many values to unpack (expected 3)")
         left, operator, _right = leaf
         if left in (0, 1):
@@ -532,8 +564,9 @@ class Compiler:
             raise ServerError("ValueError", self.dialect.invalid_operator.format(leaf=repr(tuple(leaf))))
         head = str(left).split(".", 1)[0]
         if head not in model.fields:
-            raise ServerError("ValueError", self.dialect.unknown_field.format(
-                model=model.name, field=head, leaf=repr(tuple(leaf))))
+            raise ServerError(
+                "ValueError", self.dialect.unknown_field.format(model=model.name, field=head, leaf=repr(tuple(leaf)))
+            )
 
     # -- helpers shared by both engines -------------------------------------------------------
 
@@ -565,8 +598,15 @@ class Compiler:
         column = self.column(alias, fld.name)
         if not lang or not fld.attrs.get("translate"):
             return column
-        return fmt(f'COALESCE((SELECT t.value FROM "{TRANSLATIONS}" t WHERE t.model = %s AND t.field = %s '
-                   "AND t.res_id = %s AND t.lang = %s), %s)", model.name, fld.name, ident(alias, "id"), lang, column)
+        return fmt(
+            f'COALESCE((SELECT t.value FROM "{TRANSLATIONS}" t WHERE t.model = %s AND t.field = %s '
+            "AND t.res_id = %s AND t.lang = %s), %s)",
+            model.name,
+            fld.name,
+            ident(alias, "id"),
+            lang,
+            column,
+        )
 
     def auto_join(self, model: ModelView, fld: Field) -> bool:
         return fld.name in self.dialect.auto_join.get(model.name, ())
@@ -584,14 +624,20 @@ class Compiler:
             return fmt("(CASE WHEN %s IS NULL THEN NULL WHEN %s THEN 'true' ELSE 'false' END)", column, column)
         digits = fld.attrs.get("digits")
         if kind == "float" and isinstance(digits, (list, tuple)) and len(digits) == 2 and digits[1] is not None:
-            return fmt(f"(CASE WHEN %s IS NULL THEN NULL ELSE printf('%.{int(digits[1])}f', %s) END)",
-                       column, column)
+            return fmt(f"(CASE WHEN %s IS NULL THEN NULL ELSE printf('%.{int(digits[1])}f', %s) END)", column, column)
         if kind in ("float", "monetary"):
             return fmt("pg_text(%s)", column)
         return fmt("CAST(%s AS TEXT)", column)
 
-    def like(self, fld: Field, column: SQL, operator: str, pattern: str, cast: bool = True,
-             on_error: Callable[[ServerError], None] | None = None) -> SQL:
+    def like(
+        self,
+        fld: Field,
+        column: SQL,
+        operator: str,
+        pattern: str,
+        cast: bool = True,
+        on_error: Callable[[ServerError], None] | None = None,
+    ) -> SQL:
         """``column [NOT] [I]LIKE pattern`` with PostgreSQL's wildcards and escapes; a bad
         pattern is PostgreSQL's error (``on_error`` defers it to the end of the statement)."""
         try:
@@ -608,8 +654,11 @@ class Compiler:
         """A condition on the row a LEFT JOIN through ``link`` finds (all NULL when none)."""
         coalias = f"{alias}__{link}"[:60]
         condition = inner(coalias)
-        return fmt(f'(SELECT %s FROM (SELECT 1) LEFT JOIN "{comodel.table}" AS "{coalias}" '
-                   f'ON "{coalias}".id = "{alias}"."{link}")', condition)
+        return fmt(
+            f'(SELECT %s FROM (SELECT 1) LEFT JOIN "{comodel.table}" AS "{coalias}" '
+            f'ON "{coalias}".id = "{alias}"."{link}")',
+            condition,
+        )
 
     def browse_parent_ids(self, model: ModelView, ids: Sequence[int], parent: str) -> list:
         """``records[parent]``: the parent values of existing records, deduplicated."""
@@ -672,6 +721,7 @@ class Compiler:
 
 # -- 16.0 to 18.0: odoo/osv/expression.py -------------------------------------------------------
 
+
 class ExpressionEngine:
     """One ``expression`` as 16.0, 17.0 and 18.0 parse it."""
 
@@ -698,13 +748,16 @@ class ExpressionEngine:
     def where_calc(self, model: ModelView, domain: list, active_test: bool, alias: str | None = None) -> SQL:
         """``_where_calc``: archived records out unless the domain names ``active``."""
         items = normalize_domain(list(domain), self.d)
-        if active_test and "active" in model.fields and model.fields["active"].stored \
-                and not any(is_leaf(i) and len(i) == 3 and i[0] == "active" for i in items):
+        if (
+            active_test
+            and "active" in model.fields
+            and model.fields["active"].stored
+            and not any(is_leaf(i) and len(i) == 3 and i[0] == "active" for i in items)
+        ):
             items = [AND_OPERATOR, ("active", "=", 1), *items]
         return self.expression(model, alias or model.table, items)
 
-    def search(self, model: ModelView, domain: list, active_test: bool | None = None,
-               column: str = "id") -> Query:
+    def search(self, model: ModelView, domain: list, active_test: bool | None = None, column: str = "id") -> Query:
         """``model._search(domain)``; ``active_test=None`` is the caller's context."""
         active = self.context_active_test if active_test is None else active_test
         if column == "id" and is_false(domain):
@@ -766,8 +819,9 @@ class ExpressionEngine:
         path = left.split(".", 1)
         fld = model.fields.get(path[0])
         if fld is None:
-            raise ServerError("ValueError", self.d.unknown_field.format(
-                model=model.name, field=path[0], leaf=str(tuple(leaf))))
+            raise ServerError(
+                "ValueError", self.d.unknown_field.format(model=model.name, field=path[0], leaf=str(tuple(leaf)))
+            )
         comodel = self.c.comodel(fld) if fld.relation and self.c.served(fld) else None
 
         if fld.extra.get("inherited"):
@@ -797,26 +851,30 @@ class ExpressionEngine:
         if fld.type == "many2one":
             if operator in HIERARCHY_OPERATORS:
                 return self._hierarchy_field(model, alias, fld, comodel, operator, right)
-            if isinstance(right, str) or (isinstance(right, (list, tuple)) and right
-                                          and all(isinstance(v, str) for v in right)):
+            if isinstance(right, str) or (
+                isinstance(right, (list, tuple)) and right and all(isinstance(v, str) for v in right)
+            ):
                 return self._many2one_names(model, alias, fld, comodel, operator, right)
             return self.leaf_to_sql(model, alias, fld, operator, right)
 
         if fld.type == "datetime" and right and isinstance(right, str) and len(right) == 10:
             right += " 23:59:59" if operator in (">", "<=") else " 00:00:00"
-        if fld.attrs.get("translate") and isinstance(right, str) and operator == "=?" \
-                and self.d.translated_eq_if_value:
+        if fld.attrs.get("translate") and isinstance(right, str) and operator == "=?" and self.d.translated_eq_if_value:
             error = described_error(self.d.translated_eq_if_value)
             if not error.exc_type.startswith("psycopg2."):
                 raise error
             self.defer(error)  # PostgreSQL's own, once the statement is complete
-        if right is False and operator in ("=", "like", "ilike", "=like", "=ilike") \
-                and fld.name in self.d.translated_trigram.get(model.name, ()):
+        if (
+            right is False
+            and operator in ("=", "like", "ilike", "=like", "=ilike")
+            and fld.name in self.d.translated_trigram.get(model.name, ())
+        ):
             right = ""  # 18: the trigram prefilter's branch compares with right or ''
         return self.leaf_to_sql(model, alias, fld, operator, right)
 
-    def _any(self, model: ModelView, alias: str, fld: Field, comodel: ModelView | None, operator: str,
-             right: Any) -> SQL:
+    def _any(
+        self, model: ModelView, alias: str, fld: Field, comodel: ModelView | None, operator: str, right: Any
+    ) -> SQL:
         if comodel is None:
             raise ServerError("KeyError", repr(fld.relation))
         right = list(right) if isinstance(right, (list, tuple)) else right
@@ -838,14 +896,14 @@ class ExpressionEngine:
         ids = self.search(comodel, domain)
         return self.push(model, alias, [(fld.name, "in" if operator == "any" else "not in", ids)])
 
-    def _path(self, model: ModelView, alias: str, fld: Field, comodel: ModelView | None, rest: str,
-              operator: str, right: Any) -> SQL:
+    def _path(
+        self, model: ModelView, alias: str, fld: Field, comodel: ModelView | None, rest: str, operator: str, right: Any
+    ) -> SQL:
         """16.0: ``a.b op x`` as ``a in (search b op x)``, or on the joined row (auto_join)."""
         if comodel is None:
             raise ServerError("KeyError", repr(fld.relation))
         if fld.type == "many2one" and self.c.auto_join(model, fld):
-            return self.c.join_on(alias, fld.name, comodel,
-                                  lambda a: self.leaf(comodel, a, (rest, operator, right)))
+            return self.c.join_on(alias, fld.name, comodel, lambda a: self.leaf(comodel, a, (rest, operator, right)))
         if fld.type == "one2many" and self.c.auto_join(model, fld):
             domain = [(rest, operator, right), *self.field_domain(fld)]
             query = self.search(comodel, domain, column=fld.attrs.get("relation_field") or "id")
@@ -854,8 +912,16 @@ class ExpressionEngine:
         ids = self.search(comodel, [(rest, operator, right)], active_test=active)
         return self.push(model, alias, [(fld.name, "in", ids)])
 
-    def _not_stored(self, model: ModelView, alias: str, fld: Field, comodel: ModelView | None,
-                    path: list[str], operator: str, right: Any) -> SQL:
+    def _not_stored(
+        self,
+        model: ModelView,
+        alias: str,
+        fld: Field,
+        comodel: ModelView | None,
+        path: list[str],
+        operator: str,
+        right: Any,
+    ) -> SQL:
         """A field without a column searches through its own method; ``display_name``'s
         is the name search, the others the simulator does not know (Odoo then ignores
         the leaf)."""
@@ -878,8 +944,9 @@ class ExpressionEngine:
         domain = fld.attrs.get("domain")
         return [tuple(i) if isinstance(i, list) else i for i in domain] if isinstance(domain, list) else []
 
-    def _one2many(self, model: ModelView, alias: str, fld: Field, comodel: ModelView | None, operator: str,
-                  right: Any) -> SQL:
+    def _one2many(
+        self, model: ModelView, alias: str, fld: Field, comodel: ModelView | None, operator: str, right: Any
+    ) -> SQL:
         if comodel is None:  # a comodel the simulator does not serve: no line exists
             if isinstance(right, str):
                 self.c.comodel(fld)
@@ -909,8 +976,9 @@ class ExpressionEngine:
         sub = SQL(f'SELECT "{inverse}" FROM "{comodel.table}" WHERE "{inverse}" IS NOT NULL')
         return fmt(f'("{alias}"."id" {"IN" if negative else "NOT IN"} (%s))', sub)
 
-    def _many2many(self, model: ModelView, alias: str, fld: Field, comodel: ModelView | None, operator: str,
-                   right: Any) -> SQL:
+    def _many2many(
+        self, model: ModelView, alias: str, fld: Field, comodel: ModelView | None, operator: str, right: Any
+    ) -> SQL:
         rel, id1, id2 = model.m2m_table(fld)
         negative = operator in NEGATIVE_TERM_OPERATORS
         if comodel is None and (operator in HIERARCHY_OPERATORS or isinstance(right, str)):
@@ -920,8 +988,10 @@ class ExpressionEngine:
             query = self.search(comodel, self.hierarchy(operator, "id", ids2, comodel))
             if comodel.name == model.name:
                 return self.push(model, alias, [("id", "in", query)])
-            return fmt(f'EXISTS (SELECT 1 FROM "{rel}" WHERE "{rel}"."{id1}" = "{alias}".id '
-                       f'AND "{rel}"."{id2}" IN %s)', query.subselect())
+            return fmt(
+                f'EXISTS (SELECT 1 FROM "{rel}" WHERE "{rel}"."{id1}" = "{alias}".id AND "{rel}"."{id2}" IN %s)',
+                query.subselect(),
+            )
         if right is not False:
             if isinstance(right, str):
                 op2 = TERM_OPERATORS_NEGATION[operator] if negative else operator
@@ -937,19 +1007,22 @@ class ExpressionEngine:
                 self.integers(values)
                 term = fmt("(%s)", in_list(values))
             exists = "NOT EXISTS" if negative else "EXISTS"
-            return fmt(f'{exists} (SELECT 1 FROM "{rel}" WHERE "{rel}"."{id1}" = "{alias}".id '
-                       f'AND "{rel}"."{id2}" IN %s)', term)
+            return fmt(
+                f'{exists} (SELECT 1 FROM "{rel}" WHERE "{rel}"."{id1}" = "{alias}".id AND "{rel}"."{id2}" IN %s)', term
+            )
         exists = "EXISTS" if negative else "NOT EXISTS"
         return SQL(f'{exists} (SELECT 1 FROM "{rel}" WHERE "{rel}"."{id1}" = "{alias}".id)')
 
-    def _many2one_names(self, model: ModelView, alias: str, fld: Field, comodel: ModelView, operator: str,
-                        right: Any) -> SQL:
+    def _many2one_names(
+        self, model: ModelView, alias: str, fld: Field, comodel: ModelView, operator: str, right: Any
+    ) -> SQL:
         operator = "in" if operator in ("<", ">", "<=", ">=") else operator
         flip = {"not in": "!=", "in": "=", "=": "in", "!=": "not in"}
         if isinstance(right, tuple):
             right = list(right)
-        if (not isinstance(right, list) and operator in ("not in", "in")) or \
-                (isinstance(right, list) and operator in ("!=", "=")):
+        if (not isinstance(right, list) and operator in ("not in", "in")) or (
+            isinstance(right, list) and operator in ("!=", "=")
+        ):
             operator = flip[operator]
         negative = operator in NEGATIVE_TERM_OPERATORS
         if self.d.name_search == "display_name":
@@ -963,8 +1036,9 @@ class ExpressionEngine:
             return self.push(model, alias, [OR_OPERATOR, (fld.name, "in", ids), (fld.name, "=", False)])
         return self.push(model, alias, [(fld.name, "in", ids)])
 
-    def _hierarchy_field(self, model: ModelView, alias: str, fld: Field, comodel: ModelView, operator: str,
-                         right: Any) -> SQL:
+    def _hierarchy_field(
+        self, model: ModelView, alias: str, fld: Field, comodel: ModelView, operator: str, right: Any
+    ) -> SQL:
         """``(f, child_of, x)`` on a many2one or one2many: through the comodel, or walking ``f``
         itself when it points back to the model."""
         active = False if (fld.type == "many2one" and self.d.name_search == "display_name") else None
@@ -992,8 +1066,9 @@ class ExpressionEngine:
             return found
         return list(value) if isinstance(value, (list, tuple)) else [value]
 
-    def hierarchy(self, operator: str, left: str, ids: list, model: ModelView, parent: str | None = None,
-                  prefix: bool = False) -> list:
+    def hierarchy(
+        self, operator: str, left: str, ids: list, model: ModelView, parent: str | None = None, prefix: bool = False
+    ) -> list:
         archived = self.d.hierarchy_archived
         if operator == "parent_of" and archived:
             ids = [i for i in ids if i]
@@ -1001,8 +1076,9 @@ class ExpressionEngine:
             return [FALSE_LEAF]
         if self.c.parent_store(model):
             if operator == "child_of":
-                found = self.c.descendants(model, model.parent_name or "parent_id",
-                                           self.c.existing(model, ids), archived=True)
+                found = self.c.descendants(
+                    model, model.parent_name or "parent_id", self.c.existing(model, ids), archived=True
+                )
             else:
                 found = self.c.ancestors(model, ids)
         else:
@@ -1013,8 +1089,7 @@ class ExpressionEngine:
             if operator == "child_of":
                 if parent_field.relation != model.name:
                     raise ServerError("ValueError", f"Invalid parent field: {model.name}.{parent_name}")
-                found = self.c.descendants(model, parent_name, ids,
-                                           archived=archived or not self.context_active_test)
+                found = self.c.descendants(model, parent_name, ids, archived=archived or not self.context_active_test)
             else:
                 found = self._parents(model, parent_field, ids)
         domain: list = [("id", "in", found)]
@@ -1038,11 +1113,18 @@ class ExpressionEngine:
 
     def name_domain(self, comodel: ModelView, operator: str, value: Any) -> list:
         """The domain ``display_name`` (18) searches; model overrides included."""
-        return name_search_domain(self.c, comodel, value, operator, self.d.name_search == "display_name",
-                                  lambda m, d: self.c.ids(self.search(m, d)))
+        return name_search_domain(
+            self.c,
+            comodel,
+            value,
+            operator,
+            self.d.name_search == "display_name",
+            lambda m, d: self.c.ids(self.search(m, d)),
+        )
 
-    def name_search(self, comodel: ModelView, name: Any, operator: str, domain: list,
-                    active_test: bool | None) -> Query:
+    def name_search(
+        self, comodel: ModelView, name: Any, operator: str, domain: list, active_test: bool | None
+    ) -> Query:
         """``comodel._name_search(name, domain, operator)`` (16/17) or
         ``comodel._search(AND([domain, [('display_name', operator, name)]]))`` (18)."""
         active = self.context_active_test if active_test is None else active_test
@@ -1099,8 +1181,12 @@ class ExpressionEngine:
             else:
                 if not isinstance(pattern, str):
                     symbol = "~~*" if "ilike" in operator else "~~"
-                    self.defer(ServerError("psycopg2.errors.UndefinedFunction",
-                                           f"operator does not exist: text {symbol} {_pg_type(pattern)}"))
+                    self.defer(
+                        ServerError(
+                            "psycopg2.errors.UndefinedFunction",
+                            f"operator does not exist: text {symbol} {_pg_type(pattern)}",
+                        )
+                    )
                 sql = self.c.like(fld, column, operator, _to_text(pattern), on_error=self.defer)
         else:
             value = self._column_value(fld, right)
@@ -1112,8 +1198,12 @@ class ExpressionEngine:
                 sql = fmt("(%s OR %s IS NULL)", sql, column)
             if not need_wildcard and is_number and operator[:1] in ("<", ">"):
                 bound = to_column(fld, right)
-                if ((operator == ">=" and bound <= 0) or (operator == "<=" and bound >= 0)
-                        or (operator == "<" and bound > 0) or (operator == ">" and bound < 0)):
+                if (
+                    (operator == ">=" and bound <= 0)
+                    or (operator == "<=" and bound >= 0)
+                    or (operator == "<" and bound > 0)
+                    or (operator == ">" and bound < 0)
+                ):
                     sql = fmt("(%s OR %s IS NULL)", sql, column)
             return sql
         if (need_wildcard and not right) or (right and operator in NEGATIVE_TERM_OPERATORS):
@@ -1127,8 +1217,14 @@ class ExpressionEngine:
             return None if value is None or value is False else _to_text(value)
         result = to_column(fld, value)
         digits = fld.attrs.get("digits")
-        if like and fld.type == "float" and isinstance(digits, (list, tuple)) and len(digits) == 2 \
-                and digits[1] is not None and result is not None:
+        if (
+            like
+            and fld.type == "float"
+            and isinstance(digits, (list, tuple))
+            and len(digits) == 2
+            and digits[1] is not None
+            and result is not None
+        ):
             return f"{result:.{int(digits[1])}f}"
         return result
 
@@ -1136,8 +1232,9 @@ class ExpressionEngine:
         for error in integer_errors(values, symbol):
             self.defer(error)
 
-    def _in(self, fld: Field, column: SQL, operator: str, right: Any, falsy: bool, is_number: bool,
-            is_char: bool) -> SQL:
+    def _in(
+        self, fld: Field, column: SQL, operator: str, right: Any, falsy: bool, is_number: bool, is_char: bool
+    ) -> SQL:
         if isinstance(right, bool):
             if (operator == "in" and right) or (operator == "not in" and not right):
                 return fmt("(%s IS NOT NULL)", column)
@@ -1181,8 +1278,8 @@ class ExpressionEngine:
 
 # 17/18's domain_combine_anies: paths as 'any', then a tree where '!' is pushed down
 
-def _anyfy_leaves(domain: list, model: ModelView, lookup: Callable[[str], ModelView],
-                  dialect: DomainDialect) -> list:
+
+def _anyfy_leaves(domain: list, model: ModelView, lookup: Callable[[str], ModelView], dialect: DomainDialect) -> list:
     result: list = []
     for item in domain:
         if is_operator(item):
@@ -1196,16 +1293,22 @@ def _anyfy_leaves(domain: list, model: ModelView, lookup: Callable[[str], ModelV
         path = left.split(".", 1)
         fld = model.fields.get(path[0])
         if fld is None:
-            raise ServerError("ValueError", dialect.unknown_field.format(
-                model=model.name, field=path[0], leaf=str(item)))
+            raise ServerError(
+                "ValueError", dialect.unknown_field.format(model=model.name, field=path[0], leaf=str(item))
+            )
         if len(path) > 1 and fld.relation and fld.type in ("many2one", "one2many", "many2many"):
             comodel = lookup(fld.relation)
             result.append((path[0], "any", _anyfy_leaves([(path[1], operator, right)], comodel, lookup, dialect)))
         elif str(operator).lower() in ("any", "not any") and fld.relation:
             comodel = lookup(fld.relation)
             sub = normalize_domain(list(right), dialect) if isinstance(right, (list, tuple)) else right
-            result.append((left, str(operator).lower(),
-                           _anyfy_leaves(sub, comodel, lookup, dialect) if isinstance(sub, list) else sub))
+            result.append(
+                (
+                    left,
+                    str(operator).lower(),
+                    _anyfy_leaves(sub, comodel, lookup, dialect) if isinstance(sub, list) else sub,
+                )
+            )
         else:
             result.append(item)
     return result
@@ -1274,11 +1377,11 @@ def _tree_or(trees: Iterable[tuple]) -> tuple:
     return _tree_join("|", trees)
 
 
-def _tree_combine_anies(tree: tuple, model: ModelView, lookup: Callable[[str], ModelView],
-                        eq_if_value: bool) -> tuple:
+def _tree_combine_anies(tree: tuple, model: ModelView, lookup: Callable[[str], ModelView], eq_if_value: bool) -> tuple:
     """(f any D1) or (f any D2) is f any (D1 or D2), (f not any D1) and (f not any D2) is
     f not any (D1 or D2), and for many2ones the AND of anys and the OR of not anys too.
     It changes answers: the merged subdomain is searched (and ``is_false``'d) as one."""
+
     def comodel_of(fname: str, of: ModelView) -> ModelView | None:
         fld = of.fields.get(fname)
         return lookup(fld.relation) if fld is not None and fld.relation else None
@@ -1308,8 +1411,11 @@ def _tree_combine_anies(tree: tuple, model: ModelView, lookup: Callable[[str], M
             not_anys.setdefault(sub[1], []).append(sub[2])
         else:
             children.append(sub)
-    many2one = {fname for fname in [*anys, *not_anys]
-                if model.fields.get(fname) is not None and model.fields[fname].type == "many2one"}
+    many2one = {
+        fname
+        for fname in [*anys, *not_anys]
+        if model.fields.get(fname) is not None and model.fields[fname].type == "many2one"
+    }
     if tree[0] == "&":
         for fname, subs in anys.items():
             if fname in many2one and len(subs) > 1:
@@ -1348,8 +1454,7 @@ def _tree_as_domain(tree: tuple) -> list:
     return list(flatten(tree))
 
 
-def combine_anies(domain: list, model: ModelView, lookup: Callable[[str], ModelView],
-                  dialect: DomainDialect) -> list:
+def combine_anies(domain: list, model: ModelView, lookup: Callable[[str], ModelView], dialect: DomainDialect) -> list:
     """17/18's ``domain_combine_anies``: paths as ``any``, ``!`` pushed into the operators,
     ``any`` conditions on one field merged."""
     eq_if_value = dialect.negate_eq_if_value
@@ -1357,13 +1462,20 @@ def combine_anies(domain: list, model: ModelView, lookup: Callable[[str], ModelV
     return _tree_as_domain(_tree_combine_anies(tree, model, lookup, eq_if_value))
 
 
-def name_search_domain(compiler: Compiler, model: ModelView, value: Any, operator: str, display_name: bool,
-                       search_ids: Callable[[ModelView, list], list[int]]) -> list:
+def name_search_domain(
+    compiler: Compiler,
+    model: ModelView,
+    value: Any,
+    operator: str,
+    display_name: bool,
+    search_ids: Callable[[ModelView, list], list[int]],
+) -> list:
     """The domain a name search builds on ``model``: ``_name_search`` (16/17) or
     ``_search_display_name`` (18+), with the overrides of the served models
     (res.partner.category, res.users)."""
-    fnames = [f for f in model.meta.rec_names_search if f in model.fields] or \
-        ([model.meta.rec_name] if model.meta.rec_name in model.fields else [])
+    fnames = [f for f in model.meta.rec_names_search if f in model.fields] or (
+        [model.meta.rec_name] if model.meta.rec_name in model.fields else []
+    )
     negative = operator in NEGATIVE_TERM_OPERATORS or operator in NEGATIVE_CONDITION_OPERATORS
     if model.name == "res.partner.category" and not display_name:
         # PartnerCategory._name_search: the last part of "Parent / Child"
@@ -1384,8 +1496,10 @@ def name_search_domain(compiler: Compiler, model: ModelView, value: Any, operato
     if model.name == "res.users" and operator in ("=", "ilike", "in") and value:
         # ResUsers._search_display_name: users found by login win (active ones, the default context)
         logins = list(value) if _is_collection(value) else [value]
-        rows = compiler.run(f'SELECT id FROM "res_users" WHERE "login" IN ({",".join("?" * len(logins))}) '
-                            'AND "active" = 1 ORDER BY id', logins)
+        rows = compiler.run(
+            f'SELECT id FROM "res_users" WHERE "login" IN ({",".join("?" * len(logins))}) AND "active" = 1 ORDER BY id',
+            logins,
+        )
         if rows:
             domain = [("id", "in", [r[0] for r in rows])]
     if model.name == "res.partner.category" and operator.endswith("like"):
@@ -1400,19 +1514,60 @@ def name_search_domain(compiler: Compiler, model: ModelView, value: Any, operato
 # ("c", field_expr, operator, value); an "any" value is a tree, a Query or a raw list.
 
 _INVERSE_OPERATOR = {
-    "not any": "any", "not any!": "any!", "any!": "not any!", "not in": "in", "not like": "like", "not ilike": "ilike",
-    "not =like": "=like", "not =ilike": "=ilike", "!=": "=", "<>": "=",
-    "any": "not any", "in": "not in", "like": "not like", "ilike": "not ilike",
-    "=like": "not =like", "=ilike": "not =ilike", "=": "!=",
+    "not any": "any",
+    "not any!": "any!",
+    "any!": "not any!",
+    "not in": "in",
+    "not like": "like",
+    "not ilike": "ilike",
+    "not =like": "=like",
+    "not =ilike": "=ilike",
+    "!=": "=",
+    "<>": "=",
+    "any": "not any",
+    "in": "not in",
+    "like": "not like",
+    "ilike": "not ilike",
+    "=like": "not =like",
+    "=ilike": "not =ilike",
+    "=": "!=",
 }
 _INVERSE_INEQUALITY = {"<": ">=", ">": "<=", ">=": "<", "<=": ">"}
 NEGATIVE_CONDITION_OPERATORS = {
-    "not any": "any", "not any!": "any!", "not in": "in", "not like": "like", "not ilike": "ilike",
-    "not =like": "=like", "not =ilike": "=ilike", "!=": "=", "<>": "=",
+    "not any": "any",
+    "not any!": "any!",
+    "not in": "in",
+    "not like": "like",
+    "not ilike": "ilike",
+    "not =like": "=like",
+    "not =ilike": "=ilike",
+    "!=": "=",
+    "<>": "=",
 }
 CONDITION_OPERATORS = {
-    "any", "not any", "in", "not in", "<", ">", "<=", ">=", "like", "not like", "ilike", "not ilike",
-    "=like", "not =like", "=ilike", "not =ilike", "=?", "<>", "==", "=", "!=", "child_of", "parent_of",
+    "any",
+    "not any",
+    "in",
+    "not in",
+    "<",
+    ">",
+    "<=",
+    ">=",
+    "like",
+    "not like",
+    "ilike",
+    "not ilike",
+    "=like",
+    "not =like",
+    "=ilike",
+    "not =ilike",
+    "=?",
+    "<>",
+    "==",
+    "=",
+    "!=",
+    "child_of",
+    "parent_of",
 }
 ANY_OPERATORS = ("any", "not any", "any!", "not any!")
 D_TRUE = ("?", True)
@@ -1552,8 +1707,12 @@ class DomainEngine:
 
     def where_calc(self, model: ModelView, domain: Any, active_test: bool) -> SQL:
         tree = d_parse(domain)
-        if active_test and "active" in model.fields and model.fields["active"].stored \
-                and not any(c[1] == "active" for c in self._conditions(tree)):
+        if (
+            active_test
+            and "active" in model.fields
+            and model.fields["active"].stored
+            and not any(c[1] == "active" for c in self._conditions(tree))
+        ):
             tree = _d_and([tree, ("c", "active", "=", True)])
         return self.to_sql(model, model.table, self.optimize(tree, model))
 
@@ -1598,8 +1757,7 @@ class DomainEngine:
                 optimized = self.optimize(child, model, full)
                 if optimized == absorbing:
                     return absorbing
-                children.extend(optimized[1] if optimized[0] == kind else
-                                [] if optimized[0] == "?" else [optimized])
+                children.extend(optimized[1] if optimized[0] == kind else [] if optimized[0] == "?" else [optimized])
             if len(children) > 1:
                 children.sort(key=_nary_sort_key)
                 size = len(children)
@@ -1637,8 +1795,9 @@ class DomainEngine:
         name = cond[1].split(".", 1)[0]
         fld = model.fields.get(name)
         if fld is None:
-            raise ServerError("ValueError", f"Invalid field {model.name}.{name} in condition "
-                                            f"{_cond_repr(cond[1], cond[2], cond[3])}")
+            raise ServerError(
+                "ValueError", f"Invalid field {model.name}.{name} in condition {_cond_repr(cond[1], cond[2], cond[3])}"
+            )
         return fld
 
     @staticmethod
@@ -1704,8 +1863,12 @@ class DomainEngine:
                 return ("c", field_expr, operator, OSet(value))
             if not value:
                 return D_FALSE if operator == "in" else D_TRUE
-            if self.falsy_value(fld) is None and (fld.required or fld.name == "id") and self.not_null(model, fld) \
-                    and False in value:
+            if (
+                self.falsy_value(fld) is None
+                and (fld.required or fld.name == "id")
+                and self.not_null(model, fld)
+                and False in value
+            ):
                 return ("c", field_expr, operator, OSet(v for v in value if v is not False))
         if operator in ANY_OPERATORS:
             if fld.name == "id" and not isinstance(value, Query):
@@ -1749,8 +1912,9 @@ class DomainEngine:
                     return domain
         if fld.type == "boolean":
             if operator not in ("in", "not in") or not _is_collection(value):
-                self.raise_(cond, f"Cannot compare {field_expr!r} to {type(value)} which is not a collection "
-                                  "of length 1")
+                self.raise_(
+                    cond, f"Cannot compare {field_expr!r} to {type(value)} which is not a collection of length 1"
+                )
             values = list(value)
             if not all(isinstance(v, bool) for v in values):
                 values = _ordered(_str2bool(v) if isinstance(v, str) else bool(v) for v in values)
@@ -1778,17 +1942,28 @@ class DomainEngine:
             return self.hierarchy(cond, model, fld)
         if operator in ("any", "not any") and not isinstance(value, Query) and self.c.auto_join(model, fld):
             return ("c", field_expr, operator + "!", value)  # bypass_search_access: any!
-        if fld.type == "many2one" and operator in ("any!", "not any!") and isinstance(value, tuple) \
-                and value[0] == "c" and value[1] == "id" and value[2] in ("in", "not in"):
+        if (
+            fld.type == "many2one"
+            and operator in ("any!", "not any!")
+            and isinstance(value, tuple)
+            and value[0] == "c"
+            and value[1] == "id"
+            and value[2] in ("in", "not in")
+        ):
             ids = value[3]
-            domain = ("c", field_expr, value[2], OSet(v for v in ids if v is not False) if value[2] == "in"
-                      else OSet([*ids, False]))
+            domain = (
+                "c",
+                field_expr,
+                value[2],
+                OSet(v for v in ids if v is not False) if value[2] == "in" else OSet([*ids, False]),
+            )
             return self.negate(domain, model) if operator == "not any!" else domain
         return cond
 
     def search_display_name(self, model: ModelView, operator: str, value: Any) -> tuple:
         """``display_name``'s search method; NotImplemented (category, negative like) is
         answered with the positive operator, negated."""
+
         def search_ids(m: ModelView, d: list) -> list[int]:
             return self.c.ids(self.search(m, d))
 
@@ -1808,8 +1983,9 @@ class DomainEngine:
         elif fld.name == "id":
             comodel, active = model, self.context_active_test
         else:
-            self.raise_(cond, f"Cannot execute {operator} for {model.name}.{fld.name}, works only for "
-                              "relational fields")
+            self.raise_(
+                cond, f"Cannot execute {operator} for {model.name}.{fld.name}, works only for relational fields"
+            )
         parent = comodel.parent_name or "parent_id"
         as_id = False
         if comodel.name == model.name:
@@ -1840,8 +2016,10 @@ class DomainEngine:
                 result = self.c.descendants(comodel, parent, self.c.existing(comodel, coids), archived=True)
             else:
                 if parent not in comodel.fields:
-                    raise ServerError("ValueError", f"Invalid field {comodel.name}.{parent} in condition "
-                                                    f"{(parent, 'in', OSet(coids))!r}")
+                    raise ServerError(
+                        "ValueError",
+                        f"Invalid field {comodel.name}.{parent} in condition {(parent, 'in', OSet(coids))!r}",
+                    )
                 result = self._walk_children(comodel, parent, coids)
         else:
             if self.c.parent_store(comodel) and parent == (comodel.parent_name or "parent_id"):
@@ -1880,8 +2058,9 @@ class DomainEngine:
         if kind == "!":
             return fmt("(%s) IS NOT TRUE", self.to_sql(model, alias, tree[1]))
         if kind in ("&", "|"):
-            return fmt("(%s)", join(" AND " if kind == "&" else " OR ", [self.to_sql(model, alias, c)
-                                                                         for c in tree[1]]))
+            return fmt(
+                "(%s)", join(" AND " if kind == "&" else " OR ", [self.to_sql(model, alias, c) for c in tree[1]])
+            )
         return self.condition_to_sql(model, alias, tree)
 
     def condition_to_sql(self, model: ModelView, alias: str, cond: tuple) -> SQL:
@@ -1939,8 +2118,14 @@ class DomainEngine:
             if null_value is not None:
                 value = _to_cache(fld, value) or null_value
                 accept_null = can_be_null and (
-                    null_value < value if operator == "<" else null_value > value if operator == ">"
-                    else null_value <= value if operator == "<=" else null_value >= value)
+                    null_value < value
+                    if operator == "<"
+                    else null_value > value
+                    if operator == ">"
+                    else null_value <= value
+                    if operator == "<="
+                    else null_value >= value
+                )
             value = to_column(fld, value) if fld.name != "id" else value
             if fld.name == "id" or fld.type == "many2one":
                 for error in integer_errors([value], operator):
@@ -1950,8 +2135,10 @@ class DomainEngine:
         if operator in ANY_OPERATORS and isinstance(value, Query):
             positive = operator in ("any", "any!")
             return fmt(f"(%s {'IN' if positive else 'NOT IN'} %s)", column, value.subselect())
-        raise ServerError("NotImplementedError", f"Invalid operator {operator!r} for SQL in domain term "
-                                                 f"{(field_expr, operator, value)!r}")
+        raise ServerError(
+            "NotImplementedError",
+            f"Invalid operator {operator!r} for SQL in domain term {(field_expr, operator, value)!r}",
+        )
 
     def many2one_any_sql(self, model: ModelView, alias: str, fld: Field, operator: str, value: Any) -> SQL:
         comodel = self.c.comodel(fld)
@@ -1994,8 +2181,9 @@ class DomainEngine:
         inverse = self._computed_inverse(comodel, fld)
         if inverse is not None and (isinstance(value, Query) or _is_collection(value)):
             # ids (a Query) get ``inverse IS NOT NULL`` added as SQL: impossible without a column
-            raise ServerError("ValueError", f"Cannot convert {comodel.name}.{inverse.name} to SQL because it is "
-                                            "not stored")
+            raise ServerError(
+                "ValueError", f"Cannot convert {comodel.name}.{inverse.name} to SQL because it is not stored"
+            )
         query, where, empty = self._coquery(comodel, fld, tree, active)
         if empty:
             return FALSE if exists else TRUE
@@ -2005,15 +2193,19 @@ class DomainEngine:
             # context) is False for every line, so no record is linked to any of them
             return FALSE if exists else TRUE
         if fld.type == "one2many":
-            return fmt(f"{'' if exists else 'NOT '}EXISTS(SELECT 1 FROM (%s) AS __sub "
-                       f'WHERE __sub.__inverse = "{alias}"."id")', query)
+            return fmt(
+                f'{"" if exists else "NOT "}EXISTS(SELECT 1 FROM (%s) AS __sub WHERE __sub.__inverse = "{alias}"."id")',
+                query,
+            )
         rel, id1, id2 = model.m2m_table(fld)
         if not where:
             exists = not exists
-            return SQL(f'{"NOT " if exists else ""}EXISTS (SELECT 1 FROM "{rel}" WHERE "{rel}"."{id1}" = '
-                       f'"{alias}".id)')
-        return fmt(f'{"" if exists else "NOT "}EXISTS (SELECT 1 FROM "{rel}" WHERE "{rel}"."{id1}" = '
-                   f'"{alias}".id AND "{rel}"."{id2}" IN (%s))', query)
+            return SQL(f'{"NOT " if exists else ""}EXISTS (SELECT 1 FROM "{rel}" WHERE "{rel}"."{id1}" = "{alias}".id)')
+        return fmt(
+            f'{"" if exists else "NOT "}EXISTS (SELECT 1 FROM "{rel}" WHERE "{rel}"."{id1}" = '
+            f'"{alias}".id AND "{rel}"."{id2}" IN (%s))',
+            query,
+        )
 
     def _unserved_x2many(self, model: ModelView, alias: str, fld: Field, exists: bool, values: OSet) -> SQL:
         """Towards a comodel the simulator does not serve: no line exists, but a many2many's
@@ -2025,18 +2217,27 @@ class DomainEngine:
         rel, id1, id2 = model.m2m_table(fld)
         parts = []
         if False in values:
-            parts.append(SQL(f'{"NOT " if exists else ""}EXISTS (SELECT 1 FROM "{rel}" WHERE "{rel}"."{id1}" = '
-                             f'"{alias}".id)'))
+            parts.append(
+                SQL(f'{"NOT " if exists else ""}EXISTS (SELECT 1 FROM "{rel}" WHERE "{rel}"."{id1}" = "{alias}".id)')
+            )
         ids = [v for v in values if v is not False]
         if ids:
-            parts.append(fmt(f'{"" if exists else "NOT "}EXISTS (SELECT 1 FROM "{rel}" WHERE "{rel}"."{id1}" = '
-                             f'"{alias}".id AND "{rel}"."{id2}" IN (%s))', in_list(ids)))
+            parts.append(
+                fmt(
+                    f'{"" if exists else "NOT "}EXISTS (SELECT 1 FROM "{rel}" WHERE "{rel}"."{id1}" = '
+                    f'"{alias}".id AND "{rel}"."{id2}" IN (%s))',
+                    in_list(ids),
+                )
+            )
         return fmt("(%s)", join(" OR " if exists else " AND ", parts))
 
     def _field_domain(self, fld: Field) -> tuple:
         domain = fld.attrs.get("domain")
-        return d_parse([tuple(i) if isinstance(i, list) else i for i in domain]) \
-            if isinstance(domain, list) and domain else D_TRUE
+        return (
+            d_parse([tuple(i) if isinstance(i, list) else i for i in domain])
+            if isinstance(domain, list) and domain
+            else D_TRUE
+        )
 
     def _computed_inverse(self, comodel: ModelView, fld: Field) -> Field | None:
         """A one2many's inverse without a column (``account.analytic.line.auto_account_id``,
@@ -2063,8 +2264,12 @@ class DomainEngine:
         else:
             select = f'SELECT "{comodel.table}"."id" FROM "{comodel.table}"'
         act = self.context_active_test if active is None else active
-        if act and "active" in comodel.fields and comodel.fields["active"].stored \
-                and not any(c[1] == "active" for c in self._conditions(tree)):
+        if (
+            act
+            and "active" in comodel.fields
+            and comodel.fields["active"].stored
+            and not any(c[1] == "active" for c in self._conditions(tree))
+        ):
             tree = _d_and([tree, ("c", "active", "=", True)])
         tree = self.optimize(tree, comodel)
         if tree == D_FALSE:
@@ -2077,20 +2282,36 @@ class DomainEngine:
 # 19's nary optimisations: children sorted by field and operator, then merged (which decides
 # which subdomains are ever turned into SQL, so which errors a domain raises)
 
+
 def _nary_sort_key(node: tuple) -> tuple:
     if node[0] == "c":
         operator = node[2]
         positive = NEGATIVE_CONDITION_OPERATORS.get(operator, operator)
-        order = ("0in" if positive == "in" else "1any" if positive == "any" else "2any" if positive == "any!"
-                 else "like" if positive.endswith("like") else positive)
+        order = (
+            "0in"
+            if positive == "in"
+            else "1any"
+            if positive == "any"
+            else "2any"
+            if positive == "any!"
+            else "like"
+            if positive.endswith("like")
+            else positive
+        )
         return node[1], order, operator
     if node[0] in ("&", "|"):
         return "~", "", node[0]
     return "~", "~", "DomainNot" if node[0] == "!" else "DomainBool"
 
 
-def _blocks(children: list, operators: tuple, merge: Callable[[list], list],
-            field_types: tuple | None, engine: DomainEngine, model: ModelView) -> list:
+def _blocks(
+    children: list,
+    operators: tuple,
+    merge: Callable[[list], list],
+    field_types: tuple | None,
+    engine: DomainEngine,
+    model: ModelView,
+) -> list:
     """``nary_condition_optimization``: runs of conditions on one field with one of
     ``operators`` (of one of ``field_types``) replaced by what ``merge`` makes of them."""
     result: list = []
@@ -2099,8 +2320,12 @@ def _blocks(children: list, operators: tuple, merge: Callable[[list], list],
         node = children[index]
         if node[0] == "c" and node[2] in operators:
             end = index + 1
-            while end < len(children) and children[end][0] == "c" and children[end][2] in operators \
-                    and children[end][1] == node[1]:
+            while (
+                end < len(children)
+                and children[end][0] == "c"
+                and children[end][2] in operators
+                and children[end][1] == node[1]
+            ):
                 end += 1
             block = children[index:end]
             if len(block) > 1 and (field_types is None or engine.field(model, node).type in field_types):
@@ -2142,8 +2367,9 @@ def _merge_sets(kind: str, conditions: list) -> list:
 
 def _merge_set_conditions(engine: DomainEngine, kind: str, children: list, model: ModelView) -> list:
     def merge(block: list) -> list:
-        if engine.field(model, block[0]).type in ("many2many", "one2many", "properties") or \
-                not all(isinstance(c[3], OSet) for c in block):
+        if engine.field(model, block[0]).type in ("many2many", "one2many", "properties") or not all(
+            isinstance(c[3], OSet) for c in block
+        ):
             return block
         return _merge_sets(kind, block)
 
@@ -2153,15 +2379,15 @@ def _merge_set_conditions(engine: DomainEngine, kind: str, children: list, model
 def _merge_x2many_in(engine: DomainEngine, kind: str, children: list, model: ModelView) -> list:
     if kind == "&":
         return children
-    return _blocks(children, ("in",), lambda block: _merge_sets(kind, block), ("many2many", "one2many"),
-                   engine, model)
+    return _blocks(children, ("in",), lambda block: _merge_sets(kind, block), ("many2many", "one2many"), engine, model)
 
 
 def _merge_x2many_not_in(engine: DomainEngine, kind: str, children: list, model: ModelView) -> list:
     if kind == "|":
         return children
-    return _blocks(children, ("not in",), lambda block: _merge_sets(kind, block), ("many2many", "one2many"),
-                   engine, model)
+    return _blocks(
+        children, ("not in",), lambda block: _merge_sets(kind, block), ("many2many", "one2many"), engine, model
+    )
 
 
 def _merge_anys(operator: str, negative: bool) -> Callable:
@@ -2190,9 +2416,16 @@ def _merge_same(engine: DomainEngine, kind: str, children: list, model: ModelVie
     return result
 
 
-_NARY_MERGES = (_merge_set_conditions, _merge_x2many_in, _merge_x2many_not_in,
-                _merge_anys("any!", False), _merge_anys("any", False),
-                _merge_anys("not any!", True), _merge_anys("not any", True), _merge_same)
+_NARY_MERGES = (
+    _merge_set_conditions,
+    _merge_x2many_in,
+    _merge_x2many_not_in,
+    _merge_anys("any!", False),
+    _merge_anys("any", False),
+    _merge_anys("not any!", True),
+    _merge_anys("not any", True),
+    _merge_same,
+)
 
 
 def integer_errors(values: Iterable, symbol: str = "=") -> list[ServerError]:
@@ -2200,11 +2433,15 @@ def integer_errors(values: Iterable, symbol: str = "=") -> list[ServerError]:
     errors = []
     for value in values:
         if isinstance(value, bool):
-            errors.append(ServerError("psycopg2.errors.UndefinedFunction",
-                                      f"operator does not exist: integer {symbol} boolean"))
+            errors.append(
+                ServerError("psycopg2.errors.UndefinedFunction", f"operator does not exist: integer {symbol} boolean")
+            )
         elif isinstance(value, str) and not re.fullmatch(r"\s*[+-]?\d+\s*", value):
-            errors.append(ServerError("psycopg2.errors.InvalidTextRepresentation",
-                                      f'invalid input syntax for type integer: "{value}"'))
+            errors.append(
+                ServerError(
+                    "psycopg2.errors.InvalidTextRepresentation", f'invalid input syntax for type integer: "{value}"'
+                )
+            )
     return errors
 
 
@@ -2213,7 +2450,7 @@ def _pg_type(value: Any) -> str:
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
-        return "integer" if -2**31 <= value < 2**31 else "bigint"
+        return "integer" if -(2**31) <= value < 2**31 else "bigint"
     if isinstance(value, float):
         return "numeric"
     return "unknown"

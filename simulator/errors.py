@@ -87,8 +87,7 @@ class ServerError(Exception):
     the (file, line, function) frames the fake traceback shows.
     """
 
-    def __init__(self, exc_type: str, message: str, frames: tuple[str, ...] = (),
-                 text: str | None = None) -> None:
+    def __init__(self, exc_type: str, message: str, frames: tuple[str, ...] = (), text: str | None = None) -> None:
         super().__init__(message)
         self.exc_type = exc_type
         self.message = message
@@ -131,9 +130,7 @@ def mandatory_field_error(text: str, model: str, model_label: str, field: str, f
 
 
 def missing_record_error(model: str, ids: list[int], uid: int) -> MissingError:
-    return MissingError(
-        f"Record does not exist or has been deleted.\n(Record: {model}{tuple(ids)!r}, User: {uid})"
-    )
+    return MissingError(f"Record does not exist or has been deleted.\n(Record: {model}{tuple(ids)!r}, User: {uid})")
 
 
 def unserved_text(db: Any, model: str) -> str:
@@ -145,6 +142,8 @@ def unserved_model(db: Any, model: str) -> str | None:
     """For a model the version has (its recorded ir.model row) but the simulator does not serve, a text
     that says so, rather than pretend the real server would refuse it; None for a model it has not."""
     if db.store.query("SELECT 1 FROM ir_model WHERE model = ?", (model,)):
-        return (f"Object {model} exists in Odoo {db.profile.version} but the odoo-harness simulator does not "
-                "serve it (README: The simulator, Models)")
+        return (
+            f"Object {model} exists in Odoo {db.profile.version} but the odoo-harness simulator does not "
+            "serve it (README: The simulator, Models)"
+        )
     return None

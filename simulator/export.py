@@ -86,16 +86,18 @@ def _record_lines(model: BaseModel, record_id: int, row: dict, paths: list[list[
     return lines
 
 
-def _relational_cells(model: BaseModel, fld: Field, value: Any, paths: list[list[str]], i: int,
-                      current: list[Any]) -> list[list[Any]]:
+def _relational_cells(
+    model: BaseModel, fld: Field, value: Any, paths: list[list[str]], i: int, current: list[Any]
+) -> list[list[Any]]:
     """The comodel's rows for the paths through ``fld``, merged into ``current``; a
     many2many in ``import_compat`` mode (the default) is one comma-separated cell."""
     comodel = model.env.db.model(model.env, fld.relation or "")
     targets = [value] if fld.type == "many2one" and value else list(value) if fld.is_x2many else []
     sub_paths = [(p[1:] or ["display_name"]) if p and p[0] == fld.name else [] for p in paths]
     if fld.type == "many2many" and model.env.context.get("import_compat", True):
-        index, wanted = next(((sub_paths.index([n]), n) for n in ("id", "name", "display_name")
-                              if [n] in sub_paths), (i, None))
+        index, wanted = next(
+            ((sub_paths.index([n]), n) for n in ("id", "name", "display_name") if [n] in sub_paths), (i, None)
+        )
         if wanted == "id":
             xml = xmlids.ensure_xml_ids(comodel.env, comodel.schema, targets)
             current[index] = ",".join(xml[t] for t in targets)
@@ -130,8 +132,9 @@ def _selection_label(model: BaseModel, fld: Field, value: Any) -> Any:
     """A static selection's label; a dynamic one (a method, reflected as ``[]``) exports its
     value, or (19) its label too."""
     labels = dict(fld.attrs.get("selection") or [])
-    static = model.store.query("SELECT 1 FROM ir_model_fields WHERE model = ? AND name = ? AND selection != '[]'",
-                               (model._name, fld.name))
+    static = model.store.query(
+        "SELECT 1 FROM ir_model_fields WHERE model = ? AND name = ? AND selection != '[]'", (model._name, fld.name)
+    )
     if static or model.db.profile.quirks.methods.export_dynamic_selection == "label":
         return labels.get(value, "" if static else value)
     return value

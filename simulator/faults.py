@@ -35,8 +35,13 @@ from simulator.errors import (
 )
 
 ACTIONS = (
-    "error_before_commit", "drop_response_after_commit", "delay", "http_status",
-    "reset_connection", "odoo_fault", "slow_down",
+    "error_before_commit",
+    "drop_response_after_commit",
+    "delay",
+    "http_status",
+    "reset_connection",
+    "odoo_fault",
+    "slow_down",
 )
 COMMON_KEYS = {"model", "method", "action", "times", "probability", "seed"}
 ACTION_PARAMS = {
@@ -101,8 +106,7 @@ def _parse_rule(index: int, item: Any) -> FaultRule:
     if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 0):
         raise FaultRuleError(f"{where}: 'times' must be a non-negative integer; got {times!r}")
     probability = item.get("probability")
-    if probability is not None and not (isinstance(probability, (int, float))
-                                        and 0 <= probability <= 1):
+    if probability is not None and not (isinstance(probability, (int, float)) and 0 <= probability <= 1):
         raise FaultRuleError(f"{where}: 'probability' must be between 0 and 1; got {probability!r}")
     for key in ("model", "method"):
         if not isinstance(item.get(key, "*"), str):
@@ -113,8 +117,12 @@ def _parse_rule(index: int, item: Any) -> FaultRule:
         except FaultRuleError as exc:
             raise FaultRuleError(f"{where}: {exc}") from None
     return FaultRule(
-        model=item.get("model", "*"), method=item.get("method", "*"), action=action,
-        times=times, probability=probability, seed=item.get("seed"),
+        model=item.get("model", "*"),
+        method=item.get("method", "*"),
+        action=action,
+        times=times,
+        probability=probability,
+        seed=item.get("seed"),
         params={k: v for k, v in item.items() if k in ACTION_PARAMS[action]},
     )
 
@@ -143,11 +151,22 @@ class FaultPlan:
         return None
 
     def describe(self) -> list[dict]:
-        return [{"model": r.model, "method": r.method, "action": r.action, "times": r.times,
-                 "probability": r.probability, "fired": r.fired, **r.params} for r in self.rules]
+        return [
+            {
+                "model": r.model,
+                "method": r.method,
+                "action": r.action,
+                "times": r.times,
+                "probability": r.probability,
+                "fired": r.fired,
+                **r.params,
+            }
+            for r in self.rules
+        ]
 
 
 # -- applying a rule to one call ------------------------------------------------------
+
 
 class HTTPStatusFault(Exception):
     """Answer with this HTTP status and a proxy's HTML page instead of calling Odoo."""
@@ -169,9 +188,11 @@ class DropConnection(Exception):
 #: protocol encodes it), from the rule's message or Odoo's own default text.
 ODOO_FAULTS: dict[str, Callable[[str | None], Exception]] = {
     "serialization_failure": lambda m: ServerError(
-        "psycopg2.errors.SerializationFailure", m or "could not serialize access due to concurrent update"),
+        "psycopg2.errors.SerializationFailure", m or "could not serialize access due to concurrent update"
+    ),
     "concurrent_update": lambda m: ServerError(
-        "psycopg2.errors.SerializationFailure", m or "could not serialize access due to concurrent update"),
+        "psycopg2.errors.SerializationFailure", m or "could not serialize access due to concurrent update"
+    ),
     "access_denied": lambda m: AccessDenied(m or "Access Denied"),
     "access_error": lambda m: AccessError(m or "You are not allowed to access this document."),
     "validation_error": lambda m: ValidationError(m or "The operation cannot be completed."),
@@ -199,8 +220,9 @@ def before_call(rule: FaultRule) -> None:
     elif rule.action == "reset_connection":
         raise DropConnection(reset=True)
     elif rule.action == "error_before_commit":
-        raise ServerError("psycopg2.OperationalError",
-                          params.get("message") or "server closed the connection unexpectedly")
+        raise ServerError(
+            "psycopg2.OperationalError", params.get("message") or "server closed the connection unexpectedly"
+        )
     elif rule.action == "odoo_fault":
         raise odoo_fault(params.get("fault", "serialization_failure"), params.get("message"))
 
@@ -216,9 +238,11 @@ def after_call(rule: FaultRule) -> None:
 # -- what a call is about, and how a call and its faults look on the wire ---------------
 
 HTTP_REASONS = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
-PROXY_PAGE = ("<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
-              "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n"
-              "</body>\r\n</html>\r\n")
+PROXY_PAGE = (
+    "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
+    "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    "</body>\r\n</html>\r\n"
+)
 #: ``POST /json/2/<model>/<method>``: a JSON-2 call (19.0+), and the version its clients ask first.
 JSON2_CALL = re.compile(r"^/json/2/(?P<model>[^/]+)/(?P<method>[^/]+)$")
 JSON2_VERSION = "/json/version"
@@ -250,8 +274,13 @@ def json2_target(request_method: str, path: str, body: bytes) -> tuple[str, str]
     return match["model"], match["method"]
 
 
-def serve(environ: dict, start_response: Callable, rule: FaultRule | None, call: Callable[[], Answer],
-          refuse: Callable[[Exception], Answer]) -> list[bytes]:
+def serve(
+    environ: dict,
+    start_response: Callable,
+    rule: FaultRule | None,
+    call: Callable[[], Answer],
+    refuse: Callable[[Exception], Answer],
+) -> list[bytes]:
     """One call on the wire under the rule that fired for it, if any: the rule's part before the call
     (a gateway's page, a reset, an Odoo error that ``refuse`` answers with: then the call is not made),
     the call, then its part after (the answer lost once the call committed, a slow answer)."""

@@ -123,8 +123,11 @@ class Field:
             return 1 if value else 0
         if value is False:
             return None
-        return _write_json(self, value, False) \
-            if self.type in ("json", "properties", "properties_definition", *X2MANY) else value
+        return (
+            _write_json(self, value, False)
+            if self.type in ("json", "properties", "properties_definition", *X2MANY)
+            else value
+        )
 
     # -- read side ------------------------------------------------------
 

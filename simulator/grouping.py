@@ -32,11 +32,32 @@ if TYPE_CHECKING:
     from simulator.schema import ModelSchema
 
 NUMERIC = ("integer", "float", "monetary")
-AGGREGATES = {"sum": "sum", "avg": "avg", "min": "min", "max": "max", "count": "count",
-              "count_distinct": "count", "array_agg": "array_agg", "bool_and": "bool_and", "bool_or": "bool_or"}
+AGGREGATES = {
+    "sum": "sum",
+    "avg": "avg",
+    "min": "min",
+    "max": "max",
+    "count": "count",
+    "count_distinct": "count",
+    "array_agg": "array_agg",
+    "bool_and": "bool_and",
+    "bool_or": "bool_or",
+}
 TEMPORAL = ("date", "datetime")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 DATE_FORMAT, DATETIME_FORMAT = "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"
 #: babel's en_US weeks (labels of ``:week`` groups) start on Sunday.
 EN_US_FIRST_WEEKDAY = 6
@@ -70,16 +91,27 @@ class GroupBy:
 class Grouper:
     """read_group over one database."""
 
-    def read_group(self, model: BaseModel, domain: list, fields: list, groupby: Any,
-                   offset: int, limit: int | None, orderby: Any, lazy: bool) -> list[dict]:
+    def read_group(
+        self,
+        model: BaseModel,
+        domain: list,
+        fields: list,
+        groupby: Any,
+        offset: int,
+        limit: int | None,
+        orderby: Any,
+        lazy: bool,
+    ) -> list[dict]:
         quirks = model.db.profile.quirks.read_group
         groupby = [groupby] if isinstance(groupby, str) else list(groupby or [])
         specs = [self._spec(model, spec) for spec in (groupby[:1] if lazy else groupby)]
         count_key = f"{specs[0].name}_count" if lazy and len(specs) == 1 else "__count"
         aggregates = self._aggregates(model, fields, {s.key for s in specs})
         if quirks.id_groups == "ambiguous" and any(s.name == "id" for s in specs) and not orderby:
-            raise ServerError("psycopg2.errors.AmbiguousColumn", 'ORDER BY "id" is ambiguous\n'
-                              'LINE 6:             ORDER BY "id"\n                             ^')
+            raise ServerError(
+                "psycopg2.errors.AmbiguousColumn",
+                'ORDER BY "id" is ambiguous\nLINE 6:             ORDER BY "id"\n                             ^',
+            )
         stats = self._stats(model, domain, specs, aggregates)
         if not specs:
             count, values, first = stats[()]
@@ -89,14 +121,27 @@ class Grouper:
         groups = self._page(model, specs, stats, orderby, count_key, aggregates, offset, limit)
         linked = self._linked(specs, groups)
         shown = [self._group_values(model, spec, {g[n] for g in groups}) for n, spec in enumerate(specs)]
-        rows = [self._row(model, domain, specs, group, stats[group][0], stats[group][1], count_key,
-                          groupby, lazy, linked, shown) for group in groups]
+        rows = [
+            self._row(
+                model, domain, specs, group, stats[group][0], stats[group][1], count_key, groupby, lazy, linked, shown
+            )
+            for group in groups
+        ]
         if lazy:
             rows = self._expand(model, specs[0], rows)
         return rows
 
-    def formatted_read_group(self, model: BaseModel, domain: list, groupby: Any, aggregates: Any, having: Any,
-                             offset: int, limit: int | None, order: str | None) -> list[dict]:
+    def formatted_read_group(
+        self,
+        model: BaseModel,
+        domain: list,
+        groupby: Any,
+        aggregates: Any,
+        having: Any,
+        offset: int,
+        limit: int | None,
+        order: str | None,
+    ) -> list[dict]:
         """19's ``formatted_read_group`` (the web client's grouping, which replaces the deprecated
         read_group): every groupby at once, answered as ``_web_read_group_format`` does: each groupby
         spec's value (a record ``[id, name]``, a period ``[start, label]``), the group's own conditions
@@ -108,34 +153,55 @@ class Grouper:
         wanted = dict.fromkeys([*aggregates, *(condition[0] for condition in conditions)])
         measured = {spec: f"__aggregate{n}" for n, spec in enumerate(wanted) if spec != "__count"}
         sums = self._aggregates(model, [f"{alias}:{_measure(spec)}" for spec, alias in measured.items()], set())
-        stats = {group: stat for group, stat in self._stats(model, domain, specs, sums).items()
-                 if _holds(list(having or ()), {spec: stat[1][measured[spec]] if spec in measured else stat[0]
-                                                for spec in wanted})}
-        orderby = ", ".join(" ".join([measured.get(words[0], words[0]), *words[1:]])
-                            for part in (order or ", ".join(groupby)).split(",") if (words := part.split()))
+        stats = {
+            group: stat
+            for group, stat in self._stats(model, domain, specs, sums).items()
+            if _holds(
+                list(having or ()), {spec: stat[1][measured[spec]] if spec in measured else stat[0] for spec in wanted}
+            )
+        }
+        orderby = ", ".join(
+            " ".join([measured.get(words[0], words[0]), *words[1:]])
+            for part in (order or ", ".join(groupby)).split(",")
+            if (words := part.split())
+        )
         groups = self._page(model, specs, stats, orderby, "__count", sums, offset, limit)
         linked = self._linked(specs, groups)
         shown = [self._group_values(model, spec, {g[n] for g in groups}) for n, spec in enumerate(specs)]
         rows = []
         for group in groups:
             pairs = list(enumerate(zip(specs, group, strict=True)))
-            row: dict[str, Any] = {spec.key: [_bounds(value, spec)[0], shown[n][value]]
-                                   if spec.granularity and value is not None else shown[n][value]
-                                   for n, (spec, value) in pairs}
-            row["__extra_domain"] = _conjunction(model, [self._leaf(model, spec, value, linked[n])
-                                                         for n, (spec, value) in pairs])
+            row: dict[str, Any] = {
+                spec.key: [_bounds(value, spec)[0], shown[n][value]]
+                if spec.granularity and value is not None
+                else shown[n][value]
+                for n, (spec, value) in pairs
+            }
+            row["__extra_domain"] = _conjunction(
+                model, [self._leaf(model, spec, value, linked[n]) for n, (spec, value) in pairs]
+            )
             count, values, _first = stats[group]
             rows.append({**row, **{spec: values[measured[spec]] if spec in measured else count for spec in aggregates}})
         return rows
 
-    def _stats(self, model: BaseModel, domain: list, specs: list[GroupBy],
-               aggregates: list) -> dict[tuple, tuple[int, dict, int | None]]:
+    def _stats(
+        self, model: BaseModel, domain: list, specs: list[GroupBy], aggregates: list
+    ) -> dict[tuple, tuple[int, dict, int | None]]:
         """Each group's (count, aggregates, first id): grouped by SQLite where it can, else in Python."""
         stats = self._sql_groups(model, domain, specs, aggregates) if specs else None
         return self._python_groups(model, domain, specs, aggregates) if stats is None else stats
 
-    def _page(self, model: BaseModel, specs: list[GroupBy], stats: dict[tuple, tuple], orderby: Any, count_key: str,
-              aggregates: list, offset: int, limit: int | None) -> list[tuple]:
+    def _page(
+        self,
+        model: BaseModel,
+        specs: list[GroupBy],
+        stats: dict[tuple, tuple],
+        orderby: Any,
+        count_key: str,
+        aggregates: list,
+        offset: int,
+        limit: int | None,
+    ) -> list[tuple]:
         """The groups in their order, ``offset`` and ``limit`` applied."""
         groups = sorted(stats, key=self._sorter(model, specs, stats, orderby, count_key, aggregates))
         if offset and (limit or not model.db.profile.quirks.read_group.offset_needs_limit):
@@ -160,13 +226,17 @@ class Grouper:
             return GroupBy(spec, fld, granularity or "month")
         return GroupBy(spec, fld)
 
-    def _python_groups(self, model: BaseModel, domain: list, specs: list[GroupBy],
-                       aggregates: list) -> dict[tuple, tuple[int, dict, int | None]]:
+    def _python_groups(
+        self, model: BaseModel, domain: list, specs: list[GroupBy], aggregates: list
+    ) -> dict[tuple, tuple[int, dict, int | None]]:
         """Each group's (count, aggregates, first id), its records' values gathered one by one
         (a many2many puts a record in each of its links' groups)."""
         columns = [s.name for s in specs if _plain_column(model.schema, s.fld)]
-        ids, data = self._matching(model, domain, list(dict.fromkeys(
-            [*columns, *(column for _name, column, _fn, _kind in aggregates if column != "id")])))
+        ids, data = self._matching(
+            model,
+            domain,
+            list(dict.fromkeys([*columns, *(column for _name, column, _fn, _kind in aggregates if column != "id")])),
+        )
         keys = [self._group_keys(model, spec, ids, data) for spec in specs]
         members: dict[tuple, list[int]] = {}
         if all(spec.fld.type != "many2many" for spec in specs):
@@ -178,32 +248,39 @@ class Grouper:
                     members.setdefault(combination, []).append(i)
         if not specs:
             members = {(): ids}
-        return {group: (len(records), self._aggregate(model, records, aggregates, data), min(records, default=None))
-                for group, records in members.items()}
+        return {
+            group: (len(records), self._aggregate(model, records, aggregates, data), min(records, default=None))
+            for group, records in members.items()
+        }
 
     @staticmethod
-    def _sql_groups(model: BaseModel, domain: list, specs: list[GroupBy],
-                    aggregates: list) -> dict[tuple, tuple[int, dict, int | None]] | None:
+    def _sql_groups(
+        model: BaseModel, domain: list, specs: list[GroupBy], aggregates: list
+    ) -> dict[tuple, tuple[int, dict, int | None]] | None:
         """The same, grouped by SQLite when every groupby is a plain column of the table and
         every aggregate a SQL one (the actuals' analytic lines): no record is read in Python."""
         schema = model.schema
         if any(not _plain_column(schema, s.fld) or s.granularity or s.fld.company_dependent for s in specs) or any(
-                fn in ("array_agg", "bool_and", "bool_or") for _name, _column, fn, _kind in aggregates):
+            fn in ("array_agg", "bool_and", "bool_or") for _name, _column, fn, _kind in aggregates
+        ):
             return None
         table = model.table
-        keys = [f'COALESCE("{table}"."{s.name}", 0)' if s.fld.type == "boolean" else f'"{table}"."{s.name}"'
-                for s in specs]
+        keys = [
+            f'COALESCE("{table}"."{s.name}", 0)' if s.fld.type == "boolean" else f'"{table}"."{s.name}"' for s in specs
+        ]
         calls = []
         for _name, column, fn, kind in aggregates:
             target = f'"{table}".id' if column == "id" else f'"{table}"."{column}"'
             calls.append(f"count(DISTINCT {target})" if kind == "count_distinct" else f"{fn}({target})")
         where, params = model.where_clause(domain)
-        rows = model.store.query(f'SELECT {", ".join([*keys, "count(*)", *calls])} FROM "{table}" WHERE {where} '
-                                 f'GROUP BY {", ".join(keys)}', params)
+        rows = model.store.query(
+            f'SELECT {", ".join([*keys, "count(*)", *calls])} FROM "{table}" WHERE {where} GROUP BY {", ".join(keys)}',
+            params,
+        )
         result = {}
         for row in rows:
             values = {}
-            for (name, column, fn, kind), value in zip(aggregates, row[len(specs) + 1:], strict=True):
+            for (name, column, fn, kind), value in zip(aggregates, row[len(specs) + 1 :], strict=True):
                 fld = schema.fields[column]
                 if fn == "count" or kind == "count_distinct":
                     values[name] = value
@@ -223,10 +300,12 @@ class Grouper:
         where, params = model.where_clause(domain)
         table = model.table
         selected = "".join(f', "{table}"."{column}"' for column in columns)
-        rows = model.store.query(f'SELECT "{table}".id{selected} FROM "{table}" WHERE {where} ORDER BY "{table}".id',
-                                 params)
-        return [row[0] for row in rows], {column: {row[0]: row[n + 1] for row in rows}
-                                          for n, column in enumerate(columns)}
+        rows = model.store.query(
+            f'SELECT "{table}".id{selected} FROM "{table}" WHERE {where} ORDER BY "{table}".id', params
+        )
+        return [row[0] for row in rows], {
+            column: {row[0]: row[n + 1] for row in rows} for n, column in enumerate(columns)
+        }
 
     def _group_keys(self, model: BaseModel, spec: GroupBy, ids: list[int], data: dict[str, dict]) -> dict[int, Any]:
         """Each record's group value (a many2many's: its links, none is the empty group)."""
@@ -264,8 +343,9 @@ class Grouper:
         compute = hooks.computed.get((schema.name, fld.name))
         if compute and not fld.is_column:
             return {i: (None if v is False and fld.type != "boolean" else v) for i, v in compute(env, ids).items()}
-        return self._coalesced(db, schema, fld, {i: row[fld.name] for i, row in
-                                                 db.reader.rows(env, schema, ids, [fld.name]).items()})
+        return self._coalesced(
+            db, schema, fld, {i: row[fld.name] for i, row in db.reader.rows(env, schema, ids, [fld.name]).items()}
+        )
 
     @staticmethod
     def _coalesced(db: Any, schema: ModelSchema, fld: Field, raw: dict[int, Any]) -> dict[int, Any]:
@@ -285,8 +365,10 @@ class Grouper:
         unstored = db.profile.quirks.read_group.unstored
         name = f"{schema.name}.{fld.name}"
         if unstored == "user_error":
-            raise UserError(f"Field {name} is not a stored field, only stored fields (regular or many2many) "
-                            "are valid for the 'groupby' parameter")
+            raise UserError(
+                f"Field {name} is not a stored field, only stored fields (regular or many2many) "
+                "are valid for the 'groupby' parameter"
+            )
         if unstored == "cannot_convert":
             raise value_error(f"Cannot convert field {name} to SQL")
         if fld.related and len(fld.related) > 1:
@@ -304,9 +386,13 @@ class Grouper:
         if sql:  # the model's own ``_field_to_sql``
             values: dict[int, Any] = {}
             for chunk in _chunks(ids, 900):
-                values.update(env.db.store.query(
-                    f'SELECT "{schema.table}".id, {sql} FROM "{schema.table}" '
-                    f'WHERE "{schema.table}".id IN ({",".join("?" * len(chunk))})', chunk))
+                values.update(
+                    env.db.store.query(
+                        f'SELECT "{schema.table}".id, {sql} FROM "{schema.table}" '
+                        f'WHERE "{schema.table}".id IN ({",".join("?" * len(chunk))})',
+                        chunk,
+                    )
+                )
             return {i: values.get(i) for i in ids}
         if direct and fld.attrs.get("groupable") is False and fld.type != "many2many":
             # fields_get's ``groupable`` is whether ``_read_group_groupby`` succeeds (18's root_id)
@@ -320,8 +406,9 @@ class Grouper:
             raise value_error(f"Cannot convert {name} to SQL because it is not stored")
         return {i: None for i in ids}  # SQL of its own that finds nothing here (activity_state)
 
-    def _through(self, env: Env, schema: ModelSchema, link: str, comodel: ModelSchema, target: Field,
-                 ids: list[int]) -> dict[int, Any]:
+    def _through(
+        self, env: Env, schema: ModelSchema, link: str, comodel: ModelSchema, target: Field, ids: list[int]
+    ) -> dict[int, Any]:
         """``target`` of the record ``link`` points to (a LEFT JOIN: none gives NULL)."""
         links = {i: row[link] for i, row in env.db.reader.rows(env, schema, ids, [link]).items()}
         targets = list(dict.fromkeys(v for v in links.values() if v))
@@ -343,7 +430,9 @@ class Grouper:
         for chunk in _chunks(ids, 900):
             pairs += env.db.store.query(
                 f'SELECT "{col1}", "{col2}" FROM "{rel}" WHERE "{col1}" IN ({",".join("?" * len(chunk))}) '
-                f'AND "{col2}" IS NOT NULL', chunk)
+                f'AND "{col2}" IS NOT NULL',
+                chunk,
+            )
         allowed = None
         archived: set[int] = set()
         if env.db.profile.quirks.read_group.many2many_search and fld.relation in env.db.schemas:
@@ -372,8 +461,10 @@ class Grouper:
             where, params = comodel.where_clause(domain)
         except ServerError:
             where, params = comodel.where_clause(domain[:1])
-        return [row[0] for row in env.db.store.query(
-            f'SELECT "{comodel.table}".id FROM "{comodel.table}" WHERE {where}', params)]
+        return [
+            row[0]
+            for row in env.db.store.query(f'SELECT "{comodel.table}".id FROM "{comodel.table}" WHERE {where}', params)
+        ]
 
     # -- aggregates ----------------------------------------------------------------
 
@@ -396,8 +487,9 @@ class Grouper:
                 result.append((name, column, AGGREGATES.get(operator, "sum"), operator))
         return result
 
-    def _aggregate(self, model: BaseModel, ids: list[int], aggregates: list[tuple],
-                   data: dict[str, dict]) -> dict[str, Any]:
+    def _aggregate(
+        self, model: BaseModel, ids: list[int], aggregates: list[tuple], data: dict[str, dict]
+    ) -> dict[str, Any]:
         """SQL's aggregates of the group's rows (``data``: the columns by record): NULLs
         skipped, nothing to aggregate is False (``_read_group_empty_value``), a count 0."""
         result: dict[str, Any] = {}
@@ -426,8 +518,9 @@ class Grouper:
         return result
 
     @staticmethod
-    def _ungrouped(model: BaseModel, domain: list, count: int, values: dict, first: int | None, count_key: str,
-                   min_id: bool) -> dict:
+    def _ungrouped(
+        model: BaseModel, domain: list, count: int, values: dict, first: int | None, count_key: str, min_id: bool
+    ) -> dict:
         """No groupby: one row; 16 names it ``id: min(id)`` and gives no ``__domain``."""
         record: dict[str, Any] = {count_key: count, **values}
         if min_id:
@@ -437,8 +530,15 @@ class Grouper:
 
     # -- order ----------------------------------------------------------------------
 
-    def _sorter(self, model: BaseModel, specs: list[GroupBy], stats: dict[tuple, tuple], orderby: Any,
-                count_key: str, aggregates: list) -> Any:
+    def _sorter(
+        self,
+        model: BaseModel,
+        specs: list[GroupBy],
+        stats: dict[tuple, tuple],
+        orderby: Any,
+        count_key: str,
+        aggregates: list,
+    ) -> Any:
         """The groups' ORDER BY: each groupby in turn, or what ``orderby`` names: groupbys and
         aggregates, ``desc`` reversing a term (NULL first then). Anything else: 16 ignores a
         field of the model and refuses a name that is none; 17+ also sort by the count and
@@ -468,6 +568,7 @@ class Grouper:
 
         def key(group: tuple) -> tuple:
             return tuple(_Reversed(rank(group)) if descending else rank(group) for rank, descending in terms)
+
         return key
 
     def _ranks(self, model: BaseModel, spec: GroupBy, values: list) -> dict[Any, Any]:
@@ -484,8 +585,10 @@ class Grouper:
         db = env.db
         if fld.relation not in db.schemas:  # not held: its recorded names are in its _order
             # (18+'s account.root: ``_order`` is its id, a string never recorded)
-            return {v: (_null_last(v if v is None or isinstance(v, str) else db.recorded_rank(fld.relation, v)),)
-                    for v in values}
+            return {
+                v: (_null_last(v if v is None or isinstance(v, str) else db.recorded_rank(fld.relation, v)),)
+                for v in values
+            }
         return self._order_keys(env, db.schema(fld.relation or ""), values, seen)
 
     def _order_keys(self, env: Env, schema: ModelSchema, ids: list, seen: frozenset) -> dict[Any, tuple]:
@@ -523,9 +626,20 @@ class Grouper:
 
     # -- the answer --------------------------------------------------------------------
 
-    def _row(self, model: BaseModel, domain: list, specs: list[GroupBy], group: tuple, count: int,
-             values: dict, count_key: str, groupby: list, lazy: bool, linked: list[list],
-             shown: list[dict]) -> dict:
+    def _row(
+        self,
+        model: BaseModel,
+        domain: list,
+        specs: list[GroupBy],
+        group: tuple,
+        count: int,
+        values: dict,
+        count_key: str,
+        groupby: list,
+        lazy: bool,
+        linked: list[list],
+        shown: list[dict],
+    ) -> dict:
         quirks = model.db.profile.quirks.read_group
         record: dict[str, Any] = {}
         leaves = []
@@ -537,8 +651,11 @@ class Grouper:
                 ranges[spec.key] = _range(value, spec) if value is not None else False
         record[count_key] = count
         record.update(values)
-        given = [normalize_domain(list(domain), model.db.compiler.dialect)] if domain and list(domain) != [
-            TRUE_LEAF] else []
+        given = (
+            [normalize_domain(list(domain), model.db.compiler.dialect)]
+            if domain and list(domain) != [TRUE_LEAF]
+            else []
+        )
         record["__domain"] = _conjunction(model, [*leaves, *given] if quirks.group_leaf_first else [*given, *leaves])
         if lazy and len(groupby) > 1:
             record["__context"] = {"group_by": groupby[1:]}
@@ -622,14 +739,21 @@ def _conjunction(model: BaseModel, parts: list[list]) -> list:
 
 #: The comparisons a ``having`` condition may make.
 COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
-    "=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-    "in": lambda value, values: value in values, "not in": lambda value, values: value not in values,
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "in": lambda value, values: value in values,
+    "not in": lambda value, values: value not in values,
 }
 
 
 def _holds(domain: list, values: dict[str, Any]) -> bool:
     """Whether a group's aggregates (by spec) satisfy a ``having`` domain (``&``, ``|``, ``!`` in prefix
     form, conditions ANDed by default)."""
+
     def term(position: int) -> tuple[bool, int]:
         item = domain[position]
         if item == "!":
@@ -692,8 +816,14 @@ class _Reversed:
 
 def _plain_column(schema: ModelSchema, fld: Field) -> bool:
     """A field whose value is its own table's column, read with the records themselves."""
-    return (fld.is_column and fld.attrs.get("store", True) and fld.type != "many2many" and fld.name != "id"
-            and not fld.extra.get("inherited") and (schema.name, fld.name) not in hooks.computed)
+    return (
+        fld.is_column
+        and fld.attrs.get("store", True)
+        and fld.type != "many2many"
+        and fld.name != "id"
+        and not fld.extra.get("inherited")
+        and (schema.name, fld.name) not in hooks.computed
+    )
 
 
 def _hop(target: Field, fld: Field, path: list[str]) -> Field:
@@ -705,6 +835,7 @@ def _hop(target: Field, fld: Field, path: list[str]) -> Field:
 
 def _conjuncts(domain: list) -> list[list]:
     """The operands of a normalized domain's top-level ``&`` (the domain itself otherwise)."""
+
     def end(start: int) -> int:
         token = domain[start]
         if token in ("&", "|"):
@@ -716,6 +847,7 @@ def _conjuncts(domain: list) -> list[list]:
             middle = end(start + 1)
             return split(start + 1, middle) + split(middle, stop)
         return [domain[start:stop]]
+
     return split(0, len(domain)) if domain else []
 
 
@@ -727,10 +859,11 @@ def _product(options: list[list]) -> list[tuple]:
 
 
 def _chunks(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 # -- dates -------------------------------------------------------------------------------
+
 
 def _parse(value: Any) -> dt.datetime | None:
     if value in (None, False, ""):
@@ -811,6 +944,7 @@ def _label(value: str, spec: GroupBy, week_label: str) -> str:
 
 def _babel_week(day: dt.date) -> int:
     """babel 2.9's ``w`` for en_US (weeks from Sunday, one day makes a first week)."""
+
     def number(of: dt.date, day_of_year: int) -> int:
         first_day = (of.weekday() - EN_US_FIRST_WEEKDAY - day_of_year + 1) % 7
         return (day_of_year + first_day - 1) // 7 + (1 if 7 - first_day >= 1 else 0)
@@ -826,6 +960,7 @@ def _babel_week(day: dt.date) -> int:
 def _week_number(day: dt.date, first_weekday: int) -> tuple[int, int]:
     """``date_utils.weeknumber`` for en_US: weeks start on ``first_weekday``; week 1 holds
     January 1st, the days before it in that week counting in the new year."""
+
     def week_start(of: dt.date) -> dt.date:
         return of - dt.timedelta(days=(of.weekday() - first_weekday) % 7)
 

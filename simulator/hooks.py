@@ -16,6 +16,8 @@ from typing import Any
 
 #: model -> function(env, ids) -> {id: display name}
 display_names: dict[str, Callable] = {}
+
+
 class Computed(dict):
     """(model, field) -> function(env, ids) -> {id: value}; a many2one's value is the bare id
     (or False): the reader shapes it per ``load``, as ``convert_to_read`` does. Families of
@@ -74,9 +76,11 @@ unlink_overrides: dict[str, Callable] = {}
 
 def _keyed(table: dict, key: Any) -> Callable:
     """A decorator putting the function in ``table`` at ``key``."""
+
     def register(fn: Callable) -> Callable:
         table[key] = fn
         return fn
+
     return register
 
 
@@ -89,6 +93,7 @@ def compute(model: str, *field_names: str) -> Callable:
         for name in field_names:
             computed[(model, name)] = fn
         return fn
+
     return register
 
 
@@ -96,6 +101,7 @@ def compute_pattern(model: str, pattern: str) -> Callable:
     def register(fn: Callable) -> Callable:
         computed.patterns.append((model, re.compile(pattern), fn))
         return fn
+
     return register
 
 
@@ -107,6 +113,7 @@ def on(table: dict[str, list[Callable]], model: str) -> Callable:
     def register(fn: Callable) -> Callable:
         table[model].append(fn)
         return fn
+
     return register
 
 
@@ -130,5 +137,7 @@ def searcher(model: str, field: str) -> Callable:
 def run(table: dict[str, list[Callable]], model: str, *args: Any) -> None:
     for fn in table.get(model, ()):
         fn(*args)
+
+
 #: functions(db) run when a database is opened, after its seed is loaded
 install: list[Callable] = []

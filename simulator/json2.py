@@ -57,7 +57,8 @@ BEARER_CHALLENGE = "Bearer "
 NO_DATABASE_PAGE = (
     "<!DOCTYPE html>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>No database is selected and the "
     "requested URL was not found in the server-wide controllers.</p>\n<p>Please verify the hostname, <a "
-    "href=/web/login>login</a> and try again.</p>\n\n<!-- Alternatively, use the X-Odoo-Database header. -->\n")
+    "href=/web/login>login</a> and try again.</p>\n\n<!-- Alternatively, use the X-Odoo-Database header. -->\n"
+)
 #: werkzeug 2.2's page for an exception with a response of its own (the 415 ``_set_request_dispatcher`` raises).
 ERROR_PAGE = "<!doctype html>\n<html lang=en>\n<title>{code} {name}</title>\n<h1>{name}</h1>\n<p>{description}</p>\n"
 #: The xmlid of the group api_doc's documents are for (``/doc-bearer``).
@@ -83,12 +84,21 @@ class PublicMethod:
         absent), and which have a default (named with ``=`` in its ``signature``)."""
         text = entry["signature"]
         parameters = entry["parameters"] if "parameters" in entry else {name: {} for name in _names(text)}
-        signature = inspect.Signature([
-            inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
-            *(inspect.Parameter(name, getattr(inspect.Parameter, attrs.get("kind", "POSITIONAL_OR_KEYWORD")),
-                                default=None if re.search(_DEFAULTED.format(name=re.escape(name)), text)
-                                else inspect.Parameter.empty)
-              for name, attrs in parameters.items())])
+        signature = inspect.Signature(
+            [
+                inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+                *(
+                    inspect.Parameter(
+                        name,
+                        getattr(inspect.Parameter, attrs.get("kind", "POSITIONAL_OR_KEYWORD")),
+                        default=None
+                        if re.search(_DEFAULTED.format(name=re.escape(name)), text)
+                        else inspect.Parameter.empty,
+                    )
+                    for name, attrs in parameters.items()
+                ),
+            ]
+        )
         return cls(signature, "model" in entry.get("api", ()), entry.get("return", {}).get("annotation") == "list[int]")
 
 
@@ -102,8 +112,10 @@ class Json2Methods:
 
     def __init__(self, profile: Profile) -> None:
         self.recorded = api_doc(profile.version)
-        self.deprecated = {name: {"signature": method.signature, "api": method.api}
-                           for name, method in profile.quirks.json2.deprecated.items()}
+        self.deprecated = {
+            name: {"signature": method.signature, "api": method.api}
+            for name, method in profile.quirks.json2.deprecated.items()
+        }
         self._bound: dict[tuple[str, str], PublicMethod | None] = {}
 
     def document(self, model: str) -> dict[str, dict]:
@@ -141,8 +153,10 @@ class Json2Dispatcher:
 
     def not_found(self, request: Request) -> Response:
         """Any other ``/json/2`` request: ``web_json_2_404`` (public: no key asked)."""
+
         def refuse(_db: Database, _uid: int | None, _params: dict) -> Any:
             raise NotFound("Did you mean POST /json/2/<model>/<method>?")
+
         return self._serve(request, CATCH_ALL_ROUTE, refuse, public=True)
 
     def doc(self, request: Request, model: str) -> Response:
@@ -151,8 +165,9 @@ class Json2Dispatcher:
 
     # -- the dispatcher -----------------------------------------------------------------------
 
-    def _serve(self, request: Request, route: str, endpoint: Callable[[Database, int | None, dict], Any],
-               public: bool = False) -> Response:
+    def _serve(
+        self, request: Request, route: str, endpoint: Callable[[Database, int | None, dict], Any], public: bool = False
+    ) -> Response:
         """A request to a ``json2`` route, in ``Json2Dispatcher``'s order; the endpoint's result as JSON, its
         error as ``handle_error`` answers it."""
         db = self.database(request)
@@ -222,12 +237,15 @@ class Json2Dispatcher:
             raise UnprocessableEntity(exc.args[0]) from exc
         function = self.services.served_method(model, method)
         if function is None:
-            raise exceptions.NotImplemented(f"The method '{model}.{method}' exists in Odoo {self.profile.version} "
-                                            "but the odoo-harness simulator does not serve it")
+            raise exceptions.NotImplemented(
+                f"The method '{model}.{method}' exists in Odoo {self.profile.version} "
+                "but the odoo-harness simulator does not serve it"
+            )
         args = [] if self.services.on_model(model, method) else [ids]
         kwargs = self.services.renamed(method, params)
         result = self.services.transaction(
-            db, uid, context, lambda env: self.services.apply(env, model, method, function, args, kwargs))
+            db, uid, context, lambda env: self.services.apply(env, model, method, function, args, kwargs)
+        )
         return [result] if public.returns_ids and type(result) is int else result
 
     def _public_method(self, model: str, method: str) -> PublicMethod:
@@ -251,8 +269,9 @@ class Json2Dispatcher:
         if etag in request.if_none_match and "no-cache" not in request.headers.get("Cache-Control", ""):
             return Response("", status=304)
         response = json_response(body)
-        response.headers.update({"ETag": etag, "Cache-Control": "no-cache, private",
-                                 "Content-Language": lang.replace("_", "-")})
+        response.headers.update(
+            {"ETag": etag, "Cache-Control": "no-cache, private", "Content-Language": lang.replace("_", "-")}
+        )
         return response
 
     def _document(self, env: Env, model: str) -> tuple[str, str, dict]:
@@ -270,11 +289,21 @@ class Json2Dispatcher:
         modules = self.methods.field_modules(model)
         fields = {name: {**attrs, "module": modules.get(name)} for name, attrs in env[model].fields_get().items()}
         etag = hashlib.sha256(json.dumps([db.name, model, lang, sorted(db.access.group_ids(env.uid))]).encode())
-        return etag.hexdigest(), lang, {"model": model, "name": db.schema(model).meta.label, "doc": None,
-                                        "fields": fields, "methods": self.methods.document(model)}
+        return (
+            etag.hexdigest(),
+            lang,
+            {
+                "model": model,
+                "name": db.schema(model).meta.label,
+                "doc": None,
+                "fields": fields,
+                "methods": self.methods.document(model),
+            },
+        )
 
 
 # -- answers --------------------------------------------------------------------------------------
+
 
 def as_answer(response: Response) -> Answer:
     """A response as the fault rules' wire writes it (``faults.serve``)."""
@@ -284,8 +313,12 @@ def as_answer(response: Response) -> Answer:
 def json_response(result: Any) -> Response:
     """``make_json_response``, then ``post_dispatch``'s header: the bare result (a JSON-2 call's, or an
     ``http`` route's such as ``/json/version``)."""
-    return Response(json.dumps(result, ensure_ascii=False, default=str), status=200, content_type=JSON_TYPE,
-                    headers={"X-Content-Type-Options": "nosniff"})
+    return Response(
+        json.dumps(result, ensure_ascii=False, default=str),
+        status=200,
+        content_type=JSON_TYPE,
+        headers={"X-Content-Type-Options": "nosniff"},
+    )
 
 
 def error_response(exc: Exception, style: JsonRpc) -> Response:
@@ -309,10 +342,13 @@ def error_response(exc: Exception, style: JsonRpc) -> Response:
 def unsupported_media_type(route: str) -> Response:
     """``_set_request_dispatcher``'s 415: werkzeug's page, and what the route takes in ``Accept`` (a body
     that is not JSON suits only the ``http`` dispatcher)."""
-    description = (f"Request inferred type is compatible with ['http'] but {route!r} is type='json2'.\n\n"
-                   "Please verify the Content-Type request header and try again.")
-    page = ERROR_PAGE.format(code=415, name="Unsupported Media Type",
-                             description=str(escape(description)).replace("\n", "<br>"))
+    description = (
+        f"Request inferred type is compatible with ['http'] but {route!r} is type='json2'.\n\n"
+        "Please verify the Content-Type request header and try again."
+    )
+    page = ERROR_PAGE.format(
+        code=415, name="Unsupported Media Type", description=str(escape(description)).replace("\n", "<br>")
+    )
     return Response(page, status=415, content_type=HTML_TYPE, headers={"Accept": ", ".join(MIMETYPES)})
 
 

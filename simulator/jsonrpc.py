@@ -31,22 +31,26 @@ def encode_result(request_id: Any, result: Any) -> bytes:
     return json.dumps(response, default=_default).encode()
 
 
-def encode_error(request_id: Any, exc: BaseException, style: JsonRpc, code: int | None = None,
-                 message: str = "Odoo Server Error") -> bytes:
+def encode_error(
+    request_id: Any, exc: BaseException, style: JsonRpc, code: int | None = None, message: str = "Odoo Server Error"
+) -> bytes:
     """``style`` is the version's (its profile's ``jsonrpc``); ``code`` overrides its error code."""
-    error = {"code": style.error_code if code is None else code, "message": message,
-             "data": serialize_exception(exc, style)}
+    error = {
+        "code": style.error_code if code is None else code,
+        "message": message,
+        "data": serialize_exception(exc, style),
+    }
     return json.dumps({"jsonrpc": "2.0", "id": request_id, "error": error}, default=_default).encode()
 
 
-def serialize_exception(exc: BaseException, style: JsonRpc, message: str | None = None,
-                        arguments: list | None = None) -> dict:
+def serialize_exception(
+    exc: BaseException, style: JsonRpc, message: str | None = None, arguments: list | None = None
+) -> dict:
     """Odoo's ``serialize_exception``, the error object of JSON-RPC's ``data`` and of a JSON-2 error
     answer: the exception's dotted class name, text, arguments, context and traceback (``message`` and
     ``arguments`` given for werkzeug's exceptions, as JSON-2's dispatcher gives them)."""
     if isinstance(exc, OdooError):
-        name, text = exc.odoo_name, str(exc) if exc.__class__.__name__ == "RedirectWarning" \
-            else exc.message
+        name, text = exc.odoo_name, str(exc) if exc.__class__.__name__ == "RedirectWarning" else exc.message
     elif isinstance(exc, ServerError):
         name = exc.exc_type if "." in exc.exc_type else f"builtins.{exc.exc_type}"
         text = exc.text
@@ -55,8 +59,13 @@ def serialize_exception(exc: BaseException, style: JsonRpc, message: str | None 
     debug = traceback_text(exc)
     if style.access_denied_debug == "exception_line" and isinstance(exc, AccessDenied):
         debug = f"{exc.odoo_name}: {exc.message}\n"  # 19 drops its traceback
-    return {"name": name, "message": text if message is None else message,
-            "arguments": [text] if arguments is None else arguments, "context": {}, "debug": debug}
+    return {
+        "name": name,
+        "message": text if message is None else message,
+        "arguments": [text] if arguments is None else arguments,
+        "context": {},
+        "debug": debug,
+    }
 
 
 def _default(value: Any) -> Any:

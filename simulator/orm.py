@@ -110,11 +110,10 @@ class BaseModel:
             head = ACCESS_HEADS[mode].format(kind=self.schema.meta.label, model=self._name)
             info = (
                 f"This operation is allowed for the following groups:\n{groups}"
-                if groups else "No group currently allows this operation."
+                if groups
+                else "No group currently allows this operation."
             )
-            raise AccessError(
-                f"{head}\n\n{info}\n\nContact your administrator to request access if necessary."
-            )
+            raise AccessError(f"{head}\n\n{info}\n\nContact your administrator to request access if necessary.")
 
     def _existing(self, ids: Iterable[int | str]) -> list[int]:
         """The ids that name a record; a string id ("1") names none (PostgreSQL finds
@@ -122,9 +121,7 @@ class BaseModel:
         ids = [i for i in dict.fromkeys(ids) if isinstance(i, int)]
         if not ids:
             return []
-        rows = self.store.query(
-            f'SELECT id FROM "{self.table}" WHERE id IN ({",".join("?" * len(ids))})', ids
-        )
+        rows = self.store.query(f'SELECT id FROM "{self.table}" WHERE id IN ({",".join("?" * len(ids))})', ids)
         found = {r[0] for r in rows}
         return [i for i in ids if i in found]
 
@@ -143,8 +140,10 @@ class BaseModel:
         extras = self._existing(numeric)
         if extras:
             missing = tuple(i for i in ids if i not in set(self._existing(ids)))
-            raise AccessError(f"Database fetch misses ids ({missing!r}) and has extra ids ({tuple(extras)!r}), "
-                              "may be caused by a type incoherence in a previous request")
+            raise AccessError(
+                f"Database fetch misses ids ({missing!r}) and has extra ids ({tuple(extras)!r}), "
+                "may be caused by a type incoherence in a previous request"
+            )
 
     # -- search -------------------------------------------------------------
 
@@ -219,19 +218,19 @@ class BaseModel:
         link = fld.extra.get("inherited")
         if link:
             parent = self.db.schema(self.schema.fields[link].relation or "")
-            return (f'(SELECT p."{fld.name}" FROM "{parent.table}" p WHERE p.id = '
-                    f'"{self.table}"."{link}")')
+            return f'(SELECT p."{fld.name}" FROM "{parent.table}" p WHERE p.id = "{self.table}"."{link}")'
         return f'"{self.table}".id'
 
-    def _search_ids(self, domain: list, offset: int = 0, limit: int | None = None,
-                    order: str | None = None) -> list[int]:
+    def _search_ids(
+        self, domain: list, offset: int = 0, limit: int | None = None, order: str | None = None
+    ) -> list[int]:
         self.check_access_mode("read")
         where, params = self.where_clause(domain)
         sql = f'SELECT "{self.table}".id FROM "{self.table}" WHERE {where} ORDER BY {self._order_by(order)}'
         shown = hooks.search_filters.get(self._name)
         if shown:
             ids = shown(self.env, [r[0] for r in self.store.query(sql, params)])
-            return ids[offset or 0:][:limit or None]
+            return ids[offset or 0 :][: limit or None]
         if limit:
             sql += f" LIMIT {int(limit)}"
         if offset:
@@ -252,8 +251,7 @@ class BaseModel:
         sql += f" LIMIT {int(limit)})" if limit else ")"
         return self.store.query(sql, params)[0][0]
 
-    def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None,
-                    **read_kwargs):
+    def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None, **read_kwargs):
         ids = self._search_ids(domain or [], offset or 0, limit, order)
         unknown = sorted(set(read_kwargs) - {"load"})
         reader_name = self.db.profile.quirks.orm.search_read_reader
@@ -290,17 +288,25 @@ class BaseModel:
         (which find no record for the id): PostgreSQL refuses to compare text with an integer."""
         texts = [i for i in ids if isinstance(i, str)]
         computes = self.db.profile.quirks.mail.sql_computes
-        first = next((name for name in names if name in computes or name in ("id", "display_name")
-                      or self.schema.fields[name].is_column), None)
+        first = next(
+            (
+                name
+                for name in names
+                if name in computes or name in ("id", "display_name") or self.schema.fields[name].is_column
+            ),
+            None,
+        )
         if not texts or first not in computes:
             return
         array = ", ".join(f"'{text}'" for text in texts)
-        raise ServerError("psycopg2.errors.UndefinedFunction",
-                          "operator does not exist: integer = text\n"
-                          f"LINE 4:              WHERE res_id = any(ARRAY[{array}])\n"
-                          "                                  ^\n"
-                          "HINT:  No operator matches the given name and argument types. "
-                          "You might need to add explicit type casts.")
+        raise ServerError(
+            "psycopg2.errors.UndefinedFunction",
+            "operator does not exist: integer = text\n"
+            f"LINE 4:              WHERE res_id = any(ARRAY[{array}])\n"
+            "                                  ^\n"
+            "HINT:  No operator matches the given name and argument types. "
+            "You might need to add explicit type casts.",
+        )
 
     def _check_field_access(self, names: list[str] | None) -> None:
         """``check_field_access_rights``: fields of groups the user is not in (recorded as the
@@ -318,9 +324,14 @@ class BaseModel:
             return
         listed = {"unique": sorted(set(asked)), "as_requested": asked, "first": asked[:1]}[rules.listing]
         text = rules.text.format(
-            names=",".join(listed), model_label=self.schema.meta.label, model=self._name, operation="read",
-            uid=self.env.uid, groups=restricted[listed[0]],
-            lines="\n".join(f"- {name} ({restricted[name]})" for name in sorted(listed)))
+            names=",".join(listed),
+            model_label=self.schema.meta.label,
+            model=self._name,
+            operation="read",
+            uid=self.env.uid,
+            groups=restricted[listed[0]],
+            lines="\n".join(f"- {name} ({restricted[name]})" for name in sorted(listed)),
+        )
         if not self.db.access.has_group(self.env.uid, self.db.xmlid("base", "group_no_one") or 0):
             text = text.split("\nUser:")[0]
         raise AccessError(text)
@@ -470,13 +481,22 @@ class BaseModel:
         ids = _as_ids(ids)
         self._ensure(ids[:1])
         links = set(self.schema.meta.inherits.values())  # copy_data: a new parent, never the same one
-        copyable = [f.name for f in self.schema.fields.values()
-                    if (f.is_column or (f.extra.get("inherited") and f.type in COLUMN_TYPES)
-                        or (f.type == "many2many" and f.stored and f.relation in self.db.schemas))
-                    and f.name not in MAGIC_COLUMNS and f.name not in links and self.db.copied(self._name, f.name)]
+        copyable = [
+            f.name
+            for f in self.schema.fields.values()
+            if (
+                f.is_column
+                or (f.extra.get("inherited") and f.type in COLUMN_TYPES)
+                or (f.type == "many2many" and f.stored and f.relation in self.db.schemas)
+            )
+            and f.name not in MAGIC_COLUMNS
+            and f.name not in links
+            and self.db.copied(self._name, f.name)
+        ]
         row = self.read(ids[:1], copyable, load="")[0]
-        vals = {k: ([[6, 0, v]] if self.schema.fields[k].type == "many2many" else v)
-                for k, v in row.items() if k != "id"}
+        vals = {
+            k: ([[6, 0, v]] if self.schema.fields[k].type == "many2many" else v) for k, v in row.items() if k != "id"
+        }
         vals.update(self.db.copy_defaults(self.env, self.schema, row))
         vals.update(default or {})
         new_id = self.create(vals)
@@ -491,8 +511,11 @@ class BaseModel:
         for row in rows:
             pairs = found.get(row["id"], [])
             main = pairs[0] if pairs else (False, False)
-            row.update(xmlid=main[0], noupdate=main[1],
-                       xmlids=[{"xmlid": name, "noupdate": noupdate} for name, noupdate in pairs])
+            row.update(
+                xmlid=main[0],
+                noupdate=main[1],
+                xmlids=[{"xmlid": name, "noupdate": noupdate} for name, noupdate in pairs],
+            )
         return rows
 
     def get_external_id(self, ids):
@@ -528,14 +551,11 @@ class BaseModel:
 
     # -- read_group ------------------------------------------------------------
 
-    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
-                   lazy=True):
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
         self.check_access_mode("read")
-        return self.db.grouper.read_group(self, domain, fields, groupby, offset, limit,
-                                          orderby, lazy)
+        return self.db.grouper.read_group(self, domain, fields, groupby, offset, limit, orderby, lazy)
 
-    def formatted_read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None,
-                             order=None):
+    def formatted_read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
         self.check_access_mode("read")
         return self.db.grouper.formatted_read_group(self, domain, groupby, aggregates, having, offset, limit, order)
 
@@ -555,8 +575,10 @@ def _as_ids(ids: Any) -> list[int | str]:
 def _unserved_method(model: BaseModel, method: str) -> str:
     """Views live in ir.ui.view, which the simulator does not hold: it says so rather than
     answer a made-up arch."""
-    return (f"{model._name}.{method} exists in Odoo {model.db.profile.version} but the odoo-harness simulator "
-            "does not serve views (README: The simulator, ORM methods)")
+    return (
+        f"{model._name}.{method} exists in Odoo {model.db.profile.version} but the odoo-harness simulator "
+        "does not serve views (README: The simulator, ORM methods)"
+    )
 
 
 def _coalesced(fld: Field | None, sql: str) -> str:

@@ -168,8 +168,9 @@ class Profile:
     @cached_property
     def copied(self) -> dict[tuple[str, str], bool]:
         """Whether ``copy`` copies each field (its recorded ir.model.fields row's ``copied``)."""
-        return {(row["model"], row["name"]): bool(row.get("copied", True))
-                for row in self.seed.get("ir.model.fields", [])}
+        return {
+            (row["model"], row["name"]): bool(row.get("copied", True)) for row in self.seed.get("ir.model.fields", [])
+        }
 
     @cached_property
     def ranks(self) -> dict[str, dict[int, int]]:
@@ -188,13 +189,14 @@ def profile_roots() -> list[Path]:
 
 
 def available_versions() -> list[str]:
-    found = {p.name for root in profile_roots() if root.is_dir() for p in root.iterdir()
-             if (p / "profile.yaml").is_file()}
+    found = {
+        p.name for root in profile_roots() if root.is_dir() for p in root.iterdir() if (p / "profile.yaml").is_file()
+    }
     return sorted(found, key=_numeric)
 
 
 def _numeric(version: str) -> tuple[int, ...]:
-    """"9.0" before "16.0" (folder names sort as text otherwise)."""
+    """ "9.0" before "16.0" (folder names sort as text otherwise)."""
     return tuple(int(number) for number in re.findall(r"\d+", version))
 
 
@@ -218,8 +220,11 @@ def load_profile(version: str, modules: tuple[str, ...] = (), demo: bool = False
         specs.update(quirks.modules[module].models)
     fields, seed = data["fields"], data["seed"]
     registered = {row["model"]: row for row in seed.get("ir.model", [])}
-    models = {name: _model_meta(name, registered.get(name, {}), fields[name], spec)
-              for name, spec in specs.items() if name in fields}
+    models = {
+        name: _model_meta(name, registered.get(name, {}), fields[name], spec)
+        for name, spec in specs.items()
+        if name in fields
+    }
     return Profile(
         version=version,
         version_info=_read_json(folder / "version.json"),
@@ -229,8 +234,9 @@ def load_profile(version: str, modules: tuple[str, ...] = (), demo: bool = False
         seed=seed,
         models=models,
         names={model: {int(i): name for i, name, *_active in rows} for model, rows in data["names"].items()},
-        archived={model: {int(i) for i, _name, *active in rows if active == [False]}
-                  for model, rows in data["names"].items()},
+        archived={
+            model: {int(i) for i, _name, *active in rows if active == [False]} for model, rows in data["names"].items()
+        },
         constants=data["constants"],
         restricted={model: dict(pairs) for model, pairs in data["restricted"].items()},
         modules=modules,
@@ -242,8 +248,11 @@ def load_profile(version: str, modules: tuple[str, ...] = (), demo: bool = False
 def installable_modules(version: str, demo: bool = False) -> frozenset[str]:
     """The modules whose installation the profile of ``version`` recorded (over its demo data)."""
     folder = _folder(version)
-    return frozenset(name for name in _quirks(version).modules
-                     if folder and (layered_folder(folder, demo) / MODULES_DIR / name).is_dir())
+    return frozenset(
+        name
+        for name in _quirks(version).modules
+        if folder and (layered_folder(folder, demo) / MODULES_DIR / name).is_dir()
+    )
 
 
 def has_demo(version: str) -> bool:
@@ -311,9 +320,13 @@ def with_layer(base: dict[str, Any], module: dict[str, Any]) -> dict[str, Any]:
     """The base recording with a layer's (a module's, demo data's) on top: per model, its
     fields, defaults, names... replace the base's; the rows it removes go, a seed row's values
     go over the base's row of the same id, or it is added."""
-    merged = {kind: {**base[kind], **{model: _merged(base[kind].get(model), entries)
-                                      for model, entries in module[kind].items()}}
-              for kind in RECORDED_BY_MODEL}
+    merged = {
+        kind: {
+            **base[kind],
+            **{model: _merged(base[kind].get(model), entries) for model, entries in module[kind].items()},
+        }
+        for kind in RECORDED_BY_MODEL
+    }
     seed = dict(base["seed"])
     for model, ids in module["seed"].get(REMOVED, {}).items():
         gone = set(ids)

@@ -34,8 +34,17 @@ from simulator.xmlrpc import XMLRPC_PATH, encode_fault
 #: without its traceback); the proxy does not ask the server behind it its version.
 JSON2_STYLE = JsonRpc(access_denied_debug="exception_line")
 #: Headers that belong to one hop, not to the answer passed on.
-HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "te", "trailer", "upgrade",
-              "proxy-authenticate", "proxy-authorization"}
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "content-length",
+    "te",
+    "trailer",
+    "upgrade",
+    "proxy-authenticate",
+    "proxy-authorization",
+}
 
 
 class FaultProxy(FaultControl):
@@ -73,7 +82,10 @@ class FaultProxy(FaultControl):
                 return None
             legacy = not match["v2"]
             return faults.call_target(match["service"], method, params), lambda exc: (
-                "200 OK", [("Content-Type", "text/xml; charset=utf-8")], encode_fault(exc, legacy))
+                "200 OK",
+                [("Content-Type", "text/xml; charset=utf-8")],
+                encode_fault(exc, legacy),
+            )
         target = faults.json2_target(request_method, path, body)
         if target is None:
             return None
@@ -88,8 +100,11 @@ class FaultProxy(FaultControl):
         connection_class = http.client.HTTPSConnection if secure else http.client.HTTPConnection
         connection = connection_class(self.upstream.hostname, self.upstream.port, timeout=self.timeout)
         target = environ.get("PATH_INFO", "/") + (f"?{environ['QUERY_STRING']}" if environ.get("QUERY_STRING") else "")
-        headers = {name[5:].replace("_", "-").title(): value for name, value in environ.items()
-                   if name.startswith("HTTP_") and name[5:].lower().replace("_", "-") not in HOP_BY_HOP | {"host"}}
+        headers = {
+            name[5:].replace("_", "-").title(): value
+            for name, value in environ.items()
+            if name.startswith("HTTP_") and name[5:].lower().replace("_", "-") not in HOP_BY_HOP | {"host"}
+        }
         if environ.get("CONTENT_TYPE"):
             headers["Content-Type"] = environ["CONTENT_TYPE"]
         try:
@@ -109,5 +124,3 @@ class ProxyServer(LoopbackServer):
 
     def __init__(self, upstream: str, host: str = "127.0.0.1", port: int = 0, threads: int = 16) -> None:
         super().__init__(FaultProxy(upstream), "odoo-fault-proxy", host, port, threads, gateway=SocketGateway)
-
-

@@ -83,8 +83,10 @@ class FieldAccess(Strict):
 
     #: ``{names}``, ``{model_label}``, ``{model}``, ``{operation}``, ``{uid}``, ``{lines}`` (one
     #: ``- field (allowed for groups ...)`` per field), ``{groups}`` (the first field's).
-    text: str = ("The requested operation can not be completed due to security restrictions.\n\n"
-                 "Document type: {model_label} ({model})\nOperation: {operation}\nUser: {uid}\nFields:\n{lines}")
+    text: str = (
+        "The requested operation can not be completed due to security restrictions.\n\n"
+        "Document type: {model_label} ({model})\nOperation: {operation}\nUser: {uid}\nFields:\n{lines}"
+    )
     #: Which fields the error names: each once (16/17: a set), every one asked for, in the order
     #: asked (18), or the first one met (19, which checks field by field).
     listing: Literal["unique", "as_requested", "first"] = "unique"
@@ -299,8 +301,17 @@ class DbService(Strict):
     #: Methods called without the master password.
     public: list[str] = ["db_exist", "list", "list_lang", "server_version"]
     #: Methods taking the master password first (``check_super``), ``list_countries`` included.
-    master: list[str] = ["create_database", "duplicate_database", "drop", "dump", "restore", "rename",
-                         "change_admin_password", "migrate_databases", "list_countries"]
+    master: list[str] = [
+        "create_database",
+        "duplicate_database",
+        "drop",
+        "dump",
+        "restore",
+        "rename",
+        "change_admin_password",
+        "migrate_databases",
+        "list_countries",
+    ]
     #: How a ``@check_db_management_enabled`` method called with too few or too many arguments
     #: fails: Python's own TypeError naming it (``exp_drop() missing 1 required ...``), or the
     #: ``inspect`` binding of 18's ``decorator`` ("missing a required argument: 'db_name'").
@@ -351,8 +362,11 @@ class ApiKeys(Strict):
 class Languages(Strict):
     #: ``lang_install``'s notification for several languages (16-18: a ``\`` line continuation
     #: inside the string keeps the next line's indentation).
-    installed_message: str = ("The languages that you selected have been successfully installed."
-                              + " " * 28 + "Users can choose their favorite language in their preferences.")
+    installed_message: str = (
+        "The languages that you selected have been successfully installed."
+        + " " * 28
+        + "Users can choose their favorite language in their preferences."
+    )
 
 
 class Menus(Strict):

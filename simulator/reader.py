@@ -48,8 +48,7 @@ class Reader:
         translations.overlay(env, schema, found, columns)
         return found
 
-    def read(self, env: Env, schema: ModelSchema, ids: list[int], names: list[str],
-             load: str | None) -> list[dict]:
+    def read(self, env: Env, schema: ModelSchema, ids: list[int], names: list[str], load: str | None) -> list[dict]:
         fields = [schema.fields[n] for n in names if n != "id"]
         stored = [f.name for f in fields if f.is_column or f.extra.get("snapshot")]
         for magic in ("create_date", "write_date", "create_uid", "write_uid"):
@@ -68,8 +67,9 @@ class Reader:
             result.append(record)
         return result
 
-    def field_values(self, env: Env, schema: ModelSchema, fld: Field, ids: list[int],
-                     rows: dict[int, dict], load: str | None) -> dict[int, Any]:
+    def field_values(
+        self, env: Env, schema: ModelSchema, fld: Field, ids: list[int], rows: dict[int, dict], load: str | None
+    ) -> dict[int, Any]:
         if fld.name == "display_name":
             return self.display_names(env, schema, ids)
         if fld.name == LAST_UPDATE:  # 16's ``_compute_concurrency_field``: write_date or create_date
@@ -80,8 +80,11 @@ class Reader:
             raw = compute(env, ids)
         elif fld.extra.get("snapshot") and fld.is_x2many:
             return {i: json.loads(rows[i][fld.name]) if rows[i][fld.name] else [] for i in ids}
-        elif fld.is_column or fld.extra.get("snapshot") or fld.name in (
-                "create_date", "write_date", "create_uid", "write_uid"):
+        elif (
+            fld.is_column
+            or fld.extra.get("snapshot")
+            or fld.name in ("create_date", "write_date", "create_uid", "write_uid")
+        ):
             raw = {i: rows[i][fld.name] for i in ids}
             if fld.company_dependent:  # no value of its own: the company's default (ir.property / ir.default)
                 fallback = fld.to_column(env.db.profile.defaults.get(schema.name, {}).get(fld.name), True)
@@ -128,11 +131,16 @@ class Reader:
         holders = ",".join("?" * len(ids))
         if not self.serves(fld.relation):  # links to records not held (menus, rules): as recorded,
             rel, col1, col2 = schema.m2m_table(fld)  # archived ones left out unless active_test is off
-            hidden = env.db.profile.archived.get(fld.relation or "", set()) \
-                if env.context.get("active_test", True) else set()
+            hidden = (
+                env.db.profile.archived.get(fld.relation or "", set())
+                if env.context.get("active_test", True)
+                else set()
+            )
             for owner, target in env.db.store.query(
-                    f'SELECT "{col1}", "{col2}" FROM "{rel}" WHERE "{col1}" IN ({holders}) AND "{col2}" IS NOT NULL '
-                    "ORDER BY rowid", ids):
+                f'SELECT "{col1}", "{col2}" FROM "{rel}" WHERE "{col1}" IN ({holders}) AND "{col2}" IS NOT NULL '
+                "ORDER BY rowid",
+                ids,
+            ):
                 if target not in hidden:
                     result[owner].append(target)
             return result
@@ -160,8 +168,7 @@ class Reader:
         if not targets:
             return {}
         active_test = bool(fld.attrs.get("context", {}).get("active_test", env.context.get("active_test", True)))
-        model = env.db.model(replace(env, context={**env.context, "active_test": active_test}, su=True),
-                             comodel.name)
+        model = env.db.model(replace(env, context={**env.context, "active_test": active_test}, su=True), comodel.name)
         domain = [("id", "in", targets), *_literal_domain(fld.attrs.get("domain"))]
         try:
             where, params = model.where_clause(domain)
@@ -170,8 +177,9 @@ class Reader:
         sql = f'SELECT "{comodel.table}".id FROM "{comodel.table}" WHERE {where} ORDER BY {model._order_by(None)}'
         return {row[0]: rank for rank, row in enumerate(env.db.store.query(sql, params))}
 
-    def _inherited(self, env: Env, schema: ModelSchema, fld: Field, ids: list[int],
-                   rows: dict[int, dict], load: str | None) -> dict[int, Any]:
+    def _inherited(
+        self, env: Env, schema: ModelSchema, fld: Field, ids: list[int], rows: dict[int, dict], load: str | None
+    ) -> dict[int, Any]:
         link = fld.extra["inherited"]
         parent = self.lookup(schema.fields[link].relation)
         links = {i: v for i, v in self.rows(env, schema, ids, [link]).items()}
@@ -180,14 +188,12 @@ class Reader:
         by_parent = {row["id"]: row[fld.name] for row in parent_rows}
         return {i: by_parent.get(links[i][link], empty_read_value(fld.type)) for i in ids}
 
-    def _related(self, env: Env, schema: ModelSchema, fld: Field, ids: list[int],
-                 load: str | None) -> dict[int, Any]:
+    def _related(self, env: Env, schema: ModelSchema, fld: Field, ids: list[int], load: str | None) -> dict[int, Any]:
         """Follow ``related`` paths hop by hop through many2one fields."""
         path = fld.related or []
         first = schema.fields.get(path[0]) if path else None
         empty = {i: empty_read_value(fld.type) for i in ids}
-        if first is None or first.type != "many2one" or len(path) < 2 or \
-                not self.serves(first.relation):
+        if first is None or first.type != "many2one" or len(path) < 2 or not self.serves(first.relation):
             return empty
         comodel = self.lookup(first.relation)
         if path[1] not in comodel.fields:
@@ -228,7 +234,7 @@ def unheld_names(env: Env, model: str, ids: list) -> dict:
 
 
 def _chunks(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _literal_domain(domain: Any) -> list:

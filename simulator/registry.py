@@ -23,8 +23,14 @@ class Registry:
     listed and can be dropped, but nothing can log in to them.
     """
 
-    def __init__(self, version: str, data: Path | None = None, fresh: bool = False,
-                 primary: str = "odoo", master_password: str = DEFAULT_MASTER_PASSWORD) -> None:
+    def __init__(
+        self,
+        version: str,
+        data: Path | None = None,
+        fresh: bool = False,
+        primary: str = "odoo",
+        master_password: str = DEFAULT_MASTER_PASSWORD,
+    ) -> None:
         self.profile: Profile = load_profile(version)
         self.primary = primary
         self.data = data
@@ -122,4 +128,3 @@ class Registry:
         if name == self.primary:
             return str(self.data)
         return str(self.data.with_name(f"{self.data.stem}.{quote(name, safe='')}{self.data.suffix}"))
-

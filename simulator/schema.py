@@ -44,8 +44,7 @@ class ModelSchema:
         """The one stored many2many to ``comodel``, by whatever name this version gives it
         (res.users ``groups_id`` up to 18.0, ``group_ids`` from 19.0; res.groups ``users`` /
         ``user_ids``)."""
-        [name] = [fname for fname, fld in self.fields.items()
-                  if fname in self.relations and fld.relation == comodel]
+        [name] = [fname for fname, fld in self.fields.items() if fname in self.relations and fld.relation == comodel]
         return name
 
     def derived(self, key: str) -> list[Field]:
@@ -56,8 +55,13 @@ class ModelSchema:
             select = {
                 "related_columns": lambda f: f.is_column and f.related and len(f.related) > 1,
                 # no NOT NULL on a company-dependent field (its value is per company, with a fallback)
-                "required_columns": lambda f: f.required and f.is_column and f.type != "boolean"
-                and not f.company_dependent and f.name not in self.meta.auto_filled,
+                "required_columns": lambda f: (
+                    f.required
+                    and f.is_column
+                    and f.type != "boolean"
+                    and not f.company_dependent
+                    and f.name not in self.meta.auto_filled
+                ),
             }[key]
             cached = self._derived[key] = [f for f in self.fields.values() if select(f)]
         return cached
@@ -81,9 +85,7 @@ def build_schemas(profile: Profile) -> dict[str, ModelSchema]:
         schema = ModelSchema(meta, fields)
         for fname, fld in fields.items():
             if fld.type == "many2many" and fld.stored:
-                schema.relations[fname] = relations.get(
-                    (name, fname), _default_relation(name, fld)
-                )
+                schema.relations[fname] = relations.get((name, fname), _default_relation(name, fld))
         schemas[name] = schema
     return schemas
 
@@ -94,8 +96,12 @@ def _recorded_only(model: str, fld: Field, profile: Profile) -> bool:
     not reached through ``_inherits``, not ``related`` through a model the simulator holds;
     a computed many2many; a one2many towards records the simulator does not hold (views) or
     without an inverse many2one to rebuild it from (19's partner invoice report templates)."""
-    if fld.is_column or fld.extra.get("inherited") or fld.name in ("display_name", "__last_update") or \
-            (model, fld.name) in hooks.computed:
+    if (
+        fld.is_column
+        or fld.extra.get("inherited")
+        or fld.name in ("display_name", "__last_update")
+        or (model, fld.name) in hooks.computed
+    ):
         return False
     if fld.type == "one2many":
         return fld.relation not in profile.models or not fld.attrs.get("relation_field")
@@ -137,9 +143,7 @@ def _relation_tables(profile: Profile) -> dict[tuple[str, str], tuple[str, str, 
     tables = {}
     for row in profile.seed.get("ir.model.fields", []):
         if row.get("ttype") == "many2many" and row.get("relation_table"):
-            tables[(row["model"], row["name"])] = (
-                row["relation_table"], row["column1"], row["column2"]
-            )
+            tables[(row["model"], row["name"])] = (row["relation_table"], row["column1"], row["column2"])
     return tables
 
 

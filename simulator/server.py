@@ -36,8 +36,15 @@ class SocketGateway(wsgi.Gateway_10):
 class LoopbackServer:
     """Any WSGI application served on loopback by cheroot: ``with LoopbackServer(app, "name") as server``."""
 
-    def __init__(self, app: Callable, name: str, host: str = "127.0.0.1", port: int = 0, threads: int = 16,
-                 gateway: type[wsgi.Gateway] | None = None) -> None:
+    def __init__(
+        self,
+        app: Callable,
+        name: str,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        threads: int = 16,
+        gateway: type[wsgi.Gateway] | None = None,
+    ) -> None:
         if host not in LOOPBACK:
             raise ValueError(f"{name} binds loopback only, not {host!r}")
         self.app = app
@@ -76,8 +83,9 @@ class LoopbackServer:
     def __enter__(self) -> Self:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
 
@@ -86,6 +94,5 @@ class SimServer(LoopbackServer):
 
     app: SimulatorApp
 
-    def __init__(self, app: SimulatorApp, host: str = "127.0.0.1", port: int = 0,
-                 threads: int = 16) -> None:
+    def __init__(self, app: SimulatorApp, host: str = "127.0.0.1", port: int = 0, threads: int = 16) -> None:
         super().__init__(app, f"odoo-sim-{app.version}", host, port, threads, gateway=SocketGateway)

@@ -31,15 +31,43 @@ from simulator.registry import Registry
 
 #: Methods Odoo decorates with @api.model (no ids in args[0]).
 MODEL_METHODS = {
-    "search", "search_count", "search_read", "create", "default_get", "fields_get",
-    "name_search", "name_create", "read_group", "check_access_rights", "fields_get_keys",
-    "web_search_read", "get_views", "fields_view_get", "load_views", "formatted_read_group",
+    "search",
+    "search_count",
+    "search_read",
+    "create",
+    "default_get",
+    "fields_get",
+    "name_search",
+    "name_create",
+    "read_group",
+    "check_access_rights",
+    "fields_get_keys",
+    "web_search_read",
+    "get_views",
+    "fields_view_get",
+    "load_views",
+    "formatted_read_group",
 }
 #: Public ORM methods the simulator serves on every model.
 RECORD_METHODS = {
-    "read", "write", "unlink", "copy", "exists", "name_get", "has_access", "check_access",
-    "check_access_rule", "action_archive", "action_unarchive", "toggle_active",
-    "get_metadata", "get_external_id", "get_xml_id", "export_data", "web_read", "onchange",
+    "read",
+    "write",
+    "unlink",
+    "copy",
+    "exists",
+    "name_get",
+    "has_access",
+    "check_access",
+    "check_access_rule",
+    "action_archive",
+    "action_unarchive",
+    "toggle_active",
+    "get_metadata",
+    "get_external_id",
+    "get_xml_id",
+    "export_data",
+    "web_read",
+    "onchange",
 }
 
 
@@ -50,8 +78,11 @@ class Services:
         self.registry = registry
         self.profile = registry.profile
         self.db = DbService(registry)
-        self.handlers = {"common": self.common, "object": self.object,
-                         **({"db": self.db.dispatch} if self.db.served else {})}
+        self.handlers = {
+            "common": self.common,
+            "object": self.object,
+            **({"db": self.db.dispatch} if self.db.served else {}),
+        }
 
     def dispatch(self, service: str, method: str, params: list) -> Any:
         handler = self.handlers.get(service)
@@ -107,8 +138,9 @@ class Services:
             raise ServerError("NameError", f"Method not available {method}")
         return self.call(db, uid, model, name, list(args), kwargs)
 
-    def call(self, db: Database, uid: int, model: str, method: str, args: list,
-             kwargs: dict, session: Any = None) -> Any:
+    def call(
+        self, db: Database, uid: int, model: str, method: str, args: list, kwargs: dict, session: Any = None
+    ) -> Any:
         """One ORM call in one transaction; a failure rolls everything back."""
         methods = self.profile.quirks.methods
         private = method.startswith("_") or method == "init"
@@ -122,8 +154,9 @@ class Services:
             self._private_after_lookup(model, method)
         function = self._method(model, method)
         context = kwargs.pop("context", None) or {}
-        return self.transaction(db, uid, context, lambda env: self._invoke(env, model, method, function, args, kwargs),
-                                session)
+        return self.transaction(
+            db, uid, context, lambda env: self._invoke(env, model, method, function, args, kwargs), session
+        )
 
     @staticmethod
     def transaction(db: Database, uid: int, context: dict, work: Callable[[Env], Any], session: Any = None) -> Any:
@@ -164,21 +197,28 @@ class Services:
         """Whether the simulator's implementation takes no ids (Odoo's ``@api.model``)."""
         return method in MODEL_METHODS or (model, method) in hooks.model_methods
 
-    def _invoke(self, env: Env, model: str, method: str, function: Any, args: list,
-                kwargs: dict) -> Any:
+    def _invoke(self, env: Env, model: str, method: str, function: Any, args: list, kwargs: dict) -> Any:
         if method == "search" and not self.profile.quirks.methods.search_count_kwarg:
             if "count" in kwargs:
                 raise ServerError("TypeError", "BaseModel.search() got an unexpected keyword argument 'count'")
             if len(args) > 4:  # domain, offset, limit, order: a fifth (16's count) is one too many
-                raise ServerError("TypeError", "BaseModel.search() takes from 2 to 5 positional arguments "
-                                               f"but {len(args) + 1} were given")
+                raise ServerError(
+                    "TypeError",
+                    f"BaseModel.search() takes from 2 to 5 positional arguments but {len(args) + 1} were given",
+                )
         if method == "create" and not args:
             if "vals_list" in kwargs:  # Odoo creates, then fails on args[0]: ids are consumed
                 env[model].create(kwargs["vals_list"])
             raise ServerError("IndexError", f"{self.profile.quirks.methods.args_type} index out of range")
         kwargs = self.renamed(method, kwargs)
-        signature = next((s for s in self.profile.quirks.methods.record_dispatched.get(model, [])
-                          if s.partition("(")[0].rpartition(".")[2] == method), None)
+        signature = next(
+            (
+                s
+                for s in self.profile.quirks.methods.record_dispatched.get(model, [])
+                if s.partition("(")[0].rpartition(".")[2] == method
+            ),
+            None,
+        )
         if signature:
             args, kwargs = self._as_record_method(signature, args, kwargs)
         if not self.on_model(model, method) and not args:
@@ -204,13 +244,14 @@ class Services:
         qualname, _, params = signature.partition("(")
         names = [p.strip() for p in params.rstrip(")").split(",") if p.strip()]
         rest = list(args[1:])
-        missing = [n for n in names[len(rest):] if n not in kwargs]
+        missing = [n for n in names[len(rest) :] if n not in kwargs]
         if missing:
             plural = "s" if len(missing) > 1 else ""
             listed = " and ".join(", ".join(repr(n) for n in missing).rsplit(", ", 1))
-            raise ServerError("TypeError", f"{qualname}() missing {len(missing)} required positional "
-                                           f"argument{plural}: {listed}")
-        return [*rest, *(kwargs.pop(n) for n in names[len(rest):])], kwargs
+            raise ServerError(
+                "TypeError", f"{qualname}() missing {len(missing)} required positional argument{plural}: {listed}"
+            )
+        return [*rest, *(kwargs.pop(n) for n in names[len(rest) :])], kwargs
 
     def renamed(self, method: str, kwargs: dict) -> dict:
         """Keywords under the names this version gives them; the old name is then unknown."""
@@ -273,17 +314,15 @@ def _uid(value: Any) -> int:
 def _exact(params: list, count: int, name: str) -> list:
     if len(params) < count:
         missing = count - len(params)
-        raise ServerError("TypeError", f"{name}() missing {missing} required positional argument"
-                                       f"{'s' if missing > 1 else ''}")
+        raise ServerError(
+            "TypeError", f"{name}() missing {missing} required positional argument{'s' if missing > 1 else ''}"
+        )
     if len(params) > count:
-        raise ServerError("TypeError", f"{name}() takes {count} positional arguments but "
-                                       f"{len(params)} were given")
+        raise ServerError("TypeError", f"{name}() takes {count} positional arguments but {len(params)} were given")
     return params
 
 
 def _at_least(params: list, count: int, name: str) -> list:
     if len(params) < count:
-        raise ServerError("TypeError", f"{name}() missing {count - len(params)} required "
-                                       "positional arguments")
+        raise ServerError("TypeError", f"{name}() missing {count - len(params)} required positional arguments")
     return params
-

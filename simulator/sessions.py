@@ -54,16 +54,36 @@ def session_info(db: Database, uid: int) -> dict[str, Any]:
     env = Env(db, uid, {}, su=True)
     [user] = env["res.users"].read([uid], ["login", "name", "partner_id", "company_id", "company_ids"])
     facts = _Facts(env, user)
-    return {key: getattr(facts, key.replace(".", "_"))(value) if key in COMPUTED else value
-            for key, value in db.profile.quirks.session_info}
+    return {
+        key: getattr(facts, key.replace(".", "_"))(value) if key in COMPUTED else value
+        for key, value in db.profile.quirks.session_info
+    }
 
 
 #: The session_info keys the database decides: ``_Facts`` computes each (``web.base.url`` as ``web_base_url``).
-COMPUTED = frozenset({
-    "uid", "db", "username", "name", "partner_id", "partner_display_name", "partner_write_date", "company_id",
-    "user_id", "user_context", "server_version", "server_version_info", "is_system", "is_admin",
-    "is_internal_user", "is_public", "web.base.url", "user_companies", "currencies",
-})
+COMPUTED = frozenset(
+    {
+        "uid",
+        "db",
+        "username",
+        "name",
+        "partner_id",
+        "partner_display_name",
+        "partner_write_date",
+        "company_id",
+        "user_id",
+        "user_context",
+        "server_version",
+        "server_version_info",
+        "is_system",
+        "is_admin",
+        "is_internal_user",
+        "is_public",
+        "web.base.url",
+        "user_companies",
+        "currencies",
+    }
+)
 
 
 class _Facts:
@@ -141,8 +161,10 @@ class _Facts:
         fields = list(next(iter(recorded.values())))
         model = self.env["res.currency"]
         rows = model.read(model.search([]), [*(f for f in fields if f != "digits"), "decimal_places"])
-        return {str(row["id"]): {f: [69, row["decimal_places"]] if f == "digits" else row[f] for f in fields}
-                for row in rows}
+        return {
+            str(row["id"]): {f: [69, row["decimal_places"]] if f == "digits" else row[f] for f in fields}
+            for row in rows
+        }
 
     def _in_group(self, name: str) -> bool:
         group = self.env.db.xmlid("base", name)

@@ -27,9 +27,7 @@ class Store:
         self.conn.execute("PRAGMA case_sensitive_like = ON")
         self.conn.execute("PRAGMA journal_mode = WAL" if path != ":memory:" else "PRAGMA foreign_keys = OFF")
         self.lock = threading.RLock()
-        self.conn.execute(
-            f'CREATE TABLE IF NOT EXISTS "{SEQUENCE_TABLE}" (name TEXT PRIMARY KEY, value INTEGER)'
-        )
+        self.conn.execute(f'CREATE TABLE IF NOT EXISTS "{SEQUENCE_TABLE}" (name TEXT PRIMARY KEY, value INTEGER)')
         self.sequences: dict[str, int] = self._saved_sequences()
         self._depth = 0
 
@@ -129,14 +127,13 @@ class Store:
     def create_relation(self, table: str, col1: str, col2: str) -> None:
         """A many2many table; Odoo may share one between fields (other column pairs)."""
         self.create_table(table, {col1: "INTEGER", col2: "INTEGER"})
-        self.conn.execute(f'CREATE UNIQUE INDEX IF NOT EXISTS "{table}__{col1}__{col2}" '
-                          f'ON "{table}" ("{col1}", "{col2}")')
+        self.conn.execute(
+            f'CREATE UNIQUE INDEX IF NOT EXISTS "{table}__{col1}__{col2}" ON "{table}" ("{col1}", "{col2}")'
+        )
         self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{table}__{col2}" ON "{table}" ("{col2}")')
 
     def create_index(self, table: str, column: str) -> None:
-        self.conn.execute(
-            f'CREATE INDEX IF NOT EXISTS "{table}__{column}" ON "{table}" ("{column}")'
-        )
+        self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{table}__{column}" ON "{table}" ("{column}")')
 
     def close(self) -> None:
         self.conn.close()

@@ -23,8 +23,10 @@ SOURCE_LANG = "en_US"
 
 
 def _table(db: Any) -> None:
-    db.store.execute(f'CREATE TABLE IF NOT EXISTS "{TABLE}" (model TEXT, field TEXT, res_id INTEGER, lang TEXT, '
-                     "value TEXT, PRIMARY KEY (model, field, res_id, lang))")
+    db.store.execute(
+        f'CREATE TABLE IF NOT EXISTS "{TABLE}" (model TEXT, field TEXT, res_id INTEGER, lang TEXT, '
+        "value TEXT, PRIMARY KEY (model, field, res_id, lang))"
+    )
 
 
 hooks.install.append(_table)
@@ -50,8 +52,9 @@ def overlay(env: Env, schema: ModelSchema, rows: dict[int, dict], columns: list[
     ids = list(rows)
     found = env.db.store.query(
         f'SELECT field, res_id, value FROM "{TABLE}" WHERE model = ? AND lang = ? '
-        f'AND field IN ({",".join("?" * len(names))}) AND res_id IN ({",".join("?" * len(ids))})',
-        [schema.name, lang, *names, *ids])
+        f"AND field IN ({','.join('?' * len(names))}) AND res_id IN ({','.join('?' * len(ids))})",
+        [schema.name, lang, *names, *ids],
+    )
     for name, res_id, value in found:
         rows[res_id][name] = value
 
@@ -61,7 +64,8 @@ def check_installed(env: Env, lang: str) -> None:
     is needed (a real server also refuses it on models with record rules, which the simulator
     does not hold)."""
     if env.db.profile.quirks.orm.lang_must_be_installed and not env.db.store.query(
-            "SELECT 1 FROM res_lang WHERE code = ? AND active = 1", (lang,)):
+        "SELECT 1 FROM res_lang WHERE code = ? AND active = 1", (lang,)
+    ):
         raise UserError(f"Invalid language code: {lang}")
 
 
@@ -71,7 +75,8 @@ def store(env: Env, schema: ModelSchema, ids: list[int], values: dict[str, Any])
     check_installed(env, lang or SOURCE_LANG)
     env.db.store.conn.executemany(
         f'INSERT OR REPLACE INTO "{TABLE}" (model, field, res_id, lang, value) VALUES (?, ?, ?, ?, ?)',
-        [(schema.name, name, i, lang, value or None) for name, value in values.items() for i in ids])
+        [(schema.name, name, i, lang, value or None) for name, value in values.items() for i in ids],
+    )
 
 
 def split_write(env: Env, schema: ModelSchema, ids: list[int], vals: dict) -> None:

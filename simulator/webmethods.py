@@ -66,8 +66,9 @@ def _x2many(comodel: BaseModel, name: str, spec: dict, values: list[dict]) -> No
     """Lines in the spec's ``order`` (archived ones kept), the first ``limit`` read."""
     if spec.get("order"):
         lines = list(dict.fromkeys(i for row in values for i in row[name]))
-        unfiltered = comodel.env.db.model(replace(comodel.env, context={**comodel.env.context, "active_test": False}),
-                                          comodel._name)
+        unfiltered = comodel.env.db.model(
+            replace(comodel.env, context={**comodel.env.context, "active_test": False}), comodel._name
+        )
         ordered = unfiltered.search([("id", "in", lines)], order=spec["order"])
         rank = {line: index for index, line in enumerate(ordered)}
         for row in values:
@@ -81,8 +82,15 @@ def _x2many(comodel: BaseModel, name: str, spec: dict, values: list[dict]) -> No
         row[name] = [data.get(i) or {"id": i} for i in row[name]]
 
 
-def web_search_read(model: BaseModel, domain: list, fields: Any, offset: int, limit: int | None,
-                    order: str | None, count_limit: int | None) -> dict:
+def web_search_read(
+    model: BaseModel,
+    domain: list,
+    fields: Any,
+    offset: int,
+    limit: int | None,
+    order: str | None,
+    count_limit: int | None,
+) -> dict:
     """The records and how many match, counted only when a full page may hide more."""
     if model.db.profile.quirks.methods.web_spec:
         for name in fields:
@@ -94,8 +102,9 @@ def web_search_read(model: BaseModel, domain: list, fields: Any, offset: int, li
         return {"length": 0, "records": []}
     current = len(records) + (offset or 0)
     reached = len(records) == limit
-    if limit and ((reached and not (count_limit and count_limit <= current))
-                  or model.env.context.get("force_search_count")):
+    if limit and (
+        (reached and not (count_limit and count_limit <= current)) or model.env.context.get("force_search_count")
+    ):
         return {"length": model.search_count(domain, limit=count_limit), "records": records}
     return {"length": current, "records": records}
 
@@ -117,8 +126,13 @@ def onchange(model: BaseModel, values: dict, field_names: Any, spec: dict) -> di
     record = {**{name: False for name in missing}, **model.default_get(missing), **values}
     if "display_name" not in values:
         record["display_name"] = record.get(model.schema.meta.rec_name or "") or ""
-    return {"value": {name: _new_value(model, name, record[name], spec.get(name))
-                      for name in fields if name != "id" and not _no_lines(model, name, record[name])}}
+    return {
+        "value": {
+            name: _new_value(model, name, record[name], spec.get(name))
+            for name in fields
+            if name != "id" and not _no_lines(model, name, record[name])
+        }
+    }
 
 
 def _display_name_change(model: BaseModel, values: dict, names: list[str], fields: list[str]) -> dict:

@@ -30,10 +30,16 @@ class Writer:
     It is handed only what it uses, as the ``Reader`` is, rather than the ``Database``
     that builds it: the database module then imports the writer and not the reverse."""
 
-    def __init__(self, store: Store, schemas: Mapping[str, ModelSchema], reader: Reader,
-                 profile: Callable[[], Profile], defaults: Callable[[str], dict],
-                 related_dependents: Callable[[str], list[tuple[ModelSchema, Field]]],
-                 created: Callable[[str], set[int]]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        schemas: Mapping[str, ModelSchema],
+        reader: Reader,
+        profile: Callable[[], Profile],
+        defaults: Callable[[str], dict],
+        related_dependents: Callable[[str], list[tuple[ModelSchema, Field]]],
+        created: Callable[[str], set[int]],
+    ) -> None:
         """``schemas``: every model, the one mapping kept across profile changes; ``profile``:
         the profile served now (installing modules swaps it); ``defaults``: a model's recorded
         defaults on the database's clock; ``related_dependents``: the stored related columns
@@ -75,8 +81,9 @@ class Writer:
             list(row.values()),
         )
         if translations.context_lang(env):
-            translations.store(env, schema, [new_id], {name: values[name] for name in
-                                                       translations.translated(schema, values)})
+            translations.store(
+                env, schema, [new_id], {name: values[name] for name in translations.translated(schema, values)}
+            )
         for fld, commands in x2many:
             self._x2many(env, schema, fld, [new_id], commands)
         self.recompute_related(env, schema, [new_id])
@@ -86,8 +93,7 @@ class Writer:
 
     def _create_parents(self, env: Env, schema: ModelSchema, vals: dict) -> None:
         for parent_model, link in schema.meta.inherits.items():
-            parent_vals = {k: vals.pop(k) for k in list(vals)
-                           if schema.fields[k].extra.get("inherited") == link}
+            parent_vals = {k: vals.pop(k) for k in list(vals) if schema.fields[k].extra.get("inherited") == link}
             if not vals.get(link):
                 parent = self.schemas[parent_model]
                 vals[link] = self.create(env, parent, parent_vals)
@@ -126,15 +132,15 @@ class Writer:
             if names is not None and fld.name not in names:
                 continue
             if row.get(fld.name) is None:
-                raise mandatory_field_error(self.profile().quirks.orm.mandatory_field, schema.name,
-                                            schema.meta.label, fld.name, fld.string)
+                raise mandatory_field_error(
+                    self.profile().quirks.orm.mandatory_field, schema.name, schema.meta.label, fld.name, fld.string
+                )
 
     # -- write ------------------------------------------------------------
 
     def write(self, env: Env, schema: ModelSchema, ids: list[int], vals: dict) -> None:
         for parent_model, link in schema.meta.inherits.items():
-            parent_vals = {k: vals.pop(k) for k in list(vals)
-                           if schema.fields[k].extra.get("inherited") == link}
+            parent_vals = {k: vals.pop(k) for k in list(vals) if schema.fields[k].extra.get("inherited") == link}
             if parent_vals:
                 links = self.reader.rows(env, schema, ids, [link])
                 parent_ids = [r[link] for r in links.values() if r[link]]
@@ -151,8 +157,9 @@ class Writer:
             [*row.values(), *ids],
         )
         for column, kept in unchanged.items():
-            self.store.execute(f'UPDATE "{schema.table}" SET "{column}" = NULL WHERE id IN '
-                               f'({",".join("?" * len(kept))})', kept)
+            self.store.execute(
+                f'UPDATE "{schema.table}" SET "{column}" = NULL WHERE id IN ({",".join("?" * len(kept))})', kept
+            )
         for fld, commands in x2many:
             self._x2many(env, schema, fld, ids, commands)
         self.recompute_related(env, schema, ids)
@@ -166,17 +173,27 @@ class Writer:
         reads 0: writing 0 to them changes nothing (``Field.write`` drops values equal
         to the cached one), so their NULL stays (a contact's commercial fields synced
         from its company at create)."""
-        zeros = [name for name, value in row.items() if value == 0 and name in schema.fields
-                 and schema.fields[name].type in ("integer", "float", "monetary")]
+        zeros = [
+            name
+            for name, value in row.items()
+            if value == 0 and name in schema.fields and schema.fields[name].type in ("integer", "float", "monetary")
+        ]
         created = self.created(schema.name)
         fresh = [i for i in ids if i in created]
         if not zeros or not fresh:
             return {}
         columns = ", ".join(f'"{name}"' for name in zeros)
-        rows = {r[0]: r[1:] for r in self.store.query(
-            f'SELECT id, {columns} FROM "{schema.table}" WHERE id IN ({",".join("?" * len(fresh))})', fresh)}
-        return {name: kept for n, name in enumerate(zeros)
-                if (kept := [i for i, values in rows.items() if values[n] is None])}
+        rows = {
+            r[0]: r[1:]
+            for r in self.store.query(
+                f'SELECT id, {columns} FROM "{schema.table}" WHERE id IN ({",".join("?" * len(fresh))})', fresh
+            )
+        }
+        return {
+            name: kept
+            for n, name in enumerate(zeros)
+            if (kept := [i for i, values in rows.items() if values[n] is None])
+        }
 
     # -- unlink -----------------------------------------------------------
 
@@ -194,8 +211,7 @@ class Writer:
 
     # -- x2many -------------------------------------------------------------
 
-    def _x2many(self, env: Env, schema: ModelSchema, fld: Field, ids: list[int],
-                commands: Any) -> None:
+    def _x2many(self, env: Env, schema: ModelSchema, fld: Field, ids: list[int], commands: Any) -> None:
         if commands is False or commands is None:
             commands = [(CLEAR, 0, 0)]
         elif commands and all(isinstance(c, int) for c in commands):
@@ -240,8 +256,7 @@ class Writer:
             comodel = self.schemas[fld.relation or ""]
             inverse = fld.attrs["relation_field"]
             holders = ",".join("?" * len(targets))
-            store.execute(f'UPDATE "{comodel.table}" SET "{inverse}" = ? WHERE id IN ({holders})',
-                          [ids[-1], *targets])
+            store.execute(f'UPDATE "{comodel.table}" SET "{inverse}" = ? WHERE id IN ({holders})', [ids[-1], *targets])
             return
         rel, col1, col2 = schema.m2m_table(fld)
         store.conn.executemany(
@@ -249,8 +264,7 @@ class Writer:
             [(owner, target) for owner in ids for target in targets],
         )
 
-    def _unlink_relation(self, schema: ModelSchema, fld: Field, ids: list[int],
-                         targets: list[int] | None) -> None:
+    def _unlink_relation(self, schema: ModelSchema, fld: Field, ids: list[int], targets: list[int] | None) -> None:
         store = self.store
         owners = ",".join("?" * len(ids))
         if fld.type == "one2many":
@@ -286,10 +300,14 @@ class Writer:
             return
         store, table, parent = self.store, schema.table, schema.parent_name
         for record_id in ids:
-            row = store.query(f'SELECT p.parent_path FROM "{table}" c LEFT JOIN "{table}" p ON p.id = c."{parent}" '
-                              "WHERE c.id = ?", (record_id,))
-            store.execute(f'UPDATE "{table}" SET parent_path = ? WHERE id = ?',
-                          (f"{row[0][0] or '' if row else ''}{record_id}/", record_id))
+            row = store.query(
+                f'SELECT p.parent_path FROM "{table}" c LEFT JOIN "{table}" p ON p.id = c."{parent}" WHERE c.id = ?',
+                (record_id,),
+            )
+            store.execute(
+                f'UPDATE "{table}" SET parent_path = ? WHERE id = ?',
+                (f"{row[0][0] or '' if row else ''}{record_id}/", record_id),
+            )
             children = [r[0] for r in store.query(f'SELECT id FROM "{table}" WHERE "{parent}" = ?', (record_id,))]
             self._parent_paths(schema, children)
 
@@ -302,10 +320,10 @@ class Writer:
                 values = compute(env.sudo(), ids)
                 self.store.conn.executemany(
                     f'UPDATE "{schema.table}" SET "{fld.name}" = ? WHERE id = ?',
-                    [(fld.to_column(v, True) if v is not False else None, i) for i, v in values.items()])
+                    [(fld.to_column(v, True) if v is not False else None, i) for i, v in values.items()],
+                )
 
-    def _recompute_dependents(self, env: Env, schema: ModelSchema, ids: list[int],
-                              changed: set[str]) -> None:
+    def _recompute_dependents(self, env: Env, schema: ModelSchema, ids: list[int], changed: set[str]) -> None:
         holders = ",".join("?" * len(ids))
         for other, fld in self.related_dependents(schema.name):
             link, target = fld.related

@@ -34,7 +34,9 @@ def external_ids(env: Env, model: str, ids: list[int]) -> dict[int, list[tuple[s
         return found
     rows = env.db.store.query(
         f"SELECT res_id, module, name, noupdate FROM ir_model_data WHERE model = ? "
-        f"AND res_id IN ({','.join('?' * len(ids))}) ORDER BY id", [model, *ids])
+        f"AND res_id IN ({','.join('?' * len(ids))}) ORDER BY id",
+        [model, *ids],
+    )
     for res_id, module, name, noupdate in rows:
         found[res_id].append((f"{module}.{name}", bool(noupdate)))
     return found
@@ -57,5 +59,6 @@ def _new_export_id(env: Env, schema: ModelSchema, record_id: int) -> str:
     store.execute(
         "INSERT INTO ir_model_data (id, module, model, name, res_id, noupdate, create_date, write_date) "
         "VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
-        (store.next_id("ir_model_data"), EXPORT_MODULE, schema.name, name, record_id, now, now))
+        (store.next_id("ir_model_data"), EXPORT_MODULE, schema.name, name, record_id, now, now),
+    )
     return f"{EXPORT_MODULE}.{name}"

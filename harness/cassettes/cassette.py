@@ -35,11 +35,25 @@ SCRUBBED = "*scrubbed*"
 FORMAT = 1
 META = "odoo_harness"
 #: Where the secret sits among an XML-RPC method's parameters, per (service, method).
-SECRET_PARAM = {("common", "authenticate"): 2, ("common", "login"): 2,
-                ("object", "execute_kw"): 2, ("object", "execute"): 2,
-                **{("db", method): 0 for method in ("create_database", "duplicate_database", "drop", "dump",
-                                                    "restore", "rename", "change_admin_password",
-                                                    "migrate_databases")}}
+SECRET_PARAM = {
+    ("common", "authenticate"): 2,
+    ("common", "login"): 2,
+    ("object", "execute_kw"): 2,
+    ("object", "execute"): 2,
+    **{
+        ("db", method): 0
+        for method in (
+            "create_database",
+            "duplicate_database",
+            "drop",
+            "dump",
+            "restore",
+            "rename",
+            "change_admin_password",
+            "migrate_databases",
+        )
+    },
+}
 DROPPED_HEADERS = ("authorization", "cookie", "set-cookie", "x-openerp-session-id")
 FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 #: Shorter passwords are only checked structurally: as text they match ordinary words.
@@ -114,14 +128,15 @@ def scrub_request(request: Request) -> Request:
     if found is None:
         return request
     params, method, index = found
-    params = (*params[:index], SCRUBBED, *params[index + 1:])
+    params = (*params[:index], SCRUBBED, *params[index + 1 :])
     request.body = xmlrpc.client.dumps(params, method, allow_none=True).encode()
     return request
 
 
 def scrub_response(response: dict) -> dict:
-    response["headers"] = {name: value for name, value in response.get("headers", {}).items()
-                           if name.lower() not in DROPPED_HEADERS}
+    response["headers"] = {
+        name: value for name, value in response.get("headers", {}).items() if name.lower() not in DROPPED_HEADERS
+    }
     return response
 
 
@@ -130,9 +145,15 @@ def make_vcr(record_mode: str) -> vcr.VCR:
     Bodies match byte for byte: both sides are the engine's own ``xmlrpc.client`` output,
     scrubbed the same way, and vcrpy's own body matcher parses every XML-RPC body it
     compares (a replay took twice as long)."""
-    recorder = vcr.VCR(serializer="yaml", record_mode=record_mode, match_on=("method", "path", "same_body"),
-                       before_record_request=scrub_request, before_record_response=scrub_response,
-                       filter_headers=list(DROPPED_HEADERS), decode_compressed_response=True)
+    recorder = vcr.VCR(
+        serializer="yaml",
+        record_mode=record_mode,
+        match_on=("method", "path", "same_body"),
+        before_record_request=scrub_request,
+        before_record_response=scrub_response,
+        filter_headers=list(DROPPED_HEADERS),
+        decode_compressed_response=True,
+    )
     recorder.register_matcher("same_body", lambda one, other: one.body == other.body)
     return recorder
 
@@ -145,12 +166,14 @@ def write_cassette(recorded: Path, meta: Meta, destination: Path, secrets: list[
     document[META] = meta.model_dump(mode="json")
     text = yaml.dump(document, Dumper=FAST_DUMPER, sort_keys=False, allow_unicode=True)
     leaks = unscrubbed(document["interactions"]) + [
-        "a password as text" for secret in secrets if len(secret) >= MIN_SCANNED and _appears(secret, text)]
+        "a password as text" for secret in secrets if len(secret) >= MIN_SCANNED and _appears(secret, text)
+    ]
     if leaks:
         raise CassetteError([f"{destination}: not written: the recording still holds {leak}" for leak in leaks])
     destination.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=destination.parent, delete=False,
-                                     prefix=f".{destination.name}.", suffix=".tmp") as handle:
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=destination.parent, delete=False, prefix=f".{destination.name}.", suffix=".tmp"
+    ) as handle:
         handle.write(text)
     os.replace(handle.name, destination)
 
@@ -161,8 +184,9 @@ def unscrubbed(interactions: list[dict]) -> list[str]:
     found: list[str] = []
     for number, interaction in enumerate(interactions, start=1):
         request = interaction.get("request", {})
-        headers = {name.lower() for part in ("request", "response")
-                   for name in interaction.get(part, {}).get("headers", {})}
+        headers = {
+            name.lower() for part in ("request", "response") for name in interaction.get(part, {}).get("headers", {})
+        }
         found += [f"a {name} header (interaction {number})" for name in sorted(headers & set(DROPPED_HEADERS))]
         secret = secret_position(urlsplit(request.get("uri", "")).path, request.get("body"))
         if secret and secret[0][secret[2]] != SCRUBBED:

@@ -16,8 +16,10 @@ from harness.engine.grants import GrantsError, load_grants
 from harness.engine.ledger import SyncLocked
 from harness.targets import TargetError, parse_target
 
-TARGET_HELP = ("sim:VERSION, container:VERSION or url:URL (url credentials from ODOO_DB / ODOO_LOGIN / "
-               "ODOO_PASSWORD, never the command line)")
+TARGET_HELP = (
+    "sim:VERSION, container:VERSION or url:URL (url credentials from ODOO_DB / ODOO_LOGIN / "
+    "ODOO_PASSWORD, never the command line)"
+)
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -25,19 +27,29 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     record.add_argument("--target", required=True, metavar="TARGET", help=TARGET_HELP)
     record.add_argument("--cassette", required=True, type=Path, metavar="FILE.yaml")
     record.add_argument("--grants", required=True, type=Path, metavar="FILE.yaml")
-    record.add_argument("--ledger", metavar="DATABASE_URL",
-                        help="the tenant's ledger (default: a new one, so a first sync)")
+    record.add_argument(
+        "--ledger", metavar="DATABASE_URL", help="the tenant's ledger (default: a new one, so a first sync)"
+    )
     record.add_argument("--overwrite", action="store_true", help="replace an existing cassette")
     record.add_argument("--timeout", type=float, default=30.0, help="seconds per call (default 30)")
     record.set_defaults(handler=cmd_record)
 
     replay = subparsers.add_parser("replay", help="run a recorded sync again: against its cassette, or a target")
-    replay.add_argument("--cassette", required=True, type=Path, action="append", metavar="FILE.yaml",
-                        help="repeat for a customer's history (first sync, then re-syncs), oldest first")
-    replay.add_argument("--target", metavar="TARGET",
-                        help=f"compare with syncs into this Odoo instead: {TARGET_HELP}")
-    replay.add_argument("--keep", type=Path, metavar="FOLDER",
-                        help="with --target: save the target's cassettes there, under the recorded names")
+    replay.add_argument(
+        "--cassette",
+        required=True,
+        type=Path,
+        action="append",
+        metavar="FILE.yaml",
+        help="repeat for a customer's history (first sync, then re-syncs), oldest first",
+    )
+    replay.add_argument("--target", metavar="TARGET", help=f"compare with syncs into this Odoo instead: {TARGET_HELP}")
+    replay.add_argument(
+        "--keep",
+        type=Path,
+        metavar="FOLDER",
+        help="with --target: save the target's cassettes there, under the recorded names",
+    )
     replay.set_defaults(handler=cmd_replay)
 
 
@@ -45,8 +57,14 @@ def cmd_record(args: argparse.Namespace) -> int:
     from harness.cassettes.record import record
 
     try:
-        recording = record(parse_target(args.target), load_grants(args.grants), args.cassette,
-                           ledger_url=args.ledger, overwrite=args.overwrite, timeout=args.timeout)
+        recording = record(
+            parse_target(args.target),
+            load_grants(args.grants),
+            args.cassette,
+            ledger_url=args.ledger,
+            overwrite=args.overwrite,
+            timeout=args.timeout,
+        )
     except (TargetError, GrantsError, CassetteError, SyncLocked) as exc:
         print(f"odoo-harness record: {exc}", file=sys.stderr)
         return 2
@@ -62,8 +80,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from harness.cassettes.replay import replay_cassette, replay_on_target
 
     if args.keep and not args.target:
-        print("odoo-harness replay: --keep needs --target (a replay against the cassette records nothing)",
-              file=sys.stderr)
+        print(
+            "odoo-harness replay: --keep needs --target (a replay against the cassette records nothing)",
+            file=sys.stderr,
+        )
         return 2
     try:
         if args.target:

@@ -30,12 +30,21 @@ ORDER_ONLY = "order only"
 ID_ANSWERS = frozenset({"create", "search", "copy"})
 #: Which model an id field points to, for the fields a sync touches; any other ``*_id`` field
 #: is its own namespace (consistent on both sides, only never linked to a model's ids).
-RELATIONS = {"plan_id": "account.analytic.plan", "root_plan_id": "account.analytic.plan",
-             "analytic_account_id": "account.analytic.account", "account_id": "account.analytic.account",
-             "auto_account_id": "account.analytic.account", "partner_id": "res.partner",
-             "company_id": "res.company", "user_id": "res.users", "uid": "res.users",
-             "create_uid": "res.users", "write_uid": "res.users", "project_id": "project.project",
-             "currency_id": "res.currency"}
+RELATIONS = {
+    "plan_id": "account.analytic.plan",
+    "root_plan_id": "account.analytic.plan",
+    "analytic_account_id": "account.analytic.account",
+    "account_id": "account.analytic.account",
+    "auto_account_id": "account.analytic.account",
+    "partner_id": "res.partner",
+    "company_id": "res.company",
+    "user_id": "res.users",
+    "uid": "res.users",
+    "create_uid": "res.users",
+    "write_uid": "res.users",
+    "project_id": "project.project",
+    "currency_id": "res.currency",
+}
 
 
 @dataclass(frozen=True)
@@ -98,8 +107,9 @@ def load_calls(path: Path, db: str | None = None) -> list[Call]:
     """Every interaction of the cassette at ``path``, decoded and normalised."""
     document = load_document(path.read_text(encoding="utf-8"))
     symbols = IdSymbols()
-    return [_call(number, interaction, symbols, db)
-            for number, interaction in enumerate(document["interactions"], start=1)]
+    return [
+        _call(number, interaction, symbols, db) for number, interaction in enumerate(document["interactions"], start=1)
+    ]
 
 
 def compare_calls(a: list[Call], b: list[Call]) -> list[Difference]:
@@ -166,5 +176,6 @@ def _relation(name: Any, model: str) -> str | None:
 
 
 def _is_id_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(v, int) and not isinstance(v, bool)
-                                                           for v in value)
+    return (
+        isinstance(value, list) and bool(value) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    )

@@ -39,8 +39,15 @@ class Recording:
     result: SyncResult
 
 
-def record(target: Target, grants: Grants, cassette: Path, *, ledger_url: str | None = None,
-           overwrite: bool = False, timeout: float = 30.0) -> Recording:
+def record(
+    target: Target,
+    grants: Grants,
+    cassette: Path,
+    *,
+    ledger_url: str | None = None,
+    overwrite: bool = False,
+    timeout: float = 30.0,
+) -> Recording:
     """Sync ``grants`` into ``target`` and write the cassette; nothing is written unless the
     whole, scrubbed cassette is ready."""
     refuse_existing(cassette, overwrite)
@@ -53,27 +60,46 @@ def record(target: Target, grants: Grants, cassette: Path, *, ledger_url: str | 
 def recording_target(target: Target) -> Iterator[tuple[Endpoint, Path]]:
     """The target started as a customer runs it, and a scratch folder. A simulator's stock
     admin/admin would hide a leaked password behind the login: it gets a random one."""
-    with tempfile.TemporaryDirectory(prefix="odoo-harness-record-") as work, \
-            target.start(fresh=False, sim_password=secrets.token_urlsafe(16)) as endpoint:
+    with (
+        tempfile.TemporaryDirectory(prefix="odoo-harness-record-") as work,
+        target.start(fresh=False, sim_password=secrets.token_urlsafe(16)) as endpoint,
+    ):
         yield endpoint, Path(work)
 
 
-def record_on(endpoint: Endpoint, target_name: str, grants: Grants, cassette: Path, ledger: Ledger,
-              timeout: float = 30.0) -> Recording:
+def record_on(
+    endpoint: Endpoint, target_name: str, grants: Grants, cassette: Path, ledger: Ledger, timeout: float = 30.0
+) -> Recording:
     """One recorded sync into a target already started."""
     keys_before = [LedgerKey(**key) for key in ledger.tenant_keys(grants.tenant)]
     known = [KnownServer(**server) for server in ledger.servers(endpoint.url, endpoint.db)]
     with tempfile.TemporaryDirectory(prefix="odoo-harness-record-") as work:
         raw = Path(work) / "vcr.yaml"
         with make_vcr("all").use_cassette(str(raw)) as tape:
-            client = OdooClient(endpoint.url, endpoint.db, endpoint.login, endpoint.password, tenant=grants.tenant,
-                                ledger=ledger, transport=CassetteTransport(tape, timeout))
+            client = OdooClient(
+                endpoint.url,
+                endpoint.db,
+                endpoint.login,
+                endpoint.password,
+                tenant=grants.tenant,
+                ledger=ledger,
+                transport=CassetteTransport(tape, timeout),
+            )
             result = SyncEngine(client, ledger).sync(grants)
             interactions = len(tape.data)
-        meta = Meta(tenant=grants.tenant, url=public_url(endpoint.url), db=endpoint.db, login=endpoint.login,
-                    target=target_name, recorded_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
-                    odoo_version=result.capabilities.server_version if result.capabilities else None,
-                    grants=grants, ledger_keys=keys_before, known_servers=known, result=outcome(result))
+        meta = Meta(
+            tenant=grants.tenant,
+            url=public_url(endpoint.url),
+            db=endpoint.db,
+            login=endpoint.login,
+            target=target_name,
+            recorded_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            odoo_version=result.capabilities.server_version if result.capabilities else None,
+            grants=grants,
+            ledger_keys=keys_before,
+            known_servers=known,
+            result=outcome(result),
+        )
         write_cassette(raw, meta, cassette, [endpoint.password])
     return Recording(cassette, interactions, result)
 
@@ -84,6 +110,15 @@ def refuse_existing(cassette: Path, overwrite: bool) -> None:
 
 
 def outcome(result: SyncResult) -> RecordedResult:
-    return RecordedResult(ok=result.ok, created=result.created, updated=result.updated, archived=result.archived,
-                          skipped=result.skipped, refused=result.refused, failed=result.failed, calls=result.calls,
-                          retries=result.retries, mutations=result.mutations)
+    return RecordedResult(
+        ok=result.ok,
+        created=result.created,
+        updated=result.updated,
+        archived=result.archived,
+        skipped=result.skipped,
+        refused=result.refused,
+        failed=result.failed,
+        calls=result.calls,
+        retries=result.retries,
+        mutations=result.mutations,
+    )

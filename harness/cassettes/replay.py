@@ -48,8 +48,7 @@ class ReplayReport:
 
     @property
     def ok(self) -> bool:
-        return (self.unexpected is None and not self.unplayed and not self.failing
-                and self.replayed == self.recorded)
+        return self.unexpected is None and not self.unplayed and not self.failing and self.replayed == self.recorded
 
     @property
     def failing(self) -> list[Difference]:
@@ -57,9 +56,11 @@ class ReplayReport:
         return [d for d in self.differences if d.kind != ORDER_ONLY]
 
     def text(self) -> str:
-        lines = [f"{self.cassette} against {self.against}: {'same' if self.ok else 'DIFFERENT'}",
-                 f"  recorded: {_result_text(self.recorded)}",
-                 f"  replayed: {_result_text(self.replayed) if self.replayed else 'stopped (see below)'}"]
+        lines = [
+            f"{self.cassette} against {self.against}: {'same' if self.ok else 'DIFFERENT'}",
+            f"  recorded: {_result_text(self.recorded)}",
+            f"  replayed: {_result_text(self.replayed) if self.replayed else 'stopped (see below)'}",
+        ]
         if self.against == "the cassette":
             lines.append(f"  {self.played} of {self.total} recorded calls replayed")
         if self.unexpected:
@@ -67,8 +68,11 @@ class ReplayReport:
         lines += [f"  never asked for: {call}" for call in self.unplayed]
         lines += [f"  note: {note}" for note in self.notes]
         lines += ["  " + d.describe().replace("\n", "\n  ") for d in self.failing]
-        lines += [f"  {d.label}: the same records in another order (Odoo leaves ties in _order unordered)"
-                  for d in self.differences if d.kind == ORDER_ONLY]
+        lines += [
+            f"  {d.label}: the same records in another order (Odoo leaves ties in _order unordered)"
+            for d in self.differences
+            if d.kind == ORDER_ONLY
+        ]
         return "\n".join(lines)
 
 
@@ -84,15 +88,24 @@ def replay_cassette(path: Path) -> ReplayReport:
         with make_vcr("none").use_cassette(str(path)) as tape:
             # no waiting between retries, and the same jitter every time: a replay takes no wall time
             retry = RetryPolicy(sleep=lambda seconds: None, rng=random.Random(0))
-            client = OdooClient(meta.url, meta.db, meta.login, SCRUBBED, tenant=meta.tenant, ledger=ledger,
-                                transport=CassetteTransport(tape), retry=retry)
+            client = OdooClient(
+                meta.url,
+                meta.db,
+                meta.login,
+                SCRUBBED,
+                tenant=meta.tenant,
+                ledger=ledger,
+                transport=CassetteTransport(tape),
+                retry=retry,
+            )
             try:
                 report.replayed = outcome(SyncEngine(client, ledger).sync(meta.grants))
             except CannotOverwriteExistingCassetteException as exc:
                 report.unexpected = _shown(exc.failed_request)
             report.played = sum(1 for index in range(len(tape.data)) if tape.play_counts[index])
-            report.unplayed = [_shown(request) for index, (request, _response) in enumerate(tape.data)
-                               if not tape.play_counts[index]]
+            report.unplayed = [
+                _shown(request) for index, (request, _response) in enumerate(tape.data) if not tape.play_counts[index]
+            ]
     return report
 
 
@@ -107,8 +120,10 @@ def replay_on_target(paths: list[Path], target: Target, keep: Path | None = None
         for path, (meta, total) in zip(paths, metas, strict=True):
             report = ReplayReport(path, target.name, meta.result, total=total)
             if len(ledger.tenant_keys(meta.tenant)) < len(meta.ledger_keys):
-                report.notes.append(f"recorded after {len(meta.ledger_keys)} keys had been synced, which "
-                                    f"{target.name} never saw: replay the cassettes that came before it first")
+                report.notes.append(
+                    f"recorded after {len(meta.ledger_keys)} keys had been synced, which "
+                    f"{target.name} never saw: replay the cassettes that came before it first"
+                )
             theirs = keep / path.name if keep else work / f"{len(reports)}.yaml"
             if keep:
                 refuse_existing(theirs, overwrite=False)
@@ -125,6 +140,8 @@ def _shown(request: Request) -> str:
 
 
 def _result_text(result: RecordedResult) -> str:
-    return (f"{result.created} created, {result.updated} updated, {result.archived} archived, "
-            f"{result.skipped} skipped, {result.refused} refused, {len(result.failed)} failed "
-            f"({result.calls} calls, {result.retries} retries, {result.mutations} mutating)")
+    return (
+        f"{result.created} created, {result.updated} updated, {result.archived} archived, "
+        f"{result.skipped} skipped, {result.refused} refused, {len(result.failed)} failed "
+        f"({result.calls} calls, {result.retries} retries, {result.mutations} mutating)"
+    )

@@ -21,10 +21,20 @@ from harness.engine.transport import Exchange, MeasuringTransport
 NO_ANSWER = 0
 ERROR_HEADER = "X-Odoo-Harness-No-Answer"
 #: The exceptions a lost answer is replayed as; anything else replays as a ConnectionError.
-REPLAYABLE: dict[str, type[BaseException]] = {cls.__name__: cls for cls in (
-    TimeoutError, ConnectionResetError, ConnectionRefusedError, ConnectionAbortedError,
-    BrokenPipeError, ConnectionError, http.client.RemoteDisconnected, http.client.IncompleteRead,
-    http.client.BadStatusLine)}
+REPLAYABLE: dict[str, type[BaseException]] = {
+    cls.__name__: cls
+    for cls in (
+        TimeoutError,
+        ConnectionResetError,
+        ConnectionRefusedError,
+        ConnectionAbortedError,
+        BrokenPipeError,
+        ConnectionError,
+        http.client.RemoteDisconnected,
+        http.client.IncompleteRead,
+        http.client.BadStatusLine,
+    )
+}
 
 
 class CassetteTransport(MeasuringTransport):
@@ -39,12 +49,12 @@ class CassetteTransport(MeasuringTransport):
             return super().single_request(host, handler, request_body, verbose)
         except (OSError, http.client.HTTPException) as exc:
             if not self.cassette.write_protected:  # recording
-                self.cassette.append(Request("POST", f"http://{host}{handler}", request_body, {}),
-                                     no_answer(exc))
+                self.cassette.append(Request("POST", f"http://{host}{handler}", request_body, {}), no_answer(exc))
             raise
 
-    def _parse(self, status: int, reason: str, body: bytes, host: str, handler: str,
-               headers: dict, started: float) -> Any:
+    def _parse(
+        self, status: int, reason: str, body: bytes, host: str, handler: str, headers: dict, started: float
+    ) -> Any:
         lost = next((value for name, value in headers.items() if name.lower() == ERROR_HEADER.lower()), None)
         if status == NO_ANSWER and lost is not None:
             self.last = Exchange(None, None, (time.perf_counter() - started) * 1000)
@@ -54,8 +64,11 @@ class CassetteTransport(MeasuringTransport):
 
 def no_answer(exc: BaseException) -> dict:
     """The interaction vcrpy stores for a request that got no answer."""
-    return {"status": {"code": NO_ANSWER, "message": "no answer"},
-            "headers": {ERROR_HEADER: [f"{type(exc).__name__}: {exc}"]}, "body": {"string": ""}}
+    return {
+        "status": {"code": NO_ANSWER, "message": "no answer"},
+        "headers": {ERROR_HEADER: [f"{type(exc).__name__}: {exc}"]},
+        "body": {"string": ""},
+    }
 
 
 def replayed_exception(recorded: str | list[str]) -> BaseException:

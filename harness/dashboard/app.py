@@ -27,7 +27,7 @@ from harness.dashboard.data import PAGE_SIZE, Dashboard
 HERE = Path(__file__).parent
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-                               "base-uri 'none'",
+    "base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
@@ -39,16 +39,22 @@ class DashboardApp:
     def __init__(self, dashboard: Dashboard, now: Callable[[], dt.datetime] | None = None) -> None:
         self.dashboard = dashboard
         self.now = now or (lambda: dt.datetime.now(dt.UTC))
-        self.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
-                                     autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
-        self.urls = Map([
-            Rule("/", endpoint="home"),
-            Rule("/admin/tenants", endpoint="tenants"),
-            Rule("/admin/tenants/<tenant>/odoo", endpoint="tenant"),
-            Rule("/admin/tenants/<tenant>/odoo.json", endpoint="tenant_json"),
-            Rule("/static/dashboard.css", endpoint="css"),
-            Rule("/favicon.ico", endpoint="favicon"),
-        ])
+        self.templates = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.urls = Map(
+            [
+                Rule("/", endpoint="home"),
+                Rule("/admin/tenants", endpoint="tenants"),
+                Rule("/admin/tenants/<tenant>/odoo", endpoint="tenant"),
+                Rule("/admin/tenants/<tenant>/odoo.json", endpoint="tenant_json"),
+                Rule("/static/dashboard.css", endpoint="css"),
+                Rule("/favicon.ico", endpoint="favicon"),
+            ]
+        )
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         request = Request(environ)
@@ -56,8 +62,7 @@ class DashboardApp:
             endpoint, values = self.urls.bind_to_environ(environ).match()
             response = getattr(self, f"on_{endpoint}")(request, **values)
         except HTTPException as exc:
-            response = self._page("error.html", exc.code or 500, code=exc.code, name=exc.name,
-                                  message=exc.description)
+            response = self._page("error.html", exc.code or 500, code=exc.code, name=exc.name, message=exc.description)
         response.headers.update(SECURITY_HEADERS)
         return response(environ, start_response)
 
@@ -76,11 +81,19 @@ class DashboardApp:
     def on_tenant_json(self, request: Request, tenant: str) -> Response:
         context = self._tenant_context(request, tenant)
         found, health = context["tenant"], context["health"]
-        checked = {name: getattr(health, name) if health else None
-                   for name in ("since", "last_ok", "checked_at", "latency_ms", "error")}
-        body = {"tenant": tenant, "url": found.url, "db": found.db, "login": found.login,
-                "health": {"state": context["pill"].state, **checked},
-                "sync_log": context["page"].rows, "older": context["page"].older}
+        checked = {
+            name: getattr(health, name) if health else None
+            for name in ("since", "last_ok", "checked_at", "latency_ms", "error")
+        }
+        body = {
+            "tenant": tenant,
+            "url": found.url,
+            "db": found.db,
+            "login": found.login,
+            "health": {"state": context["pill"].state, **checked},
+            "sync_log": context["page"].rows,
+            "older": context["page"].older,
+        }
         return Response(json.dumps(body, default=_json_value, indent=1), mimetype="application/json")
 
     def on_favicon(self, request: Request) -> Response:
@@ -96,13 +109,22 @@ class DashboardApp:
         known = self.dashboard.tenants()
         found = known.get(tenant)
         if found is None:
-            raise NotFound(f"No tenant {tenant!r} in the tenants file or the ledger "
-                           f"(known: {', '.join(known) or 'none'}).")
+            raise NotFound(
+                f"No tenant {tenant!r} in the tenants file or the ledger (known: {', '.join(known) or 'none'})."
+            )
         before, problems, key = _filters(request)
         pill, health = self.dashboard.tenant_health(tenant)
         page = self.dashboard.log(tenant, before, problems, key)
-        return {"tenant": found, "pill": pill, "health": health, "page": page, "before": before,
-                "problems": problems, "key": key or "", "page_size": PAGE_SIZE}
+        return {
+            "tenant": found,
+            "pill": pill,
+            "health": health,
+            "page": page,
+            "before": before,
+            "problems": problems,
+            "key": key or "",
+            "page_size": PAGE_SIZE,
+        }
 
     def _page(self, template: str, status: int, **context: Any) -> Response:
         html = self.templates.get_template(template).render(now=self.now(), **context)

@@ -16,8 +16,9 @@ from harness.health.tenants import TenantsError, load_tenants
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
     dashboard = subparsers.add_parser("dashboard", help="serve the admin pages (tenants, health, sync log)")
-    dashboard.add_argument("--tenants", type=Path, metavar="FILE",
-                           help="the tenants file (default: only the tenants the ledger has seen)")
+    dashboard.add_argument(
+        "--tenants", type=Path, metavar="FILE", help="the tenants file (default: only the tenants the ledger has seen)"
+    )
     dashboard.add_argument("--ledger", default=DEFAULT_LEDGER, metavar="DATABASE_URL")
     dashboard.add_argument("--port", type=int, default=8070, help="on 127.0.0.1 (default: 8070)")
     dashboard.set_defaults(handler=cmd_dashboard)

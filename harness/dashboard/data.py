@@ -75,8 +75,9 @@ class Dashboard:
         summaries = []
         for tenant in self.tenants().values():
             totals = self.ledger.log_totals(tenant.id, (now - RECENT).replace(tzinfo=None))
-            summaries.append(TenantSummary(tenant, pill(healths.get(tenant.id)), totals["sent"], totals["failed"],
-                                           totals["latest"]))
+            summaries.append(
+                TenantSummary(tenant, pill(healths.get(tenant.id)), totals["sent"], totals["failed"], totals["latest"])
+            )
         return summaries
 
     def tenant_health(self, tenant_id: str) -> tuple[Pill, Health | None]:

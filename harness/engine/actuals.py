@@ -52,10 +52,14 @@ def plan_columns(client: OdooClient, plan_ids: dict[str, int], multi_plan: bool)
 def compute_actuals(client: OdooClient, grants: Grants, result: SyncResult) -> Actuals:
     caps = result.capabilities
     columns = plan_columns(client, result.plan_ids, bool(caps and caps.multi_plan))
-    spent = {role: _spent(client, column, [i for (r, _c), i in result.account_ids.items() if r == role])
-             if column else None for role, column in columns.items()}
-    by_account = {role: {code: result.account_ids.get((role, code)) for (r, code) in result.account_ids
-                         if r == role} for role in columns}
+    spent = {
+        role: _spent(client, column, [i for (r, _c), i in result.account_ids.items() if r == role]) if column else None
+        for role, column in columns.items()
+    }
+    by_account = {
+        role: {code: result.account_ids.get((role, code)) for (r, code) in result.account_ids if r == role}
+        for role in columns
+    }
     actuals = Actuals()
     for project in grants.projects:
         actuals.projects[project.id] = _figure(project.budget, spent["project"], by_account["project"], project.id)
@@ -71,8 +75,7 @@ def compute_actuals(client: OdooClient, grants: Grants, result: SyncResult) -> A
 def _spent(client: OdooClient, column: str, account_ids: list[int]) -> dict[int, float]:
     if not account_ids:
         return {}
-    groups = client.read(LINE, "read_group", [[(column, "in", account_ids)], ["amount:sum"], [column]],
-                         {"lazy": True})
+    groups = client.read(LINE, "read_group", [[(column, "in", account_ids)], ["amount:sum"], [column]], {"lazy": True})
     return {g[column][0]: -float(g["amount"]) for g in groups if g[column]}
 
 

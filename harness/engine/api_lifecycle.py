@@ -18,8 +18,15 @@ from typing import Literal
 from harness.versions import version_key
 
 #: Every path the XML-RPC and JSON-RPC APIs are served on (the three services on each).
-RPC_ENDPOINTS = ("/xmlrpc/common", "/xmlrpc/object", "/xmlrpc/db",
-                 "/xmlrpc/2/common", "/xmlrpc/2/object", "/xmlrpc/2/db", "/jsonrpc")
+RPC_ENDPOINTS = (
+    "/xmlrpc/common",
+    "/xmlrpc/object",
+    "/xmlrpc/db",
+    "/xmlrpc/2/common",
+    "/xmlrpc/2/object",
+    "/xmlrpc/2/db",
+    "/jsonrpc",
+)
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,10 @@ class ApiChange:
         if self.in_effect(server):
             state = f"{self.change} since Odoo {self.version}"
         else:
-            state = f"{'scheduled for removal' if self.change == 'removed' else 'to be deprecated'} in Odoo " \
-                    f"{self.version}{when}"
+            state = (
+                f"{'scheduled for removal' if self.change == 'removed' else 'to be deprecated'} in Odoo "
+                f"{self.version}{when}"
+            )
         instead = f"; {self.replaced_by} replaces them" if self.replaced_by else ""
         note = f" ({self.note})" if self.note else ""
         return f"API: {self.subject}: {state}{instead}{note}."
@@ -70,13 +79,32 @@ class ApiChange:
 
 #: What Odoo has announced, oldest first.
 API_LIFECYCLE: tuple[ApiChange, ...] = (
-    ApiChange("19.0", "19.0", "deprecated", "XML-RPC and JSON-RPC (/xmlrpc, /xmlrpc/2, /jsonrpc)", RPC_ENDPOINTS,
-              replaced_by="JSON-2", note="POST /json/2/<model>/<method>, an API key as bearer token"),
-    ApiChange("20.0", "19.0", "removed", "the db service (/xmlrpc/2/db: create, duplicate, drop, list databases)",
-              ("/xmlrpc/db", "/xmlrpc/2/db"), when="fall 2026"),
-    ApiChange("22.0", "19.0", "removed", "the common and object services (/xmlrpc/2/common, /xmlrpc/2/object, "
-              "/jsonrpc)", ("/xmlrpc/common", "/xmlrpc/object", "/xmlrpc/2/common", "/xmlrpc/2/object", "/jsonrpc"),
-              when="fall 2028", replaced_by="JSON-2"),
+    ApiChange(
+        "19.0",
+        "19.0",
+        "deprecated",
+        "XML-RPC and JSON-RPC (/xmlrpc, /xmlrpc/2, /jsonrpc)",
+        RPC_ENDPOINTS,
+        replaced_by="JSON-2",
+        note="POST /json/2/<model>/<method>, an API key as bearer token",
+    ),
+    ApiChange(
+        "20.0",
+        "19.0",
+        "removed",
+        "the db service (/xmlrpc/2/db: create, duplicate, drop, list databases)",
+        ("/xmlrpc/db", "/xmlrpc/2/db"),
+        when="fall 2026",
+    ),
+    ApiChange(
+        "22.0",
+        "19.0",
+        "removed",
+        "the common and object services (/xmlrpc/2/common, /xmlrpc/2/object, /jsonrpc)",
+        ("/xmlrpc/common", "/xmlrpc/object", "/xmlrpc/2/common", "/xmlrpc/2/object", "/jsonrpc"),
+        when="fall 2028",
+        replaced_by="JSON-2",
+    ),
 )
 
 
@@ -98,16 +126,19 @@ def lifecycle_verdict(series: str, changes: tuple[ApiChange, ...] = API_LIFECYCL
 def deprecated_endpoints(series: str, changes: tuple[ApiChange, ...] = API_LIFECYCLE) -> frozenset[str]:
     """The paths a server of this version deprecates (or has removed)."""
     server = server_key(series)
-    return frozenset() if server is None else frozenset(
-        path for c in changes if c.in_effect(server) for path in c.endpoints)
+    return (
+        frozenset()
+        if server is None
+        else frozenset(path for c in changes if c.in_effect(server) for path in c.endpoints)
+    )
 
 
-def deprecated_calls_note(count: int, series: str, protocol: str,
-                          changes: tuple[ApiChange, ...] = API_LIFECYCLE) -> str:
+def deprecated_calls_note(
+    count: int, series: str, protocol: str, changes: tuple[ApiChange, ...] = API_LIFECYCLE
+) -> str:
     """``12 deprecated XML-RPC calls (deprecated since Odoo 19.0; JSON-2 replaces them)``."""
     server = server_key(series)
-    first = next((c for c in changes if server is not None and c.in_effect(server)
-                  and c.change == "deprecated"), None)
+    first = next((c for c in changes if server is not None and c.in_effect(server) and c.change == "deprecated"), None)
     since = f"deprecated since Odoo {first.version}" if first else "deprecated on this version"
     instead = f"; {first.replaced_by} replaces them" if first and first.replaced_by else ""
     return f"{count} deprecated {protocol} call{'s' if count != 1 else ''} ({since}{instead})"

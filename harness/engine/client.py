@@ -33,11 +33,29 @@ from harness.errors import HarnessError, transient_status
 #: The only models the integration may write (DESIGN: "writes to three standard models only").
 ALLOWED_MODELS = frozenset({"account.analytic.plan", "account.analytic.account", "project.project"})
 #: ORM methods that only read; ``read`` refuses anything else.
-READ_METHODS = frozenset({"search", "search_read", "read", "search_count", "read_group", "fields_get",
-                          "name_search", "default_get", "check_access_rights", "context_get"})
+READ_METHODS = frozenset(
+    {
+        "search",
+        "search_read",
+        "read",
+        "search_count",
+        "read_group",
+        "fields_get",
+        "name_search",
+        "default_get",
+        "check_access_rights",
+        "context_get",
+    }
+)
 #: Odoo's own transient faults: retrying the same call is safe and useful.
-TRANSIENT_FAULTS = ("could not serialize access", "SerializationFailure", "concurrent update",
-                    "deadlock detected", "TransactionRollbackError", "LockNotAvailable")
+TRANSIENT_FAULTS = (
+    "could not serialize access",
+    "SerializationFailure",
+    "concurrent update",
+    "deadlock detected",
+    "TransactionRollbackError",
+    "LockNotAvailable",
+)
 #: The protocol and the two endpoints every XML-RPC call goes over (what a deprecation concerns).
 PROTOCOL = "XML-RPC"
 COMMON, OBJECT = "/xmlrpc/2/common", "/xmlrpc/2/object"
@@ -71,7 +89,7 @@ class RetryPolicy:
     rng: random.Random = field(default_factory=random.Random)
 
     def delay(self, attempt: int) -> float:
-        return self.rng.uniform(0, min(self.cap, self.base * 2 ** attempt))
+        return self.rng.uniform(0, min(self.cap, self.base * 2**attempt))
 
 
 @dataclass
@@ -111,8 +129,15 @@ class XmlRpcWire:
     LOGIN = (COMMON, "common.authenticate")
     OBJECT = OBJECT
 
-    def __init__(self, url: str, db: str, login: str, password: str,
-                 transport: xmlrpc.client.Transport | None = None, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        db: str,
+        login: str,
+        password: str,
+        transport: xmlrpc.client.Transport | None = None,
+        timeout: float = 30.0,
+    ) -> None:
         self.db, self.login, self._password = db, login, password
         secure = url.startswith("https://")
         self.transport = transport or (SafeMeasuringTransport if secure else MeasuringTransport)(timeout)
@@ -143,23 +168,38 @@ class OdooClient:
     ``MeasuringHttp`` for JSON-2.
     """
 
-    def __init__(self, url: str, db: str, login: str, secret: str, *, tenant: str, ledger: Ledger,
-                 api: Api = "xmlrpc", transport: xmlrpc.client.Transport | MeasuringHttp | None = None,
-                 retry: RetryPolicy | None = None, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        db: str,
+        login: str,
+        secret: str,
+        *,
+        tenant: str,
+        ledger: Ledger,
+        api: Api = "xmlrpc",
+        transport: xmlrpc.client.Transport | MeasuringHttp | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: float = 30.0,
+    ) -> None:
         self.url = url.rstrip("/")
         self.db, self.login, self.api = db, login, api
         self._secret = secret
         self.tenant = tenant
         self.ledger = ledger
         self.retry = retry or RetryPolicy()
-        self.wire: Wire = (Json2Wire(self.url, db, secret, transport, timeout) if api == "json2"
-                           else XmlRpcWire(self.url, db, login, secret, transport, timeout))
+        self.wire: Wire = (
+            Json2Wire(self.url, db, secret, transport, timeout)
+            if api == "json2"
+            else XmlRpcWire(self.url, db, login, secret, transport, timeout)
+        )
         self.uid: int | None = None
         self.counters = Counters()
 
     def __repr__(self) -> str:  # never shows the password or the API key
-        return (f"OdooClient({self.url!r}, db={self.db!r}, login={self.login!r}, tenant={self.tenant!r}, "
-                f"api={self.api!r})")
+        return (
+            f"OdooClient({self.url!r}, db={self.db!r}, login={self.login!r}, tenant={self.tenant!r}, api={self.api!r})"
+        )
 
     # -- the two doors ---------------------------------------------------------------
 
@@ -169,31 +209,36 @@ class OdooClient:
     def authenticate(self) -> int:
         """Retried on transient failures like a read: an Odoo restarting behind its proxy answers
         a login with a 502 as readily as a search. A refusal is final."""
-        uid = self._retrying(lambda: self._send(*self.wire.LOGIN, "authenticate", None, self.wire.authenticate),
-                             retry=True)
+        uid = self._retrying(
+            lambda: self._send(*self.wire.LOGIN, "authenticate", None, self.wire.authenticate), retry=True
+        )
         if not uid:
-            raise OdooCallError(f"authentication refused for login {self.login!r} on database {self.db!r}",
-                                transient=False, fault_code=3)
+            raise OdooCallError(
+                f"authentication refused for login {self.login!r} on database {self.db!r}",
+                transient=False,
+                fault_code=3,
+            )
         self.uid = uid
         return uid
 
-    def read(self, model: str, method: str, args: list, kwargs: dict | None = None, *,
-             entity: str = "") -> Any:
+    def read(self, model: str, method: str, args: list, kwargs: dict | None = None, *, entity: str = "") -> Any:
         """A read-only ORM call, retried on transient failures."""
         if method not in READ_METHODS:
             raise ForbiddenModelError(f"{model}.{method} is not a read method; mutations go through mutate()")
         return self._object_call(model, method, args, kwargs or {}, entity or model, method, None, retry=True)
 
-    def mutate(self, model: str, method: str, args: list, kwargs: dict | None = None, *, entity: str,
-               key: str, retry: bool) -> Any:
+    def mutate(
+        self, model: str, method: str, args: list, kwargs: dict | None = None, *, entity: str, key: str, retry: bool
+    ) -> Any:
         """A write to an allow-listed model. ``retry`` only for calls that are safe to
         repeat (a write of the same values); creates are retried by the engine after
         reading back what Odoo already holds."""
         if model not in ALLOWED_MODELS:
             self.counters.refused += 1
             reason = f"refused: {model} is not in the allow-list ({', '.join(sorted(ALLOWED_MODELS))})"
-            self.ledger.log(LogRow(self.tenant, entity, method, key, "refused", error=reason, model=model,
-                                   method=method))
+            self.ledger.log(
+                LogRow(self.tenant, entity, method, key, "refused", error=reason, model=model, method=method)
+            )
             raise ForbiddenModelError(reason)
         return self._object_call(model, method, args, kwargs or {}, entity, method, key, retry=retry)
 
@@ -202,13 +247,23 @@ class OdooClient:
 
     # -- sending ---------------------------------------------------------------------
 
-    def _object_call(self, model: str, method: str, args: list, kwargs: dict, entity: str, operation: str,
-                     key: str | None, retry: bool) -> Any:
+    def _object_call(
+        self,
+        model: str,
+        method: str,
+        args: list,
+        kwargs: dict,
+        entity: str,
+        operation: str,
+        key: str | None,
+        retry: bool,
+    ) -> Any:
         if self.uid is None:
             self.authenticate()
         send = self.wire.execute(model, method, args, kwargs)
-        return self._retrying(lambda: self._send(self.wire.OBJECT, entity, operation, key, send, model=model,
-                                                 method=method), retry)
+        return self._retrying(
+            lambda: self._send(self.wire.OBJECT, entity, operation, key, send, model=model, method=method), retry
+        )
 
     def _retrying(self, attempt: Callable[[], Any], retry: bool) -> Any:
         """``attempt`` once, or, with ``retry`` (calls safe to repeat), again after a transient failure
@@ -224,8 +279,17 @@ class OdooClient:
                 self.retry.sleep(self.retry.delay(number))
         raise AssertionError("unreachable")
 
-    def _send(self, endpoint: str, entity: str, operation: str, key: str | None, call: Callable[[], Any], *,
-              model: str | None = None, method: str | None = None) -> Any:
+    def _send(
+        self,
+        endpoint: str,
+        entity: str,
+        operation: str,
+        key: str | None,
+        call: Callable[[], Any],
+        *,
+        model: str | None = None,
+        method: str | None = None,
+    ) -> Any:
         """Send one request to ``endpoint``; its sync_log row is written before it goes out (a
         process killed while waiting leaves it ``sending``) and completed whatever the outcome."""
         row_id = self.ledger.log(LogRow(self.tenant, entity, operation, key, SENDING, model=model, method=method))
@@ -241,9 +305,13 @@ class OdooClient:
             raise failure from None
         finally:
             measured: Exchange | None = getattr(self.wire.transport, "last", None)
-            self.ledger.complete(row_id, http_status=measured.http_status if measured else None,
-                                 response_size=measured.response_size if measured else None,
-                                 latency_ms=round(measured.latency_ms, 3) if measured else None, error=error)
+            self.ledger.complete(
+                row_id,
+                http_status=measured.http_status if measured else None,
+                response_size=measured.response_size if measured else None,
+                latency_ms=round(measured.latency_ms, 3) if measured else None,
+                error=error,
+            )
 
     def _failure(self, exc: Exception) -> OdooCallError | None:
         """What a failed call means, whichever wire it went over; its text never holds the

@@ -110,7 +110,8 @@ def refuse_unvalidated(version: dict, force: bool) -> bool:
         known = ", ".join(versions.validated_versions()) or "none"
         raise UnsupportedVersion(
             f"Odoo {version.get('server_version', series)} is not a validated version (validated: {known}); "
-            "refusing to sync. Pass --force to try anyway.")
+            "refusing to sync. Pass --force to try anyway."
+        )
     return validated
 
 
@@ -125,9 +126,11 @@ def detect(version: dict, fields: ServerFields, force: bool = False) -> Capabili
     series = series_of(version)
     verdict = [f"Odoo {server_version}: projects link to their analytic account through project.project.{link}."]
     if multi_plan:
-        verdict.append("Three analytic plans, one column each on analytic lines: a bill line can carry a "
-                       "project, a donor budget line and a budget detail account at once; actuals work "
-                       "along every plan.")
+        verdict.append(
+            "Three analytic plans, one column each on analytic lines: a bill line can carry a "
+            "project, a donor budget line and a budget detail account at once; actuals work "
+            "along every plan."
+        )
     else:
         verdict += [
             "Works: the three plans, their accounts and the projects are created and kept in sync.",
@@ -138,8 +141,9 @@ def detect(version: dict, fields: ServerFields, force: bool = False) -> Capabili
     verdict += lifecycle_verdict(series)
     if not validated:
         verdict.append(f"Forced: Odoo {server_version} is not a validated version.")
-    return Capabilities(server_version, series, multi_plan, link, tuple(verdict), deprecated_endpoints(series),
-                        validated)
+    return Capabilities(
+        server_version, series, multi_plan, link, tuple(verdict), deprecated_endpoints(series), validated
+    )
 
 
 def _is_analytic_link(attributes: dict | None) -> bool:

@@ -16,8 +16,9 @@ from pydantic import Field, StringConstraints, field_validator
 from harness.yamlfile import StrictModel, YamlFileError, load_model, parse_model
 
 #: Ids become parts of idempotency keys (``tenant:entity:id:operation``): no colon, no spaces.
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
-                                        pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
+Code = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
 
 
@@ -35,7 +36,7 @@ class BudgetLine(StrictModel):
     def _text_only(cls, value: Any) -> Any:
         """``2.1`` unquoted is a YAML float: refuse it rather than guess its spelling."""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            raise ValueError(f"must be text; quote it (\"{value}\") so YAML keeps it exactly")
+            raise ValueError(f'must be text; quote it ("{value}") so YAML keeps it exactly')
         return value
 
 
@@ -93,5 +94,3 @@ def _no_duplicates(ids: list[str], what: str, where: str) -> None:
         if value in seen:
             raise ValueError(f"duplicate {what} {value!r} ({where}[{seen[value]}] and {where}[{index}])")
         seen[value] = index
-
-

@@ -68,9 +68,11 @@ def named(method: str, args: list, kwargs: dict) -> dict[str, Any]:
         return dict(kwargs)
     names = PARAMETERS.get(method)
     if names is None or len(args) > len(names):
-        raise UnnamedArguments(f"JSON-2 takes named arguments only: {len(args)} positional argument(s) of "
-                               f"{method!r} cannot be named (harness.engine.json2.PARAMETERS)")
-    clash = sorted(set(names[:len(args)]) & set(kwargs))
+        raise UnnamedArguments(
+            f"JSON-2 takes named arguments only: {len(args)} positional argument(s) of "
+            f"{method!r} cannot be named (harness.engine.json2.PARAMETERS)"
+        )
+    clash = sorted(set(names[: len(args)]) & set(kwargs))
     if clash:
         raise UnnamedArguments(f"{method}: {', '.join(clash)} given both by position and by name")
     return {**dict(zip(names, args, strict=False)), **kwargs}
@@ -85,12 +87,16 @@ class Json2Wire:
     LOGIN = (CALL_PATH, "res.users.context_get")
     OBJECT = CALL_PATH
 
-    def __init__(self, url: str, db: str, api_key: str, transport: MeasuringHttp | None = None,
-                 timeout: float = 30.0) -> None:
+    def __init__(
+        self, url: str, db: str, api_key: str, transport: MeasuringHttp | None = None, timeout: float = 30.0
+    ) -> None:
         self.db = db
         self.transport = transport or MeasuringHttp(url, timeout)
-        self._headers = {"Authorization": f"bearer {api_key}", "Content-Type": "application/json",
-                         "X-Odoo-Database": db}
+        self._headers = {
+            "Authorization": f"bearer {api_key}",
+            "Content-Type": "application/json",
+            "X-Odoo-Database": db,
+        }
 
     def __repr__(self) -> str:
         return f"Json2Wire(db={self.db!r})"
@@ -129,8 +135,13 @@ class Json2Wire:
             answer = json.loads(reply.body)
         except ValueError:
             missing = reply.status == 404 and NO_DATABASE in reply.body
-            message = (f"database {self.db!r} does not exist" if missing
-                       else "the answer is not JSON" if reply.status == 200 else reply.reason)
+            message = (
+                f"database {self.db!r} does not exist"
+                if missing
+                else "the answer is not JSON"
+                if reply.status == 200
+                else reply.reason
+            )
             raise Json2Error(reply.status, None, message) from None
         if reply.status == 200:
             return answer

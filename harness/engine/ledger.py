@@ -43,8 +43,10 @@ PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
 #: A sync_log row's outcome while its call is on its way, and once answered.
 SENDING, SENT = "sending", "sent"
 #: The error of a row left ``sending`` by a process that died before the answer came.
-ANSWER_UNKNOWN = ("no answer recorded: the process sending it stopped (killed or crashed) before the answer came; "
-                  "Odoo may have run it")
+ANSWER_UNKNOWN = (
+    "no answer recorded: the process sending it stopped (killed or crashed) before the answer came; "
+    "Odoo may have run it"
+)
 #: How long a SQLite ledger waits for another process's write lock before it says so (seconds).
 BUSY_TIMEOUT = 5.0
 #: The failures of a statement, not of the database: conflicts the caller handles, or bugs.
@@ -115,24 +117,23 @@ def engine_url(url: str) -> str:
 class Ledger:
     """One ledger database, shared by every tenant and by concurrent syncs."""
 
-    def __init__(self, url: str = "sqlite:///odoo-harness.sqlite",
-                 clock: type[dt.datetime] = dt.datetime) -> None:
+    def __init__(self, url: str = "sqlite:///odoo-harness.sqlite", clock: type[dt.datetime] = dt.datetime) -> None:
         self.url = engine_url(url)
         self.shown = shown_url(url)
         self.clock = clock
         try:
             self.engine = sa.create_engine(self.url, future=True)
         except (sa.exc.ArgumentError, ImportError, ValueError) as exc:  # ValueError: a port that is no number
-            raise LedgerError(f"ledger {self.shown}: not a ledger URL (sqlite:///FILE or "
-                              f"postgresql://USER@HOST/DB): {exc}") from None
+            raise LedgerError(
+                f"ledger {self.shown}: not a ledger URL (sqlite:///FILE or postgresql://USER@HOST/DB): {exc}"
+            ) from None
         sa.event.listen(self.engine, "handle_error", self._unusable)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         migrate(self.engine)
         metadata = sa.MetaData()
         metadata.reflect(self.engine, only=TABLES)
-        self.idempotency, self.sync_log, self.sync_lock, self.odoo_server = (
-            metadata.tables[name] for name in TABLES)
+        self.idempotency, self.sync_log, self.sync_lock, self.odoo_server = (metadata.tables[name] for name in TABLES)
 
     def now(self) -> dt.datetime:
         return self.clock.now(dt.UTC).replace(tzinfo=None)
@@ -153,8 +154,10 @@ class Ledger:
         if password:
             text = text.replace(str(password), "***")
         if "database is locked" in text:
-            return (f"{text}: another process has held its write lock for over {BUSY_TIMEOUT:g} s "
-                    "(a sync, a health round, or a tool with the file open)")
+            return (
+                f"{text}: another process has held its write lock for over {BUSY_TIMEOUT:g} s "
+                "(a sync, a health round, or a tool with the file open)"
+            )
         return text
 
     # -- idempotency ----------------------------------------------------------------
@@ -169,42 +172,62 @@ class Ledger:
                     found[row.key] = KeyState(row.key, row.status, row.odoo_id, row.error)
         return found
 
-    def mark(self, entries: Iterable[tuple[str, str | None, int | None]], status: str,
-             model: str | None = None, sent_values: dict | None = None) -> None:
+    def mark(
+        self,
+        entries: Iterable[tuple[str, str | None, int | None]],
+        status: str,
+        model: str | None = None,
+        sent_values: dict | None = None,
+    ) -> None:
         """Set ``(key, error, odoo_id)`` entries to ``status`` (insert or update). ``sent_values``:
         what their write sends, kept so that a key whose answer is lost can be settled later."""
         now = self.now()
         with self.engine.begin() as conn:
             for key, error, odoo_id in entries:
                 tenant, entity, entity_id, operation = split_key(key)
-                values = {"status": status, "odoo_id": odoo_id, "error": error, "updated_at": now,
-                          "odoo_model": model}
+                values = {"status": status, "odoo_id": odoo_id, "error": error, "updated_at": now, "odoo_model": model}
                 if sent_values is not None:
                     values["sent_values"] = json.dumps(sent_values, sort_keys=True)
-                updated = conn.execute(sa.update(self.idempotency).where(self.idempotency.c.key == key)
-                                       .values(**values)).rowcount
+                updated = conn.execute(
+                    sa.update(self.idempotency).where(self.idempotency.c.key == key).values(**values)
+                ).rowcount
                 if not updated:
-                    conn.execute(sa.insert(self.idempotency).values(
-                        key=key, tenant=tenant, entity=entity, entity_id=entity_id,
-                        operation=operation, **values))
+                    conn.execute(
+                        sa.insert(self.idempotency).values(
+                            key=key, tenant=tenant, entity=entity, entity_id=entity_id, operation=operation, **values
+                        )
+                    )
 
     def pending_keys(self, tenant: str, entity: str) -> list[PendingKey]:
         """The ``entity`` keys of ``tenant`` still ``pending``: left by a sync that stopped."""
         c = self.idempotency.c
-        query = (sa.select(c.key, c.entity_id, c.operation, c.odoo_model, c.odoo_id, c.sent_values)
-                 .where(c.tenant == tenant, c.entity == entity, c.status == PENDING).order_by(c.key))
+        query = (
+            sa.select(c.key, c.entity_id, c.operation, c.odoo_model, c.odoo_id, c.sent_values)
+            .where(c.tenant == tenant, c.entity == entity, c.status == PENDING)
+            .order_by(c.key)
+        )
         with self.engine.connect() as conn:
-            return [PendingKey(row.key, row.entity_id, row.operation, row.odoo_model, row.odoo_id,
-                               json.loads(row.sent_values) if row.sent_values else None)
-                    for row in conn.execute(query)]
+            return [
+                PendingKey(
+                    row.key,
+                    row.entity_id,
+                    row.operation,
+                    row.odoo_model,
+                    row.odoo_id,
+                    json.loads(row.sent_values) if row.sent_values else None,
+                )
+                for row in conn.execute(query)
+            ]
 
     def write_revisions(self, tenant: str, model: str) -> dict[int, int]:
         """Per record id, how many of our writes to it succeeded: the revision an update
         key is made over."""
         c = self.idempotency.c
-        query = (sa.select(c.odoo_id, sa.func.count()).where(
-            c.tenant == tenant, c.odoo_model == model, c.status == SUCCEEDED, c.operation != "create")
-            .group_by(c.odoo_id))
+        query = (
+            sa.select(c.odoo_id, sa.func.count())
+            .where(c.tenant == tenant, c.odoo_model == model, c.status == SUCCEEDED, c.operation != "create")
+            .group_by(c.odoo_id)
+        )
         with self.engine.connect() as conn:
             return {odoo_id: count for odoo_id, count in conn.execute(query)}
 
@@ -212,8 +235,11 @@ class Ledger:
         """Every idempotency key of ``tenant``, for a cassette to carry the state its sync
         started from."""
         c = self.idempotency.c
-        query = (sa.select(c.key, c.status, c.odoo_id, c.error, c.odoo_model.label("model"))
-                 .where(c.tenant == tenant).order_by(c.key))
+        query = (
+            sa.select(c.key, c.status, c.odoo_id, c.error, c.odoo_model.label("model"))
+            .where(c.tenant == tenant)
+            .order_by(c.key)
+        )
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
@@ -223,8 +249,9 @@ class Ledger:
         """The fields_get answers kept for this server and version answer, or None."""
         c = self.odoo_server.c
         with self.engine.connect() as conn:
-            found = conn.execute(sa.select(c.fields).where(
-                c.url == url, c.db == db, c.server_version == server_version)).scalar()
+            found = conn.execute(
+                sa.select(c.fields).where(c.url == url, c.db == db, c.server_version == server_version)
+            ).scalar()
         return json.loads(found) if found else None
 
     def remember_server_fields(self, url: str, db: str, server_version: str, fields: dict) -> None:
@@ -233,16 +260,18 @@ class Ledger:
         values = {"fields": json.dumps(fields, sort_keys=True), "updated_at": self.now()}
         with self.engine.begin() as conn:
             if not conn.execute(sa.update(self.odoo_server).where(*where).values(**values)).rowcount:
-                conn.execute(sa.insert(self.odoo_server).values(url=url, db=db, server_version=server_version,
-                                                                **values))
+                conn.execute(
+                    sa.insert(self.odoo_server).values(url=url, db=db, server_version=server_version, **values)
+                )
 
     def servers(self, url: str, db: str) -> list[dict]:
         """Every version answer kept for one server database, for a cassette to carry."""
         c = self.odoo_server.c
         query = sa.select(c.server_version, c.fields).where(c.url == url, c.db == db).order_by(c.server_version)
         with self.engine.connect() as conn:
-            return [{"server_version": row.server_version, "fields": json.loads(row.fields)}
-                    for row in conn.execute(query)]
+            return [
+                {"server_version": row.server_version, "fields": json.loads(row.fields)} for row in conn.execute(query)
+            ]
 
     def restore_keys(self, keys: Iterable[dict]) -> None:
         """Put back keys as ``tenant_keys`` gave them (a replay starts where the recording did)."""
@@ -259,13 +288,28 @@ class Ledger:
         with self.engine.begin() as conn:
             return conn.execute(sa.insert(self.sync_log).values(ts=self.now(), **row.__dict__)).inserted_primary_key[0]
 
-    def complete(self, row_id: int, *, http_status: int | None, response_size: int | None,
-                 latency_ms: float | None, error: str | None) -> None:
+    def complete(
+        self,
+        row_id: int,
+        *,
+        http_status: int | None,
+        response_size: int | None,
+        latency_ms: float | None,
+        error: str | None,
+    ) -> None:
         """A ``sending`` row's call was answered (or failed): it is ``sent``, with what was measured."""
         with self.engine.begin() as conn:
-            conn.execute(sa.update(self.sync_log).where(self.sync_log.c.id == row_id).values(
-                outcome=SENT, http_status=http_status, response_size=response_size, latency_ms=latency_ms,
-                error=error))
+            conn.execute(
+                sa.update(self.sync_log)
+                .where(self.sync_log.c.id == row_id)
+                .values(
+                    outcome=SENT,
+                    http_status=http_status,
+                    response_size=response_size,
+                    latency_ms=latency_ms,
+                    error=error,
+                )
+            )
 
     def settle_calls(self, tenant: str) -> int:
         """Rows left ``sending`` by a process that died waiting read ``sent``, ``ANSWER_UNKNOWN``.
@@ -273,8 +317,11 @@ class Ledger:
         another command still in flight completes its own row afterwards, by id, all the same."""
         c = self.sync_log.c
         with self.engine.begin() as conn:
-            return conn.execute(sa.update(self.sync_log).where(c.tenant == tenant, c.outcome == SENDING)
-                                .values(outcome=SENT, error=ANSWER_UNKNOWN)).rowcount
+            return conn.execute(
+                sa.update(self.sync_log)
+                .where(c.tenant == tenant, c.outcome == SENDING)
+                .values(outcome=SENT, error=ANSWER_UNKNOWN)
+            ).rowcount
 
     def log_rows(self, tenant: str | None = None) -> list[dict]:
         query = sa.select(self.sync_log).order_by(self.sync_log.c.id)
@@ -283,8 +330,14 @@ class Ledger:
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
-    def log_page(self, tenant: str, limit: int = 50, before: int | None = None, problems_only: bool = False,
-                 key: str | None = None) -> list[dict]:
+    def log_page(
+        self,
+        tenant: str,
+        limit: int = 50,
+        before: int | None = None,
+        problems_only: bool = False,
+        key: str | None = None,
+    ) -> list[dict]:
         """A tenant's sync_log rows, newest first, ``limit`` at a time (``before`` a row id:
         the next page); ``problems_only`` keeps failed calls and refusals."""
         c = self.sync_log.c
@@ -301,8 +354,9 @@ class Ledger:
     def tenants(self) -> list[str]:
         """Every tenant with a sync_log row."""
         with self.engine.connect() as conn:
-            return list(conn.execute(sa.select(self.sync_log.c.tenant).distinct().order_by(self.sync_log.c.tenant))
-                        .scalars())
+            return list(
+                conn.execute(sa.select(self.sync_log.c.tenant).distinct().order_by(self.sync_log.c.tenant)).scalars()
+            )
 
     def log_totals(self, tenant: str, since: dt.datetime) -> dict:
         """Calls sent and failed since ``since``, and the time of the latest row."""
@@ -333,8 +387,11 @@ class Ledger:
                 yield
             finally:
                 with self.engine.begin() as conn:
-                    conn.execute(sa.delete(self.sync_lock).where(self.sync_lock.c.tenant == tenant,
-                                                            self.sync_lock.c.owner == str(owner)))
+                    conn.execute(
+                        sa.delete(self.sync_lock).where(
+                            self.sync_lock.c.tenant == tenant, self.sync_lock.c.owner == str(owner)
+                        )
+                    )
 
     @contextmanager
     def _advisory_lock(self, tenant: str) -> Iterator[bool | None]:
@@ -344,11 +401,13 @@ class Ledger:
         if self.engine.dialect.name != "postgresql":
             yield None
             return
-        key = int.from_bytes(hashlib.sha256(f"odoo-harness sync lock {tenant}".encode()).digest()[:8], "big",
-                             signed=True)
+        key = int.from_bytes(
+            hashlib.sha256(f"odoo-harness sync lock {tenant}".encode()).digest()[:8], "big", signed=True
+        )
         with self.engine.connect() as session:
-            session.execute(sa.text("SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; "
-                                    "SET tcp_keepalives_count = 3"))
+            session.execute(
+                sa.text("SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3")
+            )
             taken = bool(session.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar())
             session.commit()  # a session lock outlives the transaction; an open one would idle in it
             try:
@@ -380,11 +439,16 @@ class Ledger:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(c.owner, c.acquired_at).where(c.tenant == tenant)).first()
         owner = LockOwner.parse(row.owner) if row else None
-        holder = (f"{owner.describe() if owner else row.owner} since {row.acquired_at:%Y-%m-%d %H:%M:%S} UTC"
-                  if row else "another process")
+        holder = (
+            f"{owner.describe() if owner else row.owner} since {row.acquired_at:%Y-%m-%d %H:%M:%S} UTC"
+            if row
+            else "another process"
+        )
         if owner and self.engine.dialect.name != "postgresql" and owner.alive() is None:
-            return (f"tenant {tenant!r} is locked by {holder}, which this host cannot check; if that sync no "
-                    f"longer runs, remove its lock: DELETE FROM sync_lock WHERE tenant = '{tenant}'")
+            return (
+                f"tenant {tenant!r} is locked by {holder}, which this host cannot check; if that sync no "
+                f"longer runs, remove its lock: DELETE FROM sync_lock WHERE tenant = '{tenant}'"
+            )
         return f"tenant {tenant!r} is already being synced by {holder}; try again when that sync has finished"
 
 
@@ -433,4 +497,4 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 
 
 def _chunks(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]

@@ -94,7 +94,7 @@ def process_start(pid: int) -> str:
         stat = (PROC / str(pid) / "stat").read_text()
     except OSError:
         return ""
-    fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) ": the comm may hold spaces
+    fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) ": the comm may hold spaces
     state, started = fields[0], fields[19]
     return "" if state in "ZX" or not namespace else f"{namespace}-{started}"
 

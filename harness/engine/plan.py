@@ -79,19 +79,31 @@ def digest(values: dict, revision: Any) -> str:
 
 # -- plans ----------------------------------------------------------------------------
 
+
 def plan_plans(tenant: str, names: PlanNames, existing: dict[str, int]) -> list[Mutation]:
-    return [Mutation(PLAN, "create", "plan", role, "create", {"name": names.of(role)},
-                     key(tenant, "plan", role, "create"), natural=(names.of(role),))
-            for role in ROLES if names.of(role) not in existing]
+    return [
+        Mutation(
+            PLAN,
+            "create",
+            "plan",
+            role,
+            "create",
+            {"name": names.of(role)},
+            key(tenant, "plan", role, "create"),
+            natural=(names.of(role),),
+        )
+        for role in ROLES
+        if names.of(role) not in existing
+    ]
 
 
 # -- accounts ---------------------------------------------------------------------------
 
+
 def desired_accounts(grants: Grants) -> list[AccountSpec]:
     specs = [AccountSpec("project", p.id, p.name) for p in grants.projects]
     specs += [AccountSpec("category", code, grants.category_name(code)) for code in grants.category_codes()]
-    specs += [AccountSpec("line", f"{p.id}/{line.id}", line.name)
-              for p in grants.projects for line in p.budget_lines]
+    specs += [AccountSpec("line", f"{p.id}/{line.id}", line.name) for p in grants.projects for line in p.budget_lines]
     return specs
 
 
@@ -106,9 +118,18 @@ def plan_accounts(grants: Grants, plan_ids: dict[str, int], existing: list[dict]
         values = {"name": spec.name, "code": spec.code, "plan_id": plan_id}
         current = by_natural.get((plan_id, spec.code))
         if current is None:
-            mutations.append(Mutation(ACCOUNT, "create", "account", spec.entity_id, "create", values,
-                                      key(tenant, "account", spec.entity_id, "create"),
-                                      natural=(plan_id, spec.code)))
+            mutations.append(
+                Mutation(
+                    ACCOUNT,
+                    "create",
+                    "account",
+                    spec.entity_id,
+                    "create",
+                    values,
+                    key(tenant, "account", spec.entity_id, "create"),
+                    natural=(plan_id, spec.code),
+                )
+            )
             continue
         changes = {k: v for k, v in {"name": spec.name, "active": True}.items() if current.get(k) != v}
         if changes:
@@ -119,15 +140,20 @@ def plan_accounts(grants: Grants, plan_ids: dict[str, int], existing: list[dict]
         natural = (current["plan_id"], current["code"])
         if natural not in wanted_keys and current.get("active") and current["plan_id"] in role_of:
             entity_id = f"{role_of[current['plan_id']]}/{current['code']}"
-            mutations.append(_write(tenant, ACCOUNT, "account", entity_id, "archive", {"active": False},
-                                    current))
+            mutations.append(_write(tenant, ACCOUNT, "account", entity_id, "archive", {"active": False}, current))
     return mutations
 
 
 # -- projects ---------------------------------------------------------------------------
 
-def plan_projects(grants: Grants, link_field: str, project_accounts: dict[str, int],
-                  existing: list[dict], account_codes: dict[int, str]) -> list[Mutation]:
+
+def plan_projects(
+    grants: Grants,
+    link_field: str,
+    project_accounts: dict[str, int],
+    existing: list[dict],
+    account_codes: dict[int, str],
+) -> list[Mutation]:
     """One project.project per grant project, found by its link to the Plan 1 account;
     ``account_codes`` names every Plan 1 account (archived ones too) by its code."""
     tenant = grants.tenant
@@ -139,16 +165,35 @@ def plan_projects(grants: Grants, link_field: str, project_accounts: dict[str, i
         current = by_account.get(account_id)
         if current is None:
             values = {"name": project.name, link_field: account_id}
-            mutations.append(Mutation(PROJECT, "create", "project", project.id, "create", values,
-                                      key(tenant, "project", project.id, "create"), natural=(account_id,)))
+            mutations.append(
+                Mutation(
+                    PROJECT,
+                    "create",
+                    "project",
+                    project.id,
+                    "create",
+                    values,
+                    key(tenant, "project", project.id, "create"),
+                    natural=(account_id,),
+                )
+            )
             continue
         changes = {k: v for k, v in {"name": project.name, "active": True}.items() if current.get(k) != v}
         if changes:
             mutations.append(_write(tenant, PROJECT, "project", project.id, "update", changes, current))
     return mutations + [
-        _write(tenant, PROJECT, "project", account_codes.get(account_id, f"odoo-{p['id']}"), "archive",
-               {"active": False}, p)
-        for account_id, p in by_account.items() if account_id not in ours and p.get("active")]
+        _write(
+            tenant,
+            PROJECT,
+            "project",
+            account_codes.get(account_id, f"odoo-{p['id']}"),
+            "archive",
+            {"active": False},
+            p,
+        )
+        for account_id, p in by_account.items()
+        if account_id not in ours and p.get("active")
+    ]
 
 
 def _link(project: dict, link_field: str) -> int | None:
@@ -156,8 +201,15 @@ def _link(project: dict, link_field: str) -> int | None:
     return value[0] if isinstance(value, list) else (value or None)
 
 
-def _write(tenant: str, model: str, entity: str, entity_id: str, verb: str, values: dict,
-           current: dict) -> Mutation:
+def _write(tenant: str, model: str, entity: str, entity_id: str, verb: str, values: dict, current: dict) -> Mutation:
     operation = f"{verb}@{digest(values, [current['id'], current.get('revision', 0)])}"
-    return Mutation(model, "write", entity, entity_id, operation, values,
-                    key(tenant, entity, entity_id, operation), record_id=current["id"])
+    return Mutation(
+        model,
+        "write",
+        entity,
+        entity_id,
+        operation,
+        values,
+        key(tenant, entity, entity_id, operation),
+        record_id=current["id"],
+    )

@@ -68,15 +68,23 @@ class SyncResult:
 
     def summary(self) -> str:
         settled = f"; settled {self.settled} keys a stopped sync left pending" if self.settled else ""
-        return (f"{self.tenant}: {self.created} created, {self.updated} updated, {self.archived} archived, "
-                f"{self.skipped} skipped, {self.refused} refused, {len(self.failed)} failed "
-                f"({self.calls} calls, {self.mutations} mutating){settled}")
+        return (
+            f"{self.tenant}: {self.created} created, {self.updated} updated, {self.archived} archived, "
+            f"{self.skipped} skipped, {self.refused} refused, {len(self.failed)} failed "
+            f"({self.calls} calls, {self.mutations} mutating){settled}"
+        )
 
 
 class SyncEngine:
-    def __init__(self, client: OdooClient, ledger: Ledger, names: PlanNames | None = None,
-                 batch_size: int = 500, force: bool = False,
-                 progress: Callable[[str, int, int], None] | None = None) -> None:
+    def __init__(
+        self,
+        client: OdooClient,
+        ledger: Ledger,
+        names: PlanNames | None = None,
+        batch_size: int = 500,
+        force: bool = False,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> None:
         self.client = client
         self.ledger = ledger
         self.names = names or PlanNames()
@@ -99,8 +107,10 @@ class SyncEngine:
                 result.failed.append((CONNECTION, str(exc)))
         result.calls = counters.calls - calls_before
         if result.capabilities:  # known once common.version() answered
-            result.deprecated_calls = sum(counters.by_endpoint.get(path, 0) - by_endpoint.get(path, 0)
-                                          for path in result.capabilities.deprecated_endpoints)
+            result.deprecated_calls = sum(
+                counters.by_endpoint.get(path, 0) - by_endpoint.get(path, 0)
+                for path in result.capabilities.deprecated_endpoints
+            )
         result.retries = counters.retries - retries_before
         result.refused = counters.refused
         return result
@@ -116,17 +126,29 @@ class SyncEngine:
         self._settle("plan", plans, lambda role: (self.names.of(role),), lambda p: (p["name"],), result)
         existing_plans = {p["name"]: p["id"] for p in plans}
         self._apply(planner.plan_plans(grants.tenant, self.names, existing_plans), result, "plans")
-        result.plan_ids = {role: existing_plans.get(self.names.of(role))
-                           or self._ids.get(planner.key(result.tenant, "plan", role, "create"))
-                           for role in planner.ROLES}
+        result.plan_ids = {
+            role: existing_plans.get(self.names.of(role))
+            or self._ids.get(planner.key(result.tenant, "plan", role, "create"))
+            for role in planner.ROLES
+        }
         if any(v is None for v in result.plan_ids.values()):
             return
-        accounts = self._read(ACCOUNT, [("plan_id", "in", list(result.plan_ids.values()))],
-                              ["code", "name", "plan_id", "active"]) if existing_plans else []
+        accounts = (
+            self._read(
+                ACCOUNT, [("plan_id", "in", list(result.plan_ids.values()))], ["code", "name", "plan_id", "active"]
+            )
+            if existing_plans
+            else []
+        )
         for account in accounts:
             account["plan_id"] = account["plan_id"][0]
-        self._settle("account", accounts, lambda entity_id: _account_natural(entity_id, result.plan_ids),
-                     lambda a: (a["plan_id"], a["code"]), result)
+        self._settle(
+            "account",
+            accounts,
+            lambda entity_id: _account_natural(entity_id, result.plan_ids),
+            lambda a: (a["plan_id"], a["code"]),
+            result,
+        )
         revisions = self.ledger.write_revisions(grants.tenant, ACCOUNT)
         for account in accounts:
             account["revision"] = revisions.get(account["id"], 0)
@@ -134,8 +156,7 @@ class SyncEngine:
         self._collect_accounts(grants, result, accounts)
         self._sync_projects(grants, result, caps, accounts)
 
-    def _sync_projects(self, grants: Grants, result: SyncResult, caps: Capabilities,
-                       accounts: list[dict]) -> None:
+    def _sync_projects(self, grants: Grants, result: SyncResult, caps: Capabilities, accounts: list[dict]) -> None:
         plan1 = result.plan_ids["project"]
         codes = {a["id"]: a["code"] for a in accounts if a["plan_id"] == plan1}
         wanted = {p.id: result.account_ids.get(("project", p.id)) for p in grants.projects}
@@ -145,13 +166,23 @@ class SyncEngine:
         wanted = {pid: account for pid, account in wanted.items() if account is not None}
         link = caps.project_account_field
         projects = self._read(PROJECT, [(link, "in", sorted(codes))], ["name", "active", link]) if codes else []
-        self._settle("project", projects, lambda pid: (result.account_ids.get(("project", pid)),),
-                     lambda p: (_id(p[link]),), result)
+        self._settle(
+            "project",
+            projects,
+            lambda pid: (result.account_ids.get(("project", pid)),),
+            lambda p: (_id(p[link]),),
+            result,
+        )
         revisions = self.ledger.write_revisions(grants.tenant, PROJECT)
         for project in projects:
             project["revision"] = revisions.get(project["id"], 0)
-        mutations = planner.plan_projects(grants.model_copy(update={"projects": [
-            p for p in grants.projects if p.id in wanted]}), link, wanted, projects, codes)
+        mutations = planner.plan_projects(
+            grants.model_copy(update={"projects": [p for p in grants.projects if p.id in wanted]}),
+            link,
+            wanted,
+            projects,
+            codes,
+        )
         self._apply(mutations, result, "projects")
         for project in projects:
             linked = project[link][0] if isinstance(project[link], list) else project[link]
@@ -195,8 +226,14 @@ class SyncEngine:
             if created:
                 result.account_ids[(spec.role, spec.code)] = created
 
-    def _settle(self, entity: str, records: list[dict], natural: Callable[[str], Hashable],
-                natural_of: Callable[[dict], Hashable], result: SyncResult) -> None:
+    def _settle(
+        self,
+        entity: str,
+        records: list[dict],
+        natural: Callable[[str], Hashable],
+        natural_of: Callable[[dict], Hashable],
+        result: SyncResult,
+    ) -> None:
         """Settle the ``entity`` keys a stopped sync left pending, from ``records`` (all of the
         entity's records Odoo holds, just read): a create succeeded if a record with its natural
         key (``natural(entity_id)``, as ``natural_of(record)`` gives a record's) is there, and
@@ -212,8 +249,9 @@ class SyncEngine:
                 status, error = (SUCCEEDED, None) if odoo_id else (FAILED, NOT_CREATED)
             else:
                 odoo_id = key.odoo_id
-                status, error = ((SUCCEEDED, None) if _holds(by_id.get(odoo_id), key.sent_values)
-                                 else (FAILED, NOT_WRITTEN))
+                status, error = (
+                    (SUCCEEDED, None) if _holds(by_id.get(odoo_id), key.sent_values) else (FAILED, NOT_WRITTEN)
+                )
             outcomes.setdefault((status, key.model), []).append((key.key, error, odoo_id))
         for (status, model), entries in outcomes.items():
             self.ledger.mark(entries, status, model)
@@ -242,21 +280,32 @@ class SyncEngine:
         for m in mutations:
             state = states.get(m.key)
             if state and state.status == SUCCEEDED:
-                result.failed.append((f"{m.entity}/{m.entity_id}", f"the ledger records {m.key} as created "
-                                      f"(id {state.odoo_id}) but Odoo no longer has it; restore or "
-                                      "unarchive it in Odoo"))
+                result.failed.append(
+                    (
+                        f"{m.entity}/{m.entity_id}",
+                        f"the ledger records {m.key} as created "
+                        f"(id {state.odoo_id}) but Odoo no longer has it; restore or "
+                        "unarchive it in Odoo",
+                    )
+                )
             else:
                 todo.append(m)
         for start in range(0, len(todo), self.batch_size):
-            self._create_batch(todo[start:start + self.batch_size], result)
+            self._create_batch(todo[start : start + self.batch_size], result)
 
     def _create_batch(self, batch: list[Mutation], result: SyncResult) -> None:
         retry = self.client.retry
         for attempt in range(retry.attempts):
             self.ledger.mark([(m.key, None, None) for m in batch], PENDING, batch[0].model)
             try:
-                ids = self.client.mutate(batch[0].model, "create", [[m.values for m in batch]],
-                                         entity=_entity(batch), key=_key_text(batch), retry=False)
+                ids = self.client.mutate(
+                    batch[0].model,
+                    "create",
+                    [[m.values for m in batch]],
+                    entity=_entity(batch),
+                    key=_key_text(batch),
+                    retry=False,
+                )
             except OdooCallError as exc:
                 if not exc.transient or attempt == retry.attempts - 1:
                     self._fail(batch, str(exc), result)
@@ -286,9 +335,14 @@ class SyncEngine:
             rows = self._read(PLAN, [("name", "in", [m.natural[0] for m in mutations])], ["name"])
             return {(r["name"],): r["id"] for r in rows}
         if model == ACCOUNT:
-            rows = self._read(ACCOUNT, [("plan_id", "in", sorted({m.natural[0] for m in mutations})),
-                                        ("code", "in", sorted({m.natural[1] for m in mutations}))],
-                              ["code", "plan_id"])
+            rows = self._read(
+                ACCOUNT,
+                [
+                    ("plan_id", "in", sorted({m.natural[0] for m in mutations})),
+                    ("code", "in", sorted({m.natural[1] for m in mutations})),
+                ],
+                ["code", "plan_id"],
+            )
             return {(r["plan_id"][0], r["code"]): r["id"] for r in rows}
         link = next(k for k in mutations[0].values if k != "name")
         rows = self._read(PROJECT, [(link, "in", [m.natural[0] for m in mutations])], [link])
@@ -307,8 +361,14 @@ class SyncEngine:
         for (model, values), group in groups.items():
             self.ledger.mark([(m.key, None, m.record_id) for m in group], PENDING, model, sent_values=dict(values))
             try:
-                self.client.mutate(model, "write", [[m.record_id for m in group], dict(values)],
-                                   entity=_entity(group), key=_key_text(group), retry=True)
+                self.client.mutate(
+                    model,
+                    "write",
+                    [[m.record_id for m in group], dict(values)],
+                    entity=_entity(group),
+                    key=_key_text(group),
+                    retry=True,
+                )
             except OdooCallError as exc:
                 self._fail(group, str(exc), result)
                 continue

@@ -32,8 +32,9 @@ class Exchange:
 class _Measured:
     last: Exchange | None = None
 
-    def _parse(self, status: int, reason: str, body: bytes, host: str, handler: str,
-               headers: dict, started: float) -> Any:
+    def _parse(
+        self, status: int, reason: str, body: bytes, host: str, handler: str, headers: dict, started: float
+    ) -> Any:
         self.last = Exchange(status, len(body), (time.perf_counter() - started) * 1000)
         if status != 200:
             raise xmlrpc.client.ProtocolError(host + handler, status, reason, headers)
@@ -74,8 +75,9 @@ class MeasuringTransport(_Measured, xmlrpc.client.Transport):
             self.last = Exchange(None, None, (time.perf_counter() - started) * 1000)
             self.close()
             raise
-        return self._parse(response.status, response.reason, body, str(host), handler,
-                           dict(response.getheaders()), started)
+        return self._parse(
+            response.status, response.reason, body, str(host), handler, dict(response.getheaders()), started
+        )
 
 
 class SafeMeasuringTransport(MeasuringTransport, xmlrpc.client.SafeTransport):
@@ -93,12 +95,21 @@ class WSGITransport(_Measured, xmlrpc.client.Transport):
         started = time.perf_counter()
         path, _sep, query = handler.partition("?")
         environ = {
-            "REQUEST_METHOD": "POST", "PATH_INFO": path, "QUERY_STRING": query,
-            "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "0", "SERVER_PROTOCOL": "HTTP/1.1",
-            "CONTENT_TYPE": "text/xml", "CONTENT_LENGTH": str(len(request_body)),
-            "wsgi.input": io.BytesIO(request_body), "wsgi.errors": io.StringIO(),
-            "wsgi.url_scheme": "http", "wsgi.version": (1, 0), "wsgi.multithread": True,
-            "wsgi.multiprocess": False, "wsgi.run_once": False,
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "0",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "CONTENT_TYPE": "text/xml",
+            "CONTENT_LENGTH": str(len(request_body)),
+            "wsgi.input": io.BytesIO(request_body),
+            "wsgi.errors": io.StringIO(),
+            "wsgi.url_scheme": "http",
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
         }
         captured: dict[str, Any] = {}
 

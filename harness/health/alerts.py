@@ -60,10 +60,16 @@ class Sink(Protocol):
 
 def payload(notice: NoticeRecord) -> dict:
     return {
-        "id": notice.id, "tenant": notice.tenant, "kind": notice.kind.value, "at": notice.at.isoformat(),
-        "state": notice.state.value, "since": notice.since.isoformat(),
-        "last_ok": notice.last_ok.isoformat() if notice.last_ok else None, "error": notice.error,
-        "incident": notice.incident_id, "incident_since": notice.incident_since.isoformat(),
+        "id": notice.id,
+        "tenant": notice.tenant,
+        "kind": notice.kind.value,
+        "at": notice.at.isoformat(),
+        "state": notice.state.value,
+        "since": notice.since.isoformat(),
+        "last_ok": notice.last_ok.isoformat() if notice.last_ok else None,
+        "error": notice.error,
+        "incident": notice.incident_id,
+        "incident_since": notice.incident_since.isoformat(),
     }
 
 
@@ -105,8 +111,9 @@ class WebhookSink:
         for attempt in range(self.attempts):
             if attempt:
                 self.sleep(self.backoff * 2 ** (attempt - 1))
-            request = urllib.request.Request(self.url, data=body, method="POST",
-                                             headers={"Content-Type": "application/json"})
+            request = urllib.request.Request(
+                self.url, data=body, method="POST", headers={"Content-Type": "application/json"}
+            )
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
                     response.read()
@@ -159,15 +166,24 @@ def _subject(notice: NoticeRecord) -> str:
 def _prose(notice: NoticeRecord) -> str:
     if notice.kind is Notice.ALERT:
         minutes = (notice.at - notice.since).total_seconds() / 60
-        return (f"Tenant {notice.tenant}: the Odoo connection has been red for {minutes:.0f} minutes "
-                f"(since {notice.since.isoformat()}). Last error: {notice.error}.")
+        return (
+            f"Tenant {notice.tenant}: the Odoo connection has been red for {minutes:.0f} minutes "
+            f"(since {notice.since.isoformat()}). Last error: {notice.error}."
+        )
     minutes = (notice.at - notice.incident_since).total_seconds() / 60
-    return (f"Tenant {notice.tenant}: the Odoo connection is green again at {notice.at.isoformat()}, "
-            f"after an incident of {minutes:.0f} minutes.")
+    return (
+        f"Tenant {notice.tenant}: the Odoo connection is green again at {notice.at.isoformat()}, "
+        f"after an incident of {minutes:.0f} minutes."
+    )
 
 
-def build_sinks(specs: Sequence[SinkSpec], base: Path, *, environ: Mapping[str, str] = os.environ,
-                sleep: Callable[[float], None] = time.sleep) -> list[Sink]:
+def build_sinks(
+    specs: Sequence[SinkSpec],
+    base: Path,
+    *,
+    environ: Mapping[str, str] = os.environ,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[Sink]:
     """The sinks a tenants file names; a relative JSONL path is taken from ``base`` (the file's folder)."""
     sinks: list[Sink] = []
     for spec in specs:
@@ -201,7 +217,13 @@ class Outbox:
             except (DeliveryError, OSError) as exc:
                 failed.add(pending.sink)
                 self.store.attempted(pending, at, str(exc))
-                log.warning("%s notice %s for %s not delivered to %s: %s", pending.notice.kind,
-                            pending.notice.id, pending.notice.tenant, pending.sink, exc)
+                log.warning(
+                    "%s notice %s for %s not delivered to %s: %s",
+                    pending.notice.kind,
+                    pending.notice.id,
+                    pending.notice.tenant,
+                    pending.sink,
+                    exc,
+                )
             else:
                 self.store.attempted(pending, at, None)

@@ -35,8 +35,12 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     commands = health.add_subparsers(dest="health_command", required=True)
 
     tick = commands.add_parser("tick", help="one health round for every tenant; one JSON line per tenant")
-    tick.add_argument("--at", type=_instant, metavar="ISO8601",
-                      help="the instant the round stands for (default: now; no zone means UTC)")
+    tick.add_argument(
+        "--at",
+        type=_instant,
+        metavar="ISO8601",
+        help="the instant the round stands for (default: now; no zone means UTC)",
+    )
     _common_options(tick)
     tick.set_defaults(handler=cmd_tick)
 
@@ -50,8 +54,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 def _common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tenants", required=True, type=Path, metavar="FILE")
     parser.add_argument("--ledger", default=DEFAULT_LEDGER, metavar="DATABASE_URL")
-    parser.add_argument("--timeout", type=_positive, default=10.0, metavar="SECONDS",
-                        help="per call (default: 10)")
+    parser.add_argument("--timeout", type=_positive, default=10.0, metavar="SECONDS", help="per call (default: 10)")
 
 
 def cmd_tick(args: argparse.Namespace) -> int:
@@ -61,8 +64,9 @@ def cmd_tick(args: argparse.Namespace) -> int:
     try:
         _print_round(monitor.tick(args.at or _now()))
     except SyncLocked:
-        print("odoo-harness health: another health round is running on this ledger; this one is skipped",
-              file=sys.stderr)
+        print(
+            "odoo-harness health: another health round is running on this ledger; this one is skipped", file=sys.stderr
+        )
         return 3
     return 0
 
@@ -75,8 +79,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         with contextlib.suppress(KeyboardInterrupt):
-            monitor.serve(interval=args.interval, now=_now, wait=stop.wait, max_rounds=args.max_rounds,
-                          report=_print_round)
+            monitor.serve(
+                interval=args.interval, now=_now, wait=stop.wait, max_rounds=args.max_rounds, report=_print_round
+            )
     finally:
         signal.signal(signal.SIGTERM, previous)
     return 0

@@ -33,8 +33,16 @@ WORKERS = 64
 
 
 class Monitor:
-    def __init__(self, config: TenantsFile, store: HealthStore, sinks: Sequence[Sink], *, timeout: float = 10.0,
-                 environ: Mapping[str, str] = os.environ, workers: int = WORKERS) -> None:
+    def __init__(
+        self,
+        config: TenantsFile,
+        store: HealthStore,
+        sinks: Sequence[Sink],
+        *,
+        timeout: float = 10.0,
+        environ: Mapping[str, str] = os.environ,
+        workers: int = WORKERS,
+    ) -> None:
         self.tenants = config.tenants
         self.thresholds = config.thresholds.thresholds()
         self.store = store
@@ -51,8 +59,7 @@ class Monitor:
         with self.store.round_lock():  # raises SyncLocked while another round runs on this ledger
             checks = self.check_all()
             previous = self.store.load()
-            transitions = {t.id: advance(previous.get(t.id), checks[t.id], at, self.thresholds)
-                           for t in self.tenants}
+            transitions = {t.id: advance(previous.get(t.id), checks[t.id], at, self.thresholds) for t in self.tenants}
             self.store.record(at, transitions, self.sink_keys)
             self.outbox.deliver(at)
         return [(t.id, transitions[t.id].health) for t in self.tenants]
@@ -63,9 +70,15 @@ class Monitor:
         late = Check(Failure.TRANSIENT, self.timeout * 1000, timeout_error(self.timeout))
         return run_all(calls, workers=self.workers, limit=self.timeout, overdue=lambda _tenant: late)
 
-    def serve(self, *, interval: float, now: Callable[[], dt.datetime], wait: Callable[[float], bool],
-              max_rounds: int | None = None,
-              report: Callable[[list[tuple[str, Health]]], None] = lambda _round: None) -> int:
+    def serve(
+        self,
+        *,
+        interval: float,
+        now: Callable[[], dt.datetime],
+        wait: Callable[[float], bool],
+        max_rounds: int | None = None,
+        report: Callable[[list[tuple[str, Health]]], None] = lambda _round: None,
+    ) -> int:
         """Tick every ``interval`` seconds on a fixed schedule until ``max_rounds`` or until
         ``wait(seconds)`` returns True (a stop was asked for). A round that overruns skips the
         slots it missed instead of running late rounds back to back; a round another monitor

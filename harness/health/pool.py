@@ -24,8 +24,7 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-def run_all(calls: Mapping[K, Callable[[], V]], *, workers: int, limit: float,
-            overdue: Callable[[K], V]) -> dict[K, V]:
+def run_all(calls: Mapping[K, Callable[[], V]], *, workers: int, limit: float, overdue: Callable[[K], V]) -> dict[K, V]:
     """Run every call on at most ``workers`` threads; return each result (or ``overdue(key)``).
     An exception raised by a call is a bug, not an outcome: it is raised here once all are in."""
     queue = deque(calls.items())

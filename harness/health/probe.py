@@ -44,8 +44,9 @@ REFUSED = (401, 403)
 def probe(tenant: Tenant, secret: str | None, timeout: float) -> Check:
     """Check one tenant once; never raises for anything Odoo or the network can do."""
     if not secret:
-        return Check(Failure.HARD, None, f"no {SECRET_NAMES[tenant.api]}: environment variable "
-                                         f"{tenant.secret_env} is not set")
+        return Check(
+            Failure.HARD, None, f"no {SECRET_NAMES[tenant.api]}: environment variable {tenant.secret_env} is not set"
+        )
     transport: MeasuringHttp | MeasuringTransport
     if tenant.api == "json2":
         transport = MeasuringHttp(tenant.url, timeout)
@@ -59,9 +60,12 @@ def probe(tenant: Tenant, secret: str | None, timeout: float) -> Check:
     finally:
         transport.close()
     measured = transport.last
-    return Check(failure, round(measured.latency_ms, 3) if measured else None,
-                 error.replace(secret, "***") if error else None,  # in case a server ever echoes it
-                 measured.http_status if measured else None)
+    return Check(
+        failure,
+        round(measured.latency_ms, 3) if measured else None,
+        error.replace(secret, "***") if error else None,  # in case a server ever echoes it
+        measured.http_status if measured else None,
+    )
 
 
 def timeout_error(timeout: float) -> str:

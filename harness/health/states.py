@@ -82,10 +82,14 @@ class Health:
 
     def as_json(self, tenant: str) -> dict:
         return {
-            "tenant": tenant, "state": str(self.state), "since": self.since.isoformat(),
+            "tenant": tenant,
+            "state": str(self.state),
+            "since": self.since.isoformat(),
             "last_ok": self.last_ok.isoformat() if self.last_ok else None,
             "latency_ms": None if self.latency_ms is None else round(self.latency_ms, 1),
-            "error": self.error, "failures": self.failures, "checked_at": self.checked_at.isoformat(),
+            "error": self.error,
+            "failures": self.failures,
+            "checked_at": self.checked_at.isoformat(),
             "http_status": self.http_status,
         }
 
@@ -112,7 +116,10 @@ def advance(previous: Health | None, check: Check, at: dt.datetime, thresholds: 
         since=previous.since if previous and previous.state is state else at,
         checked_at=at,
         last_ok=at if check.failure is None else (previous.last_ok if previous else None),
-        latency_ms=check.latency_ms, error=error, failures=failures, http_status=check.http_status,
+        latency_ms=check.latency_ms,
+        error=error,
+        failures=failures,
+        http_status=check.http_status,
         incident_since=previous.incident_since if previous else None,
         alerted=previous.alerted if previous else False,
     )

@@ -70,41 +70,58 @@ class HealthStore:
         """Every tenant's health after its latest check, with its open incident if any."""
         state, incident, notice = self.state, self.incident, self.notice
         alerted = sa.exists().where(notice.c.incident_id == state.c.incident_id, notice.c.kind == Notice.ALERT.value)
-        query = (sa.select(state, incident.c.opened_at, alerted.label("alerted"))
-                 .outerjoin(incident, incident.c.id == state.c.incident_id))
+        query = sa.select(state, incident.c.opened_at, alerted.label("alerted")).outerjoin(
+            incident, incident.c.id == state.c.incident_id
+        )
         with self.engine.connect() as conn:
-            return {row.tenant: Health(
-                state=State(row.state), since=_utc(row.since), checked_at=_utc(row.checked_at),
-                last_ok=_utc(row.last_ok), latency_ms=row.latency_ms, error=row.error, failures=row.failures,
-                http_status=row.http_status, incident_since=_utc(row.opened_at), alerted=bool(row.alerted),
-            ) for row in conn.execute(query)}
+            return {
+                row.tenant: Health(
+                    state=State(row.state),
+                    since=_utc(row.since),
+                    checked_at=_utc(row.checked_at),
+                    last_ok=_utc(row.last_ok),
+                    latency_ms=row.latency_ms,
+                    error=row.error,
+                    failures=row.failures,
+                    http_status=row.http_status,
+                    incident_since=_utc(row.opened_at),
+                    alerted=bool(row.alerted),
+                )
+                for row in conn.execute(query)
+            }
 
     def record(self, at: dt.datetime, transitions: Mapping[str, Transition], sinks: Sequence[str]) -> None:
         """Write one round: each tenant's new health, its incident, and any notice, queued for
         every sink in ``sinks``. One transaction: all of it or nothing."""
         with self.engine.begin() as conn:
-            incidents = {tenant: incident_id for tenant, incident_id
-                         in conn.execute(sa.select(self.state.c.tenant, self.state.c.incident_id))}
+            incidents = {
+                tenant: incident_id
+                for tenant, incident_id in conn.execute(sa.select(self.state.c.tenant, self.state.c.incident_id))
+            }
             for tenant, transition in transitions.items():
                 incident_id = incidents.get(tenant)
                 health = transition.health
                 if transition.opened:
-                    incident_id = conn.execute(sa.insert(self.incident).values(
-                        tenant=tenant, opened_at=_naive(health.incident_since))).inserted_primary_key[0]
+                    incident_id = conn.execute(
+                        sa.insert(self.incident).values(tenant=tenant, opened_at=_naive(health.incident_since))
+                    ).inserted_primary_key[0]
                 if transition.notice:
                     self._raise(conn, tenant, incident_id, transition, sinks)
                 if transition.closed:
-                    conn.execute(sa.update(self.incident).where(self.incident.c.id == incident_id)
-                                 .values(closed_at=_naive(at)))
+                    conn.execute(
+                        sa.update(self.incident).where(self.incident.c.id == incident_id).values(closed_at=_naive(at))
+                    )
                     incident_id = None
                 self._save_state(conn, tenant, health, incident_id)
 
     def pending(self, sinks: Sequence[str]) -> list[Pending]:
         """Notices not yet taken by these sinks, oldest first (an alert before its recovery)."""
-        query = (sa.select(self.notice, self.delivery.c.sink)
-                 .join(self.delivery, self.delivery.c.notice_id == self.notice.c.id)
-                 .where(self.delivery.c.delivered_at.is_(None), self.delivery.c.sink.in_(list(sinks)))
-                 .order_by(self.notice.c.id, self.delivery.c.sink))
+        query = (
+            sa.select(self.notice, self.delivery.c.sink)
+            .join(self.delivery, self.delivery.c.notice_id == self.notice.c.id)
+            .where(self.delivery.c.delivered_at.is_(None), self.delivery.c.sink.in_(list(sinks)))
+            .order_by(self.notice.c.id, self.delivery.c.sink)
+        )
         with self.engine.connect() as conn:
             return [Pending(_notice(row), row.sink) for row in conn.execute(query)]
 
@@ -112,10 +129,16 @@ class HealthStore:
         """Record one delivery attempt: delivered when ``error`` is None."""
         delivery = self.delivery
         with self.engine.begin() as conn:
-            conn.execute(sa.update(delivery).where(delivery.c.notice_id == pending.notice.id,
-                                                   delivery.c.sink == pending.sink)
-                         .values(attempts=delivery.c.attempts + 1, last_attempt_at=_naive(at), last_error=error,
-                                 delivered_at=None if error else _naive(at)))
+            conn.execute(
+                sa.update(delivery)
+                .where(delivery.c.notice_id == pending.notice.id, delivery.c.sink == pending.sink)
+                .values(
+                    attempts=delivery.c.attempts + 1,
+                    last_attempt_at=_naive(at),
+                    last_error=error,
+                    delivered_at=None if error else _naive(at),
+                )
+            )
 
     def notices(self, tenant: str | None = None) -> list[NoticeRecord]:
         """Every notice raised, oldest first (what the admin page and the tests read)."""
@@ -125,32 +148,60 @@ class HealthStore:
         with self.engine.connect() as conn:
             return [_notice(row) for row in conn.execute(query)]
 
-    def _raise(self, conn: sa.Connection, tenant: str, incident_id: int, transition: Transition,
-               sinks: Sequence[str]) -> None:
+    def _raise(
+        self, conn: sa.Connection, tenant: str, incident_id: int, transition: Transition, sinks: Sequence[str]
+    ) -> None:
         health = transition.health
-        incident_since = conn.execute(sa.select(self.incident.c.opened_at)
-                                      .where(self.incident.c.id == incident_id)).scalar_one()
-        notice_id = conn.execute(sa.insert(self.notice).values(
-            incident_id=incident_id, tenant=tenant, kind=transition.notice.value, at=_naive(health.checked_at),
-            state=health.state.value, since=_naive(health.since), last_ok=_naive(health.last_ok),
-            error=health.error, incident_since=incident_since)).inserted_primary_key[0]
+        incident_since = conn.execute(
+            sa.select(self.incident.c.opened_at).where(self.incident.c.id == incident_id)
+        ).scalar_one()
+        notice_id = conn.execute(
+            sa.insert(self.notice).values(
+                incident_id=incident_id,
+                tenant=tenant,
+                kind=transition.notice.value,
+                at=_naive(health.checked_at),
+                state=health.state.value,
+                since=_naive(health.since),
+                last_ok=_naive(health.last_ok),
+                error=health.error,
+                incident_since=incident_since,
+            )
+        ).inserted_primary_key[0]
         if sinks:
-            conn.execute(sa.insert(self.delivery), [{"notice_id": notice_id, "sink": sink, "attempts": 0}
-                                                    for sink in sinks])
+            conn.execute(
+                sa.insert(self.delivery), [{"notice_id": notice_id, "sink": sink, "attempts": 0} for sink in sinks]
+            )
 
     def _save_state(self, conn: sa.Connection, tenant: str, health: Health, incident_id: int | None) -> None:
-        values = {"state": health.state.value, "since": _naive(health.since), "checked_at": _naive(health.checked_at),
-                  "last_ok": _naive(health.last_ok), "latency_ms": health.latency_ms, "http_status": health.http_status,
-                  "error": health.error, "failures": health.failures, "incident_id": incident_id}
+        values = {
+            "state": health.state.value,
+            "since": _naive(health.since),
+            "checked_at": _naive(health.checked_at),
+            "last_ok": _naive(health.last_ok),
+            "latency_ms": health.latency_ms,
+            "http_status": health.http_status,
+            "error": health.error,
+            "failures": health.failures,
+            "incident_id": incident_id,
+        }
         if not conn.execute(sa.update(self.state).where(self.state.c.tenant == tenant).values(**values)).rowcount:
             conn.execute(sa.insert(self.state).values(tenant=tenant, **values))
 
 
 def _notice(row: sa.Row) -> NoticeRecord:
     return NoticeRecord(
-        id=row.id, incident_id=row.incident_id, tenant=row.tenant, kind=Notice(row.kind), at=_utc(row.at),
-        state=State(row.state), since=_utc(row.since), last_ok=_utc(row.last_ok), error=row.error,
-        incident_since=_utc(row.incident_since))
+        id=row.id,
+        incident_id=row.incident_id,
+        tenant=row.tenant,
+        kind=Notice(row.kind),
+        at=_utc(row.at),
+        state=State(row.state),
+        since=_utc(row.since),
+        last_ok=_utc(row.last_ok),
+        error=row.error,
+        incident_since=_utc(row.incident_since),
+    )
 
 
 def _naive(moment: dt.datetime | None) -> dt.datetime | None:

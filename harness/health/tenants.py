@@ -95,8 +95,9 @@ class SmtpSettings(StrictModel):
     host: Text
     port: Annotated[int, Field(ge=1, le=65535)] = 25
     sender: Email = Field(alias="from")
-    to: Annotated[list[Email], Field(min_length=1),
-                  BeforeValidator(lambda value: [value] if isinstance(value, str) else value)]
+    to: Annotated[
+        list[Email], Field(min_length=1), BeforeValidator(lambda value: [value] if isinstance(value, str) else value)
+    ]
     starttls: bool = False
     username: Text | None = None
     password_env: EnvName | None = None  # the SMTP password, read from the environment when sending
@@ -119,8 +120,9 @@ class SinkSpec(StrictModel):
     @model_validator(mode="after")
     def _exactly_one(self) -> SinkSpec:
         if len(self.model_fields_set) != 1:
-            raise ValueError("an alert sink is one of {jsonl: PATH}, {webhook: URL}, "
-                             "{smtp: {host, port, from, to}}, {stdout: true}")
+            raise ValueError(
+                "an alert sink is one of {jsonl: PATH}, {webhook: URL}, {smtp: {host, port, from, to}}, {stdout: true}"
+            )
         return self
 
 

@@ -77,9 +77,7 @@ def _perform_http(url: str, call: dict[str, Any], credentials: Credentials) -> d
     content_type = None
     if "xmlrpc" in call:
         request = materialise(call["xmlrpc"], credentials)
-        body = xmlrpc.client.dumps(
-            tuple(request["params"]), request["method"], allow_none=True
-        ).encode()
+        body = xmlrpc.client.dumps(tuple(request["params"]), request["method"], allow_none=True).encode()
         content_type = "text/xml"
     elif "json" in call:
         body = json.dumps(materialise(call["json"], credentials)).encode()

@@ -59,9 +59,11 @@ def load_corpus(version: str) -> dict[str, Any]:
     """The corpus recorded from a real ``version`` server (``harness.versions`` finds it)."""
     path = corpus_path(version)
     if path is None:
-        raise FileNotFoundError(f"no parity corpus for Odoo {version} "
-                                f"(recorded versions: {', '.join(validated_versions()) or 'none'}; "
-                                "odoo-harness capture records one)")
+        raise FileNotFoundError(
+            f"no parity corpus for Odoo {version} "
+            f"(recorded versions: {', '.join(validated_versions()) or 'none'}; "
+            "odoo-harness capture records one)"
+        )
     return json.loads(path.read_text())
 
 

@@ -30,34 +30,83 @@ from harness.parity.replay import ParityReport, replay_exchanges
 
 #: The models the integration and its clients touch (the simulator's served models).
 MODELS = (
-    "res.users", "res.groups", "res.company", "res.partner", "res.partner.category", "res.currency",
-    "account.account", "account.journal", "account.move", "account.move.line",
-    "account.analytic.plan", "account.analytic.account", "account.analytic.line",
-    "project.project", "project.task", "ir.config_parameter", "ir.model", "ir.model.fields",
-    "ir.model.access", "res.config.settings",
+    "res.users",
+    "res.groups",
+    "res.company",
+    "res.partner",
+    "res.partner.category",
+    "res.currency",
+    "account.account",
+    "account.journal",
+    "account.move",
+    "account.move.line",
+    "account.analytic.plan",
+    "account.analytic.account",
+    "account.analytic.line",
+    "project.project",
+    "project.task",
+    "ir.config_parameter",
+    "ir.model",
+    "ir.model.fields",
+    "ir.model.access",
+    "res.config.settings",
 )
 #: The models random domains are drawn over: the ones with the records generated below.
-DOMAIN_MODELS = ("res.partner", "account.analytic.account", "account.analytic.line", "project.project",
-                 "project.task", "res.partner.category", "account.analytic.plan")
+DOMAIN_MODELS = (
+    "res.partner",
+    "account.analytic.account",
+    "account.analytic.line",
+    "project.project",
+    "project.task",
+    "res.partner.category",
+    "account.analytic.plan",
+)
 #: What fields_get is asked for (enough to generate from; the full answer is the profile's).
 ATTRIBUTES = ["type", "string", "relation", "store", "required", "readonly", "groupable", "sortable"]
 #: Field types a domain leaf is generated for, and those never grouped by.
-LEAF_TYPES = {"char", "text", "boolean", "integer", "float", "monetary", "selection", "many2one", "one2many",
-              "many2many", "date", "datetime", "html"}
+LEAF_TYPES = {
+    "char",
+    "text",
+    "boolean",
+    "integer",
+    "float",
+    "monetary",
+    "selection",
+    "many2one",
+    "one2many",
+    "many2many",
+    "date",
+    "datetime",
+    "html",
+}
 NOT_GROUPABLE = {"binary", "one2many", "text", "html", "json", "properties", "properties_definition"}
 #: Columns whose value is the time of the recording (a domain on them would change daily).
-VOLATILE = {"create_date", "write_date", "__last_update", "login_date", "date_last_stage_update", "date_assign",
-            "date_end", "message_is_follower", "activity_date_deadline",
-            "my_activity_date_deadline", "date_last_activity"}
+VOLATILE = {
+    "create_date",
+    "write_date",
+    "__last_update",
+    "login_date",
+    "date_last_stage_update",
+    "date_assign",
+    "date_end",
+    "message_is_follower",
+    "activity_date_deadline",
+    "my_activity_date_deadline",
+    "date_last_activity",
+}
 #: Recorded generated corpora, one ``<version>.json`` per real server.
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "tests" / "parity" / "generated"
 #: Values two fresh servers give differently (found by recording twice): a random token, the
 #: seconds a record has existed, the journal dashboard's random sample chart with this week's dates.
 #: A placeholder avatar (an SVG whose colour follows the record's creation time) and a company
 #: favicon in a random colour are the same kind.
-VARYING = {"access_token": "<random token>", "duration_tracking": "<elapsed seconds>",
-           "kanban_dashboard_graph": "<sample chart>", "favicon": "<random favicon>",
-           **{f"avatar_{size}": "<placeholder avatar>" for size in (128, 256, 512, 1024, 1920)}}
+VARYING = {
+    "access_token": "<random token>",
+    "duration_tracking": "<elapsed seconds>",
+    "kanban_dashboard_graph": "<sample chart>",
+    "favicon": "<random favicon>",
+    **{f"avatar_{size}": "<placeholder avatar>" for size in (128, 256, 512, 1024, 1920)},
+}
 #: Values a server's crons change whenever they run, 0 or not (the periodic digest mail
 #: that fails on a server without a mail server: settings' ``fail_counter``).
 CRON_DEPENDENT = {"fail_counter": "<failed mails, as the crons left them>"}
@@ -77,14 +126,23 @@ def run_generated(url: str, credentials: Credentials, seed: int = 0, domains: in
     """Record the whole generated corpus against the fresh database of ``credentials``."""
     s = Recorder(url, credentials)
     s.uid = s.xmlrpc("gen.authenticate", COMMON, "authenticate", DB, LOGIN, PASSWORD, {}, required=True)
-    settings = s.kw("gen.settings.create", "res.config.settings", "create",
-                    [{"group_analytic_accounting": True}], required=True)
+    settings = s.kw(
+        "gen.settings.create", "res.config.settings", "create", [{"group_analytic_accounting": True}], required=True
+    )
     s.kw("gen.settings.execute", "res.config.settings", "execute", [[settings]], required=True)
-    schema = {model: s.kw(f"gen.fields_get.{model}", model, "fields_get", [], {"attributes": ATTRIBUTES},
-                          required=True) for model in MODELS}
+    schema = {
+        model: s.kw(f"gen.fields_get.{model}", model, "fields_get", [], {"attributes": ATTRIBUTES}, required=True)
+        for model in MODELS
+    }
     created = _populate(s, schema)
-    schema.update({model: s.kw(f"gen.fields_get.after_data.{model}", model, "fields_get", [],
-                               {"attributes": ATTRIBUTES}, required=True) for model in _PLAN_COLUMN_MODELS})
+    schema.update(
+        {
+            model: s.kw(
+                f"gen.fields_get.after_data.{model}", model, "fields_get", [], {"attributes": ATTRIBUTES}, required=True
+            )
+            for model in _PLAN_COLUMN_MODELS
+        }
+    )
     for model in MODELS:
         _model_calls(s, model, schema[model])
     _record_methods(s, created)
@@ -111,9 +169,12 @@ def without_random_ids(answer: Any, call: dict[str, Any]) -> Any:
     answer = _uuids_replaced(answer)
     groups = answer.get("ok") if isinstance(answer, dict) else None
     if (call.get("params") or [])[4:5] == ["read_group"] and isinstance(groups, list):
+
         def random_group(group: Any) -> bool:
-            return isinstance(group, dict) and any(value == RANDOM_UUID for key, value in group.items()
-                                                   if key != "__domain")
+            return isinstance(group, dict) and any(
+                value == RANDOM_UUID for key, value in group.items() if key != "__domain"
+            )
+
         moved = sorted((g for g in groups if random_group(g)), key=lambda g: json.dumps(g, sort_keys=True))
         answer = {**answer, "ok": [g for g in groups if not random_group(g)] + moved}
     return answer
@@ -144,9 +205,14 @@ def _calibrated_defaults(values: dict) -> dict:
 
 def _calibrated(value: Any, today: set[str]) -> Any:
     if isinstance(value, dict):
-        return {key: CRON_DEPENDENT[key] if key in CRON_DEPENDENT and not isinstance(item, dict) else
-                VARYING[key] if key in VARYING and item else _calibrated(item, today)
-                for key, item in value.items()}
+        return {
+            key: CRON_DEPENDENT[key]
+            if key in CRON_DEPENDENT and not isinstance(item, dict)
+            else VARYING[key]
+            if key in VARYING and item
+            else _calibrated(item, today)
+            for key, item in value.items()
+        }
     if isinstance(value, list):
         return [_calibrated(item, today) for item in value]
     return TODAY if isinstance(value, str) and value in today else value
@@ -161,66 +227,168 @@ _PLAN_COLUMN_MODELS = ("account.analytic.line", "project.project")
 def _populate(s: Recorder, schema: dict[str, dict]) -> dict[str, list[int]]:
     """Partners (companies, contacts, tags, NULLs), plans, accounts, lines, projects, tasks:
     every value explicit (colours too), so two fresh servers hold the same records."""
+
     def create(label: str, model: str, vals: dict) -> int:
         known = {k: v for k, v in vals.items() if k in schema[model]}
         return s.kw(f"gen.create.{label}", model, "create", [known], required=True)
 
-    tags = [create(f"tag{i}", "res.partner.category", {"name": name, "color": i + 1})
-            for i, name in enumerate(["Gen Donor", "Gen Partner", "Gen 50% off"])]
-    companies = [create(f"company{i}", "res.partner", {
-        "name": name, "is_company": True, "street": f"{i} Gen Street" if i != 1 else False, "city": city,
-        "zip": zip_code, "email": email, "ref": f"GEN-C{i}", "color": i, "partner_latitude": lat,
-        "category_id": [(6, 0, tags[: i + 1])], "comment": False})
-        for i, (name, city, zip_code, email, lat) in enumerate([
-            ("Gen Alpha Company", "Kampala", "256", "alpha@example.com", 0.31),
-            ("Gen Beta_Company", "Bujumbura", False, False, -3.38),
-            ("Gen Gamma Co", False, "75001", "gamma@example.org", 0.0)])]
-    contacts = [create(f"contact{i}", "res.partner", {
-        "name": name, "parent_id": parent, "email": email, "function": function, "ref": f"GEN-P{i}",
-        "color": 0, "phone": phone, "type": kind})
-        for i, (name, parent, email, function, phone, kind) in enumerate([
-            ("Gen Ada", companies[0], "ada@example.com", "Director", "+256 1", "contact"),
-            ("Gen Bo", companies[0], False, "Accountant", False, "invoice"),
-            ("Gen Cy", companies[1], "cy@example.com", False, "+257 2", "contact"),
-            ("Gen Di", False, "di@example.net", False, False, "contact"),
-            ("Gen Ed 100%", companies[2], False, "Driver", False, "delivery")])]
-    plans = [create(f"plan{i}", "account.analytic.plan", {"name": name, "color": i + 2, **extra})
-             for i, (name, extra) in enumerate([("Gen Regions", {}), ("Gen Donors", {}),
-                                                ("Gen Projects", {})])]
-    plans.append(create("plan_child", "account.analytic.plan", {"name": "Gen Sub", "parent_id": plans[0],
-                                                                 "color": 5}))
-    accounts = [create(f"account{i}", "account.analytic.account", {
-        "name": name, "code": code, "plan_id": plan, "partner_id": partner, "color": 0})
-        for i, (name, code, plan, partner) in enumerate([
-            ("Gen East", "GE", plans[0], companies[0]), ("Gen West", False, plans[0], False),
-            ("Gen Sub East", "GSE", plans[3], contacts[0]), ("Gen EU", "EU", plans[1], companies[1]),
-            ("Gen USAID", "US", plans[1], False), ("Gen Project X", "PX", plans[2], companies[2])])]
-    lines = [create(f"line{i}", "account.analytic.line", {
-        "name": name, "amount": amount, "date": date, "account_id": account, "partner_id": partner,
-        "unit_amount": hours})
-        for i, (name, amount, date, account, partner, hours) in enumerate([
-            ("Gen L1", -100.0, "2024-01-15", accounts[0], companies[0], 1.0),
-            ("Gen L2", -250.5, "2024-02-20", accounts[0], False, 0.0),
-            ("Gen L3", 40.0, "2024-02-29", accounts[3], contacts[2], 2.5),
-            ("Gen L4", 0.0, "2023-12-31", accounts[5], False, 8.0)])]
-    projects = [create(f"project{i}", "project.project", {
-        "name": name, "partner_id": partner, "color": i, "sequence": 10 + i,
-        "analytic_account_id": account, "account_id": account})
-        for i, (name, partner, account) in enumerate([
-            ("Gen Civic Voices", companies[0], accounts[5]), ("Gen Water", False, False),
-            ("Gen Schools", contacts[3], False)])]
-    tasks = [create(f"task{i}", "project.task", {
-        "name": name, "project_id": project, "priority": priority, "date_deadline": deadline,
-        "partner_id": partner, "sequence": i, "color": 0, "description": False})
-        for i, (name, project, priority, deadline, partner) in enumerate([
-            ("Gen T1", projects[0], "1", "2024-05-01", companies[0]), ("Gen T2", projects[0], "0", False, False),
-            ("Gen T3", projects[1], "0", "2023-01-01", contacts[1]), ("Gen T4", False, "1", False, False)])]
-    return {"res.partner.category": tags, "res.partner": companies + contacts, "account.analytic.plan": plans,
-            "account.analytic.account": accounts, "account.analytic.line": lines, "project.project": projects,
-            "project.task": tasks}
+    tags = [
+        create(f"tag{i}", "res.partner.category", {"name": name, "color": i + 1})
+        for i, name in enumerate(["Gen Donor", "Gen Partner", "Gen 50% off"])
+    ]
+    companies = [
+        create(
+            f"company{i}",
+            "res.partner",
+            {
+                "name": name,
+                "is_company": True,
+                "street": f"{i} Gen Street" if i != 1 else False,
+                "city": city,
+                "zip": zip_code,
+                "email": email,
+                "ref": f"GEN-C{i}",
+                "color": i,
+                "partner_latitude": lat,
+                "category_id": [(6, 0, tags[: i + 1])],
+                "comment": False,
+            },
+        )
+        for i, (name, city, zip_code, email, lat) in enumerate(
+            [
+                ("Gen Alpha Company", "Kampala", "256", "alpha@example.com", 0.31),
+                ("Gen Beta_Company", "Bujumbura", False, False, -3.38),
+                ("Gen Gamma Co", False, "75001", "gamma@example.org", 0.0),
+            ]
+        )
+    ]
+    contacts = [
+        create(
+            f"contact{i}",
+            "res.partner",
+            {
+                "name": name,
+                "parent_id": parent,
+                "email": email,
+                "function": function,
+                "ref": f"GEN-P{i}",
+                "color": 0,
+                "phone": phone,
+                "type": kind,
+            },
+        )
+        for i, (name, parent, email, function, phone, kind) in enumerate(
+            [
+                ("Gen Ada", companies[0], "ada@example.com", "Director", "+256 1", "contact"),
+                ("Gen Bo", companies[0], False, "Accountant", False, "invoice"),
+                ("Gen Cy", companies[1], "cy@example.com", False, "+257 2", "contact"),
+                ("Gen Di", False, "di@example.net", False, False, "contact"),
+                ("Gen Ed 100%", companies[2], False, "Driver", False, "delivery"),
+            ]
+        )
+    ]
+    plans = [
+        create(f"plan{i}", "account.analytic.plan", {"name": name, "color": i + 2, **extra})
+        for i, (name, extra) in enumerate([("Gen Regions", {}), ("Gen Donors", {}), ("Gen Projects", {})])
+    ]
+    plans.append(create("plan_child", "account.analytic.plan", {"name": "Gen Sub", "parent_id": plans[0], "color": 5}))
+    accounts = [
+        create(
+            f"account{i}",
+            "account.analytic.account",
+            {"name": name, "code": code, "plan_id": plan, "partner_id": partner, "color": 0},
+        )
+        for i, (name, code, plan, partner) in enumerate(
+            [
+                ("Gen East", "GE", plans[0], companies[0]),
+                ("Gen West", False, plans[0], False),
+                ("Gen Sub East", "GSE", plans[3], contacts[0]),
+                ("Gen EU", "EU", plans[1], companies[1]),
+                ("Gen USAID", "US", plans[1], False),
+                ("Gen Project X", "PX", plans[2], companies[2]),
+            ]
+        )
+    ]
+    lines = [
+        create(
+            f"line{i}",
+            "account.analytic.line",
+            {
+                "name": name,
+                "amount": amount,
+                "date": date,
+                "account_id": account,
+                "partner_id": partner,
+                "unit_amount": hours,
+            },
+        )
+        for i, (name, amount, date, account, partner, hours) in enumerate(
+            [
+                ("Gen L1", -100.0, "2024-01-15", accounts[0], companies[0], 1.0),
+                ("Gen L2", -250.5, "2024-02-20", accounts[0], False, 0.0),
+                ("Gen L3", 40.0, "2024-02-29", accounts[3], contacts[2], 2.5),
+                ("Gen L4", 0.0, "2023-12-31", accounts[5], False, 8.0),
+            ]
+        )
+    ]
+    projects = [
+        create(
+            f"project{i}",
+            "project.project",
+            {
+                "name": name,
+                "partner_id": partner,
+                "color": i,
+                "sequence": 10 + i,
+                "analytic_account_id": account,
+                "account_id": account,
+            },
+        )
+        for i, (name, partner, account) in enumerate(
+            [
+                ("Gen Civic Voices", companies[0], accounts[5]),
+                ("Gen Water", False, False),
+                ("Gen Schools", contacts[3], False),
+            ]
+        )
+    ]
+    tasks = [
+        create(
+            f"task{i}",
+            "project.task",
+            {
+                "name": name,
+                "project_id": project,
+                "priority": priority,
+                "date_deadline": deadline,
+                "partner_id": partner,
+                "sequence": i,
+                "color": 0,
+                "description": False,
+            },
+        )
+        for i, (name, project, priority, deadline, partner) in enumerate(
+            [
+                ("Gen T1", projects[0], "1", "2024-05-01", companies[0]),
+                ("Gen T2", projects[0], "0", False, False),
+                ("Gen T3", projects[1], "0", "2023-01-01", contacts[1]),
+                ("Gen T4", False, "1", False, False),
+            ]
+        )
+    ]
+    return {
+        "res.partner.category": tags,
+        "res.partner": companies + contacts,
+        "account.analytic.plan": plans,
+        "account.analytic.account": accounts,
+        "account.analytic.line": lines,
+        "project.project": projects,
+        "project.task": tasks,
+    }
 
 
 # -- every model: reads, defaults, names, groups ------------------------------------------------
+
 
 def _model_calls(s: Recorder, model: str, fields: dict[str, dict]) -> None:
     ids = s.kw(f"gen.search.{model}", model, "search", [[]], {"order": "id", "limit": 4}) or []
@@ -258,12 +426,17 @@ def _record_methods(s: Recorder, created: dict[str, list[int]]) -> None:
         if copy_id:
             s.kw(f"gen.copy.read.{model}", model, "read", [[copy_id], ["display_name"]])
             s.kw(f"gen.copy.unlink.{model}", model, "unlink", [[copy_id]])
-        s.kw(f"gen.write.{model}", model, "write", [[ids[0]], {"color": 7}] if model != "account.analytic.line"
-             else [[ids[0]], {"unit_amount": 3.0}])
+        s.kw(
+            f"gen.write.{model}",
+            model,
+            "write",
+            [[ids[0]], {"color": 7}] if model != "account.analytic.line" else [[ids[0]], {"unit_amount": 3.0}],
+        )
         s.kw(f"gen.display_name.{model}", model, "read", [ids, ["display_name"]])
 
 
 # -- seeded random domains ----------------------------------------------------------------------
+
 
 def _random_domains(s: Recorder, schema: dict[str, dict], rng: random.Random, count: int) -> None:
     values = {model: _observed_values(s, model, schema[model]) for model in DOMAIN_MODELS}
@@ -276,8 +449,16 @@ def _random_domains(s: Recorder, schema: dict[str, dict], rng: random.Random, co
 def _observed_values(s: Recorder, model: str, fields: dict[str, dict]) -> dict[str, list]:
     """Every leaf-able field's values over the model's records, as the server answered."""
     names = sorted(name for name in _leaf_fields(fields) if fields[name]["type"] not in ("one2many", "many2many"))
-    rows = s.kw(f"gen.values.{model}", model, "search_read", [[]],
-                {"fields": names, "order": "id", "context": {"active_test": False}}) or []
+    rows = (
+        s.kw(
+            f"gen.values.{model}",
+            model,
+            "search_read",
+            [[]],
+            {"fields": names, "order": "id", "context": {"active_test": False}},
+        )
+        or []
+    )
     observed: dict[str, list] = {}
     for row in rows:
         for name in names:
@@ -292,9 +473,15 @@ def _observed_values(s: Recorder, model: str, fields: dict[str, dict]) -> dict[s
 
 def _leaf_fields(fields: dict[str, dict]) -> list[str]:
     """Stored fields of a searchable type; x2many only towards served models (their rows exist)."""
-    return sorted(name for name, f in fields.items()
-                  if f["type"] in LEAF_TYPES and name not in VOLATILE and name not in VARYING and f.get("store")
-                  and (f["type"] not in ("one2many", "many2many") or f.get("relation") in MODELS))
+    return sorted(
+        name
+        for name, f in fields.items()
+        if f["type"] in LEAF_TYPES
+        and name not in VOLATILE
+        and name not in VARYING
+        and f.get("store")
+        and (f["type"] not in ("one2many", "many2many") or f.get("relation") in MODELS)
+    )
 
 
 def _domain(rng: random.Random, model: str, schema: dict[str, dict], values: dict[str, dict]) -> list:
@@ -322,8 +509,14 @@ def _leaf(rng: random.Random, model: str, schema: dict[str, dict], values: dict[
     seen = values.get(model, {}).get(name, [])
     relation = field.get("relation")
     if kind == "many2one" and relation in DOMAIN_MODELS and rng.random() < 0.3:  # a dotted path
-        sub = rng.choice([n for n in _leaf_fields(schema[relation]) if schema[relation][n]["type"]
-                          in ("char", "boolean", "integer", "float", "selection")] or ["id"])
+        sub = rng.choice(
+            [
+                n
+                for n in _leaf_fields(schema[relation])
+                if schema[relation][n]["type"] in ("char", "boolean", "integer", "float", "selection")
+            ]
+            or ["id"]
+        )
         sub_field = schema[relation].get(sub, {"type": "integer"})
         operator, value = _operator_value(rng, sub_field["type"], values.get(relation, {}).get(sub, []))
         return [f"{name}.{sub}", operator, value]
@@ -339,8 +532,9 @@ def _leaf(rng: random.Random, model: str, schema: dict[str, dict], values: dict[
 def _operator_value(rng: random.Random, kind: str, seen: list) -> tuple[str, Any]:
     if kind in ("char", "text", "html", "selection"):
         pool = [v for v in seen if isinstance(v, str)][:8] + CHAR_VALUES + [False]
-        operator = rng.choice(["=", "!=", "like", "ilike", "not like", "not ilike", "=like", "=ilike", "in",
-                               "not in", "=?"])
+        operator = rng.choice(
+            ["=", "!=", "like", "ilike", "not like", "not ilike", "=like", "=ilike", "in", "not in", "=?"]
+        )
         if operator in ("in", "not in"):
             return operator, rng.sample(pool, k=min(len(pool), rng.randint(0, 3)))
         return operator, rng.choice(pool)
@@ -375,10 +569,12 @@ def _relational_leaf(rng: random.Random, name: str, kind: str, seen: list, comod
     return [name, rng.choice(["in", "=", "not in"]), rng.choice(ids)]
 
 
-GAPS_HEADER = ("# Labels of the generated corpus the simulator does not yet answer as the real server did.\n"
-               "# tests/parity/test_generated_corpus.py holds the list exact: a new difference fails, and so does a\n"
-               "# fixed one still listed. Rewrite with:\n"
-               "#   python -m harness.parity.generated replay --version V --write-gaps\n")
+GAPS_HEADER = (
+    "# Labels of the generated corpus the simulator does not yet answer as the real server did.\n"
+    "# tests/parity/test_generated_corpus.py holds the list exact: a new difference fails, and so does a\n"
+    "# fixed one still listed. Rewrite with:\n"
+    "#   python -m harness.parity.generated replay --version V --write-gaps\n"
+)
 
 
 def gaps_file(version: str) -> Path:
@@ -410,8 +606,9 @@ def replay_on_simulator(version: str) -> ParityReport:
     # a database name no answer holds as a value ("odoo" is also a selection key Odoo answers)
     db = "generated_replay"
     with SimServer(SimulatorApp(version, db=db, fresh=True)) as server:
-        report = replay_exchanges(load_generated(version), server.url, Credentials(db, "admin", "admin"),
-                                  normalise_generated)
+        report = replay_exchanges(
+            load_generated(version), server.url, Credentials(db, "admin", "admin"), normalise_generated
+        )
     report.version = version
     return report
 
@@ -434,8 +631,11 @@ def main(argv: list[str] | None = None) -> int:
     replay = sub.add_parser("replay", help="replay a version's corpus on a fresh simulator")
     replay.add_argument("--version", required=True)
     replay.add_argument("--show", type=int, default=20)
-    replay.add_argument("--write-gaps", action="store_true",
-                        help=f"write the differing labels to {CORPUS_DIR.name}/<version>.gaps (the known gaps)")
+    replay.add_argument(
+        "--write-gaps",
+        action="store_true",
+        help=f"write the differing labels to {CORPUS_DIR.name}/<version>.gaps (the known gaps)",
+    )
     args = parser.parse_args(argv)
     if args.command == "record":
         password = os.environ.get("ODOO_PASSWORD")

@@ -54,9 +54,7 @@ def check_no_today(exchanges: list[dict[str, Any]], days: set[datetime.date]) ->
     """
     stamps = {day.isoformat() for day in days}
     labels = [
-        ex["label"]
-        for ex in exchanges
-        if any(stamp in text for text in _strings(ex["answer"]) for stamp in stamps)
+        ex["label"] for ex in exchanges if any(stamp in text for text in _strings(ex["answer"]) for stamp in stamps)
     ]
     if labels:
         raise RuntimeError(f"today's date {sorted(stamps)} appears in the answers of {labels}")
@@ -127,8 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     if not password:
         parser.error(f"set the password in the environment variable {args.password_env}")
     document = record_corpus(args.url, Credentials(args.db, args.login, password), args.out)
-    print(f"{args.out}: {len(document['exchanges'])} exchanges, server {document['server_version']}",
-          file=sys.stderr)
+    print(f"{args.out}: {len(document['exchanges'])} exchanges, server {document['server_version']}", file=sys.stderr)
     return 0
 
 

@@ -45,9 +45,7 @@ class Recorder:
             raise ConversationError(f"{label}: {record['answer']}")
         return answer.get("ok")
 
-    def xmlrpc(
-        self, label: str, path: str, method: str, *params: Any, required: bool = False
-    ) -> Any:
+    def xmlrpc(self, label: str, path: str, method: str, *params: Any, required: bool = False) -> Any:
         """An XML-RPC call through xmlrpc.client.ServerProxy."""
         call = {"transport": "xmlrpc", "path": path, "method": method, "params": list(params)}
         return self.send(label, call, required)

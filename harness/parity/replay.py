@@ -37,8 +37,12 @@ class ParityReport:
         return f"Odoo {self.version}: {len(self.identical)}/{self.total} answers identical to real Odoo"
 
 
-def replay_exchanges(exchanges: list[dict[str, Any]], url: str, credentials: Credentials,
-                     calibrate: Callable[[Any, dict], Any] | None = None) -> ParityReport:
+def replay_exchanges(
+    exchanges: list[dict[str, Any]],
+    url: str,
+    credentials: Credentials,
+    calibrate: Callable[[Any, dict], Any] | None = None,
+) -> ParityReport:
     """``calibrate(answer, call)`` normalises further what a corpus recorded that way
     (the generated corpus: ``generated.normalise_generated``)."""
     report = ParityReport("")
@@ -78,8 +82,7 @@ def replay_simulator(version: str) -> ParityReport:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m harness.parity.replay",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m harness.parity.replay", description=__doc__.splitlines()[0])
     parser.add_argument("--version", required=True)
     parser.add_argument("--url", help="server to replay against (default: embedded simulator)")
     parser.add_argument("--db", default="odoo")
@@ -94,8 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         report = replay_simulator(args.version)
     print(report.summary())
     for label, diff in list(report.different.items())[: args.show]:
-        print(f"- {label}\n    expected {json.dumps(diff['expected'])[:400]}\n"
-              f"    got      {json.dumps(diff['got'])[:400]}")
+        print(
+            f"- {label}\n    expected {json.dumps(diff['expected'])[:400]}\n"
+            f"    got      {json.dumps(diff['got'])[:400]}"
+        )
     return 0 if not report.different else 1
 
 

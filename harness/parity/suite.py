@@ -28,13 +28,23 @@ class ParitySuite:
         then report it group by group."""
         version = target.version or server_serie(endpoint.url)
         if endpoint.api != "xmlrpc":
-            yield ScenarioResult(self.name, "corpus", target.name, SKIP,
-                                 "the parity corpus is XML-RPC (run on this server's XML-RPC column); JSON-2's "
-                                 "recorded answers are replayed by tests/simulator/test_json2_simulator.py")
+            yield ScenarioResult(
+                self.name,
+                "corpus",
+                target.name,
+                SKIP,
+                "the parity corpus is XML-RPC (run on this server's XML-RPC column); JSON-2's "
+                "recorded answers are replayed by tests/simulator/test_json2_simulator.py",
+            )
             return
         if corpus_path(version) is None:
-            yield ScenarioResult(self.name, "corpus", target.name, SKIP,
-                                 f"no parity corpus recorded for Odoo {version}: `odoo-harness capture` records one")
+            yield ScenarioResult(
+                self.name,
+                "corpus",
+                target.name,
+                SKIP,
+                f"no parity corpus recorded for Odoo {version}: `odoo-harness capture` records one",
+            )
             return
         exchanges = load_corpus(version)["exchanges"]
         credentials = Credentials(endpoint.db, endpoint.login, endpoint.password)
@@ -48,6 +58,15 @@ class ParitySuite:
             different = [label for label in labels if label in report.different]
             detail = "; ".join(
                 f"{label}: expected {json.dumps(report.different[label]['expected'])[:160]} "
-                f"got {json.dumps(report.different[label]['got'])[:160]}" for label in different[:3])
-            yield ScenarioResult(self.name, group, target.name, FAIL if different else PASS, detail,
-                                 calls=len(labels), seconds=per_call * len(labels))
+                f"got {json.dumps(report.different[label]['got'])[:160]}"
+                for label in different[:3]
+            )
+            yield ScenarioResult(
+                self.name,
+                group,
+                target.name,
+                FAIL if different else PASS,
+                detail,
+                calls=len(labels),
+                seconds=per_call * len(labels),
+            )

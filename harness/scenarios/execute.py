@@ -126,10 +126,17 @@ class ScenarioContext:
     # -- wiring ----------------------------------------------------------------------
 
     def engine(self, tenant: str | None = None, db: str | None = None) -> SyncEngine:
-        client = OdooClient(self.proxy_url, db or self.target.db, self.target.login, self.password,
-                            tenant=tenant or self.grants.tenant, ledger=self.ledger, timeout=self.pace.timeout,
-                            retry=RetryPolicy(attempts=5, base=self.pace.retry_base, cap=self.pace.retry_cap),
-                            api=self.target.api)
+        client = OdooClient(
+            self.proxy_url,
+            db or self.target.db,
+            self.target.login,
+            self.password,
+            tenant=tenant or self.grants.tenant,
+            ledger=self.ledger,
+            timeout=self.pace.timeout,
+            retry=RetryPolicy(attempts=5, base=self.pace.retry_base, cap=self.pace.retry_cap),
+            api=self.target.api,
+        )
         # on a version the harness has not validated the engine runs as with `sync --force`:
         # the run exists to find out whether it works there (the reports mark the version)
         return SyncEngine(client, self.ledger, self.names, force=not is_validated(self.version))
@@ -158,11 +165,26 @@ class ScenarioContext:
         if self._monitor is None:
             db, _grants = self.tenants[self.grants.tenant]
             secret = {SECRET_ENV[self.target.api]: PASSWORD_ENV}
-            config = TenantsFile(tenants=[Tenant(id=self.grants.tenant, url=self.proxy_url, db=db,
-                                                 login=self.target.login, api=self.target.api, **secret)],
-                                 thresholds=ThresholdSettings(**self.scenario.health))
-            self._monitor = Monitor(config, HealthStore(self.ledger.url), [JsonlSink(self.alerts_file)],
-                                    timeout=HEALTH_TIMEOUT, environ=self.environ)
+            config = TenantsFile(
+                tenants=[
+                    Tenant(
+                        id=self.grants.tenant,
+                        url=self.proxy_url,
+                        db=db,
+                        login=self.target.login,
+                        api=self.target.api,
+                        **secret,
+                    )
+                ],
+                thresholds=ThresholdSettings(**self.scenario.health),
+            )
+            self._monitor = Monitor(
+                config,
+                HealthStore(self.ledger.url),
+                [JsonlSink(self.alerts_file)],
+                timeout=HEALTH_TIMEOUT,
+                environ=self.environ,
+            )
         return self._monitor
 
     def notices(self) -> list[str]:
@@ -200,15 +222,18 @@ class ScenarioContext:
         for tenant, (db, grants) in self.tenants.items():
             reader = self.reader(db)
             state = invariants.read_state(reader, self.names)
-            problems = (invariants.check_no_duplicates(state, self.ledger, tenant)
-                        + invariants.check_nothing_lost(state, grants, self.names)
-                        + invariants.forbidden_writes(reader, self.uid, self.since))
+            problems = (
+                invariants.check_no_duplicates(state, self.ledger, tenant)
+                + invariants.check_nothing_lost(state, grants, self.names)
+                + invariants.forbidden_writes(reader, self.uid, self.since)
+            )
             if self.control:
                 problems += invariants.check_journal(self.control.journal(db), self.uid, self.own_writes)
             for problem in problems:
                 self.fail(f"[{tenant}] {problem}")
-        for problem in invariants.check_log_complete(self.ledger, list(self.tenants), self._engine_calls(),
-                                                     self._secrets(), repr(self.outcome)):
+        for problem in invariants.check_log_complete(
+            self.ledger, list(self.tenants), self._engine_calls(), self._secrets(), repr(self.outcome)
+        ):
             self.fail(problem)
         for problem in invariants.check_notices(self.notices()):
             self.fail(problem)
@@ -228,4 +253,3 @@ class ScenarioContext:
         engine_logins = sum(1 for t in self.tenants for r in self.ledger.log_rows(t) if r["entity"] == login)
         probes = received.get(login, 0) - engine_logins
         return sum(received.values()) - probes
-

@@ -11,12 +11,22 @@ from faker.providers import BaseProvider
 from harness.engine.grants import BudgetLine, Grants, Project
 
 DONORS = ("EU", "USAID", "FCDO", "Sida", "GIZ", "Gates Foundation", "Ford Foundation", "UNDP")
-THEMES = ("Civic Voices", "Clean Water", "Girls' Education", "Land Rights", "Media Freedom", "Health Access",
-          "Climate Resilience", "Youth Jobs")
-CATEGORIES = {"HR": ("Project Director", "Field Officer", "Finance Officer", "M&E Specialist"),
-              "TRV": ("International flights", "Local transport", "Per diems", "Visas"),
-              "EQP": ("Laptops", "Vehicles", "Office furniture", "Solar kits"),
-              "IND": ("Indirect costs", "Audit fees", "Bank charges", "Office rent")}
+THEMES = (
+    "Civic Voices",
+    "Clean Water",
+    "Girls' Education",
+    "Land Rights",
+    "Media Freedom",
+    "Health Access",
+    "Climate Resilience",
+    "Youth Jobs",
+)
+CATEGORIES = {
+    "HR": ("Project Director", "Field Officer", "Finance Officer", "M&E Specialist"),
+    "TRV": ("International flights", "Local transport", "Per diems", "Visas"),
+    "EQP": ("Laptops", "Vehicles", "Office furniture", "Solar kits"),
+    "IND": ("Indirect costs", "Audit fees", "Bank charges", "Office rent"),
+}
 
 
 class GrantsProvider(BaseProvider):
@@ -47,8 +57,11 @@ def generate_grants(seed: int, projects: int, lines_per_project: int, tenant: st
     categories = list(CATEGORIES)
     result = []
     for number in range(1, projects + 1):
-        lines = [fake.budget_line(categories[i % len(categories)], i % len(categories) + 1, i // len(categories))
-                 for i in range(lines_per_project)]
-        result.append(Project(id=f"PRJ-{number:03}", name=fake.grant_project_name(), donor=fake.donor(),
-                              budget_lines=lines))
+        lines = [
+            fake.budget_line(categories[i % len(categories)], i % len(categories) + 1, i // len(categories))
+            for i in range(lines_per_project)
+        ]
+        result.append(
+            Project(id=f"PRJ-{number:03}", name=fake.grant_project_name(), donor=fake.donor(), budget_lines=lines)
+        )
     return Grants(tenant=tenant, projects=result)

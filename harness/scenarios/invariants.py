@@ -61,7 +61,8 @@ class Reader:
     @functools.cached_property
     def uid(self) -> int:
         uid = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/common").authenticate(
-            self.db, self.login, self._password, {})
+            self.db, self.login, self._password, {}
+        )
         if not uid:
             raise InvariantError(f"the checks cannot log in as {self.login!r} on database {self.db!r}")
         return uid
@@ -82,20 +83,38 @@ class InvariantError(HarnessError, RuntimeError):
 def read_state(reader: Reader, names: PlanNames) -> OdooState:
     """Read back the three plans (by name), their accounts and the projects linked to them,
     archived ones too, from any Odoo over XML-RPC."""
-    fields = reader.call("project.project", "fields_get", allfields=["account_id", "analytic_account_id"],
-                         attributes=["relation"])
-    link = "account_id" if fields.get("account_id", {}).get("relation") == "account.analytic.account" \
+    fields = reader.call(
+        "project.project", "fields_get", allfields=["account_id", "analytic_account_id"], attributes=["relation"]
+    )
+    link = (
+        "account_id"
+        if fields.get("account_id", {}).get("relation") == "account.analytic.account"
         else "analytic_account_id"
+    )
     ctx = {"context": {"active_test": False}}
-    plans = reader.call("account.analytic.plan", "search_read",
-                        [("name", "in", [names.of(r) for r in ("project", "category", "line")])], fields=["name"],
-                        **ctx)
-    accounts = reader.call("account.analytic.account", "search_read", [("plan_id", "in", [p["id"] for p in plans])],
-                           fields=["code", "name", "plan_id", "active"], **ctx)
+    plans = reader.call(
+        "account.analytic.plan",
+        "search_read",
+        [("name", "in", [names.of(r) for r in ("project", "category", "line")])],
+        fields=["name"],
+        **ctx,
+    )
+    accounts = reader.call(
+        "account.analytic.account",
+        "search_read",
+        [("plan_id", "in", [p["id"] for p in plans])],
+        fields=["code", "name", "plan_id", "active"],
+        **ctx,
+    )
     for account in accounts:
         account["plan_id"] = account["plan_id"][0]
-    projects = reader.call("project.project", "search_read", [(link, "in", [a["id"] for a in accounts])],
-                           fields=["name", "active", link], **ctx)
+    projects = reader.call(
+        "project.project",
+        "search_read",
+        [(link, "in", [a["id"] for a in accounts])],
+        fields=["name", "active", link],
+        **ctx,
+    )
     for project in projects:
         project[link] = project[link][0] if project[link] else False
     return OdooState(plans, accounts, projects, link)
@@ -125,8 +144,12 @@ def forbidden_writes(reader: Reader, uid: int, since: str) -> list[str]:
     ``YYYY-MM-DD HH:MM:SS``), read back from Odoo itself."""
     problems = []
     for model in FORBIDDEN:
-        count = reader.call(model, "search_count", [("write_uid", "=", uid), ("write_date", ">=", since)],
-                            context={"active_test": False})
+        count = reader.call(
+            model,
+            "search_count",
+            [("write_uid", "=", uid), ("write_date", ">=", since)],
+            context={"active_test": False},
+        )
         if count:
             problems.append(f"forbidden mutation: {count} {model} record(s) written by uid {uid} since {since}")
     return problems
@@ -137,8 +160,10 @@ def check_no_duplicates(state: OdooState, ledger: Ledger, tenant: str) -> list[s
     for (plan_id, code), count in Counter((a["plan_id"], a["code"]) for a in state.accounts).items():
         if count > 1:
             ids = [a["id"] for a in state.accounts if (a["plan_id"], a["code"]) == (plan_id, code)]
-            problems.append(f"duplicate account: code {code!r} in plan {plan_id} is records {ids}"
-                            f"{_calls(ledger, tenant, 'account', code)}")
+            problems.append(
+                f"duplicate account: code {code!r} in plan {plan_id} is records {ids}"
+                f"{_calls(ledger, tenant, 'account', code)}"
+            )
     for name, count in Counter(p["name"] for p in state.plans).items():
         if count > 1:
             problems.append(f"duplicate plan {name!r}: {count} records")
@@ -149,9 +174,13 @@ def check_no_duplicates(state: OdooState, ledger: Ledger, tenant: str) -> list[s
             problems.append(f"duplicate project: account {account_id} is linked by projects {ids}")
     known = {a["id"] for a in state.accounts} | {p["id"] for p in state.projects} | {p["id"] for p in state.plans}
     with ledger.engine.connect() as conn:
-        rows = conn.execute(ledger.idempotency.select().where(
-            ledger.idempotency.c.tenant == tenant, ledger.idempotency.c.status == SUCCEEDED,
-            ledger.idempotency.c.operation == "create")).all()
+        rows = conn.execute(
+            ledger.idempotency.select().where(
+                ledger.idempotency.c.tenant == tenant,
+                ledger.idempotency.c.status == SUCCEEDED,
+                ledger.idempotency.c.operation == "create",
+            )
+        ).all()
     for row in rows:
         if row.odoo_id not in known:
             problems.append(f"key {row.key} succeeded as id {row.odoo_id}, which Odoo does not hold")
@@ -168,8 +197,10 @@ def check_nothing_lost(state: OdooState, grants: Grants, names: PlanNames) -> li
         if account is None:
             problems.append(f"lost: account {spec.code!r} is not in plan {names.of(spec.role)!r}")
         elif account["name"] != spec.name or not account["active"]:
-            problems.append(f"wrong: account {spec.code!r} is {account['name']!r} (active={account['active']}), "
-                            f"expected {spec.name!r}, active")
+            problems.append(
+                f"wrong: account {spec.code!r} is {account['name']!r} (active={account['active']}), "
+                f"expected {spec.name!r}, active"
+            )
     by_link = {p[state.link_field]: p for p in state.projects}
     for project in grants.projects:
         account = accounts.get((plan_ids.get(names.project), project.id))
@@ -185,36 +216,46 @@ def check_journal(journal: list[dict], engine_uid: int, own: set[tuple[str, int]
     """3. cross-checked on the simulator: its journal of every mutating call shows none by the
     engine's user outside the allow-list, the harness's own writes (``own``: finance's bills,
     posted as the same user) aside."""
-    return [f"forbidden mutation: {e['method']} on {e['model']} ids {e['ids']} by uid {e['uid']} at {e['time']}"
-            for e in journal if e["uid"] == engine_uid and e["model"] not in ALLOWED_MODELS
-            and not (e["ids"] and {(e["model"], i) for i in e["ids"]} <= own)]
+    return [
+        f"forbidden mutation: {e['method']} on {e['model']} ids {e['ids']} by uid {e['uid']} at {e['time']}"
+        for e in journal
+        if e["uid"] == engine_uid
+        and e["model"] not in ALLOWED_MODELS
+        and not (e["ids"] and {(e["model"], i) for i in e["ids"]} <= own)
+    ]
 
 
-def check_log_complete(ledger: Ledger, tenants: list[str], server_calls: int, secrets: list[str],
-                       report_text: str) -> list[str]:
+def check_log_complete(
+    ledger: Ledger, tenants: list[str], server_calls: int, secrets: list[str], report_text: str
+) -> list[str]:
     rows = [row for tenant in tenants for row in ledger.log_rows(tenant)]
     sent = sum(row["outcome"] == "sent" for row in rows)
     problems = []
     if sent != server_calls:
         problems.append(f"sync_log has {sent} rows for calls sent, the server received {server_calls} calls")
     text = repr(rows) + report_text
-    problems += [f"a password appears in the sync log or the report ({secret[:2]}…)" for secret in secrets
-                 if secret and secret in text]
+    problems += [
+        f"a password appears in the sync log or the report ({secret[:2]}…)"
+        for secret in secrets
+        if secret and secret in text
+    ]
     return problems
 
 
 def check_notices(kinds: list[str]) -> list[str]:
     """5. Health: one alert per incident, and a recovery only after an alert."""
     expected = ["alert", "recovery"] * (len(kinds) // 2 + 1)
-    return [] if kinds == expected[:len(kinds)] else [f"support notices out of order or repeated: {kinds}"]
+    return [] if kinds == expected[: len(kinds)] else [f"support notices out of order or repeated: {kinds}"]
 
 
 def _calls(ledger: Ledger, tenant: str, entity: str, code: str) -> str:
     """The log rows of the create calls behind a duplicate, for the account of it."""
-    rows = [r for r in ledger.log_rows(tenant)
-            if r["entity"] and r["entity"].startswith(entity) and r["method"] == "create"]
+    rows = [
+        r for r in ledger.log_rows(tenant) if r["entity"] and r["entity"].startswith(entity) and r["method"] == "create"
+    ]
     if not rows:
         return ""
-    shown = "; ".join(f"#{r['id']} {r['ts']:%H:%M:%S} {r['idempotency_key']} -> "
-                      f"{r['http_status'] or r['error']}" for r in rows[:4])
+    shown = "; ".join(
+        f"#{r['id']} {r['ts']:%H:%M:%S} {r['idempotency_key']} -> {r['http_status'] or r['error']}" for r in rows[:4]
+    )
     return f" (create calls: {shown})"

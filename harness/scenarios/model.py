@@ -161,7 +161,8 @@ def load_suite(name: str, root: Path = SCENARIOS_DIR) -> list[tuple[Path, Scenar
     seen: dict[str, Path] = {}
     for path, scenario in scenarios:
         if scenario.name in seen:
-            raise ScenarioError([f"{path}:1: name: duplicate scenario name {scenario.name!r} "
-                                 f"(also in {seen[scenario.name].name})"])
+            raise ScenarioError(
+                [f"{path}:1: name: duplicate scenario name {scenario.name!r} (also in {seen[scenario.name].name})"]
+            )
         seen[scenario.name] = path
     return scenarios

@@ -63,6 +63,7 @@ def step(name: str, needs_control: str | None = None) -> Callable:
 
 # -- YAML value types ----------------------------------------------------------------------
 
+
 class SyncExpect(StrictModel):
     ok: bool | None = None
     created: int | None = None
@@ -121,6 +122,7 @@ class HealthRounds(StrictModel):
 
 # -- fault rules: the control API's JSON, typed (``simulator/faults.py`` validates it again) --
 
+
 class _Rule(StrictModel):
     model: str = "*"
     method: str = "*"
@@ -173,11 +175,14 @@ class OdooFault(_Rule):
     message: str | None = None
 
 
-FaultRule = Annotated[ErrorBeforeCommit | DropResponseAfterCommit | Delay | SlowDown | HttpStatus | ResetConnection
-                      | OdooFault, Field(discriminator="action")]
+FaultRule = Annotated[
+    ErrorBeforeCommit | DropResponseAfterCommit | Delay | SlowDown | HttpStatus | ResetConnection | OdooFault,
+    Field(discriminator="action"),
+]
 
 
 # -- the steps -------------------------------------------------------------------------------
+
 
 @step("sync")
 def sync(context: "ScenarioContext", value: SyncStep) -> None:
@@ -188,15 +193,22 @@ def sync(context: "ScenarioContext", value: SyncStep) -> None:
 
 
 def _check_sync(context: "ScenarioContext", result: SyncResult, expect: SyncExpect) -> None:
-    actual = {"ok": result.ok, "created": result.created, "updated": result.updated,
-              "archived": result.archived, "skipped": result.skipped, "mutations": result.mutations}
+    actual = {
+        "ok": result.ok,
+        "created": result.created,
+        "updated": result.updated,
+        "archived": result.archived,
+        "skipped": result.skipped,
+        "mutations": result.mutations,
+    }
     for name, value in actual.items():
         wanted = getattr(expect, name)
         if wanted is not None and wanted != value:
             context.fail(f"sync {name} = {value}, expected {wanted} ({result.summary()}; failed: {result.failed[:3]})")
     if expect.min_retries is not None and result.retries < expect.min_retries:
-        context.fail(f"sync retried {result.retries} times, expected at least {expect.min_retries} "
-                     "(did the fault fire?)")
+        context.fail(
+            f"sync retried {result.retries} times, expected at least {expect.min_retries} (did the fault fire?)"
+        )
     if expect.max_calls is not None and result.calls > expect.max_calls:
         context.fail(f"sync sent {result.calls} calls, expected at most {expect.max_calls}")
     failed = sorted(entity for entity, _error in result.failed)
@@ -237,11 +249,20 @@ def apply_change(grants: Grants, change: GrantsChange) -> Grants:
     for project in grants.projects:
         if project.id in change.remove_projects:
             continue
-        lines = [line.model_copy(update={"name": change.rename_lines.get(f"{project.id}/{line.id}", line.name)})
-                 for line in project.budget_lines if f"{project.id}/{line.id}" not in change.remove_lines]
+        lines = [
+            line.model_copy(update={"name": change.rename_lines.get(f"{project.id}/{line.id}", line.name)})
+            for line in project.budget_lines
+            if f"{project.id}/{line.id}" not in change.remove_lines
+        ]
         lines += [BudgetLine.model_validate(extra) for extra in change.add_lines.get(project.id, [])]
-        projects.append(Project(id=project.id, name=change.rename_projects.get(project.id, project.name),
-                                donor=project.donor, budget_lines=lines))
+        projects.append(
+            Project(
+                id=project.id,
+                name=change.rename_projects.get(project.id, project.name),
+                donor=project.donor,
+                budget_lines=lines,
+            )
+        )
     return grants.model_copy(update={"projects": projects})
 
 
@@ -250,14 +271,24 @@ def post_bills(context: "ScenarioContext", bills: list[Bill]) -> None:
     """Finance books costs: one analytic line per bill, tagged with one account per plan (on
     16.0 the project's only: one analytic column), posted straight to Odoo, not by the engine."""
     result = context.results[-1]
-    columns = {role: column for role, column in
-               plan_columns(context.engine().client, result.plan_ids, result.capabilities.multi_plan).items()
-               if column}
+    columns = {
+        role: column
+        for role, column in plan_columns(
+            context.engine().client, result.plan_ids, result.capabilities.multi_plan
+        ).items()
+        if column
+    }
     for bill in bills:
-        tags = {"project": bill.project, "category": context.category(bill.project, bill.line),
-                "line": f"{bill.project}/{bill.line}"}
-        vals: dict[str, Any] = {"name": f"Bill {bill.project} {bill.line}", "amount": -bill.amount,
-                                "date": "2024-03-01"}
+        tags = {
+            "project": bill.project,
+            "category": context.category(bill.project, bill.line),
+            "line": f"{bill.project}/{bill.line}",
+        }
+        vals: dict[str, Any] = {
+            "name": f"Bill {bill.project} {bill.line}",
+            "amount": -bill.amount,
+            "date": "2024-03-01",
+        }
         for role, column in columns.items():
             vals[column] = result.account_ids[(role, tags[role])]
         created = context.reader().call("account.analytic.line", "create", vals)
@@ -284,9 +315,14 @@ def attempt_write(context: "ScenarioContext", attempt: AttemptWrite) -> None:
     """The engine tries to write outside the allow-list: its guard must refuse before sending."""
     client = context.engine().client
     try:
-        client.mutate(attempt.model, attempt.method, [[1], {"name": "x"}] if attempt.method == "write" else [[1]],
-                      entity="rogue", key=f"{context.grants.tenant}:rogue:{attempt.model}:{attempt.method}",
-                      retry=False)
+        client.mutate(
+            attempt.model,
+            attempt.method,
+            [[1], {"name": "x"}] if attempt.method == "write" else [[1]],
+            entity="rogue",
+            key=f"{context.grants.tenant}:rogue:{attempt.model}:{attempt.method}",
+            retry=False,
+        )
     except ForbiddenModelError:
         return
     context.fail(f"the engine sent a {attempt.method} on {attempt.model}: the guard let it through")
@@ -337,8 +373,10 @@ def health_rounds(context: "ScenarioContext", rounds: HealthRounds) -> None:
         [(_tenant, health)] = monitor.tick(context.health_clock)
         wanted = rounds.expect[index] if rounds.expect else None
         if wanted and str(health.state) != wanted:
-            context.fail(f"round {index + 1} ({context.health_clock:%H:%M}): health {health.state}, expected {wanted}"
-                         f" ({health.error or 'no error'})")
+            context.fail(
+                f"round {index + 1} ({context.health_clock:%H:%M}): health {health.state}, expected {wanted}"
+                f" ({health.error or 'no error'})"
+            )
 
 
 @step("expect_notices")

@@ -31,8 +31,13 @@ class ScenarioSuite:
         no_json2 = endpoint.api == "json2" and not serves_json2(endpoint.url)
         for _path, scenario in self.scenarios:
             if no_json2:
-                yield ScenarioResult(self.name, scenario.name, target.name, SKIP,
-                                     f"no JSON-2 API on this Odoo ({endpoint.url}/json/version answers no version)")
+                yield ScenarioResult(
+                    self.name,
+                    scenario.name,
+                    target.name,
+                    SKIP,
+                    f"no JSON-2 API on this Odoo ({endpoint.url}/json/version answers no version)",
+                )
                 continue
             reason = None if own_simulator or endpoint.control else scenario.needs_control()
             if reason:
@@ -46,14 +51,27 @@ class ScenarioSuite:
             try:
                 outcome = play(scenario, version, endpoint.api) if own_simulator else play_on(scenario, endpoint)
             except Exception as exc:
-                yield ScenarioResult(self.name, scenario.name, target.name, ERROR, f"{type(exc).__name__}: {exc}",
-                                     seconds=time.perf_counter() - started)
+                yield ScenarioResult(
+                    self.name,
+                    scenario.name,
+                    target.name,
+                    ERROR,
+                    f"{type(exc).__name__}: {exc}",
+                    seconds=time.perf_counter() - started,
+                )
                 continue
             status, detail = PASS, ""
             if outcome.failures:
                 status, detail = FAIL, "\n".join(outcome.failures)
             elif version in scenario.degrades_on:
                 status, detail = DEGRADED, scenario.degrades_on[version]
-            yield ScenarioResult(self.name, scenario.name, target.name, status, detail, calls=outcome.calls,
-                                 seconds=time.perf_counter() - started, latencies_ms=outcome.latencies_ms)
-
+            yield ScenarioResult(
+                self.name,
+                scenario.name,
+                target.name,
+                status,
+                detail,
+                calls=outcome.calls,
+                seconds=time.perf_counter() - started,
+                latencies_ms=outcome.latencies_ms,
+            )

@@ -26,8 +26,10 @@ def _code_column(env: Any) -> str:
 def _codes(env: Any, ids: list[int]) -> dict[int, dict]:
     column = _code_column(env)
     rows = env.db.reader.rows(env, env.db.schema(ACCOUNT), ids, [column, "name", "account_type"])
-    return {i: {"code": row[column] or False, "name": row["name"] or "", "account_type": row["account_type"]}
-            for i, row in rows.items()}
+    return {
+        i: {"code": row[column] or False, "name": row["name"] or "", "account_type": row["account_type"]}
+        for i, row in rows.items()
+    }
 
 
 def _shows_code(env: Any) -> bool:
@@ -43,8 +45,10 @@ def _account_names(env: Any, ids: list[int]) -> dict[int, str]:
     """``"<code> <name>"`` (16's ``name_get``, then ``_compute_display_name``), the name
     alone without a code (18+) or for a user not allowed to see codes (19)."""
     shows = _shows_code(env)
-    return {i: f"{row['code']} {row['name']}" if row["code"] and shows else row["name"]
-            for i, row in _codes(env, ids).items()}
+    return {
+        i: f"{row['code']} {row['name']}" if row["code"] and shows else row["name"]
+        for i, row in _codes(env, ids).items()
+    }
 
 
 def _code_through_store(env: Any, _ids: Any, vals: dict) -> None:
@@ -87,8 +91,10 @@ def _root(env: Any, ids: list[int]) -> dict[int, Any]:
     codes = _codes(env, ids)
     if not env.db.schema(ACCOUNT).fields["root_id"].is_column:
         return {i: code[:2] if (code := codes.get(i, {}).get("code")) else False for i in ids}
-    return {i: ord(code[0]) * 1000 + ord(code[1:2] or "\x00") if (code := codes.get(i, {}).get("code")) else False
-            for i in ids}
+    return {
+        i: ord(code[0]) * 1000 + ord(code[1:2] or "\x00") if (code := codes.get(i, {}).get("code")) else False
+        for i in ids
+    }
 
 
 @hooks.display_name("account.root")
@@ -97,12 +103,14 @@ def _root_names(_env: Any, ids: list) -> dict:
     names a record by its id, which is that prefix; 16/17's SQL view numbers it
     ``ASCII(code) * 1000 + ASCII(SUBSTRING(code, 2, 1))`` (a one-character parent:
     ``ASCII(code)``) and names it ``LEFT(code, 2)``, so the name is read back from the id."""
+
     def name(root: Any) -> str:
         if isinstance(root, str):
             return root
         if root < 1000:
             return chr(root)
         return chr(root // 1000) + (chr(root % 1000) if root % 1000 else "")
+
     return {i: name(i) for i in ids}
 
 

@@ -22,8 +22,7 @@ EMAIL = re.compile(r"[^\s@<>,;:\"']+@[^\s@<>,;:\"']+")
 
 def _rows(env: Any, ids: list[int], names: list[str]) -> dict[int, dict]:
     schema = env.db.schema(PARTNER)
-    return env.db.reader.rows(env, schema, ids, [n for n in names if n in schema.fields and
-                                                schema.fields[n].is_column])
+    return env.db.reader.rows(env, schema, ids, [n for n in names if n in schema.fields and schema.fields[n].is_column])
 
 
 def _countries(env: Any, ids: list[int]) -> dict[int, dict]:
@@ -76,8 +75,10 @@ def _email_formatted(env: Any, ids: list[int]) -> dict[int, Any]:
 @hooks.compute(PARTNER, "im_status")
 def _im_status(env: Any, ids: list[int]) -> dict[int, str]:
     marks = ",".join("?" * len(ids))
-    with_users = {row[0] for row in env.db.store.query(
-        f"SELECT partner_id FROM res_users WHERE active AND partner_id IN ({marks})", ids)}
+    with_users = {
+        row[0]
+        for row in env.db.store.query(f"SELECT partner_id FROM res_users WHERE active AND partner_id IN ({marks})", ids)
+    }
     odoobot = env.db.xmlid("base", "partner_root")
     return {i: "bot" if i == odoobot else "offline" if i in with_users else "im_partner" for i in ids}
 

@@ -22,6 +22,7 @@ LINE = "account.analytic.line"
 
 # -- plans ---------------------------------------------------------------------
 
+
 def _plan_rows(env: Any, ids: list[int]) -> dict[int, dict]:
     return env.db.reader.rows(env, env.db.schema(PLAN), ids, ["name", "parent_id", "parent_path"])
 
@@ -39,10 +40,11 @@ def _refresh_plan_paths(env: Any, ids: list[int]) -> None:
             )[0][0]
             name = f"{parent_name} / {name}"
         env.db.store.execute(
-            "UPDATE account_analytic_plan SET parent_path = ?, complete_name = ? WHERE id = ?",
-            (path, name, plan_id))
-        children = [r[0] for r in env.db.store.query(
-            "SELECT id FROM account_analytic_plan WHERE parent_id = ?", (plan_id,))]
+            "UPDATE account_analytic_plan SET parent_path = ?, complete_name = ? WHERE id = ?", (path, name, plan_id)
+        )
+        children = [
+            r[0] for r in env.db.store.query("SELECT id FROM account_analytic_plan WHERE parent_id = ?", (plan_id,))
+        ]
         if children:
             _refresh_plan_paths(env, children)
 
@@ -51,8 +53,9 @@ def _refresh_plan_paths(env: Any, ids: list[int]) -> None:
 def _root_id(env: Any, ids: list[int]) -> dict[int, Any]:
     """The topmost plan, from ``parent_path``; a bare id, which the reader shapes per ``load``."""
     rows = _plan_rows(env, ids)
-    return {i: int(rows[i]["parent_path"].split("/")[0]) if i in rows and rows[i]["parent_path"] else False
-            for i in ids}
+    return {
+        i: int(rows[i]["parent_path"].split("/")[0]) if i in rows and rows[i]["parent_path"] else False for i in ids
+    }
 
 
 @hooks.compute(PLAN, "children_count", "account_count")
@@ -91,8 +94,9 @@ def _add_plan_column(db: Any, plan_id: int, name: str, uid: int | None) -> None:
             schema.fields[column].attrs["string"] = name
             continue
         template = dict(schema.fields["account_id"].attrs)
-        domain = re.sub(r"\('plan_id', 'child_of', \d+\)", f"('plan_id', 'child_of', {plan_id})",
-                        template.get("domain") or "[]")
+        domain = re.sub(
+            r"\('plan_id', 'child_of', \d+\)", f"('plan_id', 'child_of', {plan_id})", template.get("domain") or "[]"
+        )
         template.update(name=column, string=name, manual=True, domain=domain)
         db.add_field(model, column, template)
         _register_ir_field(db, model, column, name, ACCOUNT, uid)
@@ -109,14 +113,23 @@ def _add_child_related(db: Any, plan_id: int, root_id: int, depth: int, uid: int
             continue
         attrs = dict(schema.fields[column].attrs)
         label = f"{attrs.get('string', column)} ({depth})"
-        attrs.update(name=name, relation=PLAN, store=False, related=f"{column}.plan_id" + ".parent_id" * (depth - 1),
-                     manual=True, domain="[]", string=label, readonly=True)
+        attrs.update(
+            name=name,
+            relation=PLAN,
+            store=False,
+            related=f"{column}.plan_id" + ".parent_id" * (depth - 1),
+            manual=True,
+            domain="[]",
+            string=label,
+            readonly=True,
+        )
         db.add_field(model, name, attrs)
         _register_ir_field(db, model, name, attrs.get("string", name), PLAN, uid, related=attrs["related"])
 
 
-def _register_ir_field(db: Any, model: str, name: str, label: str, relation: str, uid: int | None,
-                       related: str | None = None) -> None:
+def _register_ir_field(
+    db: Any, model: str, name: str, label: str, relation: str, uid: int | None, related: str | None = None
+) -> None:
     """The ir.model.fields record ``_sync_plan_column`` creates for a plan column, so clients
     listing fields see it: a stored many2one (its values per version: ``column_field``) or,
     for a child plan, a related one. A column that has its record already (a database
@@ -128,19 +141,38 @@ def _register_ir_field(db: Any, model: str, name: str, label: str, relation: str
     for _extra in range(db.profile.quirks.analytic.ir_field_ids_per_column - 1):
         db.store.next_id("ir_model_fields")  # 18 uses up a second id per manual column
     now = db.clock().strftime("%Y-%m-%d %H:%M:%S")
-    row = {"id": new_id, "name": name, "model": model, "model_id": model_row[0][0] if model_row else None,
-           "field_description": label, "ttype": "many2one", "relation": relation, "state": "manual",
-           "domain": "[]", "modules": "", "selectable": 1, "required": 0, "index": 0, "on_delete": "set null",
-           "store": int(not related), "readonly": int(bool(related)), "copied": int(not related),
-           "create_uid": uid, "write_uid": uid, "create_date": now, "write_date": now}
+    row = {
+        "id": new_id,
+        "name": name,
+        "model": model,
+        "model_id": model_row[0][0] if model_row else None,
+        "field_description": label,
+        "ttype": "many2one",
+        "relation": relation,
+        "state": "manual",
+        "domain": "[]",
+        "modules": "",
+        "selectable": 1,
+        "required": 0,
+        "index": 0,
+        "on_delete": "set null",
+        "store": int(not related),
+        "readonly": int(bool(related)),
+        "copied": int(not related),
+        "create_uid": uid,
+        "write_uid": uid,
+        "create_date": now,
+        "write_date": now,
+    }
     if related:
         row.update(related=related, related_field_id=_related_field_id(db, model, related))
     else:
         row.update(db.profile.quirks.analytic.column_field)
     kept = {column: value for column, value in row.items() if column in db.store.columns("ir_model_fields")}
     columns = ", ".join(f'"{column}"' for column in kept)
-    db.store.execute(f"INSERT INTO ir_model_fields ({columns}) VALUES ({', '.join('?' * len(kept))})",
-                     list(kept.values()))
+    db.store.execute(
+        f"INSERT INTO ir_model_fields ({columns}) VALUES ({', '.join('?' * len(kept))})", list(kept.values())
+    )
 
 
 def _related_field_id(db: Any, model: str, related: str) -> int | None:
@@ -157,7 +189,8 @@ def _sync_columns(db: Any, uid: int | None = None) -> None:
     if not _column_models(db):
         return
     for plan_id, parent_id, name, path in db.store.query(
-            "SELECT id, parent_id, name, parent_path FROM account_analytic_plan ORDER BY id"):
+        "SELECT id, parent_id, name, parent_path FROM account_analytic_plan ORDER BY id"
+    ):
         if not parent_id:
             _add_plan_column(db, plan_id, name, uid)
         elif db.profile.quirks.analytic.child_plan_related:
@@ -189,7 +222,8 @@ def _label_plan_columns(model: str, env: Any, result: dict) -> None:
         return
     readable = env.su or db.access.allowed(env.uid, PLAN, "read")
     for plan_id, name in db.store.query(
-            "SELECT id, name FROM account_analytic_plan WHERE parent_id IS NULL ORDER BY id"):
+        "SELECT id, name FROM account_analytic_plan WHERE parent_id IS NULL ORDER BY id"
+    ):
         column = column_name(db, plan_id)
         if column not in result:
             continue
@@ -201,8 +235,7 @@ def _label_plan_columns(model: str, env: Any, result: dict) -> None:
 
 
 def _base_label(db: Any, model: str, column: str) -> str:
-    rows = db.store.query("SELECT field_description FROM ir_model_fields WHERE model = ? AND "
-                          "name = ?", (model, column))
+    rows = db.store.query("SELECT field_description FROM ir_model_fields WHERE model = ? AND name = ?", (model, column))
     return rows[0][0] if rows else column
 
 
@@ -212,14 +245,16 @@ for _model in (LINE, "project.project"):
 
 # -- accounts ------------------------------------------------------------------
 
+
 @hooks.display_name(ACCOUNT)
 def _account_names(env: Any, ids: list[int]) -> dict[int, str]:
     """``[code] name - commercial partner`` as in ``_compute_display_name`` (16: ``name_get``)."""
     schema = env.db.schema(ACCOUNT)
     rows = env.db.reader.rows(env, schema, ids, ["name", "code", "partner_id"])
     partner_schema = env.db.schema("res.partner")
-    linked = env.db.reader.rows(env, partner_schema, [r["partner_id"] for r in rows.values() if r["partner_id"]],
-                                ["commercial_partner_id"])
+    linked = env.db.reader.rows(
+        env, partner_schema, [r["partner_id"] for r in rows.values() if r["partner_id"]], ["commercial_partner_id"]
+    )
     commercial = {i: row["commercial_partner_id"] or i for i, row in linked.items()}
     names_of = env.db.reader.rows(env, partner_schema, sorted(set(commercial.values())), ["name"])
     partners = {i: names_of.get(c, {}).get("name") for i, c in commercial.items()}
@@ -243,7 +278,9 @@ def _refresh_root_plan(env: Any, ids: list[int], vals: Any) -> None:
     env.db.store.execute(
         "UPDATE account_analytic_account SET root_plan_id = (SELECT CAST(substr(p.parent_path, 1, "
         "instr(p.parent_path, '/') - 1) AS INTEGER) FROM account_analytic_plan p WHERE "
-        f"p.id = account_analytic_account.plan_id) WHERE id IN ({holders})", ids)
+        f"p.id = account_analytic_account.plan_id) WHERE id IN ({holders})",
+        ids,
+    )
 
 
 hooks.on(hooks.after_create, ACCOUNT)(_refresh_root_plan)
@@ -256,23 +293,26 @@ def _plan_change(env: Any, ids: list[int], vals: dict) -> None:
     if "plan_id" not in vals or env.db.profile.quirks.analytic.plan_change_with_lines != "redirect_warning":
         return
     holders = ",".join("?" * len(ids))
-    used = env.db.store.query(
-        f"SELECT 1 FROM account_analytic_line WHERE account_id IN ({holders}) LIMIT 1", ids)
+    used = env.db.store.query(f"SELECT 1 FROM account_analytic_line WHERE account_id IN ({holders}) LIMIT 1", ids)
     if not used:
         return
     new_root = int(_plan_rows(env, [vals["plan_id"]])[vals["plan_id"]]["parent_path"].split("/")[0])
     column = column_name(env.db, new_root)
     raise RedirectWarning(
-        "Whoa there! Making this change would wipe out your current data. Let's avoid that, "
-        "shall we?",
-        {"res_model": LINE, "type": "ir.actions.act_window",
-         "domain": [(column, "not in", [*ids, False]), ("account_id", "in", ids)],
-         "target": "new", "views": [(env.db.profile.quirks.analytic.lines_list_view, "list")]},
+        "Whoa there! Making this change would wipe out your current data. Let's avoid that, shall we?",
+        {
+            "res_model": LINE,
+            "type": "ir.actions.act_window",
+            "domain": [(column, "not in", [*ids, False]), ("account_id", "in", ids)],
+            "target": "new",
+            "views": [(env.db.profile.quirks.analytic.lines_list_view, "list")],
+        },
         "See them",
     )
 
 
 # -- lines -------------------------------------------------------------------------
+
 
 def _check_line_account(env: Any, vals: dict) -> None:
     """18's constraint; 16's NOT NULL column is enforced by the writer like any other."""
@@ -287,10 +327,13 @@ def _check_created_lines(env: Any, _ids: list[int], vals_list: list[dict]) -> No
     """A constraint, so it runs after the INSERT (the id is used up, as in Odoo)."""
     for vals in vals_list:
         _check_line_account(env, vals)
+
+
 hooks.on(hooks.before_write, LINE)(lambda env, _ids, vals: _check_line_account(env, vals))
 
 
 # -- plan counts (``_compute_analytic_account_count`` and friends) ----------------------------
+
 
 def _x2many_count(env: Any, field: str, ids: list[int]) -> dict[int, int]:
     schema = env.db.schema(PLAN)
@@ -318,6 +361,7 @@ def _all_account_count(env: Any, ids: list[int]) -> dict[int, int]:
 
 # -- account amounts (``_compute_debit_credit_balance``) --------------------------------------
 
+
 def _line_column(env: Any, plan_id: int | None) -> str:
     """The line column holding an account of ``plan_id``: its root plan's column (17+), the
     one ``account_id`` where plans have no columns (16)."""
@@ -332,14 +376,16 @@ def _amounts(env: Any, ids: list[int]) -> dict[int, tuple[float, float]]:
     """(credit, debit) per account: the sums of its lines' positive and negative amounts."""
     found = {i: (0.0, 0.0) for i in ids}
     for account_id, plan_id in env.db.store.query(
-            f"SELECT id, plan_id FROM account_analytic_account WHERE id IN ({','.join('?' * len(ids))})", ids):
+        f"SELECT id, plan_id FROM account_analytic_account WHERE id IN ({','.join('?' * len(ids))})", ids
+    ):
         column = _line_column(env, plan_id)
         if column not in env.db.schema(LINE).fields:
             continue
         credit, debit = env.db.store.query(
-            f'SELECT COALESCE(SUM(CASE WHEN amount >= 0 THEN amount END), 0), '
+            f"SELECT COALESCE(SUM(CASE WHEN amount >= 0 THEN amount END), 0), "
             f'COALESCE(SUM(CASE WHEN amount < 0 THEN amount END), 0) FROM account_analytic_line WHERE "{column}" = ?',
-            (account_id,))[0]
+            (account_id,),
+        )[0]
         found[account_id] = (float(credit), 0.0 - float(debit))
     return found
 
@@ -360,6 +406,7 @@ def _debit(env: Any, ids: list[int]) -> dict[int, float]:
 
 
 # -- 19's distribution of a line (``_compute_analytic_distribution``) -------------------------
+
 
 @hooks.compute(LINE, "analytic_distribution")
 def _distribution(env: Any, ids: list[int]) -> dict[int, dict]:

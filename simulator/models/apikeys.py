@@ -37,22 +37,33 @@ hooks.install.append(_key_columns)
 RPC_SCOPE = "rpc"
 
 
-def generate(env: Any, name: str, scope: str | None = None, expiration_date: str | None = None,
-             key: str | None = None) -> str:
+def generate(
+    env: Any, name: str, scope: str | None = None, expiration_date: str | None = None, key: str | None = None
+) -> str:
     """``_generate``: a new key of the calling user, answered once and kept hashed; ``expiration_date``
     (``YYYY-MM-DD HH:MM:SS``, UTC) where the version has expiring keys (18+). ``key``: that key rather
     than a new one (as a database restored from a backup holds it)."""
     key = key or secrets.token_hex(20)
     schema = env.db.schema(KEYS)
     now = env.now()
-    values = {"id": env.db.store.next_id(schema.table), "name": name, "user_id": env.uid, "scope": scope,
-              "key": secret_hash(key), "index": key[:8], "create_date": now, "create_uid": env.uid,
-              "write_date": now, "write_uid": env.uid}
+    values = {
+        "id": env.db.store.next_id(schema.table),
+        "name": name,
+        "user_id": env.uid,
+        "scope": scope,
+        "key": secret_hash(key),
+        "index": key[:8],
+        "create_date": now,
+        "create_uid": env.uid,
+        "write_date": now,
+        "write_uid": env.uid,
+    }
     if "expiration_date" in schema.fields:
         values["expiration_date"] = expiration_date
     columns = ", ".join(f'"{column}"' for column in values)
-    env.db.store.execute(f'INSERT INTO "{schema.table}" ({columns}) VALUES ({", ".join("?" * len(values))})',
-                         tuple(values.values()))
+    env.db.store.execute(
+        f'INSERT INTO "{schema.table}" ({columns}) VALUES ({", ".join("?" * len(values))})', tuple(values.values())
+    )
     return key
 
 
@@ -67,7 +78,8 @@ def check_credentials(db: Any, scope: str, key: str) -> int | None:
         f'SELECT k.user_id, k.key FROM "{schema.table}" k JOIN res_users u ON u.id = k.user_id '
         'WHERE u.active = 1 AND k."index" = ? AND (k.scope IS NULL OR k.scope = ?)'
         + (" AND (k.expiration_date IS NULL OR k.expiration_date >= ?)" if expiring else ""),
-        (key[:8], scope, *([db.clock().strftime("%Y-%m-%d %H:%M:%S")] if expiring else [])))
+        (key[:8], scope, *([db.clock().strftime("%Y-%m-%d %H:%M:%S")] if expiring else [])),
+    )
     return next((uid for uid, stored in rows if hash_matches(key, stored)), None)
 
 
@@ -94,8 +106,14 @@ def check_identity(env: Any, model: str, method: str, ids: list[int]) -> dict | 
     check = env[CHECK].create({})
     env.session.values.setdefault("identity-requests", {})[check] = (model, method, list(ids))
     texts = env.db.profile.quirks.apikeys
-    action = {"type": "ir.actions.act_window", "res_model": CHECK, "res_id": check, "name": texts.identity_title,
-              "target": "new", "views": [[False, "form"]]}
+    action = {
+        "type": "ir.actions.act_window",
+        "res_model": CHECK,
+        "res_id": check,
+        "name": texts.identity_title,
+        "target": "new",
+        "views": [[False, "form"]],
+    }
     return {**action, "context": dict(texts.identity_context)} if texts.identity_context else action
 
 
@@ -106,8 +124,14 @@ def make_key(env: Any, ids: list[int]) -> dict:
         return asked
     [row] = env.db.reader.rows(env, env.db.schema(DESCRIPTION), ids[:1], ["name"]).values()
     key = generate(env, row["name"])
-    return {"type": "ir.actions.act_window", "res_model": "res.users.apikeys.show", "name": "API Key Ready",
-            "views": [[False, "form"]], "target": "new", "context": {"default_key": key}}
+    return {
+        "type": "ir.actions.act_window",
+        "res_model": "res.users.apikeys.show",
+        "name": "API Key Ready",
+        "views": [[False, "form"]],
+        "target": "new",
+        "context": {"default_key": key},
+    }
 
 
 @hooks.method(CHECK, "run_check")

@@ -18,8 +18,10 @@ FILESTORE = "_sim_filestore"
 #: Odoo's ``_odoo_guess_mimetype`` signatures (tools/mimetypes.py), without libmagic.
 SIGNATURES = (
     ("application/pdf", (b"%PDF",)),
-    ("image/jpeg", (b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe2", b"\xff\xd8\xff\xe3", b"\xff\xd8\xff\xe1",
-                    b"\xff\xd8\xff\xdb")),
+    (
+        "image/jpeg",
+        (b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe2", b"\xff\xd8\xff\xe3", b"\xff\xd8\xff\xe1", b"\xff\xd8\xff\xdb"),
+    ),
     ("image/png", (b"\x89PNG\r\n\x1a\n",)),
     ("image/gif", (b"GIF87a", b"GIF89a")),
     ("image/bmp", (b"BM",)),
@@ -88,8 +90,14 @@ def _store_content(env: Any, vals: dict) -> None:
     if fname:
         env.db.store.execute(f'INSERT OR IGNORE INTO "{FILESTORE}" (fname, data) VALUES (?, ?)', (fname, data))
     mimetype = _compute_mimetype(vals, data)
-    vals.update(file_size=len(data), checksum=checksum, store_fname=fname, db_datas=False, mimetype=mimetype,
-                index_content=_index(data, mimetype))
+    vals.update(
+        file_size=len(data),
+        checksum=checksum,
+        store_fname=fname,
+        db_datas=False,
+        mimetype=mimetype,
+        index_content=_index(data, mimetype),
+    )
 
 
 @hooks.on(hooks.before_create, ATTACHMENT)
@@ -106,8 +114,17 @@ def _file_on_write(env: Any, _ids: list[int], vals: dict) -> None:
 def _datas(env: Any, ids: list[int]) -> dict[int, Any]:
     """The stored file, base64 (False when the simulator holds no bytes for it: a recorded
     attachment's file stayed on the real server)."""
-    names = dict(env.db.store.query(f'SELECT id, store_fname FROM ir_attachment WHERE id IN '
-                                    f'({",".join("?" * len(ids))})', ids))
-    stored = dict(env.db.store.query(f'SELECT fname, data FROM "{FILESTORE}" WHERE fname IN '
-                                     f'({",".join("?" * len(names))})', list(names.values()))) if names else {}
+    names = dict(
+        env.db.store.query(f"SELECT id, store_fname FROM ir_attachment WHERE id IN ({','.join('?' * len(ids))})", ids)
+    )
+    stored = (
+        dict(
+            env.db.store.query(
+                f'SELECT fname, data FROM "{FILESTORE}" WHERE fname IN ({",".join("?" * len(names))})',
+                list(names.values()),
+            )
+        )
+        if names
+        else {}
+    )
     return {i: base64.b64encode(stored[names[i]]).decode() if names.get(i) in stored else False for i in ids}

@@ -30,11 +30,13 @@ def hsl_from_seed(seed: str) -> str:
 def generated_svg(name: str, created: str | None) -> str:
     """``_avatar_generate_svg`` (Odoo runs in UTC, so the naive creation time is UTC)."""
     stamp = str(dt.datetime.fromisoformat(created).replace(tzinfo=dt.UTC).timestamp()) if created else ""
-    svg = ("<?xml version='1.0' encoding='UTF-8' ?>"
-           "<svg height='180' width='180' xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink'>"
-           f"<rect fill='{hsl_from_seed(name + stamp)}' height='180' width='180'/>"
-           "<text fill='#ffffff' font-size='96' text-anchor='middle' x='90' y='125' font-family='sans-serif'>"
-           f"{escape(name[0].upper())}</text></svg>")
+    svg = (
+        "<?xml version='1.0' encoding='UTF-8' ?>"
+        "<svg height='180' width='180' xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink'>"
+        f"<rect fill='{hsl_from_seed(name + stamp)}' height='180' width='180'/>"
+        "<text fill='#ffffff' font-size='96' text-anchor='middle' x='90' y='125' font-family='sans-serif'>"
+        f"{escape(name[0].upper())}</text></svg>"
+    )
     return base64.b64encode(svg.encode()).decode()
 
 
@@ -43,8 +45,10 @@ def _avatars(size: int, env: Any, ids: list[int]) -> dict[int, Any]:
     image = f"image_{size}"
     columns = [c for c in ("name", "create_date", image) if c in schema.fields and schema.fields[c].is_column]
     rows = env.db.reader.rows(env, schema, ids, columns)
-    return {i: row.get(image) or (generated_svg(row["name"], row["create_date"]) if row.get("name") else False)
-            for i, row in rows.items()}
+    return {
+        i: row.get(image) or (generated_svg(row["name"], row["create_date"]) if row.get("name") else False)
+        for i, row in rows.items()
+    }
 
 
 for _size in SIZES:

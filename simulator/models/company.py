@@ -30,8 +30,12 @@ def _address_field(name: str) -> None:
     def compute(env: Any, ids: list[int]) -> dict[int, Any]:
         address = _company_address(env, ids)
         fld = env.db.schema("res.company").fields[name]
-        return {i: (address.get(i, {}).get(name) or False) if fld.type == "many2one"
-                else fld.from_column(address.get(i, {}).get(name)) for i in ids}
+        return {
+            i: (address.get(i, {}).get(name) or False)
+            if fld.type == "many2one"
+            else fld.from_column(address.get(i, {}).get(name))
+            for i in ids
+        }
 
 
 for _name in COMPANY_ADDRESS:
@@ -96,8 +100,14 @@ def _company_partner(env: Any, vals: dict) -> None:
     if not vals.get("name") or vals.get("partner_id"):
         return
     partner = {"name": vals["name"], "is_company": True}
-    for company_field, partner_field in (("logo", "image_1920"), ("email", "email"), ("phone", "phone"),
-                                         ("website", "website"), ("vat", "vat"), ("country_id", "country_id")):
+    for company_field, partner_field in (
+        ("logo", "image_1920"),
+        ("email", "email"),
+        ("phone", "phone"),
+        ("website", "website"),
+        ("vat", "vat"),
+        ("country_id", "country_id"),
+    ):
         if vals.get(company_field):
             partner[partner_field] = vals[company_field]
     vals["partner_id"] = env.db.model(env.sudo(), "res.partner").create([partner])[0]

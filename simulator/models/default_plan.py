@@ -21,8 +21,9 @@ def _default_plans(env: Any, ids: list[int]) -> dict[int, int]:
 
 
 def _configured(env: Any, company_id: int) -> int | None:
-    rows = env.db.store.query("SELECT value FROM ir_config_parameter WHERE key = ?",
-                              (f"default_analytic_plan_id_{company_id}",))
+    rows = env.db.store.query(
+        "SELECT value FROM ir_config_parameter WHERE key = ?", (f"default_analytic_plan_id_{company_id}",)
+    )
     return int(rows[0][0]) if rows and rows[0][0] else None
 
 

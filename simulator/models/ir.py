@@ -20,7 +20,11 @@ def _field_names(env: Any, ids: list[int]) -> dict[int, str]:
             return {i: row["field_description"] or "" for i, row in rows.items()}
         models = sorted({row["model"] for row in rows.values() if row["model"]})
         marks = ",".join("?" * len(models))
-        labels = dict(env.db.store.query(f"SELECT model, name FROM ir_model WHERE model IN ({marks})", models)) \
-            if models else {}
-    return {i: f"{row['field_description'] or ''} ({labels.get(row['model'], row['model'])})"
-            for i, row in rows.items()}
+        labels = (
+            dict(env.db.store.query(f"SELECT model, name FROM ir_model WHERE model IN ({marks})", models))
+            if models
+            else {}
+        )
+    return {
+        i: f"{row['field_description'] or ''} ({labels.get(row['model'], row['model'])})" for i, row in rows.items()
+    }

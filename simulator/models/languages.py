@@ -17,9 +17,13 @@ def load_terms(db: Any, lang: str, overwrite: bool) -> None:
     verb = "INSERT OR REPLACE" if overwrite else "INSERT OR IGNORE"
     db.store.conn.executemany(
         f'{verb} INTO "{translations.TABLE}" (model, field, res_id, lang, value) VALUES (?, ?, ?, ?, ?)',
-        [(model, name, int(record_id), lang, value)
-         for model, fields in language_terms(db.profile.version, lang).items()
-         for name, values in fields.items() for record_id, value in values.items()])
+        [
+            (model, name, int(record_id), lang, value)
+            for model, fields in language_terms(db.profile.version, lang).items()
+            for name, values in fields.items()
+            for record_id, value in values.items()
+        ],
+    )
 
 
 @hooks.method(WIZARD, "lang_install")
@@ -31,12 +35,26 @@ def lang_install(env: Any, ids: list[int]) -> dict:
         load_terms(env.db, code, bool(row["overwrite"]))
     if len(row["lang_ids"]) == 1:
         view = env.db.xmlid("base", "language_install_view_form_lang_switch")
-        return {"type": "ir.actions.act_window", "res_model": WIZARD, "res_id": ids[0], "view_mode": "form",
-                "target": "new", "views": [[view, "form"]]}
-    return {"type": "ir.actions.client", "tag": "display_notification",
-            "context": {**env.context, "active_ids": ids[:1]}, "target": "new",
-            "params": {"message": env.db.profile.quirks.languages.installed_message, "type": "success",
-                       "sticky": False, "next": {"type": "ir.actions.act_window_close"}}}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": WIZARD,
+            "res_id": ids[0],
+            "view_mode": "form",
+            "target": "new",
+            "views": [[view, "form"]],
+        }
+    return {
+        "type": "ir.actions.client",
+        "tag": "display_notification",
+        "context": {**env.context, "active_ids": ids[:1]},
+        "target": "new",
+        "params": {
+            "message": env.db.profile.quirks.languages.installed_message,
+            "type": "success",
+            "sticky": False,
+            "next": {"type": "ir.actions.act_window_close"},
+        },
+    }
 
 
 @hooks.compute(WIZARD, "first_lang_id")
@@ -44,6 +62,11 @@ def _first_lang(env: Any, ids: list[int]) -> dict[int, Any]:
     """``_compute_first_lang_id``: the first language chosen."""
     schema = env.db.schema(WIZARD)
     rel, own, lang = schema.relations["lang_ids"]
-    firsts = dict(env.db.store.query(f'SELECT "{own}", MIN("{lang}") FROM "{rel}" WHERE "{own}" IN '
-                                     f'({",".join("?" * len(ids))}) GROUP BY "{own}"', ids))
+    firsts = dict(
+        env.db.store.query(
+            f'SELECT "{own}", MIN("{lang}") FROM "{rel}" WHERE "{own}" IN '
+            f'({",".join("?" * len(ids))}) GROUP BY "{own}"',
+            ids,
+        )
+    )
     return {i: firsts.get(i, False) for i in ids}

@@ -26,11 +26,18 @@ from simulator import hooks
 
 MESSAGE, FOLLOWERS, ALIAS = "mail.message", "mail.followers", "mail.alias"
 #: Served models that inherit ``mail.thread`` (res.users reads its partner's thread).
-THREADS = ("res.partner", "res.company", "account.account", "account.journal", "account.move",
-           "account.analytic.account", "project.project", "project.task")
+THREADS = (
+    "res.partner",
+    "res.company",
+    "account.account",
+    "account.journal",
+    "account.move",
+    "account.analytic.account",
+    "project.project",
+    "project.task",
+)
 #: Contexts a model's own ``create`` forces on ``mail.thread.create``.
-FORCED_CONTEXT = {"project.project": {"mail_create_nosubscribe": True},
-                  "account.journal": {"mail_create_nolog": True}}
+FORCED_CONTEXT = {"project.project": {"mail_create_nosubscribe": True}, "account.journal": {"mail_create_nolog": True}}
 #: ``_creation_subtype()``: the models posting their creation message with a subtype (xmlid).
 CREATION_SUBTYPES = {"project.task": ("project", "mt_task_new")}
 #: ``_creation_message()`` overrides: model -> function(env, record_id) -> text.
@@ -77,16 +84,26 @@ def _email_from(env: Any, partner_id: int | None) -> str | bool:
     return f'"{rows[0][0]}" <{rows[0][1]}>'
 
 
-def post_message(env: Any, model: str, res_id: int, body: str, subtype: int | None, log: bool,
-                 message_type: str = "notification") -> int:
+def post_message(
+    env: Any, model: str, res_id: int, body: str, subtype: int | None, log: bool, message_type: str = "notification"
+) -> int:
     """A ``mail.message`` on a record, authored by the user's partner: a log (``_message_log``:
     internal, no record name) or a post (``message_post``: named after the record)."""
     author = user_partner(env)
     email = _email_from(env, author)
-    vals = {"model": model, "res_id": res_id, "message_type": message_type, "body": body,
-            "subtype_id": subtype or False, "author_id": author or False, "date": env.now(),
-            "email_from": email, "reply_to": email, "is_internal": log,
-            "message_id": _message_id("message-notify" if log else f"{res_id}-{model}")}
+    vals = {
+        "model": model,
+        "res_id": res_id,
+        "message_type": message_type,
+        "body": body,
+        "subtype_id": subtype or False,
+        "author_id": author or False,
+        "date": env.now(),
+        "email_from": email,
+        "reply_to": email,
+        "is_internal": log,
+        "message_id": _message_id("message-notify" if log else f"{res_id}-{model}"),
+    }
     if not log:
         vals["record_name"] = env.db.reader.display_names(env.sudo(), env.db.schema(model), [res_id]).get(res_id, "")
     return env.db.writer.create(env.sudo(), env.db.schema(MESSAGE), _columns(env, MESSAGE, vals))
@@ -100,12 +117,16 @@ def subscribe(env: Any, model: str, res_id: int, partner_ids: list[int]) -> list
     comment = env.db.xmlid("mail", "mt_comment")
     made = []
     for partner_id in dict.fromkeys(p for p in partner_ids if p and p not in present):
-        follower = env.db.writer.create(env.sudo(), schema, _columns(env, FOLLOWERS, {
-            "res_model": model, "res_id": res_id, "partner_id": partner_id}))
+        follower = env.db.writer.create(
+            env.sudo(),
+            schema,
+            _columns(env, FOLLOWERS, {"res_model": model, "res_id": res_id, "partner_id": partner_id}),
+        )
         if comment and "subtype_ids" in schema.relations:
             rel, col1, col2 = schema.relations["subtype_ids"]
-            env.db.store.execute(f'INSERT OR IGNORE INTO "{rel}" ("{col1}", "{col2}") VALUES (?, ?)',
-                                 (follower, comment))
+            env.db.store.execute(
+                f'INSERT OR IGNORE INTO "{rel}" ("{col1}", "{col2}") VALUES (?, ?)', (follower, comment)
+            )
         made.append(follower)
     return made
 
@@ -117,13 +138,15 @@ def followers(env: Any, model: str, ids: list[int]) -> dict[int, dict[int, int]]
         return found
     marks = ",".join("?" * len(ids))
     for follower, res_id, partner in env.db.store.query(
-            f"SELECT id, res_id, partner_id FROM mail_followers WHERE res_model = ? AND res_id IN ({marks}) "
-            "ORDER BY id", [model, *ids]):
+        f"SELECT id, res_id, partner_id FROM mail_followers WHERE res_model = ? AND res_id IN ({marks}) ORDER BY id",
+        [model, *ids],
+    ):
         found[res_id][follower] = partner
     return found
 
 
 # -- creation -------------------------------------------------------------------------
+
 
 def _on_create(model: str) -> Callable:
     def created(env: Any, ids: list[int], vals_list: list[dict]) -> None:
@@ -139,19 +162,26 @@ def _on_create(model: str) -> Callable:
         if not context.get("mail_create_nolog"):
             for record_id in ids:
                 log_creation(env, model, record_id)
+
     return created
 
 
 def log_creation(env: Any, model: str, record_id: int) -> int:
     """The creation message: posted with the model's creation subtype, else logged as
     "<model label> created"."""
-    text = creation_messages[model](env, record_id) if model in creation_messages \
+    text = (
+        creation_messages[model](env, record_id)
+        if model in creation_messages
         else f"{_model_label(env, model)} created"
+    )
     subtype_xmlid = CREATION_SUBTYPES.get(model)
     subtype = env.db.xmlid(*subtype_xmlid) if subtype_xmlid else None
     if subtype:
-        body = f'<div summary="o_mail_notification"><p>{_escape(text)}</p></div>' \
-            if env.db.profile.quirks.mail.creation_notice else ""
+        body = (
+            f'<div summary="o_mail_notification"><p>{_escape(text)}</p></div>'
+            if env.db.profile.quirks.mail.creation_notice
+            else ""
+        )
         return post_message(env, model, record_id, body, subtype, log=False)
     return post_message(env, model, record_id, f"<p>{_escape(text)}</p>", env.db.xmlid("mail", "mt_note"), log=True)
 
@@ -166,6 +196,7 @@ for _model in THREADS:
 
 
 # -- what a thread record reads ----------------------------------------------------------
+
 
 def _literal_domain(domain: Any) -> list:
     """A field's recorded domain; 19 writes it as ``([...]) + ([...])``."""
@@ -186,6 +217,7 @@ def _literal_domain(domain: Any) -> list:
 def _lines(model: str, name: str, comodel: str, link: str) -> Callable:
     """A one2many to a comodel linked by ``res_id`` and a model name (``model`` or
     ``res_model``): its lines, filtered by the field's domain, in the comodel's order."""
+
     def compute(env: Any, ids: list[int]) -> dict[int, list]:
         result: dict[int, list] = {i: [] for i in ids}
         fld = env.db.schema(model).fields.get(name)
@@ -196,21 +228,25 @@ def _lines(model: str, name: str, comodel: str, link: str) -> Callable:
         where, params = sudo.where_clause(domain)
         table = sudo.schema.table
         for line, res_id in env.db.store.query(
-                f'SELECT "{table}".id, "{table}".res_id FROM "{table}" WHERE {where} ORDER BY {sudo._order_by(None)}',
-                params):
+            f'SELECT "{table}".id, "{table}".res_id FROM "{table}" WHERE {where} ORDER BY {sudo._order_by(None)}',
+            params,
+        ):
             result[res_id].append(line)
         return result
+
     return compute
 
 
 def _partners(model: str) -> Callable:
     """``message_partner_ids``: the followers' partners, as a read shows them (active ones)."""
+
     def compute(env: Any, ids: list[int]) -> dict[int, list]:
         by_record = followers(env, model, ids)
         partners = sorted({p for found in by_record.values() for p in found.values() if p})
         shown = env.db.model(env.sudo(), "res.partner")._search_ids([("id", "in", partners)]) if partners else []
         rank = {p: n for n, p in enumerate(shown)}
         return {i: sorted({p for p in found.values() if p in rank}, key=rank.get) for i, found in by_record.items()}
+
     return compute
 
 
@@ -218,18 +254,25 @@ def _is_follower(model: str) -> Callable:
     def compute(env: Any, ids: list[int]) -> dict[int, bool]:
         partner = user_partner(env)
         return {i: partner in found.values() for i, found in followers(env, model, ids).items()}
+
     return compute
 
 
 def _has_message(model: str) -> Callable:
     """``_compute_has_message``: any message on the record."""
+
     def compute(env: Any, ids: list[int]) -> dict[int, bool]:
         if not ids or MESSAGE not in env.db.schemas:
             return {i: False for i in ids}
         marks = ",".join("?" * len(ids))
-        having = {r[0] for r in env.db.store.query(
-            f"SELECT DISTINCT res_id FROM mail_message WHERE model = ? AND res_id IN ({marks})", [model, *ids])}
+        having = {
+            r[0]
+            for r in env.db.store.query(
+                f"SELECT DISTINCT res_id FROM mail_message WHERE model = ? AND res_id IN ({marks})", [model, *ids]
+            )
+        }
         return {i: i in having for i in ids}
+
     return compute
 
 
@@ -246,12 +289,14 @@ for _model in THREADS:
 def _follower_names(env: Any, ids: list[int]) -> dict[int, str]:
     """A follower is named after its partner (``_rec_name = 'partner_id'``)."""
     rows = env.db.reader.rows(env, env.db.schema(FOLLOWERS), ids, ["partner_id"])
-    partners = env.db.reader.display_names(env.sudo(), env.db.schema("res.partner"),
-                                           [r["partner_id"] for r in rows.values() if r["partner_id"]])
+    partners = env.db.reader.display_names(
+        env.sudo(), env.db.schema("res.partner"), [r["partner_id"] for r in rows.values() if r["partner_id"]]
+    )
     return {i: partners.get(row["partner_id"], "") for i, row in rows.items()}
 
 
 # -- aliases (mail.alias.mixin) ----------------------------------------------------------
+
 
 def _ir_model_id(env: Any, model: str) -> int | bool:
     rows = env.db.store.query("SELECT id FROM ir_model WHERE model = ?", (model,))
@@ -282,13 +327,17 @@ def _alias_names(env: Any, ids: list[int]) -> dict[int, str]:
 def _alias_values(env: Any, model: str, record_id: int | None) -> dict:
     """``_alias_get_creation_values``: what the alias is pointed at (the record once it exists)."""
     target, key = ALIASED[model]
-    values: dict[str, Any] = {"alias_parent_thread_id": record_id or False,
-                              "alias_parent_model_id": _ir_model_id(env, model),
-                              "alias_model_id": _ir_model_id(env, target)}
+    values: dict[str, Any] = {
+        "alias_parent_thread_id": record_id or False,
+        "alias_parent_model_id": _ir_model_id(env, model),
+        "alias_model_id": _ir_model_id(env, target),
+    }
     if record_id:
-        current = env.db.store.query("SELECT a.alias_defaults FROM mail_alias a JOIN "
-                                     f'"{env.db.schema(model).table}" r ON r.alias_id = a.id WHERE r.id = ?',
-                                     (record_id,))
+        current = env.db.store.query(
+            "SELECT a.alias_defaults FROM mail_alias a JOIN "
+            f'"{env.db.schema(model).table}" r ON r.alias_id = a.id WHERE r.id = ?',
+            (record_id,),
+        )
         defaults = ast.literal_eval(current[0][0] or "{}") if current else {}
         defaults[key] = record_id
         values["alias_defaults"] = str(defaults)
@@ -298,6 +347,7 @@ def _alias_values(env: Any, model: str, record_id: int | None) -> dict:
 def _alias_first(model: str) -> Callable:
     """The alias is created before its record (``alias_id`` is required), from the alias
     fields given with the record."""
+
     def before(env: Any, vals: dict) -> None:
         if vals.get("alias_id") or ALIAS not in env.db.schemas:
             return
@@ -306,8 +356,11 @@ def _alias_first(model: str) -> Callable:
         alias_vals.update(_alias_values(env, model, None))
         if "alias_domain_id" in schema.fields and "alias_domain_id" not in alias_vals:
             company = vals.get("company_id") or _user_company(env)
-            rows = env.db.store.query("SELECT alias_domain_id FROM res_company WHERE id = ?", (company,)) \
-                if "alias_domain_id" in env.db.schema("res.company").fields else []
+            rows = (
+                env.db.store.query("SELECT alias_domain_id FROM res_company WHERE id = ?", (company,))
+                if "alias_domain_id" in env.db.schema("res.company").fields
+                else []
+            )
             alias_vals["alias_domain_id"] = rows[0][0] if rows and rows[0][0] else False
         if "alias_status" in schema.fields:  # _compute_alias_status
             alias_vals["alias_status"] = "not_tested"
@@ -316,6 +369,7 @@ def _alias_first(model: str) -> Callable:
             name = alias_vals.get("alias_name")
             alias_vals["alias_full_name"] = (f"{name}@{domain}" if domain else name) if name else False
         vals["alias_id"] = env.db.writer.create(env.sudo(), schema, _columns(env, ALIAS, alias_vals))
+
     return before
 
 
@@ -327,8 +381,13 @@ def _alias_after(model: str) -> Callable:
         for record_id in ids:
             rows = env.db.store.query(f'SELECT alias_id FROM "{table}" WHERE id = ?', (record_id,))
             if rows and rows[0][0]:
-                env.db.writer.write(env.sudo(), env.db.schema(ALIAS), [rows[0][0]],
-                                    _columns(env, ALIAS, _alias_values(env, model, record_id)))
+                env.db.writer.write(
+                    env.sudo(),
+                    env.db.schema(ALIAS),
+                    [rows[0][0]],
+                    _columns(env, ALIAS, _alias_values(env, model, record_id)),
+                )
+
     return after
 
 

@@ -20,7 +20,8 @@ def _user_groups(env: Any, ids: list[int]) -> dict[int, set[int]]:
     marks = ",".join("?" * len(ids))
     found: dict[int, set[int]] = {i: set() for i in ids}
     for uid, gid in env.db.store.query(
-            f'SELECT "{user_col}", "{group_col}" FROM "{rel}" WHERE "{user_col}" IN ({marks})', ids):
+        f'SELECT "{user_col}", "{group_col}" FROM "{rel}" WHERE "{user_col}" IN ({marks})', ids
+    ):
         found[uid].add(gid)
     return found
 
@@ -34,8 +35,10 @@ def _in_group(env: Any, ids: list[int], name: str) -> dict[int, bool]:
 @hooks.compute_pattern(USERS, r"sel_groups(_\d+)+")
 def _selected_group(env: Any, ids: list[int], name: str) -> dict[int, Any]:
     chain = [int(part) for part in name.removeprefix("sel_groups_").split("_")]
-    return {i: next((gid for gid in reversed(chain) if gid in groups), False)
-            for i, groups in _user_groups(env, ids).items()}
+    return {
+        i: next((gid for gid in reversed(chain) if gid in groups), False)
+        for i, groups in _user_groups(env, ids).items()
+    }
 
 
 @hooks.compute(USERS, "password", "new_password")

@@ -14,8 +14,7 @@ from simulator import hooks
 
 MENU = "ir.ui.menu"
 #: The field of each action kind naming the model a menu's user must be able to read.
-MODEL_BY_TYPE = {"ir.actions.act_window": "res_model", "ir.actions.report": "model",
-                 "ir.actions.server": "model_name"}
+MODEL_BY_TYPE = {"ir.actions.act_window": "res_model", "ir.actions.report": "model", "ir.actions.server": "model_name"}
 
 
 @hooks.search_filter(MENU)
@@ -37,9 +36,11 @@ def visible_menu_ids(env: Any) -> set[int]:
     for menu_id, group_id in db.store.query(f'SELECT "{own}", "{group}" FROM "{rel}"'):
         menu_groups[menu_id].add(group_id)
     groups = db.access.group_ids(env.uid) - {db.xmlid("base", "group_no_one")}
-    menus = {menu_id: (action, parent) for menu_id, action, parent in
-             db.store.query("SELECT id, action, parent_id FROM ir_ui_menu WHERE active = 1")
-             if not menu_groups[menu_id] or menu_groups[menu_id] & groups}
+    menus = {
+        menu_id: (action, parent)
+        for menu_id, action, parent in db.store.query("SELECT id, action, parent_id FROM ir_ui_menu WHERE active = 1")
+        if not menu_groups[menu_id] or menu_groups[menu_id] & groups
+    }
     opened = {menu_id: _opened_model(db, action) for menu_id, (action, _parent) in menus.items()}
     folders = {menu_id for menu_id, model in opened.items() if model is None}
     visible: set[int] = set()
@@ -70,8 +71,10 @@ def _opened_model(db: Any, action: str | None) -> str | None:
 @hooks.display_name(MENU)
 def _full_names(env: Any, ids: list[int]) -> dict[int, str]:
     """``_get_full_name``: the names from the top menu down, joined by "/" (six levels at most)."""
-    menus = {menu_id: (name, parent) for menu_id, name, parent in
-             env.db.store.query("SELECT id, name, parent_id FROM ir_ui_menu")}
+    menus = {
+        menu_id: (name, parent)
+        for menu_id, name, parent in env.db.store.query("SELECT id, name, parent_id FROM ir_ui_menu")
+    }
     return {i: _full_name(menus, i, 6) for i in ids if i in menus}
 
 

@@ -11,8 +11,9 @@ DATA = "ir.model.data"
 
 
 def _xmlid_lookup(env: Any, module: str, name: str) -> tuple[str, int]:
-    found = env.db.store.query("SELECT model, res_id FROM ir_model_data WHERE name = ? AND module = ?",
-                               (str(name), str(module)))
+    found = env.db.store.query(
+        "SELECT model, res_id FROM ir_model_data WHERE name = ? AND module = ?", (str(name), str(module))
+    )
     if not found:
         raise ServerError("ValueError", f"External ID not found in the system: {module}.{name}")
     return found[0]

@@ -27,9 +27,11 @@ def button_immediate_install(env: Any, ids: list[int]) -> dict:
     recorded = installable_modules(env.db.profile.version)
     missing = [name for name in wanted if name not in recorded]
     if missing:
-        raise UserError(f"The odoo-harness simulator of Odoo {env.db.profile.version} has no recording of "
-                        f"module(s) {', '.join(missing)}: record one with `python -m simulator.profiles.capture "
-                        "--module NAME` (README: The simulator, Modules)")
+        raise UserError(
+            f"The odoo-harness simulator of Odoo {env.db.profile.version} has no recording of "
+            f"module(s) {', '.join(missing)}: record one with `python -m simulator.profiles.capture "
+            "--module NAME` (README: The simulator, Modules)"
+        )
     if wanted:
         env.db.install_modules(wanted)
     return {"type": "ir.actions.act_url", "target": "self", "url": env.db.profile.quirks.web_root}

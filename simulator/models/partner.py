@@ -27,8 +27,7 @@ def _refresh_names(env, ids: list[int], _vals) -> None:
             name = f"{_commercial_name(env, schema, row['parent_id'])}, {name}"
         updates.append((name.strip(), i))
     env.db.store.conn.executemany(f'UPDATE res_partner SET "{column}" = ? WHERE id = ?', updates)
-    children = env.db.store.query(
-        f"SELECT id FROM res_partner WHERE parent_id IN ({','.join('?' * len(ids))})", ids)
+    children = env.db.store.query(f"SELECT id FROM res_partner WHERE parent_id IN ({','.join('?' * len(ids))})", ids)
     if children:
         _refresh_names(env, [r[0] for r in children], None)
 
@@ -43,8 +42,7 @@ def _commercial_name(env, schema, partner_id: int) -> str:
     return (current or {}).get("name") or ""
 
 
-hooks.on(hooks.after_create, "res.partner")(
-    lambda env, ids, _vals_list: _refresh_names(env, ids, None))
+hooks.on(hooks.after_create, "res.partner")(lambda env, ids, _vals_list: _refresh_names(env, ids, None))
 hooks.on(hooks.after_write, "res.partner")(_refresh_names)
 
 
@@ -76,6 +74,7 @@ def _search_properties_definition(env, operator: str, value):
 
 # -- computed values -------------------------------------------------------------
 
+
 def user_company(env) -> int | None:
     """``env.company``: the calling user's current company."""
     rows = env.db.store.query("SELECT company_id FROM res_users WHERE id = ?", (env.uid,))
@@ -102,8 +101,7 @@ def _self(_env, ids: list[int]) -> dict[int, int]:
 def _currency(env, ids: list[int]) -> dict[int, int | None]:
     """account's ``_get_company_currency``: the partner's company's currency, else the user's company's."""
     rows = env.db.reader.rows(env, env.db.schema("res.partner"), ids, ["company_id"])
-    return {i: company_currency(env, rows.get(i, {}).get("company_id") or user_company(env)) or False
-            for i in ids}
+    return {i: company_currency(env, rows.get(i, {}).get("company_id") or user_company(env)) or False for i in ids}
 
 
 @hooks.compute("res.partner", "tz_offset")
@@ -127,9 +125,19 @@ def _zone(name: str | None) -> dt.tzinfo:
 ADDRESS_FIELDS = ("street", "street2", "zip", "city", "state_id", "country_id")
 #: ``_commercial_fields()`` of base + account, 16.0 to 19.0; each version has a subset of
 #: them (18 dropped ``last_time_entries_checked``, 19 ``debit_limit``), the others are skipped.
-COMMERCIAL_FIELDS = ("vat", "company_registry", "industry_id", "debit_limit", "property_account_payable_id",
-                     "property_account_receivable_id", "property_account_position_id", "property_payment_term_id",
-                     "property_supplier_payment_term_id", "last_time_entries_checked", "credit_limit")
+COMMERCIAL_FIELDS = (
+    "vat",
+    "company_registry",
+    "industry_id",
+    "debit_limit",
+    "property_account_payable_id",
+    "property_account_receivable_id",
+    "property_account_position_id",
+    "property_payment_term_id",
+    "property_supplier_payment_term_id",
+    "last_time_entries_checked",
+    "credit_limit",
+)
 PARTNER_ROW = ["parent_id", "is_company", "type", "commercial_partner_id"]
 
 
@@ -145,8 +153,9 @@ def _values(env, partner_id: int, names: tuple[str, ...]) -> dict:
 
 def _children(env, partner_id: int) -> list[dict]:
     """``child_ids``: the active children."""
-    rows = env.db.store.query("SELECT id FROM res_partner WHERE parent_id = ? AND active = 1 ORDER BY id",
-                              (partner_id,))
+    rows = env.db.store.query(
+        "SELECT id FROM res_partner WHERE parent_id = ? AND active = 1 ORDER BY id", (partner_id,)
+    )
     schema = env.db.schema("res.partner")
     return list(env.db.reader.rows(env, schema, [r[0] for r in rows], PARTNER_ROW).values())
 
@@ -211,8 +220,12 @@ def _first_contact(env, partner_id: int) -> None:
         return
     parent = _partner(env, parent_id)
     own, theirs = _values(env, partner_id, ADDRESS_FIELDS), _values(env, parent_id, ADDRESS_FIELDS)
-    if (parent["is_company"] or not parent["parent_id"]) and len(_children(env, parent_id)) == 1 \
-            and any(own.values()) and not any(theirs.values()):
+    if (
+        (parent["is_company"] or not parent["parent_id"])
+        and len(_children(env, parent_id)) == 1
+        and any(own.values())
+        and not any(theirs.values())
+    ):
         _write(env, [parent_id], own)
 
 

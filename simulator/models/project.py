@@ -22,8 +22,20 @@ PROJECT, TASK, STAGE, PERSONAL = "project.project", "project.task", "project.tas
 RELATION = "project_task_user_rel"
 #: 16.0's recurrence selections (``DAYS``, ``MONTHS`` of project_task_recurrence.py).
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 #: ``CLOSED_STATES`` (17+).
 CLOSED_STATES = ("1_done", "1_canceled")
 #: ``_compute_rating_request_deadline``: days per rating frequency.
@@ -35,6 +47,7 @@ def _has(env: Any, model: str, name: str) -> bool:
 
 
 # -- creation ----------------------------------------------------------------------------
+
 
 def _creation_message(env: Any, task_id: int) -> str:
     """``project.task._creation_message`` (18+)."""
@@ -57,11 +70,16 @@ def _task_created(env: Any, ids: list[int], vals_list: list[dict]) -> None:
     sync_personal_stages(env, ids)
     store = env.db.store
     for task_id in ids:
-        rows = store.query("SELECT p.privacy_visibility FROM project_task t JOIN project_project p "
-                           "ON p.id = t.project_id WHERE t.id = ?", (task_id,))
+        rows = store.query(
+            "SELECT p.privacy_visibility FROM project_task t JOIN project_project p "
+            "ON p.id = t.project_id WHERE t.id = ?",
+            (task_id,),
+        )
         if rows and rows[0][0] == "portal" and _has(env, TASK, "access_token"):
-            store.execute("UPDATE project_task SET access_token = COALESCE(access_token, ?) WHERE id = ?",
-                          (str(uuid.uuid4()), task_id))
+            store.execute(
+                "UPDATE project_task SET access_token = COALESCE(access_token, ?) WHERE id = ?",
+                (str(uuid.uuid4()), task_id),
+            )
     if not mail.is_thread(env, TASK) or env.context.get("tracking_disable"):
         return
     creator = mail.user_partner(env)
@@ -82,9 +100,14 @@ def _task_written(env: Any, ids: list[int], vals: dict) -> None:
 
 
 def _assignee_partners(env: Any, task_id: int) -> list[int]:
-    return [r[0] for r in env.db.store.query(
-        f"SELECT u.partner_id FROM {RELATION} r JOIN res_users u ON u.id = r.user_id "
-        "WHERE r.task_id = ? ORDER BY r.rowid", (task_id,))]
+    return [
+        r[0]
+        for r in env.db.store.query(
+            f"SELECT u.partner_id FROM {RELATION} r JOIN res_users u ON u.id = r.user_id "
+            "WHERE r.task_id = ? ORDER BY r.rowid",
+            (task_id,),
+        )
+    ]
 
 
 @hooks.on(hooks.after_create, PROJECT)
@@ -114,13 +137,17 @@ def rating_deadlines(env: Any, model: str, ids: list[int]) -> None:
     now = env.db.clock()
     marks = ",".join("?" * len(ids))
     for record_id, period in env.db.store.query(
-            f'SELECT id, rating_status_period FROM "{table}" WHERE id IN ({marks})', ids):
+        f'SELECT id, rating_status_period FROM "{table}" WHERE id IN ({marks})', ids
+    ):
         deadline = now + dt.timedelta(days=RATING_PERIODS.get(period, 0))
-        env.db.store.execute(f'UPDATE "{table}" SET rating_request_deadline = ? WHERE id = ?',
-                             (deadline.strftime("%Y-%m-%d %H:%M:%S"), record_id))
+        env.db.store.execute(
+            f'UPDATE "{table}" SET rating_request_deadline = ? WHERE id = ?',
+            (deadline.strftime("%Y-%m-%d %H:%M:%S"), record_id),
+        )
 
 
 # -- personal stages ----------------------------------------------------------------------
+
 
 def sync_personal_stages(env: Any, ids: list[int]) -> None:
     """A personal stage per (task, assignee), dropped with the assignee; those without a
@@ -128,10 +155,16 @@ def sync_personal_stages(env: Any, ids: list[int]) -> None:
     if PERSONAL not in env.db.schemas or not ids:
         return
     store, marks = env.db.store, ",".join("?" * len(ids))
-    assigned = store.query(f"SELECT task_id, user_id FROM {RELATION} WHERE task_id IN ({marks}) "
-                           "AND user_id IS NOT NULL ORDER BY rowid", ids)
-    personal = {(t, u): (i, s) for i, t, u, s in store.query(
-        f"SELECT id, task_id, user_id, stage_id FROM project_task_stage_personal WHERE task_id IN ({marks})", ids)}
+    assigned = store.query(
+        f"SELECT task_id, user_id FROM {RELATION} WHERE task_id IN ({marks}) AND user_id IS NOT NULL ORDER BY rowid",
+        ids,
+    )
+    personal = {
+        (t, u): (i, s)
+        for i, t, u, s in store.query(
+            f"SELECT id, task_id, user_id, stage_id FROM project_task_stage_personal WHERE task_id IN ({marks})", ids
+        )
+    }
     for key, (record_id, _stage) in personal.items():
         if key not in assigned:
             store.execute("DELETE FROM project_task_stage_personal WHERE id = ?", (record_id,))
@@ -144,10 +177,12 @@ def sync_personal_stages(env: Any, ids: list[int]) -> None:
             stage = first_personal_stage(env, user_id) or _create_personal_stages(env, user_id)
             store.execute("UPDATE project_task_stage_personal SET stage_id = ? WHERE id = ?", (stage, record_id))
         # the stage read through personal_stage_type_ids: on the assignee's row of the relation
-        store.execute(f"DELETE FROM {RELATION} WHERE task_id = ? AND user_id IS NULL AND stage_id = ?",
-                      (task_id, stage))
-        store.execute(f"UPDATE {RELATION} SET stage_id = ? WHERE task_id = ? AND user_id = ?",
-                      (stage, task_id, user_id))
+        store.execute(
+            f"DELETE FROM {RELATION} WHERE task_id = ? AND user_id IS NULL AND stage_id = ?", (task_id, stage)
+        )
+        store.execute(
+            f"UPDATE {RELATION} SET stage_id = ? WHERE task_id = ? AND user_id = ?", (stage, task_id, user_id)
+        )
 
 
 def first_personal_stage(env: Any, user_id: int) -> int | None:
@@ -168,9 +203,14 @@ def _create_personal_stages(env: Any, user_id: int) -> int:
     """``_get_default_personal_stage_create_vals``: the user's stages; the first one."""
     quirks = env.db.profile.quirks.project
     schema = env.db.schema(STAGE)
-    made = [env.db.writer.create(env.sudo(), schema, {"sequence": n, "name": name, "user_id": user_id,
-                                                      "fold": name in quirks.folded_personal_stages})
-            for n, name in enumerate(quirks.personal_stages, start=1)]
+    made = [
+        env.db.writer.create(
+            env.sudo(),
+            schema,
+            {"sequence": n, "name": name, "user_id": user_id, "fold": name in quirks.folded_personal_stages},
+        )
+        for n, name in enumerate(quirks.personal_stages, start=1)
+    ]
     rating_deadlines(env, STAGE, made)
     return made[0]
 
@@ -180,9 +220,13 @@ def _personal_records(env: Any, ids: list[int]) -> dict[int, tuple[int, int | No
     if not ids or PERSONAL not in env.db.schemas:
         return {}
     marks = ",".join("?" * len(ids))
-    return {t: (i, s) for i, t, s in env.db.store.query(
-        f"SELECT id, task_id, stage_id FROM project_task_stage_personal WHERE user_id = ? AND task_id IN ({marks})",
-        [env.uid, *ids])}
+    return {
+        t: (i, s)
+        for i, t, s in env.db.store.query(
+            f"SELECT id, task_id, stage_id FROM project_task_stage_personal WHERE user_id = ? AND task_id IN ({marks})",
+            [env.uid, *ids],
+        )
+    }
 
 
 @hooks.compute(TASK, "personal_stage_id")
@@ -201,8 +245,9 @@ def _personal_stage_type_id(env: Any, ids: list[int]) -> dict[int, Any]:
 def _personal_stage_names(env: Any, ids: list[int]) -> dict[int, str]:
     """Named after its stage (``_rec_name = 'stage_id'``)."""
     rows = env.db.reader.rows(env, env.db.schema(PERSONAL), ids, ["stage_id"])
-    stages = env.db.reader.display_names(env.sudo(), env.db.schema(STAGE),
-                                         [r["stage_id"] for r in rows.values() if r["stage_id"]])
+    stages = env.db.reader.display_names(
+        env.sudo(), env.db.schema(STAGE), [r["stage_id"] for r in rows.values() if r["stage_id"]]
+    )
     return {i: stages.get(row["stage_id"], "") for i, row in rows.items()}
 
 
@@ -235,6 +280,7 @@ def _recurrence_from_today(env: Any, values: dict, fields_list: Any) -> dict:
 
 # -- portal (portal.mixin) ------------------------------------------------------------------
 
+
 @hooks.compute(PROJECT, "access_url")
 def _project_url(env: Any, ids: list[int]) -> dict[int, str]:
     return {i: f"/my/projects/{i}" for i in ids}
@@ -254,14 +300,18 @@ def _access_warning(env: Any, ids: list[int]) -> dict[int, str]:
 
 # -- names and counts -------------------------------------------------------------------------
 
+
 @hooks.compute(TASK, "link_preview_name")
 def _link_preview_name(env: Any, ids: list[int]) -> dict[int, str]:
     """``_compute_link_preview_name`` (18+): ``<task> | <project>``."""
     rows = env.db.reader.rows(env, env.db.schema(TASK), ids, ["name", "project_id"])
-    projects = env.db.reader.display_names(env.sudo(), env.db.schema(PROJECT),
-                                           [r["project_id"] for r in rows.values() if r["project_id"]])
-    return {i: f"{row['name']} | {projects[row['project_id']]}" if row["project_id"] in projects else row["name"]
-            for i, row in rows.items()}
+    projects = env.db.reader.display_names(
+        env.sudo(), env.db.schema(PROJECT), [r["project_id"] for r in rows.values() if r["project_id"]]
+    )
+    return {
+        i: f"{row['name']} | {projects[row['project_id']]}" if row["project_id"] in projects else row["name"]
+        for i, row in rows.items()
+    }
 
 
 @hooks.compute(TASK, "portal_user_names")
@@ -270,8 +320,10 @@ def _portal_user_names(env: Any, ids: list[int]) -> dict[int, Any]:
     names: dict[int, list[str]] = {i: [] for i in ids}
     marks = ",".join("?" * len(ids))
     for task_id, name in env.db.store.query(
-            f"SELECT r.task_id, p.name FROM {RELATION} r JOIN res_users u ON u.id = r.user_id "
-            f"JOIN res_partner p ON p.id = u.partner_id WHERE r.task_id IN ({marks}) ORDER BY r.rowid", ids):
+        f"SELECT r.task_id, p.name FROM {RELATION} r JOIN res_users u ON u.id = r.user_id "
+        f"JOIN res_partner p ON p.id = u.partner_id WHERE r.task_id IN ({marks}) ORDER BY r.rowid",
+        ids,
+    ):
         names[task_id].append(name)
     return {i: ", ".join(found) or False for i, found in names.items()}
 
@@ -287,8 +339,10 @@ def _task_counts(env: Any, ids: list[int]) -> dict[int, dict[str, int]]:
     display = "display_project_id" if "display_project_id" in schema.fields else "project_id"
     marks = ",".join("?" * len(ids))
     for project, task_state, shown, folded in env.db.store.query(
-            f"SELECT t.project_id, {state}, t.{display}, s.fold FROM project_task t "
-            f"LEFT JOIN project_task_type s ON s.id = t.stage_id WHERE t.active AND t.project_id IN ({marks})", ids):
+        f"SELECT t.project_id, {state}, t.{display}, s.fold FROM project_task t "
+        f"LEFT JOIN project_task_type s ON s.id = t.stage_id WHERE t.active AND t.project_id IN ({marks})",
+        ids,
+    ):
         found = counts[project]
         found["closed" if task_state in CLOSED_STATES else "open"] += 1
         if not folded:
@@ -325,12 +379,18 @@ def _partner_task_count(env: Any, ids: list[int]) -> dict[int, int]:
     """Tasks of the partner and of its contacts (``child_of``), active ones."""
     counts = {}
     for partner_id in ids:
-        family = [r[0] for r in env.db.store.query(
-            "WITH RECURSIVE f(id) AS (SELECT ? UNION SELECT p.id FROM res_partner p JOIN f ON p.parent_id = f.id) "
-            "SELECT id FROM f", (partner_id,))]
+        family = [
+            r[0]
+            for r in env.db.store.query(
+                "WITH RECURSIVE f(id) AS (SELECT ? UNION SELECT p.id FROM res_partner p JOIN f ON p.parent_id = f.id) "
+                "SELECT id FROM f",
+                (partner_id,),
+            )
+        ]
         marks = ",".join("?" * len(family))
         counts[partner_id] = env.db.store.query(
-            f"SELECT count(*) FROM project_task WHERE active AND partner_id IN ({marks})", family)[0][0]
+            f"SELECT count(*) FROM project_task WHERE active AND partner_id IN ({marks})", family
+        )[0][0]
     return counts
 
 

@@ -18,8 +18,9 @@ SETTINGS_GROUPS = {"group_analytic_accounting": ("analytic", "group_analytic_acc
 def _database_secret(db) -> None:
     """``database.secret``: the seed has its row but never its value; each database makes
     its own, as Odoo does at install (a uuid4)."""
-    db.store.execute("UPDATE ir_config_parameter SET value = ? WHERE key = 'database.secret' AND value IS NULL",
-                     (str(uuid.uuid4()),))
+    db.store.execute(
+        "UPDATE ir_config_parameter SET value = ? WHERE key = 'database.secret' AND value IS NULL", (str(uuid.uuid4()),)
+    )
 
 
 hooks.install.append(_database_secret)
@@ -50,16 +51,19 @@ def set_implied_group(db, group_id: int | None, enabled: bool) -> None:
     groups = db.schema("res.groups")
     implied_rel, own, implied = groups.relations["implied_ids"]
     if enabled:
-        db.store.execute(f'INSERT OR IGNORE INTO "{implied_rel}" ("{own}", "{implied}") '
-                         "VALUES (?, ?)", (user_group, group_id))
+        db.store.execute(
+            f'INSERT OR IGNORE INTO "{implied_rel}" ("{own}", "{implied}") VALUES (?, ?)', (user_group, group_id)
+        )
     else:
-        db.store.execute(f'DELETE FROM "{implied_rel}" WHERE "{own}" = ? AND "{implied}" = ?',
-                         (user_group, group_id))
+        db.store.execute(f'DELETE FROM "{implied_rel}" WHERE "{own}" = ? AND "{implied}" = ?', (user_group, group_id))
     if not db.profile.quirks.groups.implied_stored:
         return
     users_rel, gid, uid = groups.relations[groups.link_to("res.users")]
     if enabled:
-        db.store.execute(f'INSERT OR IGNORE INTO "{users_rel}" ("{gid}", "{uid}") SELECT ?, "{uid}" '
-                         f'FROM "{users_rel}" WHERE "{gid}" = ?', (group_id, user_group))
+        db.store.execute(
+            f'INSERT OR IGNORE INTO "{users_rel}" ("{gid}", "{uid}") SELECT ?, "{uid}" '
+            f'FROM "{users_rel}" WHERE "{gid}" = ?',
+            (group_id, user_group),
+        )
     else:
         db.store.execute(f'DELETE FROM "{users_rel}" WHERE "{gid}" = ?', (group_id,))

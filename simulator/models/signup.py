@@ -18,8 +18,14 @@ def _signup_urls(env: Any, ids: list[int]) -> dict[int, Any]:
     marks = ",".join("?" * len(ids))
     logins: dict[int, str] = {}
     for partner_id, login in store.query(
-            f"SELECT partner_id, login FROM res_users WHERE active AND partner_id IN ({marks}) "
-            f"ORDER BY {env.db.model(env, 'res.users')._order_by(None)}", ids):
+        f"SELECT partner_id, login FROM res_users WHERE active AND partner_id IN ({marks}) "
+        f"ORDER BY {env.db.model(env, 'res.users')._order_by(None)}",
+        ids,
+    ):
         logins.setdefault(partner_id, login)
-    return {i: urljoin(base_url, "/web/login?" + urlencode({"db": env.db.name, "login": logins[i]}))
-            if i in logins else False for i in ids}
+    return {
+        i: urljoin(base_url, "/web/login?" + urlencode({"db": env.db.name, "login": logins[i]}))
+        if i in logins
+        else False
+        for i in ids
+    }

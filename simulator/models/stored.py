@@ -28,18 +28,19 @@ def _computed(env: Any, model: str, name: str) -> bool:
 
 def _rows(env: Any, model: str, ids: list[int], names: list[str]) -> dict[int, dict]:
     schema = env.db.schema(model)
-    return env.db.reader.rows(env, schema, ids, [n for n in names if n in schema.fields and
-                                                 schema.fields[n].is_column])
+    return env.db.reader.rows(env, schema, ids, [n for n in names if n in schema.fields and schema.fields[n].is_column])
 
 
 def _store(env: Any, model: str, values: dict[str, dict[int, Any]]) -> None:
     table = env.db.schema(model).table
     for name, by_id in values.items():
-        env.db.store.conn.executemany(f'UPDATE "{table}" SET "{name}" = ? WHERE id = ?',
-                                      [(value, i) for i, value in by_id.items()])
+        env.db.store.conn.executemany(
+            f'UPDATE "{table}" SET "{name}" = ? WHERE id = ?', [(value, i) for i, value in by_id.items()]
+        )
 
 
 # -- res.partner -----------------------------------------------------------------------
+
 
 def email_normalize(text: Any) -> str | bool:
     found = EMAIL.findall(text) if isinstance(text, str) else []
@@ -55,11 +56,13 @@ def _partner_fields(env: Any, ids: list[int], changed: set[str] | None) -> None:
     if _computed(env, PARTNER, "email_normalized") and (changed is None or "email" in changed):
         values["email_normalized"] = {i: email_normalize(row.get("email")) or None for i, row in rows.items()}
     if _computed(env, PARTNER, "phone_sanitized") and (changed is None or {"phone", "mobile"} & changed):
-        values["phone_sanitized"] = {i: (row.get("mobile") or row.get("phone") or "").strip() or None
-                                     for i, row in rows.items()}
+        values["phone_sanitized"] = {
+            i: (row.get("mobile") or row.get("phone") or "").strip() or None for i, row in rows.items()
+        }
     _store(env, PARTNER, values)
     if _computed(env, PARTNER, "commercial_company_name") and (
-            changed is None or {"name", "is_company", "parent_id"} & changed):
+        changed is None or {"name", "is_company", "parent_id"} & changed
+    ):
         _commercial_company_names(env, ids)
 
 
@@ -67,12 +70,19 @@ def _commercial_company_names(env: Any, ids: list[int]) -> None:
     """``commercial_partner_id.is_company and commercial_partner_id.name``, for ``ids`` and
     every partner whose commercial entity they are."""
     holders = ",".join("?" * len(ids))
-    affected = [r[0] for r in env.db.store.query(
-        f"SELECT id FROM res_partner WHERE id IN ({holders}) OR commercial_partner_id IN ({holders})",
-        [*ids, *ids])]
+    affected = [
+        r[0]
+        for r in env.db.store.query(
+            f"SELECT id FROM res_partner WHERE id IN ({holders}) OR commercial_partner_id IN ({holders})", [*ids, *ids]
+        )
+    ]
     rows = _rows(env, PARTNER, affected, ["commercial_partner_id"])
-    entities = _rows(env, PARTNER, list({r["commercial_partner_id"] for r in rows.values()
-                                         if r["commercial_partner_id"]}), ["name", "is_company"])
+    entities = _rows(
+        env,
+        PARTNER,
+        list({r["commercial_partner_id"] for r in rows.values() if r["commercial_partner_id"]}),
+        ["name", "is_company"],
+    )
     names = {}
     for i, row in rows.items():
         entity = entities.get(row["commercial_partner_id"] or 0) or {}
@@ -110,11 +120,18 @@ def _user_created(env: Any, ids: list[int], _vals_list: list[dict]) -> None:
 
 # -- project.project / project.task -------------------------------------------------------
 
+
 def _account_field(env: Any) -> str | None:
     """The project's analytic account: ``analytic_account_id`` up to 17, ``account_id`` from 18."""
     fields = env.db.schema(PROJECT).fields
-    return next((n for n in ("account_id", "analytic_account_id")
-                 if n in fields and fields[n].relation == "account.analytic.account" and fields[n].is_column), None)
+    return next(
+        (
+            n
+            for n in ("account_id", "analytic_account_id")
+            if n in fields and fields[n].relation == "account.analytic.account" and fields[n].is_column
+        ),
+        None,
+    )
 
 
 @hooks.unlink_override(PROJECT)
@@ -133,11 +150,17 @@ def _project_unlink(env: Any, ids: list[int], unlink: Callable[[], None]) -> Non
 def _used_accounts(env: Any, accounts: set[int]) -> set[int]:
     """Of ``accounts``, those an analytic line names."""
     lines = env.db.schema("account.analytic.line")
-    columns = [name for name, fld in lines.fields.items()
-               if fld.relation == "account.analytic.account" and fld.is_column]
+    columns = [
+        name for name, fld in lines.fields.items() if fld.relation == "account.analytic.account" and fld.is_column
+    ]
     marks = ",".join("?" * len(accounts))
-    return {value for column in columns for (value,) in env.db.store.query(
-        f'SELECT DISTINCT "{column}" FROM "{lines.table}" WHERE "{column}" IN ({marks})', sorted(accounts))}
+    return {
+        value
+        for column in columns
+        for (value,) in env.db.store.query(
+            f'SELECT DISTINCT "{column}" FROM "{lines.table}" WHERE "{column}" IN ({marks})', sorted(accounts)
+        )
+    }
 
 
 def _project_fields(env: Any, ids: list[int], changed: set[str] | None) -> None:
@@ -158,8 +181,12 @@ def _project_fields(env: Any, ids: list[int], changed: set[str] | None) -> None:
         values["partner_email"] = {i: _email_of(env, row.get("partner_id")) for i, row in rows.items()}
     _store(env, PROJECT, values)
     if "company_id" in values or (changed and "company_id" in changed):
-        tasks = [r[0] for r in env.db.store.query(
-            f"SELECT id FROM project_task WHERE project_id IN ({','.join('?' * len(ids))})", ids)]
+        tasks = [
+            r[0]
+            for r in env.db.store.query(
+                f"SELECT id FROM project_task WHERE project_id IN ({','.join('?' * len(ids))})", ids
+            )
+        ]
         if tasks:
             _task_fields(env, tasks, {"project_id"})
 
@@ -183,34 +210,63 @@ def _task_fields(env: Any, ids: list[int], changed: set[str] | None) -> None:
     (16: the customer's email), ``display_in_project`` (17+), and the figures a new task
     has none of yet (``rating_last_value``, ``working_*``: 0)."""
     project_account = _account_field(env)
-    rows = _rows(env, TASK, ids, ["project_id", "parent_id", "partner_id", "company_id", "analytic_account_id",
-                                  "email_from", "display_project_id"])
+    rows = _rows(
+        env,
+        TASK,
+        ids,
+        [
+            "project_id",
+            "parent_id",
+            "partner_id",
+            "company_id",
+            "analytic_account_id",
+            "email_from",
+            "display_project_id",
+        ],
+    )
     values: dict[str, dict[int, Any]] = {}
-    projects = _rows(env, PROJECT, list({r["project_id"] for r in rows.values() if r.get("project_id")}),
-                     ["company_id", *([project_account] if project_account else [])])
-    parents = _rows(env, TASK, list({r["parent_id"] for r in rows.values() if r.get("parent_id")}),
-                    ["company_id", "project_id"])
+    projects = _rows(
+        env,
+        PROJECT,
+        list({r["project_id"] for r in rows.values() if r.get("project_id")}),
+        ["company_id", *([project_account] if project_account else [])],
+    )
+    parents = _rows(
+        env, TASK, list({r["parent_id"] for r in rows.values() if r.get("parent_id")}), ["company_id", "project_id"]
+    )
     scope = changed is None or {"project_id", "parent_id"} & changed
     if _computed(env, TASK, "company_id") and scope:
         values["company_id"] = {
             i: (projects.get(row.get("project_id")) or {}).get("company_id")
             or (parents.get(row.get("parent_id")) or {}).get("company_id")
-            for i, row in rows.items() if row.get("project_id") or row.get("parent_id")}
+            for i, row in rows.items()
+            if row.get("project_id") or row.get("parent_id")
+        }
     if _computed(env, TASK, "analytic_account_id") and project_account and scope:
-        values["analytic_account_id"] = {i: (projects.get(row.get("project_id")) or {}).get(project_account)
-                                         for i, row in rows.items()}
+        values["analytic_account_id"] = {
+            i: (projects.get(row.get("project_id")) or {}).get(project_account) for i, row in rows.items()
+        }
     if changed is None or "partner_id" in changed:
         for name in ("email_from", "partner_email"):
             if _computed(env, TASK, name):
                 values[name] = {i: _email_of(env, row.get("partner_id")) for i, row in rows.items()}
     if _computed(env, TASK, "display_in_project") and scope:
         values["display_in_project"] = {
-            i: int(not row.get("project_id") or not row.get("parent_id")
-                   or row["project_id"] != (parents.get(row["parent_id"]) or {}).get("project_id"))
-            for i, row in rows.items()}
+            i: int(
+                not row.get("project_id")
+                or not row.get("parent_id")
+                or row["project_id"] != (parents.get(row["parent_id"]) or {}).get("project_id")
+            )
+            for i, row in rows.items()
+        }
     if changed is None:
-        for name in ("rating_last_value", "working_hours_open", "working_hours_close", "working_days_open",
-                     "working_days_close"):
+        for name in (
+            "rating_last_value",
+            "working_hours_open",
+            "working_hours_close",
+            "working_days_open",
+            "working_days_close",
+        ):
             if _computed(env, TASK, name):
                 values[name] = {i: 0.0 for i in ids}
     _store(env, TASK, values)
@@ -231,9 +287,17 @@ def _task_created(env: Any, ids: list[int], vals_list: list[dict]) -> None:
     _task_fields(env, ids, None)
     if "display_project_id" in env.db.schema(TASK).fields:  # 16's create: a top task shows in its project
         rows = _rows(env, TASK, ids, ["project_id", "parent_id", "display_project_id"])
-        _store(env, TASK, {"display_project_id": {
-            i: row["project_id"] for i, row in rows.items()
-            if not row.get("parent_id") and not row.get("display_project_id") and row.get("project_id")}})
+        _store(
+            env,
+            TASK,
+            {
+                "display_project_id": {
+                    i: row["project_id"]
+                    for i, row in rows.items()
+                    if not row.get("parent_id") and not row.get("display_project_id") and row.get("project_id")
+                }
+            },
+        )
 
 
 @hooks.on(hooks.after_write, TASK)

@@ -51,13 +51,13 @@ def _add_implied_groups(env, ids: list[int]) -> None:
         todo = list(have)
         while todo:
             gid = todo.pop()
-            for (next_gid,) in store.query(
-                    f'SELECT "{implied}" FROM "{implied_rel}" WHERE "{own}" = ?', (gid,)):
+            for (next_gid,) in store.query(f'SELECT "{implied}" FROM "{implied_rel}" WHERE "{own}" = ?', (gid,)):
                 if next_gid not in have:
                     have.add(next_gid)
                     todo.append(next_gid)
-        store.conn.executemany(f'INSERT OR IGNORE INTO "{rel}" ("{user_col}", "{group_col}") VALUES (?, ?)',
-                               [(uid, gid) for gid in have])
+        store.conn.executemany(
+            f'INSERT OR IGNORE INTO "{rel}" ("{user_col}", "{group_col}") VALUES (?, ?)', [(uid, gid) for gid in have]
+        )
 
 
 @hooks.on(hooks.after_create, "res.users")
@@ -75,8 +75,8 @@ def _implied_on_write(env, ids: list[int], vals: dict) -> None:
 def context_get(env) -> dict:
     """The user's context as clients fetch it after login (lang, tz, uid)."""
     rows = env.db.store.query(
-        "SELECT p.lang, p.tz FROM res_users u JOIN res_partner p ON p.id = u.partner_id "
-        "WHERE u.id = ?", (env.uid,))
+        "SELECT p.lang, p.tz FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.id = ?", (env.uid,)
+    )
     lang, tz = rows[0] if rows else ("en_US", None)
     return {"lang": lang or "en_US", "tz": tz or False, "uid": env.uid}
 
@@ -97,8 +97,10 @@ def note_login(db, uid: int) -> None:
     ``login_date`` is its time from then on. Kept beside the models, like the ids."""
     with db.lock, db.store.transaction():
         db.store.execute(f'CREATE TABLE IF NOT EXISTS "{LOGIN_TABLE}" (uid INTEGER PRIMARY KEY, at TEXT)')
-        db.store.execute(f'INSERT OR REPLACE INTO "{LOGIN_TABLE}" (uid, at) VALUES (?, ?)',
-                         (uid, db.clock().strftime("%Y-%m-%d %H:%M:%S")))
+        db.store.execute(
+            f'INSERT OR REPLACE INTO "{LOGIN_TABLE}" (uid, at) VALUES (?, ?)',
+            (uid, db.clock().strftime("%Y-%m-%d %H:%M:%S")),
+        )
 
 
 def _last_logins(env, ids: list[int]) -> dict[int, str]:
@@ -123,6 +125,7 @@ def _state(env, ids: list[int]) -> dict[int, str]:
 
 # -- res.groups: what a group implies, computed from implied_ids ------------------------
 
+
 def _implied(env, ids: list[int]) -> dict[int, list[int]]:
     """Each group's ``implied_ids``, in the order a read gives them (res.groups ``_order``)."""
     groups = env.db.schema("res.groups")
@@ -135,7 +138,9 @@ def _closure(env, group_id: int, reverse: bool = False) -> set[int]:
     src, dst = (implied, own) if reverse else (own, implied)
     rows = env.db.store.query(
         f'WITH RECURSIVE c(gid) AS (SELECT "{dst}" FROM "{rel}" WHERE "{src}" = ? '
-        f'UNION SELECT r."{dst}" FROM "{rel}" r JOIN c ON r."{src}" = c.gid) SELECT gid FROM c', (group_id,))
+        f'UNION SELECT r."{dst}" FROM "{rel}" r JOIN c ON r."{src}" = c.gid) SELECT gid FROM c',
+        (group_id,),
+    )
     return {r[0] for r in rows} - {group_id}
 
 
@@ -176,8 +181,12 @@ def _all_users(env, ids: list[int]) -> dict[int, list[int]]:
     result = {}
     for i in ids:
         members = [i, *_closure(env, i, reverse=True)]
-        users = [r[0] for r in env.db.store.query(
-            f'SELECT DISTINCT "{uid}" FROM "{rel}" WHERE "{gid}" IN ({",".join("?" * len(members))})', members)]
+        users = [
+            r[0]
+            for r in env.db.store.query(
+                f'SELECT DISTINCT "{uid}" FROM "{rel}" WHERE "{gid}" IN ({",".join("?" * len(members))})', members
+            )
+        ]
         result[i] = env.db.model(env.sudo(), "res.users")._search_ids([("id", "in", users)]) if users else []
     return result
 
@@ -213,7 +222,7 @@ def _prefixes(env) -> tuple[str, dict[int, str]]:
     for gid, name, full, link in rows:
         suffix = f" / {name or ''}"
         if link and full and full.endswith(suffix):
-            prefixes[gid] = full[:-len(suffix)]
+            prefixes[gid] = full[: -len(suffix)]
     return parent, prefixes
 
 
@@ -252,7 +261,7 @@ def _search_full_name(env, operator: str, operand: Any) -> list:
         return _negative_full_name(env, operator, operand)
     listed = not isinstance(operand, str)
     domains = []
-    for group in ([operand] if not listed else list(operand)):
+    for group in [operand] if not listed else list(operand):
         values = [v for v in group.split("/") if v]
         group_name = values.pop().strip() if values else ""
         category_name = "/".join(values).strip() if values else group_name
@@ -269,7 +278,7 @@ def _negative_full_name(env, operator: str, operand: Any) -> list:
     """16-18 with a negative operator: name and category both must differ (no ``/``)."""
     positive = _POSITIVE.get(operator, operator)
     domains = []
-    for group in ([operand] if isinstance(operand, str) else list(operand)):
+    for group in [operand] if isinstance(operand, str) else list(operand):
         values = [v for v in group.split("/") if v]
         group_name = values.pop().strip() if values else ""
         category_name = "/".join(values).strip() if values else group_name
@@ -319,6 +328,8 @@ def _check_unique_login(env, ids: list[int]) -> None:
     marks = ",".join("?" * len(ids))
     clash = env.db.store.query(
         f"SELECT 1 FROM res_users u WHERE u.id IN ({marks}) AND EXISTS "
-        "(SELECT 1 FROM res_users o WHERE o.login = u.login AND o.id != u.id)", ids)
+        "(SELECT 1 FROM res_users o WHERE o.login = u.login AND o.id != u.id)",
+        ids,
+    )
     if clash:
         raise ValidationError(env.db.profile.quirks.orm.duplicate_login)

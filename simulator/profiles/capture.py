@@ -63,8 +63,7 @@ from simulator.profile import (
 
 SECRET_PARAMETERS = {"database.secret"}
 #: Fields never recorded, whatever the model: credentials and per-database random tokens.
-SECRET_FIELDS = {"password", "new_password", "signup_token", "signup_url", "totp_secret",
-                 "api_key_ids"}
+SECRET_FIELDS = {"password", "new_password", "signup_token", "signup_url", "totp_secret", "api_key_ids"}
 #: Computed fields whose read writes (16.0's res.company ``analytic_plan_id`` creates the
 #: "Default" plan): reading them would record a database that is no longer fresh.
 WRITES_ON_READ = {("res.company", "analytic_plan_id")}
@@ -89,8 +88,7 @@ class RpcError(Exception):
 class Capture:
     """A thin JSON-RPC client (JSON allows the nulls default_get can return)."""
 
-    def __init__(self, url: str, db: str, login: str, password: str,
-                 served: tuple[str, ...] = SERVED_MODELS) -> None:
+    def __init__(self, url: str, db: str, login: str, password: str, served: tuple[str, ...] = SERVED_MODELS) -> None:
         #: The models recorded: the simulator's, and those of a module being recorded.
         self.served = served
         self.url, self.db, self.password = url, db, password
@@ -102,21 +100,19 @@ class Capture:
         return json_rpc(self.url, service, method, *args)
 
     def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        return self.rpc("object", "execute_kw", self.db, self.uid, self.password, model, method,
-                        list(args), kwargs)
+        return self.rpc("object", "execute_kw", self.db, self.uid, self.password, model, method, list(args), kwargs)
 
     def all_records(self, model: str, fields: list[str], domain: list | None = None) -> list[dict]:
         context = {"active_test": False, **FULL_LIST.get(model, {})}
-        return self.call(
-            model, "search_read", domain or [], fields=fields, order="id", context=context
-        )
+        return self.call(model, "search_read", domain or [], fields=fields, order="id", context=context)
 
 
 def json_rpc(url: str, service: str, method: str, *args: Any) -> Any:
     """One call to ``url``'s ``/jsonrpc``; an error answer raises ``RpcError``. Database
     creation installs modules: minutes, not seconds."""
-    body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1,
-                       "params": {"service": service, "method": method, "args": args}})
+    body = json.dumps(
+        {"jsonrpc": "2.0", "method": "call", "id": 1, "params": {"service": service, "method": method, "args": args}}
+    )
     request = urllib.request.Request(f"{url}/jsonrpc", body.encode(), {"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=900) as response:
         answer = json.loads(response.read())
@@ -134,10 +130,10 @@ def recorded_columns(model: str, fields: dict[str, dict], served: tuple[str, ...
     return sorted(
         name
         for name, attrs in fields.items()
-        if name not in SECRET_FIELDS and (model, name) not in WRITES_ON_READ
+        if name not in SECRET_FIELDS
+        and (model, name) not in WRITES_ON_READ
         and not (attrs["type"] == "binary" and not attrs.get("store") and (model, name) not in RECORDED_IMAGES)
-        and not (attrs["type"] == "one2many" and attrs.get("relation") in served
-                 and attrs.get("relation_field"))
+        and not (attrs["type"] == "one2many" and attrs.get("relation") in served and attrs.get("relation_field"))
     )
 
 
@@ -149,31 +145,47 @@ def seed_rows(capture: Capture, model: str, fields: dict[str, dict]) -> list[dic
     computed = [name for name in columns if not fields.get(name, {}).get("store", True)]
     rows = capture.all_records(model, [name for name in columns if name not in computed], domain)
     if model == "ir.config_parameter":  # the secret's row, never its value (the simulator makes its own)
-        secrets = capture.all_records(model, [c for c in columns if c != "value"],
-                                      [("key", "in", sorted(SECRET_PARAMETERS))])
+        secrets = capture.all_records(
+            model, [c for c in columns if c != "value"], [("key", "in", sorted(SECRET_PARAMETERS))]
+        )
         rows = sorted([*rows, *({**row, "value": None} for row in secrets)], key=lambda row: row["id"])
         domain = []
-    unheld = [name for name in columns if fields.get(name, {}).get("type") == "many2many"
-              and fields[name].get("store") and fields[name].get("relation") not in capture.served]
+    unheld = [
+        name
+        for name in columns
+        if fields.get(name, {}).get("type") == "many2many"
+        and fields[name].get("store")
+        and fields[name].get("relation") not in capture.served
+    ]
     if unheld and rows:  # every link, to archived records too (a plain read hides those: 18's portal rule)
-        linked = {row["id"]: row for row in capture.call(model, "read", [row["id"] for row in rows], unheld,
-                                                         context={"active_test": False})}
+        linked = {
+            row["id"]: row
+            for row in capture.call(model, "read", [row["id"] for row in rows], unheld, context={"active_test": False})
+        }
         rows = [{**row, **{name: linked[row["id"]][name] for name in unheld}} for row in rows]
     if computed and rows:  # computed values as a client reads them (archived records are read by id)
         by_id = {row["id"]: row for row in readable(capture, model, [row["id"] for row in rows], computed)}
-        rows = [{**row, **{name: by_id[row["id"]].get(name) for name in computed if name in by_id[row["id"]]}}
-                for row in rows]
+        rows = [
+            {**row, **{name: by_id[row["id"]].get(name) for name in computed if name in by_id[row["id"]]}}
+            for row in rows
+        ]
     today = datetime.date.today()
     for row in rows:
         for key, value in row.items():
             attrs = fields.get(key, {})
-            if isinstance(value, list) and len(value) == 2 and isinstance(value[1], str) and \
-                    attrs.get("type") == "many2one":
+            if (
+                isinstance(value, list)
+                and len(value) == 2
+                and isinstance(value[1], str)
+                and attrs.get("type") == "many2one"
+            ):
                 row[key] = value[0]
             elif attrs.get("type") == "date" and not attrs.get("store"):  # computed from today
                 row[key] = dates.encode(value, today)
-    nulls = {**null_numbers(capture, model, fields, columns, domain),
-             **null_booleans(capture, model, fields, columns, domain)}
+    nulls = {
+        **null_numbers(capture, model, fields, columns, domain),
+        **null_booleans(capture, model, fields, columns, domain),
+    }
     for row in rows:
         for column, ids in nulls.items():
             if row["id"] in ids:
@@ -181,8 +193,9 @@ def seed_rows(capture: Capture, model: str, fields: dict[str, dict]) -> list[dic
     return rows
 
 
-def null_numbers(capture: Capture, model: str, fields: dict[str, dict], columns: list[str],
-                 domain: list) -> dict[str, set[int]]:
+def null_numbers(
+    capture: Capture, model: str, fields: dict[str, dict], columns: list[str], domain: list
+) -> dict[str, set[int]]:
     """The records whose numeric column is NULL, which ``read`` shows as 0 but ``read_group``
     and ``= False`` tell apart: the empty group of a ``read_group`` by that column (the
     ids gathered with ``array_agg``, a read_group spec every version knows)."""
@@ -192,20 +205,26 @@ def null_numbers(capture: Capture, model: str, fields: dict[str, dict], columns:
         if column == "id" or attrs.get("type") not in ("integer", "float", "monetary") or not attrs.get("store"):
             continue
         try:
-            groups = capture.call(model, "read_group", domain, ["ids:array_agg(id)"], [column], lazy=False,
-                                  context={"active_test": False})
+            groups = capture.call(
+                model, "read_group", domain, ["ids:array_agg(id)"], [column], lazy=False, context={"active_test": False}
+            )
         except RpcError as exc:
             print(f"capture: {model}.{column}: NULLs not told apart ({exc})")
             continue
-        empty = {i for group in groups if group.get(column) is False and isinstance(group.get("ids"), list)
-                 for i in group["ids"]}
+        empty = {
+            i
+            for group in groups
+            if group.get(column) is False and isinstance(group.get("ids"), list)
+            for i in group["ids"]
+        }
         if empty:
             nulls[column] = empty
     return nulls
 
 
-def null_booleans(capture: Capture, model: str, fields: dict[str, dict], columns: list[str],
-                  domain: list) -> dict[str, set[int]]:
+def null_booleans(
+    capture: Capture, model: str, fields: dict[str, dict], columns: list[str], domain: list
+) -> dict[str, set[int]]:
     """The records whose boolean column is NULL (never written: ``employee`` of the installed
     partners), which ``read`` shows as False but ``<`` and ``>=`` tell apart up to 18.0: the
     ones ``= False`` finds and ``< True`` does not. 19 compares NULL as False (its ``<`` on a
@@ -247,22 +266,33 @@ def recorded_defaults(capture: Capture, model: str, names: list[str]) -> dict:
         return {}
 
 
-def referenced_names(capture: Capture, fields_by_model: dict[str, dict],
-                     seed: dict[str, list] | None = None) -> dict[str, list]:
+def referenced_names(
+    capture: Capture, fields_by_model: dict[str, dict], seed: dict[str, list] | None = None
+) -> dict[str, list]:
     """``[id, display_name]`` of every record of each model a served many2one points to but
     the simulator does not hold (res.country, uom.uom, ir.module.category...), in that model's
     own ``_order``: what a read names such a target and where read_group puts its group.
     For a model only many2many fields point to (ir.ui.menu, ir.rule...), the records the
     seed links to, by id (a many2many groups by id). A model whose search faults (18's
     account.root) is left out."""
-    comodels = sorted({attrs["relation"] for fields in fields_by_model.values() for attrs in fields.values()
-                       if attrs["type"] == "many2one" and attrs.get("relation") not in capture.served})
+    comodels = sorted(
+        {
+            attrs["relation"]
+            for fields in fields_by_model.values()
+            for attrs in fields.values()
+            if attrs["type"] == "many2one" and attrs.get("relation") not in capture.served
+        }
+    )
     linked: dict[str, set[int]] = {}
     for model, fields in fields_by_model.items():
         for name, attrs in fields.items():
             comodel = attrs.get("relation")
-            if attrs["type"] != "many2many" or not attrs.get("store") or comodel in capture.served or \
-                    comodel in comodels:
+            if (
+                attrs["type"] != "many2many"
+                or not attrs.get("store")
+                or comodel in capture.served
+                or comodel in comodels
+            ):
                 continue
             targets = linked.setdefault(comodel, set())
             for row in (seed or {}).get(model, []):
@@ -271,16 +301,20 @@ def referenced_names(capture: Capture, fields_by_model: dict[str, dict],
     for model in [*comodels, *sorted(m for m, ids in linked.items() if ids)]:
         try:
             if model in linked:  # read by id: a search hides some (ir.ui.menu shows the user's menus)
-                shown = ["display_name", "active"] if "active" in capture.call(model, "fields_get", ["active"]) \
+                shown = (
+                    ["display_name", "active"]
+                    if "active" in capture.call(model, "fields_get", ["active"])
                     else ["display_name"]
+                )
                 rows = capture.call(model, "read", sorted(linked[model]), shown, context={"active_test": False})
             else:
                 rows = capture.call(model, "search_read", [], fields=["display_name"], context={"active_test": False})
         except RpcError as exc:
             print(f"capture: {model}: no display names ({exc})")
             continue
-        names[model] = [[row["id"], row["display_name"], *([False] if row.get("active") is False else [])]
-                        for row in rows]  # an archived record: a third element, False
+        names[model] = [
+            [row["id"], row["display_name"], *([False] if row.get("active") is False else [])] for row in rows
+        ]  # an archived record: a third element, False
     return names
 
 
@@ -295,8 +329,11 @@ def group_users_field(capture: Capture, model: str = "res.groups", comodel: str 
     """res.groups' stored many2many to its users: ``users`` up to 18.0, ``user_ids`` from 19.0
     (and res.users' to its groups: ``groups_id``, then ``group_ids``)."""
     fields = capture.call(model, "fields_get", attributes=["type", "relation", "store"])
-    return next(name for name, attrs in sorted(fields.items())
-                if attrs["type"] == "many2many" and attrs.get("relation") == comodel and attrs.get("store"))
+    return next(
+        name
+        for name, attrs in sorted(fields.items())
+        if attrs["type"] == "many2many" and attrs.get("relation") == comodel and attrs.get("store")
+    )
 
 
 def fresh_group_links(capture: Capture) -> list[dict]:
@@ -308,8 +345,10 @@ def fresh_group_links(capture: Capture) -> list[dict]:
     for user in capture.all_records("res.users", [groups_field]):
         for group_id in user[groups_field]:
             members.setdefault(group_id, set()).add(user["id"])
-    return [{**group, users_field: sorted(set(group[users_field]) | members.get(group["id"], set()))}
-            for group in capture.all_records("res.groups", ["implied_ids", users_field])]
+    return [
+        {**group, users_field: sorted(set(group[users_field]) | members.get(group["id"], set()))}
+        for group in capture.all_records("res.groups", ["implied_ids", users_field])
+    ]
 
 
 def capture_profile(capture: Capture, out: Path) -> None:
@@ -370,10 +409,17 @@ def constants(capture: Capture, fields_by_model: dict[str, dict], seed: dict[str
     found: dict[str, dict] = {}
     for model, template in PROBES.items():
         fields = fields_by_model[model]
-        computed = [name for name in recorded_columns(model, fields, capture.served) if not fields[name].get("store")
-                    and fields[name]["type"] not in ("date", "datetime", "binary") and name not in CRON_DEPENDENT]
-        probes = [capture.call(model, "create", [_probe_values(capture, model, template, name)])
-                  for name in ("Probe A", "Probe B")]
+        computed = [
+            name
+            for name in recorded_columns(model, fields, capture.served)
+            if not fields[name].get("store")
+            and fields[name]["type"] not in ("date", "datetime", "binary")
+            and name not in CRON_DEPENDENT
+        ]
+        probes = [
+            capture.call(model, "create", [_probe_values(capture, model, template, name)])
+            for name in ("Probe A", "Probe B")
+        ]
         probes = [i[0] if isinstance(i, list) else i for i in probes]
         first, second = readable(capture, model, probes, computed)
         same = {name: first[name] for name in first if first[name] == second[name]}
@@ -409,8 +455,9 @@ def restricted_fields(capture: Capture, fields_by_model: dict[str, dict], regist
     without a field list names (19 refuses such reads) comes first."""
     found: dict[str, list] = {}
     for model, fields in fields_by_model.items():
-        hidden = [row["name"] for row in registry["ir.model.fields"]
-                  if row["model"] == model and row["name"] not in fields]
+        hidden = [
+            row["name"] for row in registry["ir.model.fields"] if row["model"] == model and row["name"] not in fields
+        ]
         record = capture.call(model, "search", [], limit=1, context={"active_test": False}) if hidden else []
         if not record:
             continue
@@ -457,9 +504,19 @@ def pg_sequences(psql_db: str, served: tuple[str, ...] = SERVED_MODELS) -> dict[
     tables = {OWN_TABLES.get(m, m.replace(".", "_")): m.replace(".", "_") for m in served}
     names = ", ".join(f"'{t}_id_seq'" for t in tables)
     out = subprocess.run(
-        ["psql", "-At", "-F", "|", psql_db, "-c",
-         f"SELECT sequencename, last_value FROM pg_sequences WHERE sequencename IN ({names})"],
-        check=True, capture_output=True, text=True).stdout
+        [
+            "psql",
+            "-At",
+            "-F",
+            "|",
+            psql_db,
+            "-c",
+            f"SELECT sequencename, last_value FROM pg_sequences WHERE sequencename IN ({names})",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     sequences = {}
     for line in out.splitlines():
         name, value = line.split("|")
@@ -475,8 +532,10 @@ def write_json(path: Path, data: Any) -> None:
 def write_fields(path: Path, fields_by_model: dict[str, dict]) -> None:
     """``fields.json``: models and attributes sorted, but each model's fields in the order
     ``fields_get`` gave them (the model's definition order, which clients see and go by)."""
-    ordered = {model: {name: dict(sorted(attrs.items())) for name, attrs in fields_by_model[model].items()}
-               for model in sorted(fields_by_model)}
+    ordered = {
+        model: {name: dict(sorted(attrs.items())) for name, attrs in fields_by_model[model].items()}
+        for model in sorted(fields_by_model)
+    }
     path.write_text(json.dumps(ordered, indent=1, ensure_ascii=False) + "\n")
 
 
@@ -505,8 +564,15 @@ def write_gzip(path: Path, data: dict, sort_keys: bool = True) -> None:
     path.write_bytes(gzip.compress(text.encode(), mtime=0))
 
 
-def capture(url: str, db: str, login: str, password: str, out: Path, psql_db: str | None = None,
-            served: tuple[str, ...] = SERVED_MODELS) -> dict:
+def capture(
+    url: str,
+    db: str,
+    login: str,
+    password: str,
+    out: Path,
+    psql_db: str | None = None,
+    served: tuple[str, ...] = SERVED_MODELS,
+) -> dict:
     """Record a profile's data from the fresh database ``db`` into ``out``; answers ``version()``."""
     sequences = pg_sequences(psql_db, served) if psql_db else None  # before the capture writes anything
     physical = physical_order(psql_db) if psql_db else None
@@ -539,8 +605,9 @@ def api_doc(url: str, db: str, login: str, password: str, served: tuple[str, ...
     entries: dict[str, dict] = {}
     models: dict[str, dict] = {}
     for model in served:
-        request = urllib.request.Request(f"{url}/doc/{model}.json",
-                                         headers={"Cookie": cookie, "Cache-Control": "no-cache"})
+        request = urllib.request.Request(
+            f"{url}/doc/{model}.json", headers={"Cookie": cookie, "Cache-Control": "no-cache"}
+        )
         with urllib.request.urlopen(request, timeout=120) as response:
             doc = json.loads(response.read())
         names = {}
@@ -566,8 +633,9 @@ def serves_json2(url: str) -> bool:
 
 def web_session(url: str, db: str, login: str, password: str) -> str:
     """A logged-in web session's cookie (``/web/session/authenticate``)."""
-    body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1,
-                       "params": {"db": db, "login": login, "password": password}}).encode()
+    body = json.dumps(
+        {"jsonrpc": "2.0", "method": "call", "id": 1, "params": {"db": db, "login": login, "password": password}}
+    ).encode()
     request = urllib.request.Request(f"{url}/web/session/authenticate", body, {"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=120) as response:
         answer = json.loads(response.read())
@@ -577,8 +645,16 @@ def web_session(url: str, db: str, login: str, password: str) -> str:
     return cookie
 
 
-def capture_module(url: str, db: str, login: str, password: str, module: str, folder: Path,
-                   psql_db: str | None = None, demo: bool = False) -> Path:
+def capture_module(
+    url: str,
+    db: str,
+    login: str,
+    password: str,
+    module: str,
+    folder: Path,
+    psql_db: str | None = None,
+    demo: bool = False,
+) -> Path:
     """Install ``module`` on the fresh database ``db`` as an admin does, record the database
     whole, and keep what differs from the version's recorded fresh database (``folder``):
     what installing it adds or changes, written to ``folder/modules/<module>/``. With ``demo``,
@@ -612,16 +688,25 @@ def create_demo_database(url: str, db: str, login: str, password: str, folder: P
     installed, as an admin installs them: the database the recorded one would be with demo."""
     master = os.environ.get("ODOO_MASTER_PASSWORD", "admin")
     json_rpc(url, "db", "create_database", master, db, True, "en_US", password, login)
-    installed = sorted(row["name"] for row in recorded(folder)["seed"]["ir.module.module"]
-                       if row["state"] == "installed")
+    installed = sorted(
+        row["name"] for row in recorded(folder)["seed"]["ir.module.module"] if row["state"] == "installed"
+    )
     client = Capture(url, db, login, password)
     missing = client.call("ir.module.module", "search", [("name", "in", installed), ("state", "!=", "installed")])
     if missing:
         client.call("ir.module.module", "button_immediate_install", missing)
 
 
-def record_delta(url: str, db: str, login: str, password: str, psql_db: str | None, served: tuple[str, ...],
-                 base: dict[str, Any], out: Path) -> Path:
+def record_delta(
+    url: str,
+    db: str,
+    login: str,
+    password: str,
+    psql_db: str | None,
+    served: tuple[str, ...],
+    base: dict[str, Any],
+    out: Path,
+) -> Path:
     """Record ``db`` whole and write into ``out`` what differs from the recording ``base``: per
     model, new or changed fields, defaults, names...; new rows whole, changed rows' new values,
     the ids of rows gone (a database created with demo data numbers its records its own way).
@@ -636,16 +721,31 @@ def record_delta(url: str, db: str, login: str, password: str, psql_db: str | No
 
 def write_delta(base: dict[str, Any], full: dict[str, Any], out: Path) -> None:
     """The layer that takes recording ``base`` to recording ``full``, into ``out``."""
-    delta = {kind: {model: changed_entries(base[kind].get(model), value) for model, value in full[kind].items()
-                    if base[kind].get(model) != value} for kind in RECORDED_BY_MODEL}
-    seed = {model: changed_rows(base["seed"].get(model, []), rows) for model, rows in full["seed"].items()
-            if model not in ("fresh", "sequences")}
-    seed["sequences"] = {table: value for table, value in full["seed"].get("sequences", {}).items()
-                         if base["seed"].get("sequences", {}).get(table) != value}
+    delta = {
+        kind: {
+            model: changed_entries(base[kind].get(model), value)
+            for model, value in full[kind].items()
+            if base[kind].get(model) != value
+        }
+        for kind in RECORDED_BY_MODEL
+    }
+    seed = {
+        model: changed_rows(base["seed"].get(model, []), rows)
+        for model, rows in full["seed"].items()
+        if model not in ("fresh", "sequences")
+    }
+    seed["sequences"] = {
+        table: value
+        for table, value in full["seed"].get("sequences", {}).items()
+        if base["seed"].get("sequences", {}).get(table) != value
+    }
     if full["seed"].get("fresh") != base["seed"].get("fresh"):  # group links right after install
         seed["fresh"] = full["seed"]["fresh"]
-    seed[REMOVED] = {model: gone for model, rows in base["seed"].items() if isinstance(rows, list)
-                     and model in full["seed"] and (gone := sorted(_ids(rows) - _ids(full["seed"][model])))}
+    seed[REMOVED] = {
+        model: gone
+        for model, rows in base["seed"].items()
+        if isinstance(rows, list) and model in full["seed"] and (gone := sorted(_ids(rows) - _ids(full["seed"][model])))
+    }
     out.mkdir(parents=True, exist_ok=True)
     for kind, data in delta.items():
         (write_fields if kind == "fields" else write_json)(out / f"{kind}.json", data)
@@ -722,8 +822,11 @@ def changed_rows(base: list[dict], rows: list[dict]) -> list[dict]:
     changed = []
     for row in rows:
         old = known.get(row["id"])
-        values = row if old is None else {key: value for key, value in row.items()
-                                          if key != "__last_update" and old.get(key, MISSING) != value}
+        values = (
+            row
+            if old is None
+            else {key: value for key, value in row.items() if key != "__last_update" and old.get(key, MISSING) != value}
+        )
         if old is not None and "create_date" in values and set(values) <= INSTALL_TIMES:
             continue
         if values and set(values) != {"id"}:
@@ -739,8 +842,12 @@ def physical_order(psql_db: str) -> dict[str, dict[int, int]]:
     found: dict[str, dict[int, int]] = {}
     for model in REGISTRY_MODELS:
         table = model.replace(".", "_")
-        out = subprocess.run(["psql", "-At", psql_db, "-c", f"SELECT id FROM {table} ORDER BY ctid"],
-                             check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["psql", "-At", psql_db, "-c", f"SELECT id FROM {table} ORDER BY ctid"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         found[table] = {int(line): rank for rank, line in enumerate(out.split())}
     return found
 
@@ -751,17 +858,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", required=True)
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password-env", default="ODOO_PASSWORD")
-    parser.add_argument("--out", type=Path, required=True,
-                        help="the profile folder to write (with --module: the version's recorded profile)")
-    parser.add_argument("--psql-db", help="libpq connection string of the same fresh database, "
-                        "to record id sequences (PGPASSWORD from the environment)")
-    parser.add_argument("--language", help="install this language (fr_FR) first and record the terms it gives "
-                        "the recorded records into OUT/languages/LANG.json.gz")
-    parser.add_argument("--module", help="install this module first and record what it changes into "
-                        "OUT/modules/MODULE (the version's profile.yaml lists its models under `modules:`)")
-    parser.add_argument("--demo", action="store_true", help="create DB (it must not exist) with Odoo's demo data "
-                        "through the db service ($ODOO_MASTER_PASSWORD, else admin) and record what the demo data "
-                        "adds into OUT/demo (with --module: the module over it, into OUT/demo/modules/MODULE)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="the profile folder to write (with --module: the version's recorded profile)",
+    )
+    parser.add_argument(
+        "--psql-db",
+        help="libpq connection string of the same fresh database, "
+        "to record id sequences (PGPASSWORD from the environment)",
+    )
+    parser.add_argument(
+        "--language",
+        help="install this language (fr_FR) first and record the terms it gives "
+        "the recorded records into OUT/languages/LANG.json.gz",
+    )
+    parser.add_argument(
+        "--module",
+        help="install this module first and record what it changes into "
+        "OUT/modules/MODULE (the version's profile.yaml lists its models under `modules:`)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="create DB (it must not exist) with Odoo's demo data "
+        "through the db service ($ODOO_MASTER_PASSWORD, else admin) and record what the demo data "
+        "adds into OUT/demo (with --module: the module over it, into OUT/demo/modules/MODULE)",
+    )
     args = parser.parse_args(argv)
     password = os.environ.get(args.password_env)
     if not password:
@@ -771,8 +895,7 @@ def main(argv: list[str] | None = None) -> int:
         out = capture_language(args.url, args.db, args.login, password, args.language, args.out)
         print(f"capture: recorded into {out}")
     elif args.module:
-        out = capture_module(args.url, args.db, args.login, password, args.module, args.out, args.psql_db,
-                             args.demo)
+        out = capture_module(args.url, args.db, args.login, password, args.module, args.out, args.psql_db, args.demo)
         print(f"capture: recorded into {out}")
     elif args.demo:
         out = capture_demo(args.url, args.db, args.login, password, args.out, args.psql_db)

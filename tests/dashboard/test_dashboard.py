@@ -47,21 +47,35 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     with simulator() as sim:
         sim.app.registry.get("odoo").passwords[2] = SECRET
         ledger = Ledger(ledger_url)
-        client = OdooClient(sim.url, "odoo", "admin", SECRET, tenant="acme", ledger=ledger,
-                            retry=RetryPolicy(sleep=lambda s: None))
+        client = OdooClient(
+            sim.url, "odoo", "admin", SECRET, tenant="acme", ledger=ledger, retry=RetryPolicy(sleep=lambda s: None)
+        )
         engine = SyncEngine(client, ledger)
-        set_faults(sim, [{"model": "account.analytic.account", "method": "create",
-                          "action": "drop_response_after_commit", "times": 1},
-                         {"model": "project.project", "method": "create", "action": "http_status", "status": 503,
-                          "times": 1}])
+        set_faults(
+            sim,
+            [
+                {
+                    "model": "account.analytic.account",
+                    "method": "create",
+                    "action": "drop_response_after_commit",
+                    "times": 1,
+                },
+                {"model": "project.project", "method": "create", "action": "http_status", "status": 503, "times": 1},
+            ],
+        )
         assert engine.sync(grants()).ok
         for number in range(12):  # re-syncs, each renaming a line: enough rows for two pages
             assert engine.sync(grants(GRANTS.replace("name: Laptops", f"name: Laptops {number}"))).ok
         with pytest.raises(ForbiddenModelError):
-            client.mutate("res.partner", "write", [[1], {"name": "x"}], entity="partner", key="acme:partner:1:x",
-                          retry=False)
-        text = tenants_yaml([tenant("acme", sim.url, password_env="DASH_PW"),
-                             tenant("down", f"http://127.0.0.1:{free_port()}", password_env="DASH_PW")])
+            client.mutate(
+                "res.partner", "write", [[1], {"name": "x"}], entity="partner", key="acme:partner:1:x", retry=False
+            )
+        text = tenants_yaml(
+            [
+                tenant("acme", sim.url, password_env="DASH_PW"),
+                tenant("down", f"http://127.0.0.1:{free_port()}", password_env="DASH_PW"),
+            ]
+        )
         monitor = make_monitor(text, ledger_url, [], {"DASH_PW": SECRET})
         for number in range(3):
             monitor.tick(at(number))
@@ -92,10 +106,19 @@ def test_the_sync_log_is_newest_first_a_page_at_a_time(seeded: Seeded) -> None:
     assert [r["id"] for r in first["sync_log"]] == [r["id"] for r in reversed(rows)][:PAGE_SIZE]
     assert first["older"] == first["sync_log"][-1]["id"] and len(rows) > PAGE_SIZE
     second = log(seeded, f"?before={first['older']}")
-    assert [r["id"] for r in second["sync_log"]] == [r["id"] for r in reversed(rows)][PAGE_SIZE:2 * PAGE_SIZE]
+    assert [r["id"] for r in second["sync_log"]] == [r["id"] for r in reversed(rows)][PAGE_SIZE : 2 * PAGE_SIZE]
     assert first["health"]["state"] == "green" and first["login"] == "admin"
-    assert {"ts", "entity", "operation", "idempotency_key", "http_status", "response_size", "latency_ms",
-            "error", "status"} <= set(first["sync_log"][0])
+    assert {
+        "ts",
+        "entity",
+        "operation",
+        "idempotency_key",
+        "http_status",
+        "response_size",
+        "latency_ms",
+        "error",
+        "status",
+    } <= set(first["sync_log"][0])
 
 
 def test_problems_and_key_filters(seeded: Seeded) -> None:
@@ -108,29 +131,51 @@ def test_problems_and_key_filters(seeded: Seeded) -> None:
     assert keyed and all("PRJ-002/3.2" in row["idempotency_key"] for row in keyed)
 
 
-@pytest.mark.parametrize(("path", "status", "message"), [
-    ("/admin/tenants/nobody/odoo", 404,
-     "No tenant &#39;nobody&#39; in the tenants file or the ledger (known: acme, down)."),
-    ("/admin/tenants/acme/odoo?before=abc", 400, "before=&#39;abc&#39;: expected a sync_log row id"),
-    ("/admin/tenants/acme/odoo?problems=yes", 400, "problems=&#39;yes&#39;: expected 1"),
-    ("/admin/tenants/acme/odoo?key=" + "k" * 201, 400, "key: at most 200 characters."),
-])
+@pytest.mark.parametrize(
+    ("path", "status", "message"),
+    [
+        (
+            "/admin/tenants/nobody/odoo",
+            404,
+            "No tenant &#39;nobody&#39; in the tenants file or the ledger (known: acme, down).",
+        ),
+        ("/admin/tenants/acme/odoo?before=abc", 400, "before=&#39;abc&#39;: expected a sync_log row id"),
+        ("/admin/tenants/acme/odoo?problems=yes", 400, "problems=&#39;yes&#39;: expected 1"),
+        ("/admin/tenants/acme/odoo?key=" + "k" * 201, 400, "key: at most 200 characters."),
+    ],
+)
 def test_bad_requests_say_what_is_wrong(seeded: Seeded, path: str, status: int, message: str) -> None:
     code, html, _headers = get(seeded, path)
     assert code == status and message in html
 
 
 def test_no_page_holds_a_password(seeded: Seeded) -> None:
-    pages = [get(seeded, path)[1] for path in ("/admin/tenants", "/admin/tenants/acme/odoo",
-                                                "/admin/tenants/acme/odoo?problems=1", "/admin/tenants/down/odoo",
-                                                "/admin/tenants/acme/odoo.json")]
+    pages = [
+        get(seeded, path)[1]
+        for path in (
+            "/admin/tenants",
+            "/admin/tenants/acme/odoo",
+            "/admin/tenants/acme/odoo?problems=1",
+            "/admin/tenants/down/odoo",
+            "/admin/tenants/acme/odoo.json",
+        )
+    ]
     assert all(SECRET not in page for page in pages)
 
 
 def test_what_odoo_said_is_escaped(tmp_path: Path) -> None:
     ledger_url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
-    Ledger(ledger_url).log(LogRow("acme", "plan", "create", "acme:plan:x:create", "sent", http_status=200,
-                                  error="fault 2: <script>alert(1)</script>"))
+    Ledger(ledger_url).log(
+        LogRow(
+            "acme",
+            "plan",
+            "create",
+            "acme:plan:x:create",
+            "sent",
+            http_status=200,
+            error="fault 2: <script>alert(1)</script>",
+        )
+    )
     app = DashboardApp(Dashboard(parse_tenants(tenants_yaml([tenant("acme", "http://127.0.0.1:9")])), ledger_url))
     html = Client(app).get("/admin/tenants/acme/odoo").get_data(as_text=True)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -151,8 +196,14 @@ def browser() -> Iterator:
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--no-first-run", "--disable-background-networking"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+    ):
         options.add_argument(flag)
     options.binary_location = shutil.which("chromium")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -174,8 +225,9 @@ def follow(browser, element) -> None:
 
     before = browser.current_url
     element.click()
-    WebDriverWait(browser, 10).until(lambda b: b.current_url != before
-                                     and b.execute_script("return document.readyState") == "complete")
+    WebDriverWait(browser, 10).until(
+        lambda b: b.current_url != before and b.execute_script("return document.readyState") == "complete"
+    )
 
 
 def log_rows(browser) -> list:
@@ -189,8 +241,10 @@ def test_in_a_browser_the_pills_are_coloured_and_the_log_pages_and_filters_work(
 
     browser.get(pages + "/")  # redirected to the overview
     assert browser.current_url == pages + "/admin/tenants" and browser.title == "Tenants · odoo-harness"
-    colour = {pill.text: pill.value_of_css_property("background-color")
-              for pill in browser.find_elements(By.CSS_SELECTOR, "#tenants .pill")}
+    colour = {
+        pill.text: pill.value_of_css_property("background-color")
+        for pill in browser.find_elements(By.CSS_SELECTOR, "#tenants .pill")
+    }
     assert set(colour) == {"green", "red"} and colour["green"] != colour["red"]  # the stylesheet applies
 
     follow(browser, browser.find_element(By.LINK_TEXT, "acme"))
@@ -236,8 +290,18 @@ def test_the_dashboard_command_serves_until_terminated(seeded: Seeded, tmp_path:
     tenants_file = tmp_path / "tenants.yaml"
     tenants_file.write_text(seeded.tenants_text)
     port = free_port()
-    command = [sys.executable, "-m", "harness.cli", "dashboard", "--tenants", str(tenants_file),
-               "--ledger", seeded.ledger, "--port", str(port)]
+    command = [
+        sys.executable,
+        "-m",
+        "harness.cli",
+        "dashboard",
+        "--tenants",
+        str(tenants_file),
+        "--ledger",
+        seeded.ledger,
+        "--port",
+        str(port),
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout.readline().startswith(f"admin pages on http://127.0.0.1:{port}/admin/tenants")
@@ -266,7 +330,6 @@ def test_without_a_tenants_file_the_ledgers_tenants_are_shown(seeded: Seeded) ->
     assert html.count("not in the tenants file") == 2 and 'data-state="red"' in html  # acme synced; down checked
     page = json.loads(Client(app).get("/admin/tenants/acme/odoo.json").get_data(as_text=True))
     assert page["url"] is None and len(page["sync_log"]) == PAGE_SIZE
-
 
 
 def test_a_browser_asking_for_an_icon_gets_no_error(seeded: Seeded) -> None:

@@ -55,8 +55,9 @@ SEEDS = int(os.environ.get("ODOO_HARNESS_CRASH_SEEDS", "50"))
 TENANT = "acme"
 PASSWORD_ENV = "CRASH_ODOO_PASSWORD"
 #: Every create and write answers late, after Odoo committed it.
-LATE_ANSWERS = [{"model": "*", "method": method, "action": "slow_down", "seconds": 0.01}
-                for method in ("create", "write")]
+LATE_ANSWERS = [
+    {"model": "*", "method": method, "action": "slow_down", "seconds": 0.01} for method in ("create", "write")
+]
 #: A completing sync taking longer than this has hung.
 HUNG = 60.0
 
@@ -74,12 +75,14 @@ def grants_text(draft: bool) -> str:
             if draft and code == "3.1" and project in ("PRJ-004", "PRJ-OLD"):
                 continue
             renamed = " (draft)" if draft and project == "PRJ-002" else ""
-            text.append(f'      - {{id: "{code}", name: Line {code} of {project}{renamed}, category: {category}, '
-                        "amount: 1000}")
+            text.append(
+                f'      - {{id: "{code}", name: Line {code} of {project}{renamed}, category: {category}, amount: 1000}}'
+            )
     return "\n".join(text) + "\n"
 
 
 # -- the helper process: forks one sync per request ------------------------------------------------
+
 
 def serve_runs() -> None:
     """Read one JSON request per line (``argv``, ``output``, ``kill_after`` seconds or null), fork
@@ -130,7 +133,12 @@ class Forker:
     def __init__(self, env: dict[str, str]) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-c", "import tests.engine.test_crash_recovery as t; t.serve_runs()"],
-            cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
 
     def run(self, argv: list[str], output: Path, kill_after: float | None = None) -> int:
         assert self.process.stdin and self.process.stdout
@@ -145,6 +153,7 @@ class Forker:
 
 
 # -- the server side --------------------------------------------------------------------------------
+
 
 class InFlight:
     """WSGI middleware counting requests being served, so a test can wait for a quiet server."""
@@ -198,6 +207,7 @@ def servers() -> Iterator[dict[str, Odoo]]:
 
 # -- one seed ---------------------------------------------------------------------------------------
 
+
 class Seed:
     def __init__(self, number: int, odoo: Odoo, folder: Path, forker: Forker) -> None:
         self.number, self.odoo, self.forker = number, odoo, forker
@@ -211,9 +221,27 @@ class Seed:
         """One ``odoo-harness sync`` named ``run`` (its output: ``output(run)``)."""
         grants = self.folder / ("draft.yaml" if draft else "grants.yaml")
         grants.write_text(grants_text(draft))
-        return self.forker.run(["sync", "--tenant", TENANT, "--grants", str(grants), "--url", self.odoo.server.url,
-                                "--db", self.db, "--login", "admin", "--password-env", PASSWORD_ENV,
-                                "--ledger", self.ledger_url], self.folder / f"{run}.txt", kill_after)
+        return self.forker.run(
+            [
+                "sync",
+                "--tenant",
+                TENANT,
+                "--grants",
+                str(grants),
+                "--url",
+                self.odoo.server.url,
+                "--db",
+                self.db,
+                "--login",
+                "admin",
+                "--password-env",
+                PASSWORD_ENV,
+                "--ledger",
+                self.ledger_url,
+            ],
+            self.folder / f"{run}.txt",
+            kill_after,
+        )
 
     def output(self, run: str) -> str:
         return (self.folder / f"{run}.txt").read_text()
@@ -229,15 +257,16 @@ class Seed:
         code = self.sync("next")
         received = self.odoo.calls() - before
         if code != 0:
-            return [f"killed after {delay * 1000:.0f} ms (exit {killed}); the next sync exited {code}:\n"
-                    f"{self.output('next')}"]
+            return [
+                f"killed after {delay * 1000:.0f} ms (exit {killed}); the next sync exited {code}:\n"
+                f"{self.output('next')}"
+            ]
         return [f"killed after {delay * 1000:.0f} ms: {problem}" for problem in self.check(received)]
 
     def check(self, received: int) -> list[str]:
         ledger = Ledger(self.ledger_url)
         problems = self.check_log(ledger, received)
-        problems += [f"key {key['key']} left pending" for key in ledger.tenant_keys(TENANT)
-                     if key["status"] == PENDING]
+        problems += [f"key {key['key']} left pending" for key in ledger.tenant_keys(TENANT) if key["status"] == PENDING]
         state = read_state(Reader(self.odoo.server.url, self.db, "admin", "admin"), PlanNames())
         problems += check_no_duplicates(state, ledger, TENANT)
         problems += check_nothing_lost(state, parse_grants(grants_text(draft=False)), PlanNames())
@@ -251,8 +280,10 @@ class Seed:
         unknown = sum(row["error"] == ANSWER_UNKNOWN for row in sent)
         problems = [f"sync_log row {row['id']} left {SENDING!r}" for row in rows if row["outcome"] == SENDING]
         if not len(sent) - unknown <= received <= len(sent) or unknown > 1:
-            problems.append(f"the server received {received} calls; sync_log has {len(sent)} rows of calls "
-                            f"sent, {unknown} of them with no answer")
+            problems.append(
+                f"the server received {received} calls; sync_log has {len(sent)} rows of calls "
+                f"sent, {unknown} of them with no answer"
+            )
         return problems
 
 
@@ -269,8 +300,10 @@ def test_syncs_killed_at_random_points_leave_nothing_behind(tmp_path: Path, capl
             whole_sync = time.monotonic() - timer
             for number in range(SEEDS):
                 seed = Seed(number, odoos[VERSIONS[number % len(VERSIONS)]], tmp_path, forker)
-                problems += [f"seed {number} (Odoo {seed.odoo.app.version}): {problem}"
-                             for problem in seed.crash_and_recover(whole_sync)]
+                problems += [
+                    f"seed {number} (Odoo {seed.odoo.app.version}): {problem}"
+                    for problem in seed.crash_and_recover(whole_sync)
+                ]
     finally:
         forker.close()
     elapsed = time.monotonic() - started

@@ -15,20 +15,30 @@ def test_actuals_match_sums_by_hand(odoo: Odoo, tmp_path: Path) -> None:
     acc = result.account_ids
     plans = result.plan_ids
     # finance posts costs (negative analytic amounts), one account per plan on each line
-    costs = [(1000.0, "PRJ-001", "HR", "PRJ-001/1.1.1.a"), (250.5, "PRJ-001", "TRV", "PRJ-001/2.1"),
-             (2000.0, "PRJ-002", "HR", "PRJ-002/1.1.1.a"), (99.5, "PRJ-001", "HR", "PRJ-001/1.1.1.a")]
+    costs = [
+        (1000.0, "PRJ-001", "HR", "PRJ-001/1.1.1.a"),
+        (250.5, "PRJ-001", "TRV", "PRJ-001/2.1"),
+        (2000.0, "PRJ-002", "HR", "PRJ-002/1.1.1.a"),
+        (99.5, "PRJ-001", "HR", "PRJ-001/1.1.1.a"),
+    ]
     for amount, project, category, line in costs:
         vals = {"name": "bill", "date": "2024-03-01", "amount": -amount}
         if odoo.major >= 17:
-            vals.update({f"x_plan{plans['project']}_id": acc[("project", project)],
-                         f"x_plan{plans['category']}_id": acc[("category", category)],
-                         f"x_plan{plans['line']}_id": acc[("line", line)]})
+            vals.update(
+                {
+                    f"x_plan{plans['project']}_id": acc[("project", project)],
+                    f"x_plan{plans['category']}_id": acc[("category", category)],
+                    f"x_plan{plans['line']}_id": acc[("line", line)],
+                }
+            )
         else:  # one axis: finance tags the project
             vals["account_id"] = acc[("project", project)]
         odoo.call("account.analytic.line", "create", vals)
     actuals = compute_actuals(rig.client, grants(), result)
     assert {k: (f.budget, f.spent) for k, f in actuals.projects.items()} == {
-        "PRJ-001": (60500.0, 1350.0), "PRJ-002": (34000.0, 2000.0)}
+        "PRJ-001": (60500.0, 1350.0),
+        "PRJ-002": (34000.0, 2000.0),
+    }
     assert actuals.projects["PRJ-001"].remaining == 59150.0
     if odoo.major >= 17:
         assert {k: f.spent for k, f in actuals.categories.items()} == {"EQP": 0.0, "HR": 3099.5, "TRV": 250.5}

@@ -50,8 +50,9 @@ def test_the_signals_are_the_servers_not_the_version_number(validated: list[str]
 
 
 def test_unvalidated_version_refused_unless_forced(validated: list[str]) -> None:
-    with pytest.raises(UnsupportedVersion,
-                       match=r"Odoo 19.0\+e is not a validated version \(validated: 16.0, 17.0, 18.0\).*--force"):
+    with pytest.raises(
+        UnsupportedVersion, match=r"Odoo 19.0\+e is not a validated version \(validated: 16.0, 17.0, 18.0\).*--force"
+    ):
         detect(version(19, "19.0+e"), ON_18)
     caps = detect(version(19, "19.0+e"), ON_18, force=True)
     assert caps.multi_plan and not caps.validated and "Forced" in caps.verdict[-1]

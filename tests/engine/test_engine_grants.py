@@ -24,20 +24,31 @@ def test_valid_file_gives_typed_data(tmp_path: Path) -> None:
 LINE_9 = "grants.yaml:9: projects[0].budget_lines[1]"
 
 
-@pytest.mark.parametrize(("edit", "expected"), [
-    (("amount: 12500", "amount: lots"), f"{LINE_9}.amount: Input should be a valid number"),
-    (('id: "2.1"', "id: 2.1"), f'{LINE_9}.id: must be text; quote it ("2.1")'),
-    (("    donor: EU\n", "", 1), "grants.yaml:4: projects[0].donor: Field required"),
-    (("amount: 48000", "amount: -5"),
-     "grants.yaml:8: projects[0].budget_lines[0].amount: Input should be greater than or equal to 0"),
-    (("id: PRJ-002", "id: PRJ-001"),
-     "grants.yaml:3: projects: duplicate project id 'PRJ-001' (projects[0] and projects[1])"),
-    (("category: HR", "category: 'H R'", 1),
-     "grants.yaml:8: projects[0].budget_lines[0].category: String should match pattern"),
-    (("tenant: acme", "tenant: Acme Corp"), "grants.yaml:2: tenant: String should match pattern"),
-    (("donor: EU", "donor: EU\n    colour: red", 1),
-     "grants.yaml:7: projects[0].colour: Extra inputs are not permitted"),
-])
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (("amount: 12500", "amount: lots"), f"{LINE_9}.amount: Input should be a valid number"),
+        (('id: "2.1"', "id: 2.1"), f'{LINE_9}.id: must be text; quote it ("2.1")'),
+        (("    donor: EU\n", "", 1), "grants.yaml:4: projects[0].donor: Field required"),
+        (
+            ("amount: 48000", "amount: -5"),
+            "grants.yaml:8: projects[0].budget_lines[0].amount: Input should be greater than or equal to 0",
+        ),
+        (
+            ("id: PRJ-002", "id: PRJ-001"),
+            "grants.yaml:3: projects: duplicate project id 'PRJ-001' (projects[0] and projects[1])",
+        ),
+        (
+            ("category: HR", "category: 'H R'", 1),
+            "grants.yaml:8: projects[0].budget_lines[0].category: String should match pattern",
+        ),
+        (("tenant: acme", "tenant: Acme Corp"), "grants.yaml:2: tenant: String should match pattern"),
+        (
+            ("donor: EU", "donor: EU\n    colour: red", 1),
+            "grants.yaml:7: projects[0].colour: Extra inputs are not permitted",
+        ),
+    ],
+)
 def test_errors_name_file_line_path_and_field(tmp_path: Path, edit: tuple, expected: str) -> None:
     path = tmp_path / "grants.yaml"
     path.write_text(GRANTS.replace(*edit))

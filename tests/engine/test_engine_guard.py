@@ -28,6 +28,11 @@ def test_client_mutations_only_via_mutate() -> None:
     """Inside client.py, every object call goes through _object_call, reached from read()
     (read-only methods) and mutate() (allow-listed models) only."""
     tree = ast.parse((ENGINE / "client.py").read_text())
-    callers = {fn.name for fn in ast.walk(tree) if isinstance(fn, ast.FunctionDef)
-               for node in ast.walk(fn) if isinstance(node, ast.Attribute) and node.attr == "_object_call"}
+    callers = {
+        fn.name
+        for fn in ast.walk(tree)
+        if isinstance(fn, ast.FunctionDef)
+        for node in ast.walk(fn)
+        if isinstance(node, ast.Attribute) and node.attr == "_object_call"
+    }
     assert callers == {"read", "mutate"}

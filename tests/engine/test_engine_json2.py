@@ -29,11 +29,20 @@ def server() -> Iterator[Json2Odoo]:
         yield odoo
 
 
-def client(server: Json2Odoo, tmp_path: Path, key: str = KEY, db: str = "odoo",
-           sleeps: list[float] | None = None) -> OdooClient:
+def client(
+    server: Json2Odoo, tmp_path: Path, key: str = KEY, db: str = "odoo", sleeps: list[float] | None = None
+) -> OdooClient:
     ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    return OdooClient(server.url, db, "admin", key, tenant="acme", ledger=ledger, api="json2",
-                      retry=RetryPolicy(attempts=4, sleep=(sleeps if sleeps is not None else []).append))
+    return OdooClient(
+        server.url,
+        db,
+        "admin",
+        key,
+        tenant="acme",
+        ledger=ledger,
+        api="json2",
+        retry=RetryPolicy(attempts=4, sleep=(sleeps if sleeps is not None else []).append),
+    )
 
 
 def sync(c: OdooClient, text: str = GRANTS):
@@ -42,13 +51,21 @@ def sync(c: OdooClient, text: str = GRANTS):
 
 # -- naming execute_kw's positional arguments ---------------------------------------------------
 
+
 def test_positional_arguments_get_19s_parameter_names() -> None:
     assert named("search_read", [[("code", "=", "X")]], {"fields": ["name"], "context": {"active_test": False}}) == {
-        "domain": [("code", "=", "X")], "fields": ["name"], "context": {"active_test": False}}
+        "domain": [("code", "=", "X")],
+        "fields": ["name"],
+        "context": {"active_test": False},
+    }
     assert named("create", [[{"name": "A"}]], {}) == {"vals_list": [{"name": "A"}]}
     assert named("write", [[4, 5], {"active": False}], {}) == {"ids": [4, 5], "vals": {"active": False}}
     assert named("read_group", [[], ["amount:sum"], ["account_id"]], {"lazy": True}) == {
-        "domain": [], "fields": ["amount:sum"], "groupby": ["account_id"], "lazy": True}
+        "domain": [],
+        "fields": ["amount:sum"],
+        "groupby": ["account_id"],
+        "lazy": True,
+    }
     assert named("anything", [], {"allfields": ["x"]}) == {"allfields": ["x"]}  # keywords go as they are
 
 
@@ -71,6 +88,7 @@ def test_unnameable_arguments_raise_before_anything_is_sent(server: Json2Odoo, t
 
 # -- the engine over JSON-2 ---------------------------------------------------------------------
 
+
 def test_first_sync_resync_and_rename(server: Json2Odoo, tmp_path: Path) -> None:
     c = client(server, tmp_path)
     first = sync(c)
@@ -85,8 +103,9 @@ def test_first_sync_resync_and_rename(server: Json2Odoo, tmp_path: Path) -> None
     assert set(c.counters.by_endpoint) == {"/json/version", "/json/2"}
 
 
-def test_the_sync_log_measures_every_call_and_the_key_goes_only_in_the_header(server: Json2Odoo,
-                                                                             tmp_path: Path) -> None:
+def test_the_sync_log_measures_every_call_and_the_key_goes_only_in_the_header(
+    server: Json2Odoo, tmp_path: Path
+) -> None:
     c = client(server, tmp_path)
     result = sync(c)
     rows = [row for row in c.ledger.log_rows("acme") if row["outcome"] == "sent"]
@@ -95,10 +114,15 @@ def test_the_sync_log_measures_every_call_and_the_key_goes_only_in_the_header(se
     assert [row["entity"] for row in rows[:2]] == ["json.version", "res.users.context_get"]
     creates = [row for row in rows if row["method"] == "create"]
     assert [row["idempotency_key"].split(" ")[0] for row in creates] == [
-        "acme:plan:project:create", "acme:account:project/PRJ-001:create", "acme:project:PRJ-001:create"]
+        "acme:plan:project:create",
+        "acme:account:project/PRJ-001:create",
+        "acme:project:PRJ-001:create",
+    ]
     posts = [(path, headers, body) for path, headers, body in server.stub.received if path != "/json/version"]
-    assert all(headers["Authorization"] == f"bearer {KEY}" and headers["X-Odoo-Database"] == "odoo"
-               for _path, headers, _body in posts)
+    assert all(
+        headers["Authorization"] == f"bearer {KEY}" and headers["X-Odoo-Database"] == "odoo"
+        for _path, headers, _body in posts
+    )
     assert all(KEY.encode() not in body for _path, _headers, body in server.stub.received)
     first_create = next(json.loads(body) for path, _h, body in posts if path.endswith("/create"))
     assert list(first_create) == ["vals_list"]
@@ -107,8 +131,7 @@ def test_the_sync_log_measures_every_call_and_the_key_goes_only_in_the_header(se
 
 
 def test_a_lost_answer_is_read_back_not_created_twice(server: Json2Odoo, tmp_path: Path) -> None:
-    server.stub.set_faults([{"model": ACCOUNT, "method": "create", "action": "drop_response_after_commit",
-                             "times": 1}])
+    server.stub.set_faults([{"model": ACCOUNT, "method": "create", "action": "drop_response_after_commit", "times": 1}])
     sleeps: list[float] = []
     c = client(server, tmp_path, sleeps=sleeps)
     result = sync(c)
@@ -121,13 +144,17 @@ def test_a_lost_answer_is_read_back_not_created_twice(server: Json2Odoo, tmp_pat
     assert len(lost) == 1 and lost[0]["http_status"] is None and lost[0]["method"] == "create"
 
 
-@pytest.mark.parametrize(("fault", "canned", "status"), [
-    ({"action": "odoo_fault", "fault": "serialization_failure"}, None, 500),  # 19.0 gave up retrying it
-    ({"action": "http_status", "status": 503}, None, 503),  # a gateway's page
-    (None, LOCKED, 409),
-])
-def test_transient_answers_are_retried(server: Json2Odoo, tmp_path: Path, fault: dict | None,
-                                       canned: tuple | None, status: int) -> None:
+@pytest.mark.parametrize(
+    ("fault", "canned", "status"),
+    [
+        ({"action": "odoo_fault", "fault": "serialization_failure"}, None, 500),  # 19.0 gave up retrying it
+        ({"action": "http_status", "status": 503}, None, 503),  # a gateway's page
+        (None, LOCKED, 409),
+    ],
+)
+def test_transient_answers_are_retried(
+    server: Json2Odoo, tmp_path: Path, fault: dict | None, canned: tuple | None, status: int
+) -> None:
     if fault:
         server.stub.set_faults([{"model": PROJECT, "method": "create", "times": 2, **fault}])
     else:
@@ -140,16 +167,32 @@ def test_transient_answers_are_retried(server: Json2Odoo, tmp_path: Path, fault:
     assert [row["http_status"] for row in c.ledger.log_rows("acme") if row["error"]] == [status, status]
 
 
-@pytest.mark.parametrize(("answer", "error"), [
-    ((403, odoo_error("odoo.exceptions.AccessError", "You are not allowed to create 'Project' (project.project) "
-                                                     "records.")),
-     "HTTP 403 odoo.exceptions.AccessError: You are not allowed to create 'Project' (project.project) records."),
-    ((422, odoo_error("odoo.exceptions.ValidationError", "The operation cannot be completed.")),
-     "HTTP 422 odoo.exceptions.ValidationError: The operation cannot be completed."),
-    ((500, odoo_error("builtins.TypeError", "BaseModel._read_format() got an unexpected keyword argument 'x'")),
-     "HTTP 500 builtins.TypeError: BaseModel._read_format() got an unexpected keyword argument 'x'"),
-    (PRIVATE, "HTTP 403 odoo.exceptions.AccessError: Private methods (such as 'res.users.exists') cannot be called"),
-])
+@pytest.mark.parametrize(
+    ("answer", "error"),
+    [
+        (
+            (
+                403,
+                odoo_error(
+                    "odoo.exceptions.AccessError", "You are not allowed to create 'Project' (project.project) records."
+                ),
+            ),
+            "HTTP 403 odoo.exceptions.AccessError: You are not allowed to create 'Project' (project.project) records.",
+        ),
+        (
+            (422, odoo_error("odoo.exceptions.ValidationError", "The operation cannot be completed.")),
+            "HTTP 422 odoo.exceptions.ValidationError: The operation cannot be completed.",
+        ),
+        (
+            (500, odoo_error("builtins.TypeError", "BaseModel._read_format() got an unexpected keyword argument 'x'")),
+            "HTTP 500 builtins.TypeError: BaseModel._read_format() got an unexpected keyword argument 'x'",
+        ),
+        (
+            PRIVATE,
+            "HTTP 403 odoo.exceptions.AccessError: Private methods (such as 'res.users.exists') cannot be called",
+        ),
+    ],
+)
 def test_permanent_answers_are_not_retried(server: Json2Odoo, tmp_path: Path, answer: tuple, error: str) -> None:
     server.stub.canned.append((PROJECT, "create", *answer))
     sleeps: list[float] = []

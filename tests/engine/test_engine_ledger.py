@@ -35,10 +35,28 @@ def test_keys_log_and_migrations(ledger_url: str) -> None:
     assert ledger.states([key])[key].odoo_id == 42
     ledger.log(LogRow("acme", "account", "create", key, "sent", 200, 123, 4.5))
     [row] = ledger.log_rows("acme")
-    assert {k: row[k] for k in ("tenant", "entity", "operation", "idempotency_key", "http_status",
-                                "response_size", "latency_ms", "error")} == {
-        "tenant": "acme", "entity": "account", "operation": "create", "idempotency_key": key,
-        "http_status": 200, "response_size": 123, "latency_ms": 4.5, "error": None}
+    assert {
+        k: row[k]
+        for k in (
+            "tenant",
+            "entity",
+            "operation",
+            "idempotency_key",
+            "http_status",
+            "response_size",
+            "latency_ms",
+            "error",
+        )
+    } == {
+        "tenant": "acme",
+        "entity": "account",
+        "operation": "create",
+        "idempotency_key": key,
+        "http_status": 200,
+        "response_size": 123,
+        "latency_ms": 4.5,
+        "error": None,
+    }
     Ledger(ledger_url)  # opening again re-runs migrations as a no-op
     with sa.create_engine(engine_url(ledger_url)).connect() as conn:
         newest = sorted(p.stem.split("_")[0] for p in (MIGRATIONS / "versions").glob("0*.py"))[-1]
@@ -99,16 +117,29 @@ def test_what_a_killed_sync_left_is_settled_by_the_next(odoo17: Odoo, ledger_url
     odoo17.call("project.project", "write", [renamed], {"name": "Civic Voices Uganda (2024)"})  # Odoo took it
     ledger.mark([(committed, None, None)], PENDING, model)
     ledger.mark([("acme:account:project/PRJ-003:create", None, None)], PENDING, model)
-    ledger.mark([("acme:project:PRJ-001:update@taken", None, renamed)], PENDING, "project.project",
-                sent_values={"name": "Civic Voices Uganda (2024)"})
-    ledger.mark([("acme:project:PRJ-001:update@lost", None, renamed)], PENDING, "project.project",
-                sent_values={"name": "never written"})
+    ledger.mark(
+        [("acme:project:PRJ-001:update@taken", None, renamed)],
+        PENDING,
+        "project.project",
+        sent_values={"name": "Civic Voices Uganda (2024)"},
+    )
+    ledger.mark(
+        [("acme:project:PRJ-001:update@lost", None, renamed)],
+        PENDING,
+        "project.project",
+        sent_values={"name": "never written"},
+    )
     row = ledger.log(LogRow("acme", "account", "create", committed, SENDING, model=model, method="create"))
-    result = rig.engine.sync(grants(GRANTS.replace("Civic Voices Uganda", "Civic Voices Uganda (2024)") + """
+    result = rig.engine.sync(
+        grants(
+            GRANTS.replace("Civic Voices Uganda", "Civic Voices Uganda (2024)")
+            + """
   - id: PRJ-003
     name: Civic Voices Rwanda
     donor: EU
-"""))
+"""
+        )
+    )
     assert result.ok and result.settled == 4
     states = {key["key"]: key for key in ledger.tenant_keys("acme")}
     assert PENDING not in {key["status"] for key in states.values()}

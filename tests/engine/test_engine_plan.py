@@ -11,21 +11,34 @@ PLAN_IDS = {"project": 11, "category": 12, "line": 13}
 
 def existing_accounts() -> list[dict]:
     specs = plan.desired_accounts(grants())
-    return [{"id": 100 + i, "code": s.code, "name": s.name, "plan_id": PLAN_IDS[s.role], "active": True,
-             "revision": 0} for i, s in enumerate(specs)]
+    return [
+        {"id": 100 + i, "code": s.code, "name": s.name, "plan_id": PLAN_IDS[s.role], "active": True, "revision": 0}
+        for i, s in enumerate(specs)
+    ]
 
 
 def test_missing_plans_are_created_with_keys() -> None:
     mutations = plan.plan_plans("acme", PlanNames(), {"Grant projects": 1})
     assert [(m.values["name"], m.key) for m in mutations] == [
-        ("Donor budget lines", "acme:plan:category:create"), ("Donor budget details", "acme:plan:line:create")]
+        ("Donor budget lines", "acme:plan:category:create"),
+        ("Donor budget details", "acme:plan:line:create"),
+    ]
 
 
 def test_first_plan_creates_every_account_with_natural_keys() -> None:
     mutations = plan.plan_accounts(grants(), PLAN_IDS, [])
     assert all(m.method == "create" for m in mutations)
     assert [m.values["code"] for m in mutations] == [
-        "PRJ-001", "PRJ-002", "EQP", "HR", "TRV", "PRJ-001/1.1.1.a", "PRJ-001/2.1", "PRJ-002/1.1.1.a", "PRJ-002/3.2"]
+        "PRJ-001",
+        "PRJ-002",
+        "EQP",
+        "HR",
+        "TRV",
+        "PRJ-001/1.1.1.a",
+        "PRJ-001/2.1",
+        "PRJ-002/1.1.1.a",
+        "PRJ-002/3.2",
+    ]
     line = mutations[5]
     assert line.natural == (13, "PRJ-001/1.1.1.a") and line.key == "acme:account:line/PRJ-001/1.1.1.a:create"
 
@@ -42,7 +55,9 @@ def test_rename_and_removal() -> None:
     removed = grants(GRANTS.replace('      - {id: "3.2", name: Laptops, category: EQP, amount: 4000}\n', ""))
     archives = plan.plan_accounts(removed, PLAN_IDS, existing_accounts())
     assert sorted((m.entity_id, m.values["active"]) for m in archives) == [
-        ("category/EQP", False), ("line/PRJ-002/3.2", False)]
+        ("category/EQP", False),
+        ("line/PRJ-002/3.2", False),
+    ]
 
 
 def test_update_keys_carry_the_revision() -> None:
@@ -64,9 +79,12 @@ def test_archived_accounts_come_back() -> None:
 
 def test_projects_link_through_the_version_field() -> None:
     mutations = plan.plan_projects(grants(), "account_id", {"PRJ-001": 100, "PRJ-002": 101}, [], {})
-    assert [m.values for m in mutations] == [{"name": "Civic Voices Uganda", "account_id": 100},
-                                             {"name": "Civic Voices Burundi", "account_id": 101}]
+    assert [m.values for m in mutations] == [
+        {"name": "Civic Voices Uganda", "account_id": 100},
+        {"name": "Civic Voices Burundi", "account_id": 101},
+    ]
     existing = [{"id": 7, "name": "Old", "active": True, "account_id": [102, "[PRJ-009] Old"], "revision": 0}]
-    [*_creates, archive] = plan.plan_projects(grants(), "account_id", {"PRJ-001": 100, "PRJ-002": 101}, existing,
-                                              {102: "PRJ-009"})
+    [*_creates, archive] = plan.plan_projects(
+        grants(), "account_id", {"PRJ-001": 100, "PRJ-002": 101}, existing, {102: "PRJ-009"}
+    )
     assert (archive.entity_id, archive.values, archive.record_id) == ("PRJ-009", {"active": False}, 7)

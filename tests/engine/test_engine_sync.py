@@ -30,18 +30,34 @@ def test_first_sync_creates_plans_accounts_and_projects(rig: Rig) -> None:
     # 3 plans + 2 project accounts + 3 categories (HR, TRV, EQP) + 4 detail lines + 2 projects
     assert result.created == 14
     odoo = rig.odoo
-    plans = odoo.call(PLAN, "search_read", [["name", "in", ["Grant projects", "Donor budget lines",
-                                                              "Donor budget details"]]], fields=["name"])
+    plans = odoo.call(
+        PLAN,
+        "search_read",
+        [["name", "in", ["Grant projects", "Donor budget lines", "Donor budget details"]]],
+        fields=["name"],
+    )
     assert len(plans) == 3
-    codes = sorted(a["code"] for a in odoo.call(ACCOUNT, "search_read", [["plan_id", "in", [p["id"] for p in plans]]],
-                                                fields=["code"]))
-    assert codes == ["EQP", "HR", "PRJ-001", "PRJ-001/1.1.1.a", "PRJ-001/2.1", "PRJ-002", "PRJ-002/1.1.1.a",
-                     "PRJ-002/3.2", "TRV"]
+    codes = sorted(
+        a["code"]
+        for a in odoo.call(ACCOUNT, "search_read", [["plan_id", "in", [p["id"] for p in plans]]], fields=["code"])
+    )
+    assert codes == [
+        "EQP",
+        "HR",
+        "PRJ-001",
+        "PRJ-001/1.1.1.a",
+        "PRJ-001/2.1",
+        "PRJ-002",
+        "PRJ-002/1.1.1.a",
+        "PRJ-002/3.2",
+        "TRV",
+    ]
     link = link_field(odoo)
     projects = odoo.call(PROJECT, "search_read", [], fields=["name", link], order="name")
     assert [(p["name"], p[link][1]) for p in projects] == [
         ("Civic Voices Burundi", "[PRJ-002] Civic Voices Burundi"),
-        ("Civic Voices Uganda", "[PRJ-001] Civic Voices Uganda")]
+        ("Civic Voices Uganda", "[PRJ-001] Civic Voices Uganda"),
+    ]
     # version, authenticate, fields_get (project.project; the analytic line too where the project does not
     # carry the plan mixin: 16/17), 1 plan read, 3 batched creates (the other reads skipped)
     assert result.calls <= 8
@@ -59,7 +75,8 @@ def test_resync_sends_reads_only(rig: Rig) -> None:
 def test_updates_propagate_and_removed_entities_are_archived(rig: Rig) -> None:
     rig.engine.sync(grants())
     changed = GRANTS.replace("Civic Voices Burundi", "Civic Voices Burundi II").replace(
-        '      - {id: "3.2", name: Laptops, category: EQP, amount: 4000}\n', "")
+        '      - {id: "3.2", name: Laptops, category: EQP, amount: 4000}\n', ""
+    )
     result = rig.engine.sync(grants(changed))
     assert result.ok, result.failed
     # the project and its Plan 1 account renamed; the line account and the EQP category archived
@@ -79,7 +96,8 @@ def test_a_removed_project_is_archived_with_its_accounts(rig: Rig) -> None:
     assert result.ok, result.failed
     odoo = rig.odoo
     assert odoo.call(PROJECT, "search_read", [], fields=["name"]) == [
-        {"id": result.project_ids["PRJ-001"], "name": "Civic Voices Uganda"}]
+        {"id": result.project_ids["PRJ-001"], "name": "Civic Voices Uganda"}
+    ]
     assert rig.count(PROJECT, [["active", "=", False]]) == 1
     archived = sorted(a["code"] for a in odoo.call(ACCOUNT, "search_read", [["active", "=", False]], fields=["code"]))
     assert archived == ["EQP", "PRJ-002", "PRJ-002/1.1.1.a", "PRJ-002/3.2"]
@@ -92,13 +110,13 @@ def test_forbidden_models_are_refused_before_sending_and_logged(rig: Rig) -> Non
     calls_before = rig.client.counters.calls
     for model in ("res.partner", "account.move", "account.move.line", "account.account"):
         with pytest.raises(ForbiddenModelError, match=f"refused: {model} is not in the allow-list"):
-            rig.client.mutate(model, "write", [[1], {"name": "x"}], entity="test", key=f"acme:test:{model}:write",
-                              retry=False)
+            rig.client.mutate(
+                model, "write", [[1], {"name": "x"}], entity="test", key=f"acme:test:{model}:write", retry=False
+            )
     assert rig.client.counters.calls == calls_before  # nothing was sent
     assert rig.client.counters.refused == 4
     refused = [row for row in rig.ledger.log_rows("acme") if row["outcome"] == "refused"]
-    assert [row["model"] for row in refused] == ["res.partner", "account.move", "account.move.line",
-                                                 "account.account"]
+    assert [row["model"] for row in refused] == ["res.partner", "account.move", "account.move.line", "account.account"]
     assert {e["model"] for e in rig.journal()} <= ALLOWED_MODELS
     with pytest.raises(ForbiddenModelError, match="not a read method"):
         rig.client.read("res.partner", "write", [[1], {"name": "x"}])
@@ -117,12 +135,15 @@ def test_lost_response_after_commit_is_resolved_without_duplicate(rig: Rig) -> N
     assert len(lost) == 1 and lost[0]["http_status"] is None
 
 
-@pytest.mark.parametrize("rule", [
-    {"action": "odoo_fault", "fault": "serialization_failure", "times": 2},
-    {"action": "http_status", "status": 503, "times": 2},
-    {"action": "reset_connection", "times": 2},
-    {"action": "error_before_commit", "times": 1},
-])
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"action": "odoo_fault", "fault": "serialization_failure", "times": 2},
+        {"action": "http_status", "status": 503, "times": 2},
+        {"action": "reset_connection", "times": 2},
+        {"action": "error_before_commit", "times": 1},
+    ],
+)
 def test_transient_failures_are_retried_with_backoff(rig: Rig, rule: dict) -> None:
     rig.set_faults([{"model": PROJECT, "method": "create", **rule}])
     result = rig.engine.sync(grants())
@@ -137,13 +158,21 @@ def test_transient_failures_are_retried_with_backoff(rig: Rig, rule: dict) -> No
 
 
 def test_permanent_faults_are_not_retried_and_name_the_entity(rig: Rig) -> None:
-    rig.set_faults([{"model": ACCOUNT, "method": "create", "action": "odoo_fault", "fault": "access_error",
-                     "message": "You are not allowed to create 'Analytic Account' records."}])
+    rig.set_faults(
+        [
+            {
+                "model": ACCOUNT,
+                "method": "create",
+                "action": "odoo_fault",
+                "fault": "access_error",
+                "message": "You are not allowed to create 'Analytic Account' records.",
+            }
+        ]
+    )
     result = rig.engine.sync(grants())
     assert not result.ok and rig.sleeps == []
     failed = dict(result.failed)
-    assert failed["account/project/PRJ-001"] == (
-        "fault 4: You are not allowed to create 'Analytic Account' records.")
+    assert failed["account/project/PRJ-001"] == ("fault 4: You are not allowed to create 'Analytic Account' records.")
     assert "project/PRJ-001" in failed  # its project could not be created either
     assert rig.count(ACCOUNT) == 0
 
@@ -156,8 +185,10 @@ def test_two_tenants_sync_at_once_and_one_tenant_twice_is_refused(odoo: Odoo, tm
     def run(name: str, rig: Rig, text: str) -> None:
         results[name] = rig.engine.sync(grants(text))
 
-    threads = [threading.Thread(target=run, args=("acme", first, GRANTS)),
-               threading.Thread(target=run, args=("beta", second, GRANTS.replace("tenant: acme", "tenant: beta")))]
+    threads = [
+        threading.Thread(target=run, args=("acme", first, GRANTS)),
+        threading.Thread(target=run, args=("beta", second, GRANTS.replace("tenant: acme", "tenant: beta"))),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -178,9 +209,13 @@ def test_sync_log_has_one_measured_row_per_call_and_no_password(odoo: Odoo, tmp_
         assert row["http_status"] == 200 and row["response_size"] > 0 and row["latency_ms"] > 0
     creates = [row for row in rows if row["method"] == "create"]
     assert [row["idempotency_key"].split(" ")[0] for row in creates] == [
-        "acme:plan:project:create", "acme:account:project/PRJ-001:create", "acme:project:PRJ-001:create"]
-    assert secret not in repr(rig.ledger.log_rows()) + repr(rig.client) + repr(rig.ledger.states(
-        [row["idempotency_key"] for row in rows if row["idempotency_key"]]))
+        "acme:plan:project:create",
+        "acme:account:project/PRJ-001:create",
+        "acme:project:PRJ-001:create",
+    ]
+    assert secret not in repr(rig.ledger.log_rows()) + repr(rig.client) + repr(
+        rig.ledger.states([row["idempotency_key"] for row in rows if row["idempotency_key"]])
+    )
 
 
 def test_version_verdict(rig: Rig) -> None:
@@ -204,11 +239,20 @@ def test_in_process_transport_gives_the_same_results(tmp_path: Path) -> None:
     from simulator.faults import parse_rules
 
     app = SimulatorApp("18.0")
-    app.faults.replace(parse_rules([{"model": ACCOUNT, "method": "create", "action": "drop_response_after_commit",
-                                     "times": 1}]))
+    app.faults.replace(
+        parse_rules([{"model": ACCOUNT, "method": "create", "action": "drop_response_after_commit", "times": 1}])
+    )
     ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    client = OdooClient("http://simulator", "odoo", "admin", "admin", tenant="acme", ledger=ledger,
-                        transport=WSGITransport(app), retry=RetryPolicy(sleep=lambda _s: None))
+    client = OdooClient(
+        "http://simulator",
+        "odoo",
+        "admin",
+        "admin",
+        tenant="acme",
+        ledger=ledger,
+        transport=WSGITransport(app),
+        retry=RetryPolicy(sleep=lambda _s: None),
+    )
     result = SyncEngine(client, ledger).sync(grants())
     assert result.ok and result.created == 14
     db = app.registry.get("odoo")
@@ -223,8 +267,16 @@ def test_a_timed_out_read_is_retried(odoo: Odoo, tmp_path: Path) -> None:
 
     ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
     sleeps: list[float] = []
-    client = OdooClient(odoo.url, "odoo", "admin", "admin", tenant="acme", ledger=ledger, timeout=1.0,
-                        retry=RetryPolicy(sleep=sleeps.append))
+    client = OdooClient(
+        odoo.url,
+        "odoo",
+        "admin",
+        "admin",
+        tenant="acme",
+        ledger=ledger,
+        timeout=1.0,
+        retry=RetryPolicy(sleep=sleeps.append),
+    )
     rig = Rig(odoo, ledger, client, SyncEngine(client, ledger), sleeps)
     rig.set_faults([{"model": PLAN, "method": "search_read", "action": "delay", "seconds": 2.5, "times": 1}])
     result = rig.engine.sync(grants())
@@ -238,8 +290,12 @@ def test_an_already_succeeded_update_is_skipped_and_logged(rig: Rig) -> None:
 
     first = rig.engine.sync(grants())
     renamed = grants(GRANTS.replace("name: Laptops", "name: Screens"))
-    accounts = rig.odoo.call(ACCOUNT, "search_read", [["plan_id", "in", list(first.plan_ids.values())]],
-                             fields=["code", "name", "plan_id", "active"])
+    accounts = rig.odoo.call(
+        ACCOUNT,
+        "search_read",
+        [["plan_id", "in", list(first.plan_ids.values())]],
+        fields=["code", "name", "plan_id", "active"],
+    )
     for account in accounts:
         account["plan_id"] = account["plan_id"][0]
     [update] = planner.plan_accounts(renamed, first.plan_ids, accounts)

@@ -35,12 +35,17 @@ from simulator.app import SimulatorApp
 from simulator.server import LoopbackServer, SimServer, SocketGateway
 from tests.support.engine import GRANTS, grants
 
-VERSION_19 = {"server_version": "19.0", "server_version_info": [19, 0, 0, "final", 0, ""],
-              "server_serie": "19.0", "protocol_version": 1}
+VERSION_19 = {
+    "server_version": "19.0",
+    "server_version_info": [19, 0, 0, "final", 0, ""],
+    "server_serie": "19.0",
+    "protocol_version": 1,
+}
 
 
 def answering_version(app: Callable, answer: dict) -> Callable:
     """``app`` with ``common.version`` answered by ``answer``; every other request passes through."""
+
     def wrapped(environ: dict, start_response: Any) -> Any:
         if environ.get("PATH_INFO") == COMMON:
             body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
@@ -50,6 +55,7 @@ def answering_version(app: Callable, answer: dict) -> Callable:
                 return [data]
             environ["wsgi.input"] = io.BytesIO(body)
         return app(environ, start_response)
+
     return wrapped
 
 
@@ -58,8 +64,16 @@ def validate(monkeypatch: pytest.MonkeyPatch, *known: str) -> None:
 
 
 def engine_on(app: Callable, ledger: Ledger, force: bool = False) -> SyncEngine:
-    client = OdooClient("http://simulator", "odoo", "admin", "admin", tenant="acme", ledger=ledger,
-                        transport=WSGITransport(app), retry=RetryPolicy(sleep=lambda _s: None))
+    client = OdooClient(
+        "http://simulator",
+        "odoo",
+        "admin",
+        "admin",
+        tenant="acme",
+        ledger=ledger,
+        transport=WSGITransport(app),
+        retry=RetryPolicy(sleep=lambda _s: None),
+    )
     return SyncEngine(client, ledger, force=force)
 
 
@@ -87,8 +101,10 @@ def test_later_versions_see_what_has_happened_since() -> None:
     on_20 = "\n".join(lifecycle_verdict("20.0"))
     assert "the db service (/xmlrpc/2/db: create, duplicate, drop, list databases): removed since Odoo 20.0" in on_20
     assert "scheduled for removal in Odoo 22.0" in on_20
-    assert "common and object services (/xmlrpc/2/common, /xmlrpc/2/object, /jsonrpc): removed since Odoo 22.0" \
+    assert (
+        "common and object services (/xmlrpc/2/common, /xmlrpc/2/object, /jsonrpc): removed since Odoo 22.0"
         in "\n".join(lifecycle_verdict("22.0"))
+    )
 
 
 def test_a_record_is_validated_when_it_is_made() -> None:
@@ -101,7 +117,8 @@ def test_a_record_is_validated_when_it_is_made() -> None:
 
 def test_the_deprecated_calls_note() -> None:
     assert deprecated_calls_note(12, "19.0", PROTOCOL) == (
-        "12 deprecated XML-RPC calls (deprecated since Odoo 19.0; JSON-2 replaces them)")
+        "12 deprecated XML-RPC calls (deprecated since Odoo 19.0; JSON-2 replaces them)"
+    )
     assert deprecated_calls_note(1, "20.0", PROTOCOL).startswith("1 deprecated XML-RPC call (")
 
 
@@ -113,8 +130,9 @@ def sim18() -> Iterator[SimulatorApp]:
     yield SimulatorApp("18.0")
 
 
-def test_19_syncs_counts_every_call_as_deprecated_and_probes_once(sim18: SimulatorApp, tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_19_syncs_counts_every_call_as_deprecated_and_probes_once(
+    sim18: SimulatorApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     validate(monkeypatch, "16.0", "17.0", "18.0", "19.0")
     ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
     first = engine_on(answering_version(sim18, VERSION_19), ledger).sync(grants())
@@ -143,8 +161,9 @@ def test_what_a_server_answered_is_kept_in_the_ledger_for_the_next_process(tmp_p
     assert probes(fresh_process) == ["project.project", "account.analytic.line"]  # the first process's only
 
 
-def test_a_changed_version_answer_is_probed_again(sim18: SimulatorApp, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_changed_version_answer_is_probed_again(
+    sim18: SimulatorApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     validate(monkeypatch, "18.0", "19.0")
     ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
     before = engine_on(sim18, ledger).sync(grants())
@@ -154,13 +173,17 @@ def test_a_changed_version_answer_is_probed_again(sim18: SimulatorApp, tmp_path:
     assert probes(ledger) == ["project.project", "project.project"]
 
 
-@pytest.mark.parametrize(("version", "asked"), [
-    ("16.0", ["project.project", "account.analytic.line"]),
-    ("17.0", ["project.project", "account.analytic.line"]),
-    ("18.0", ["project.project"]),
-])
-def test_what_is_asked_and_what_it_costs_per_version(version: str, asked: list[str], tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("version", "asked"),
+    [
+        ("16.0", ["project.project", "account.analytic.line"]),
+        ("17.0", ["project.project", "account.analytic.line"]),
+        ("18.0", ["project.project"]),
+    ],
+)
+def test_what_is_asked_and_what_it_costs_per_version(
+    version: str, asked: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     validate(monkeypatch, "16.0", "17.0", "18.0")
     ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
     app = SimulatorApp(version)
@@ -172,8 +195,9 @@ def test_what_is_asked_and_what_it_costs_per_version(version: str, asked: list[s
     assert (resync.calls, resync.mutations, resync.deprecated_calls) == (5, 0, 0)
 
 
-def test_an_unvalidated_version_is_refused_before_anything_is_asked(sim18: SimulatorApp, tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unvalidated_version_is_refused_before_anything_is_asked(
+    sim18: SimulatorApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     validate(monkeypatch, "16.0", "17.0", "18.0")
     ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
     engine = engine_on(answering_version(sim18, VERSION_19), ledger)
@@ -191,22 +215,40 @@ def test_an_unvalidated_version_is_refused_before_anything_is_asked(sim18: Simul
 def odoo19(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """An 18.0 simulator answering as 19.0, over HTTP."""
     monkeypatch.setenv("ACME_ODOO_PASSWORD", "admin")
-    with LoopbackServer(answering_version(SimulatorApp("18.0"), VERSION_19), "odoo-sim-19", gateway=SocketGateway) \
-            as server:
+    with LoopbackServer(
+        answering_version(SimulatorApp("18.0"), VERSION_19), "odoo-sim-19", gateway=SocketGateway
+    ) as server:
         yield server.url
 
 
 def sync_cli(url: str, tmp_path: Path, *extra: str) -> int:
     path = tmp_path / "grants.yaml"
     path.write_text(GRANTS)
-    return main(["sync", "--tenant", "acme", "--grants", str(path), "--url", url, "--db", "odoo", "--login", "admin",
-                 "--password-env", "ACME_ODOO_PASSWORD", "--ledger", f"sqlite:///{tmp_path / 'ledger.sqlite'}",
-                 *extra])
+    return main(
+        [
+            "sync",
+            "--tenant",
+            "acme",
+            "--grants",
+            str(path),
+            "--url",
+            url,
+            "--db",
+            "odoo",
+            "--login",
+            "admin",
+            "--password-env",
+            "ACME_ODOO_PASSWORD",
+            "--ledger",
+            f"sqlite:///{tmp_path / 'ledger.sqlite'}",
+            *extra,
+        ]
+    )
 
 
-def test_sync_on_19_without_force_prints_the_verdict_and_the_count(odoo19: str, tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch,
-                                                                   capsys: pytest.CaptureFixture) -> None:
+def test_sync_on_19_without_force_prints_the_verdict_and_the_count(
+    odoo19: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     validate(monkeypatch, "16.0", "17.0", "18.0", "19.0")
     assert sync_cli(odoo19, tmp_path) == 0
     out = capsys.readouterr().out
@@ -218,9 +260,9 @@ def test_sync_on_19_without_force_prints_the_verdict_and_the_count(odoo19: str, 
     assert "5 deprecated XML-RPC calls" in capsys.readouterr().out
 
 
-def test_sync_refuses_an_unvalidated_version_naming_the_validated_ones(odoo19: str, tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch,
-                                                                        capsys: pytest.CaptureFixture) -> None:
+def test_sync_refuses_an_unvalidated_version_naming_the_validated_ones(
+    odoo19: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     validate(monkeypatch, "16.0", "17.0", "18.0")
     assert sync_cli(odoo19, tmp_path) == 2
     err = capsys.readouterr().err
@@ -230,8 +272,9 @@ def test_sync_refuses_an_unvalidated_version_naming_the_validated_ones(odoo19: s
     assert "Forced: Odoo 19.0 is not a validated version." in out and "deprecated XML-RPC calls" in out
 
 
-def test_sync_on_18_prints_no_deprecation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture) -> None:
+def test_sync_on_18_prints_no_deprecation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     monkeypatch.setenv("ACME_ODOO_PASSWORD", "admin")
     validate(monkeypatch, "16.0", "17.0", "18.0")
     with SimServer(SimulatorApp("18.0")) as server:

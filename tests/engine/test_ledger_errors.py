@@ -36,15 +36,35 @@ ROOT = Path(__file__).resolve().parents[2]
 #: A database password no other string in the tests contains.
 PG_SECRET = "Pg-Secret-never-shown-77"
 #: ``odoo-harness`` with a half-second SQLite busy timeout, so a locked ledger fails fast.
-SHORT_BUSY_SYNC = ("import sys; from harness.engine import ledger; ledger.BUSY_TIMEOUT = 0.5; "
-                   "from harness.cli import main; sys.exit(main(sys.argv[1:]))")
+SHORT_BUSY_SYNC = (
+    "import sys; from harness.engine import ledger; ledger.BUSY_TIMEOUT = 0.5; "
+    "from harness.cli import main; sys.exit(main(sys.argv[1:]))"
+)
 
 
 def sync(tmp_path: Path, ledger: str, url: str = "http://127.0.0.1:9", *extra: str) -> int:
     grants = tmp_path / "grants.yaml"
     grants.write_text(GRANTS)
-    return main([*extra, "sync", "--tenant", "acme", "--grants", str(grants), "--url", url, "--db", "odoo",
-                 "--login", "admin", "--password-env", "ACME_ODOO_PASSWORD", "--ledger", ledger])
+    return main(
+        [
+            *extra,
+            "sync",
+            "--tenant",
+            "acme",
+            "--grants",
+            str(grants),
+            "--url",
+            url,
+            "--db",
+            "odoo",
+            "--login",
+            "admin",
+            "--password-env",
+            "ACME_ODOO_PASSWORD",
+            "--ledger",
+            ledger,
+        ]
+    )
 
 
 def corrupt(tmp_path: Path) -> str:
@@ -73,15 +93,23 @@ def one_line(err: str) -> str:
     return err.strip()
 
 
-@pytest.mark.parametrize(("make", "says"), [
-    (corrupt, "file is not a database"),
-    (read_only, "attempt to write a readonly database"),
-    (missing_folder, "unable to open database file"),
-    (postgres_down, "Connection refused"),
-], ids=["corrupt", "read-only", "missing-folder", "postgresql-down"])
-def test_a_ledger_that_cannot_be_opened_exits_2_in_one_line(make: Callable[[Path], str], says: str, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (corrupt, "file is not a database"),
+        (read_only, "attempt to write a readonly database"),
+        (missing_folder, "unable to open database file"),
+        (postgres_down, "Connection refused"),
+    ],
+    ids=["corrupt", "read-only", "missing-folder", "postgresql-down"],
+)
+def test_a_ledger_that_cannot_be_opened_exits_2_in_one_line(
+    make: Callable[[Path], str],
+    says: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.setenv("ACME_ODOO_PASSWORD", "admin")
     url = make(tmp_path)
     assert sync(tmp_path, url) == 2
@@ -93,8 +121,9 @@ def test_a_ledger_that_cannot_be_opened_exits_2_in_one_line(make: Callable[[Path
         assert "postgresql://harness:***@127.0.0.1:" in line
 
 
-def test_a_wrong_postgresql_password_is_named_not_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_wrong_postgresql_password_is_named_not_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = os.environ.get(POSTGRES_ENV)
     if not url:
         pytest.skip(f"no PostgreSQL: set {POSTGRES_ENV} (bash .ci/run starts Debian's server)")
@@ -106,8 +135,9 @@ def test_a_wrong_postgresql_password_is_named_not_shown(tmp_path: Path, monkeypa
     assert PG_SECRET not in captured.out + captured.err
 
 
-def test_a_locked_sqlite_ledger_fails_within_seconds_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_locked_sqlite_ledger_fails_within_seconds_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("ACME_ODOO_PASSWORD", "admin")
     path = tmp_path / "ledger.sqlite"
     Ledger(f"sqlite:///{path}")
@@ -125,8 +155,9 @@ def test_a_locked_sqlite_ledger_fails_within_seconds_and_says_so(tmp_path: Path,
     assert waited < 10  # not SQLite's 30 s of silence
 
 
-def test_a_ledger_lost_midway_fails_the_sync_with_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_ledger_lost_midway_fails_the_sync_with_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Another process locks the ledger while a create is on its way: the sync (a process of its
     own, with a short busy timeout) started, so it failed (1), in one line; the next sync, with
     the ledger back, settles what it left behind."""
@@ -135,12 +166,33 @@ def test_a_ledger_lost_midway_fails_the_sync_with_exit_1(tmp_path: Path, monkeyp
     grants = tmp_path / "grants.yaml"
     grants.write_text(GRANTS)
     with simulator() as sim:
-        set_faults(sim, [{"model": "account.analytic.plan", "method": "create", "action": "slow_down",
-                          "seconds": 1.0}])
+        set_faults(sim, [{"model": "account.analytic.plan", "method": "create", "action": "slow_down", "seconds": 1.0}])
         process = subprocess.Popen(
-            [sys.executable, "-c", SHORT_BUSY_SYNC, "sync", "--tenant", "acme", "--grants", str(grants), "--url",
-             sim.url, "--db", "odoo", "--login", "admin", "--password-env", "ACME_ODOO_PASSWORD",
-             "--ledger", f"sqlite:///{path}"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-c",
+                SHORT_BUSY_SYNC,
+                "sync",
+                "--tenant",
+                "acme",
+                "--grants",
+                str(grants),
+                "--url",
+                sim.url,
+                "--db",
+                "odoo",
+                "--login",
+                "admin",
+                "--password-env",
+                "ACME_ODOO_PASSWORD",
+                "--ledger",
+                f"sqlite:///{path}",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         while not sim.app.stats()["by_method"].get("account.analytic.plan.create"):  # the create reached Odoo
             time.sleep(0.01)
         other = sqlite3.connect(path, isolation_level=None)
@@ -163,16 +215,18 @@ def test_a_ledger_lost_midway_fails_the_sync_with_exit_1(tmp_path: Path, monkeyp
     assert {row["outcome"] for row in rows} == {"sent"}
 
 
-def test_debug_shows_the_traceback_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_debug_shows_the_traceback_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("ACME_ODOO_PASSWORD", "admin")
     assert sync(tmp_path, corrupt(tmp_path), "http://127.0.0.1:9", "--debug") == 2
     err = capsys.readouterr().err
     assert "Traceback" in err and err.strip().splitlines()[-1].startswith("odoo-harness sync: ledger ")
 
 
-def test_dashboard_and_health_on_a_broken_ledger_exit_2_in_one_line(tmp_path: Path,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_dashboard_and_health_on_a_broken_ledger_exit_2_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     ledger = corrupt(tmp_path)
     assert main(["dashboard", "--ledger", ledger, "--port", str(free_port())]) == 2
     assert one_line(capsys.readouterr().err).startswith("odoo-harness dashboard: ledger ")
@@ -182,8 +236,9 @@ def test_dashboard_and_health_on_a_broken_ledger_exit_2_in_one_line(tmp_path: Pa
     assert one_line(capsys.readouterr().err).startswith("odoo-harness health: ledger ")
 
 
-def test_a_url_that_is_not_a_database_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_url_that_is_not_a_database_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("ACME_ODOO_PASSWORD", "admin")
     assert sync(tmp_path, "mysql://root:hunter2@db/ledger") == 2
     line = one_line(capsys.readouterr().err)
@@ -191,15 +246,17 @@ def test_a_url_that_is_not_a_database_is_named(tmp_path: Path, monkeypatch: pyte
 
 
 def test_health_serve_skips_a_round_the_ledger_cannot_take_and_carries_on(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     """A 5-minute loop must not die because the ledger was locked for a few seconds: that round is
     skipped (logged, in one line) and the next one runs."""
     monkeypatch.setattr(ledger_module, "BUSY_TIMEOUT", 0.2)
     path = tmp_path / "ledger.sqlite"
     reported: list = []
     with simulator() as sim:
-        monitor = make_monitor(tenants_yaml([tenant("acme", sim.url)]), f"sqlite:///{path}", [],
-                               {"HEALTH_TEST_PASSWORD": "admin"})
+        monitor = make_monitor(
+            tenants_yaml([tenant("acme", sim.url)]), f"sqlite:///{path}", [], {"HEALTH_TEST_PASSWORD": "admin"}
+        )
         other = sqlite3.connect(path, isolation_level=None)
         other.execute("BEGIN EXCLUSIVE")  # held through the first round
 

@@ -72,15 +72,20 @@ def take_within(ledger: Ledger, tenant: str, seconds: float) -> float:
 
 def backdate(ledger: Ledger, tenant: str, age: dt.timedelta) -> None:
     with ledger.engine.begin() as conn:
-        conn.execute(sa.update(ledger.sync_lock).where(ledger.sync_lock.c.tenant == tenant)
-                     .values(acquired_at=ledger.now() - age))
+        conn.execute(
+            sa.update(ledger.sync_lock)
+            .where(ledger.sync_lock.c.tenant == tenant)
+            .values(acquired_at=ledger.now() - age)
+        )
 
 
 def test_a_killed_holders_lock_is_taken_over_at_once(ledger_url: str) -> None:
     ledger = Ledger(ledger_url)
     with holder(ledger_url, "acme") as process:
-        with pytest.raises(SyncLocked, match=f"pid {process.pid} on host {socket.gethostname()}"), \
-                ledger.tenant_lock("acme"):
+        with (
+            pytest.raises(SyncLocked, match=f"pid {process.pid} on host {socket.gethostname()}"),
+            ledger.tenant_lock("acme"),
+        ):
             pass
         kill(process)
         assert take_within(ledger, "acme", SESSION_END) < SESSION_END  # not after an hour
@@ -112,10 +117,16 @@ def test_a_lock_this_process_no_longer_holds_is_taken_over(tmp_path: Path) -> No
     process's own row behind: a long-running ``health serve`` must not lock itself out."""
     ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
     with ledger.engine.begin() as conn:
-        conn.execute(sa.insert(ledger.sync_lock).values(tenant="acme", owner=str(LockOwner.this_process()),
-                                                        acquired_at=ledger.now()))
-    with ledger.tenant_lock("acme"), pytest.raises(SyncLocked, match=f"pid {os.getpid()}"), \
-            Ledger(ledger.url).tenant_lock("acme"):
+        conn.execute(
+            sa.insert(ledger.sync_lock).values(
+                tenant="acme", owner=str(LockOwner.this_process()), acquired_at=ledger.now()
+            )
+        )
+    with (
+        ledger.tenant_lock("acme"),
+        pytest.raises(SyncLocked, match=f"pid {os.getpid()}"),
+        Ledger(ledger.url).tenant_lock("acme"),
+    ):
         pass  # while held, this process's other ledgers (threads) are refused as before
 
 
@@ -123,15 +134,19 @@ def test_a_lock_held_on_another_host_is_refused_not_timed_out(tmp_path: Path) ->
     """SQLite cannot tell whether a process on another machine still runs: refused, never guessed."""
     ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
     with ledger.engine.begin() as conn:
-        conn.execute(sa.insert(ledger.sync_lock).values(tenant="acme", owner="elsewhere:4242:1-1:0",
-                                                        acquired_at=ledger.now() - dt.timedelta(days=3)))
+        conn.execute(
+            sa.insert(ledger.sync_lock).values(
+                tenant="acme", owner="elsewhere:4242:1-1:0", acquired_at=ledger.now() - dt.timedelta(days=3)
+            )
+        )
     with pytest.raises(SyncLocked, match="pid 4242 on host elsewhere") as refused, ledger.tenant_lock("acme"):
         pass
     assert "DELETE FROM sync_lock WHERE tenant = 'acme'" in str(refused.value)
 
 
-def test_a_killed_health_round_does_not_skip_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_killed_health_round_does_not_skip_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("HEALTH_TEST_PASSWORD", "admin")
     ledger = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
     with simulator() as sim:

@@ -18,13 +18,31 @@ from tests.support.odoo import Odoo
 def run(odoo: Odoo, tmp_path: Path, *extra: str, grants_text: str = GRANTS) -> int:
     path = tmp_path / "grants.yaml"
     path.write_text(grants_text)
-    return main(["sync", "--tenant", "acme", "--grants", str(path), "--url", odoo.url, "--db", "odoo",
-                 "--login", "admin", "--password-env", "ACME_ODOO_PASSWORD",
-                 "--ledger", f"sqlite:///{tmp_path / 'ledger.sqlite'}", *extra])
+    return main(
+        [
+            "sync",
+            "--tenant",
+            "acme",
+            "--grants",
+            str(path),
+            "--url",
+            odoo.url,
+            "--db",
+            "odoo",
+            "--login",
+            "admin",
+            "--password-env",
+            "ACME_ODOO_PASSWORD",
+            "--ledger",
+            f"sqlite:///{tmp_path / 'ledger.sqlite'}",
+            *extra,
+        ]
+    )
 
 
-def test_sync_then_resync(odoo17: Odoo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                          capsys: pytest.CaptureFixture) -> None:
+def test_sync_then_resync(
+    odoo17: Odoo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     monkeypatch.setenv("ACME_ODOO_PASSWORD", "admin")
     assert run(odoo17, tmp_path, "--actuals") == 0
     out = capsys.readouterr().out
@@ -34,15 +52,17 @@ def test_sync_then_resync(odoo17: Odoo, tmp_path: Path, monkeypatch: pytest.Monk
     assert "acme: 0 created" in capsys.readouterr().out
 
 
-def test_missing_password_variable(odoo17: Odoo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                   capsys: pytest.CaptureFixture) -> None:
+def test_missing_password_variable(
+    odoo17: Odoo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     monkeypatch.delenv("ACME_ODOO_PASSWORD", raising=False)
     assert run(odoo17, tmp_path) == 2
     assert "ACME_ODOO_PASSWORD is not set" in capsys.readouterr().err
 
 
-def test_invalid_grants_and_wrong_tenant(odoo17: Odoo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture) -> None:
+def test_invalid_grants_and_wrong_tenant(
+    odoo17: Odoo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     monkeypatch.setenv("ACME_ODOO_PASSWORD", "admin")
     assert run(odoo17, tmp_path, grants_text=GRANTS.replace("amount: 4000", "amount: many")) == 2
     assert "grants.yaml:15: projects[1].budget_lines[1].amount" in capsys.readouterr().err
@@ -50,8 +70,9 @@ def test_invalid_grants_and_wrong_tenant(odoo17: Odoo, tmp_path: Path, monkeypat
     assert "is for tenant 'beta', not 'acme'" in capsys.readouterr().err
 
 
-def test_wrong_password_fails_with_exit_1(odoo17: Odoo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture) -> None:
+def test_wrong_password_fails_with_exit_1(
+    odoo17: Odoo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     monkeypatch.setenv("ACME_ODOO_PASSWORD", "not-it")
     assert run(odoo17, tmp_path) == 1
     out = capsys.readouterr().out
@@ -62,12 +83,31 @@ def test_wrong_password_fails_with_exit_1(odoo17: Odoo, tmp_path: Path, monkeypa
 def run_json2(url: str, tmp_path: Path, *extra: str) -> int:
     path = tmp_path / "grants.yaml"
     path.write_text(GRANTS)
-    return main(["sync", "--tenant", "acme", "--grants", str(path), "--url", url, "--db", "odoo", "--login", "admin",
-                 "--api", "json2", "--ledger", f"sqlite:///{tmp_path / 'ledger.sqlite'}", *extra])
+    return main(
+        [
+            "sync",
+            "--tenant",
+            "acme",
+            "--grants",
+            str(path),
+            "--url",
+            url,
+            "--db",
+            "odoo",
+            "--login",
+            "admin",
+            "--api",
+            "json2",
+            "--ledger",
+            f"sqlite:///{tmp_path / 'ledger.sqlite'}",
+            *extra,
+        ]
+    )
 
 
-def test_sync_over_json2_with_an_api_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture) -> None:
+def test_sync_over_json2_with_an_api_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     monkeypatch.setenv("ACME_ODOO_KEY", KEY)
     with json2_odoo() as odoo:
         assert run_json2(odoo.url, tmp_path, "--api-key-env", "ACME_ODOO_KEY", "--actuals") == 0
@@ -85,8 +125,9 @@ def test_sync_over_json2_with_an_api_key(tmp_path: Path, monkeypatch: pytest.Mon
     assert KEY.encode() not in (tmp_path / "ledger.sqlite").read_bytes()
 
 
-def test_json2_needs_its_key_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                      capsys: pytest.CaptureFixture) -> None:
+def test_json2_needs_its_key_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     assert run_json2("http://127.0.0.1:9", tmp_path, "--password-env", "ACME_ODOO_PASSWORD") == 2
     assert "--api json2 needs --api-key-env VAR" in capsys.readouterr().err
     monkeypatch.delenv("ACME_ODOO_KEY", raising=False)
@@ -94,45 +135,93 @@ def test_json2_needs_its_key_variable(tmp_path: Path, monkeypatch: pytest.Monkey
     assert "ACME_ODOO_KEY is not set" in capsys.readouterr().err
 
 
-def test_version_and_authenticate_are_retried_like_reads(odoo17: Odoo, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch,
-                                                         capsys: pytest.CaptureFixture) -> None:
+def test_version_and_authenticate_are_retried_like_reads(
+    odoo17: Odoo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     """A restarting Odoo (a proxy's 503, a reset) fails the first calls of a sync too."""
     monkeypatch.setenv("ACME_ODOO_PASSWORD", "admin")
     monkeypatch.setattr(RetryPolicy, "delay", lambda _self, _attempt: 0.0)
-    set_faults(odoo17.server, [
-        {"model": "common", "method": "version", "action": "http_status", "status": 503, "times": 2},
-        {"model": "common", "method": "authenticate", "action": "reset_connection", "times": 1}])
+    set_faults(
+        odoo17.server,
+        [
+            {"model": "common", "method": "version", "action": "http_status", "status": 503, "times": 2},
+            {"model": "common", "method": "authenticate", "action": "reset_connection", "times": 1},
+        ],
+    )
     assert run(odoo17, tmp_path) == 0
     assert "acme: 14 created" in capsys.readouterr().out
 
 
-def test_an_unreachable_odoo_fails_the_sync_naming_where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                         capsys: pytest.CaptureFixture) -> None:
+def test_an_unreachable_odoo_fails_the_sync_naming_where(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     monkeypatch.setenv("ACME_ODOO_PASSWORD", "admin")
     monkeypatch.setattr(RetryPolicy, "delay", lambda _self, _attempt: 0.0)
     url = f"http://127.0.0.1:{free_port()}"
     path = tmp_path / "grants.yaml"
     path.write_text(GRANTS)
-    assert main(["sync", "--tenant", "acme", "--grants", str(path), "--url", url, "--db", "odoo", "--login",
-                 "admin", "--password-env", "ACME_ODOO_PASSWORD",
-                 "--ledger", f"sqlite:///{tmp_path / 'ledger.sqlite'}"]) == 1
+    assert (
+        main(
+            [
+                "sync",
+                "--tenant",
+                "acme",
+                "--grants",
+                str(path),
+                "--url",
+                url,
+                "--db",
+                "odoo",
+                "--login",
+                "admin",
+                "--password-env",
+                "ACME_ODOO_PASSWORD",
+                "--ledger",
+                f"sqlite:///{tmp_path / 'ledger.sqlite'}",
+            ]
+        )
+        == 1
+    )
     out = capsys.readouterr().out
     assert f"failed connection: ConnectionRefusedError: [Errno 111] Connection refused ({url}, database 'odoo')" in out
 
 
-@pytest.mark.parametrize(("url", "says"), [
-    ("http://admin:S3cret-in-argv@127.0.0.1:9", "a user or password in the URL"),
-    ("127.0.0.1:8069", "must start with http:// or https://"),
-], ids=["credentials", "no-scheme"])
-def test_a_bad_url_cannot_start_the_sync(url: str, says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture) -> None:
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("http://admin:S3cret-in-argv@127.0.0.1:9", "a user or password in the URL"),
+        ("127.0.0.1:8069", "must start with http:// or https://"),
+    ],
+    ids=["credentials", "no-scheme"],
+)
+def test_a_bad_url_cannot_start_the_sync(
+    url: str, says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     monkeypatch.setenv("ACME_ODOO_PASSWORD", "admin")
     path = tmp_path / "grants.yaml"
     path.write_text(GRANTS)
-    assert main(["sync", "--tenant", "acme", "--grants", str(path), "--url", url, "--db", "odoo", "--login",
-                 "admin", "--password-env", "ACME_ODOO_PASSWORD",
-                 "--ledger", f"sqlite:///{tmp_path / 'ledger.sqlite'}"]) == 2
+    assert (
+        main(
+            [
+                "sync",
+                "--tenant",
+                "acme",
+                "--grants",
+                str(path),
+                "--url",
+                url,
+                "--db",
+                "odoo",
+                "--login",
+                "admin",
+                "--password-env",
+                "ACME_ODOO_PASSWORD",
+                "--ledger",
+                f"sqlite:///{tmp_path / 'ledger.sqlite'}",
+            ]
+        )
+        == 2
+    )
     captured = capsys.readouterr()
     assert says in captured.err and "Traceback" not in captured.err and captured.err.count("\n") == 1
     assert "S3cret" not in captured.out + captured.err

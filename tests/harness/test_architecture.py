@@ -37,20 +37,23 @@ def simulator_imports() -> set[tuple[str, str, str]]:
             if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "simulator":
                 found |= {(relative, node.module, alias.name) for alias in node.names}
             elif isinstance(node, ast.Import):
-                found |= {(relative, alias.name, "*") for alias in node.names
-                          if alias.name.split(".")[0] == "simulator"}
+                found |= {
+                    (relative, alias.name, "*") for alias in node.names if alias.name.split(".")[0] == "simulator"
+                }
     return found
 
 
 def test_the_harness_uses_only_the_simulators_public_surface() -> None:
-    internal = {(path, module, name) for path, module, name in simulator_imports()
-                if path not in FACTORY and name not in PUBLIC.get(module, set())}
+    internal = {
+        (path, module, name)
+        for path, module, name in simulator_imports()
+        if path not in FACTORY and name not in PUBLIC.get(module, set())
+    }
     assert internal == set(), "harness modules reaching into the simulator (use its public surface)"
 
 
 def test_the_scenarios_reach_a_simulator_only_over_the_wire() -> None:
     """The scenario path builds no simulator and reads none in-process: it gets a started target
     (``harness/targets.py`` makes it) and speaks HTTP to it, as to a real Odoo."""
-    scenario_imports = {(path, module) for path, module, _name in simulator_imports()
-                        if path.startswith("scenarios/")}
+    scenario_imports = {(path, module) for path, module, _name in simulator_imports() if path.startswith("scenarios/")}
     assert scenario_imports <= {("scenarios/execute.py", "simulator.proxy"), ("scenarios/steps.py", "simulator.faults")}

@@ -60,8 +60,9 @@ def test_no_password_cookie_or_authorization_reaches_the_cassette(customer: SimS
     text = cassette.read_text()
     assert SECRET not in text
     assert "*scrubbed*" in text  # authenticate and every execute_kw carried it
-    headers = [name.lower() for i in interactions(cassette) for part in ("request", "response")
-               for name in i[part]["headers"]]
+    headers = [
+        name.lower() for i in interactions(cassette) for part in ("request", "response") for name in i[part]["headers"]
+    ]
     assert not {"authorization", "cookie", "set-cookie"} & set(headers)
 
 
@@ -69,19 +70,40 @@ def test_a_cassette_still_holding_a_secret_is_not_written(tmp_path: Path) -> Non
     raw = tmp_path / "raw.yaml"
     raw.write_text(yaml.safe_dump({"interactions": [{"request": {"body": f"<string>{SECRET}</string>"}}]}))
     destination = tmp_path / "out.yaml"
-    meta = Meta(tenant="acme", url="http://127.0.0.1:1", db="odoo", login="admin", target="sim:17.0",
-                recorded_at="2026-01-01T00:00:00Z", grants=grants(),
-                result={"ok": True, "created": 0, "updated": 0, "archived": 0, "skipped": 0, "refused": 0,
-                        "failed": [], "calls": 0, "retries": 0, "mutations": 0})
+    meta = Meta(
+        tenant="acme",
+        url="http://127.0.0.1:1",
+        db="odoo",
+        login="admin",
+        target="sim:17.0",
+        recorded_at="2026-01-01T00:00:00Z",
+        grants=grants(),
+        result={
+            "ok": True,
+            "created": 0,
+            "updated": 0,
+            "archived": 0,
+            "skipped": 0,
+            "refused": 0,
+            "failed": [],
+            "calls": 0,
+            "retries": 0,
+            "mutations": 0,
+        },
+    )
     with pytest.raises(CassetteError, match="still holds a password"):
         write_cassette(raw, meta, destination, [SECRET])
     assert not destination.exists() and os.listdir(tmp_path) == ["raw.yaml"]
 
 
 def test_lost_answers_and_proxy_errors_are_recorded_and_replayed(customer: SimServer, tmp_path: Path) -> None:
-    set_faults(customer, [{**ACCOUNT_CREATE, "action": "drop_response_after_commit", "times": 1},
-                          {"model": "project.project", "method": "create", "action": "http_status", "status": 503,
-                           "times": 1}])
+    set_faults(
+        customer,
+        [
+            {**ACCOUNT_CREATE, "action": "drop_response_after_commit", "times": 1},
+            {"model": "project.project", "method": "create", "action": "http_status", "status": 503, "times": 1},
+        ],
+    )
     cassette = tmp_path / "incident.yaml"
     recording = record(Target("url", customer.url), grants(), cassette)
     assert recording.result.ok and recording.result.created == 14  # read back, not duplicated
@@ -137,8 +159,11 @@ def test_replayed_on_another_version_the_differences_are_named(tmp_path: Path) -
     # 18.0's project.project carries the plan mixin, so the engine's probe of the server's fields
     # is one fields_get there (two on 17.0), and projects link through account_id
     assert [(d.label.split(" ", 1)[1], d.kind) for d in report.differences] == [
-        ("common version", "value"), ("object project.project.fields_get", "shape"),
-        ("object account.analytic.line.fields_get", "only in A"), ("object project.project.create", "request")]
+        ("common version", "value"),
+        ("object project.project.fields_get", "shape"),
+        ("object account.analytic.line.fields_get", "only in A"),
+        ("object project.project.create", "request"),
+    ]
     link = report.differences[3]
     assert "analytic_account_id" in str(link.a) and "account_id': 'account.analytic.account#1" in str(link.b)
     assert not report.ok and read_meta(tmp_path / "kept" / "acme.yaml")[0].odoo_version.startswith("18.0")
@@ -149,10 +174,13 @@ def test_ids_are_named_per_model_in_order_of_appearance() -> None:
     model = "account.analytic.account"
     assert symbols([7, 9], model, model) == [f"{model}#1", f"{model}#2"]
     answer = [{"id": 9, "plan_id": [7, "Project"], "code": 7, "parent_id": False}]
-    assert symbols(answer, model) == [{"id": f"{model}#2", "plan_id": ["account.analytic.plan#1", "Project"],
-                                       "code": 7, "parent_id": False}]
+    assert symbols(answer, model) == [
+        {"id": f"{model}#2", "plan_id": ["account.analytic.plan#1", "Project"], "code": 7, "parent_id": False}
+    ]
     assert symbols([["plan_id", "in", [7, 8]], ["id", "=", 7]], model) == [
-        ["plan_id", "in", ["account.analytic.plan#1", "account.analytic.plan#2"]], ["id", "=", f"{model}#1"]]
+        ["plan_id", "in", ["account.analytic.plan#1", "account.analytic.plan#2"]],
+        ["id", "=", f"{model}#1"],
+    ]
 
 
 def test_the_cli_records_replays_and_refuses_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -169,15 +197,19 @@ def test_the_cli_records_replays_and_refuses_bad_input(tmp_path: Path, capsys: p
     assert "project.project.create [request]" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (None, "cannot read"),
-    ("interactions: [\n", ":2: not valid YAML"),
-    ("version: 1\n", ":1: not a vcrpy cassette"),
-    ("interactions: []\nversion: 1\n", "no odoo_harness block"),
-    ("interactions: []\nodoo_harness:\n  format: 1\n  tenant: acme\n", "odoo_harness.url: Field required"),
-])
-def test_a_bad_cassette_is_named_with_file_line_and_problem(tmp_path: Path, capsys: pytest.CaptureFixture,
-                                                           content: str | None, message: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot read"),
+        ("interactions: [\n", ":2: not valid YAML"),
+        ("version: 1\n", ":1: not a vcrpy cassette"),
+        ("interactions: []\nversion: 1\n", "no odoo_harness block"),
+        ("interactions: []\nodoo_harness:\n  format: 1\n  tenant: acme\n", "odoo_harness.url: Field required"),
+    ],
+)
+def test_a_bad_cassette_is_named_with_file_line_and_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture, content: str | None, message: str
+) -> None:
     cassette = tmp_path / "bad.yaml"
     if content is not None:
         cassette.write_text(content)
@@ -186,13 +218,26 @@ def test_a_bad_cassette_is_named_with_file_line_and_problem(tmp_path: Path, caps
     assert str(cassette) in err and message in err
 
 
-def test_record_needs_url_credentials_from_the_environment(tmp_path: Path, capsys: pytest.CaptureFixture,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_record_needs_url_credentials_from_the_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("ODOO_DB", raising=False)
     grants_file = tmp_path / "grants.yaml"
     grants_file.write_text(GRANTS)
-    assert main(["record", "--target", "url:http://127.0.0.1:9", "--cassette", str(tmp_path / "c.yaml"),
-                 "--grants", str(grants_file)]) == 2
+    assert (
+        main(
+            [
+                "record",
+                "--target",
+                "url:http://127.0.0.1:9",
+                "--cassette",
+                str(tmp_path / "c.yaml"),
+                "--grants",
+                str(grants_file),
+            ]
+        )
+        == 2
+    )
     assert "ODOO_DB" in capsys.readouterr().err and not (tmp_path / "c.yaml").exists()
 
 
@@ -201,14 +246,25 @@ def test_an_unscrubbed_password_parameter_is_found_even_when_short() -> None:
 
     def call(service: str, method: str, params: tuple) -> dict:
         import xmlrpc.client
-        return {"request": {"uri": f"http://127.0.0.1:8069/xmlrpc/2/{service}", "headers": {},
-                            "body": xmlrpc.client.dumps(params, method)}, "response": {"headers": {}}}
 
-    clean = [call("common", "authenticate", ("odoo", "admin", SCRUBBED, {})),
-             call("object", "execute_kw", ("odoo", 2, SCRUBBED, "res.partner", "search", [[]]))]
+        return {
+            "request": {
+                "uri": f"http://127.0.0.1:8069/xmlrpc/2/{service}",
+                "headers": {},
+                "body": xmlrpc.client.dumps(params, method),
+            },
+            "response": {"headers": {}},
+        }
+
+    clean = [
+        call("common", "authenticate", ("odoo", "admin", SCRUBBED, {})),
+        call("object", "execute_kw", ("odoo", 2, SCRUBBED, "res.partner", "search", [[]])),
+    ]
     assert unscrubbed(clean) == []
-    leaky = [call("common", "authenticate", ("odoo", "admin", "admin", {})),
-             {**clean[1], "response": {"headers": {"Set-Cookie": ["session_id=x"]}}}]
+    leaky = [
+        call("common", "authenticate", ("odoo", "admin", "admin", {})),
+        {**clean[1], "response": {"headers": {"Set-Cookie": ["session_id=x"]}}},
+    ]
     assert unscrubbed(leaky) == ["the password of authenticate (interaction 1)", "a set-cookie header (interaction 2)"]
 
 

@@ -66,15 +66,23 @@ def test_starts_waits_enables_analytic_and_tears_down() -> None:
         models = xmlrpc.client.ServerProxy(f"{odoo.url}/xmlrpc/2/object")
         assert odoo.url.startswith("http://127.0.0.1:")
         assert models.execute_kw("odoo", 2, "admin", "account.analytic.plan", "search_count", [[]]) == 1
-    assert boundary.log == ["network", "postgres on net as db", "odoo:17.0 on net with db db",
-                            "stop odoo", "stop postgres", "remove net"]
+    assert boundary.log == [
+        "network",
+        "postgres on net as db",
+        "odoo:17.0 on net with db db",
+        "stop odoo",
+        "stop postgres",
+        "remove net",
+    ]
 
 
 def test_torn_down_when_odoo_never_gets_ready() -> None:
     boundary = FakeBoundary(fail_on="login")
     ticks = iter(range(0, 100, 10))
-    with pytest.raises(ContainerError, match="did not become ready within 30 s"), \
-            run_odoo("18.0", boundary, ready_timeout=30, clock=lambda: next(ticks), sleep=lambda _s: None):
+    with (
+        pytest.raises(ContainerError, match="did not become ready within 30 s"),
+        run_odoo("18.0", boundary, ready_timeout=30, clock=lambda: next(ticks), sleep=lambda _s: None),
+    ):
         pass
     assert boundary.log[-3:] == ["stop odoo", "stop postgres", "remove net"]
 

@@ -16,10 +16,21 @@ HARNESS = Path(harness.__file__).parent
 NOT_IMPORTABLE = ("engine/migrations",)
 
 
-@pytest.mark.parametrize(("status", "transient"), [
-    (200, False), (400, False), (404, False), (409, True), (429, True), (499, False),
-    (500, True), (502, True), (503, True), (504, True),
-])
+@pytest.mark.parametrize(
+    ("status", "transient"),
+    [
+        (200, False),
+        (400, False),
+        (404, False),
+        (409, True),
+        (429, True),
+        (499, False),
+        (500, True),
+        (502, True),
+        (503, True),
+        (504, True),
+    ],
+)
 def test_transient_status(status: int, transient: bool) -> None:
     assert transient_status(status) is transient
 
@@ -32,8 +43,9 @@ def harness_exceptions() -> dict[str, type[BaseException]]:
         relative = path.relative_to(HARNESS)
         if any(relative.as_posix().startswith(skipped) for skipped in NOT_IMPORTABLE):
             continue
-        module = importlib.import_module(".".join(("harness", *relative.with_suffix("").parts)).removesuffix(
-            ".__init__"))
+        module = importlib.import_module(
+            ".".join(("harness", *relative.with_suffix("").parts)).removesuffix(".__init__")
+        )
         for name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, BaseException) and cls.__module__ == module.__name__:
                 found[f"{module.__name__}.{name}"] = cls
@@ -43,8 +55,12 @@ def harness_exceptions() -> dict[str, type[BaseException]]:
 def test_the_walk_finds_the_known_exceptions() -> None:
     """Guards the walk itself: a walk that found nothing would pass the root test vacuously."""
     found = harness_exceptions()
-    assert {"harness.errors.HarnessError", "harness.engine.client.OdooCallError",
-            "harness.scenarios.model.ScenarioError", "harness.engine.ledger.SyncLocked"} <= found.keys()
+    assert {
+        "harness.errors.HarnessError",
+        "harness.engine.client.OdooCallError",
+        "harness.scenarios.model.ScenarioError",
+        "harness.engine.ledger.SyncLocked",
+    } <= found.keys()
 
 
 def test_every_harness_exception_derives_from_the_root() -> None:
@@ -52,21 +68,30 @@ def test_every_harness_exception_derives_from_the_root() -> None:
     assert not unrooted, f"derive these from harness.errors.HarnessError: {sorted(unrooted)}"
 
 
-@pytest.mark.parametrize(("name", "builtin"), [
-    ("harness.engine.client.ForbiddenModelError", RuntimeError), ("harness.engine.client.OdooCallError", RuntimeError),
-    ("harness.engine.ledger.SyncLocked", RuntimeError), ("harness.containers.ContainerError", RuntimeError),
-    ("harness.health.alerts.DeliveryError", RuntimeError), ("harness.capture.CaptureError", RuntimeError),
-    ("harness.targets.TargetError", ValueError), ("harness.yamlfile.YamlFileError", ValueError),
-    ("harness.load.LoadError", ValueError), ("harness.engine.compat.UnsupportedVersion", RuntimeError),
-    ("harness.parity.recorder.ConversationError", RuntimeError),
-])
+@pytest.mark.parametrize(
+    ("name", "builtin"),
+    [
+        ("harness.engine.client.ForbiddenModelError", RuntimeError),
+        ("harness.engine.client.OdooCallError", RuntimeError),
+        ("harness.engine.ledger.SyncLocked", RuntimeError),
+        ("harness.containers.ContainerError", RuntimeError),
+        ("harness.health.alerts.DeliveryError", RuntimeError),
+        ("harness.capture.CaptureError", RuntimeError),
+        ("harness.targets.TargetError", ValueError),
+        ("harness.yamlfile.YamlFileError", ValueError),
+        ("harness.load.LoadError", ValueError),
+        ("harness.engine.compat.UnsupportedVersion", RuntimeError),
+        ("harness.parity.recorder.ConversationError", RuntimeError),
+    ],
+)
 def test_rebased_classes_keep_their_builtin_base(name: str, builtin: type[Exception]) -> None:
     """Callers that catch the class's former base (``except ValueError``) must still catch it."""
     assert issubclass(harness_exceptions()[name], builtin)
 
 
 def test_the_command_line_prints_an_unhandled_harness_error_as_one_line(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """``diff`` against a server refusing the password: the conversation's ConversationError
     reaches ``main``, which prints it and exits 2 instead of a traceback."""
     from harness.cli import main

@@ -23,24 +23,64 @@ from tests.support.health import set_faults, simulator
 
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "loadtests" / "locustfile.py"
 FAULTS = [  # seeded: the same calls fail on every run
-    {"model": "account.analytic.*", "method": "create", "action": "drop_response_after_commit",
-     "probability": 0.15, "seed": 3},
+    {
+        "model": "account.analytic.*",
+        "method": "create",
+        "action": "drop_response_after_commit",
+        "probability": 0.15,
+        "seed": 3,
+    },
     {"model": "*", "method": "search_read", "action": "http_status", "status": 503, "probability": 0.05, "seed": 4},
-    {"model": "*", "method": "write", "action": "odoo_fault", "fault": "serialization_failure",
-     "probability": 0.1, "seed": 5},
+    {
+        "model": "*",
+        "method": "write",
+        "action": "odoo_fault",
+        "fault": "serialization_failure",
+        "probability": 0.1,
+        "seed": 5,
+    },
 ]
 
 
-def run_locust(url: str, tmp_path: Path, users: int, password: str = "admin",
-               extra_env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess, dict | None]:
+def run_locust(
+    url: str, tmp_path: Path, users: int, password: str = "admin", extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess, dict | None]:
     summary = tmp_path / "summary.json"
-    env = {**os.environ, "ODOO_DB": "odoo", "ODOO_PASSWORD": password, "LOAD_SYNCS": "3", "LOAD_PROJECTS": "3",
-           "LOAD_SUMMARY": str(summary), "LOAD_LEDGER": f"sqlite:///{tmp_path / 'ledger.sqlite'}",
-           "LOAD_MAX_SECONDS": "90", **(extra_env or {})}
+    env = {
+        **os.environ,
+        "ODOO_DB": "odoo",
+        "ODOO_PASSWORD": password,
+        "LOAD_SYNCS": "3",
+        "LOAD_PROJECTS": "3",
+        "LOAD_SUMMARY": str(summary),
+        "LOAD_LEDGER": f"sqlite:///{tmp_path / 'ledger.sqlite'}",
+        "LOAD_MAX_SECONDS": "90",
+        **(extra_env or {}),
+    }
     process = subprocess.run(
-        [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "-u", str(users), "-r", str(users),
-         "--run-time", "90s", "--host", url, "--json-file", str(tmp_path / "stats")],
-        env=env, capture_output=True, text=True, timeout=180)
+        [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(LOCUSTFILE),
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            str(users),
+            "--run-time",
+            "90s",
+            "--host",
+            url,
+            "--json-file",
+            str(tmp_path / "stats"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     return process, json.loads(summary.read_text()) if summary.exists() else None
 
 
@@ -63,8 +103,10 @@ def test_the_exit_code_is_the_invariants_verdict(tmp_path: Path) -> None:
     with simulator() as sim:
         process, summary = run_locust(sim.url, tmp_path, users=2, password="not-the-password")
     assert process.returncode == 1, process.stdout + process.stderr
-    assert not summary["ok"] and all(any("final sync failed" in p and "authentication refused" in p for p in found)
-                                     for found in summary["problems"].values())
+    assert not summary["ok"] and all(
+        any("final sync failed" in p and "authentication refused" in p for p in found)
+        for found in summary["problems"].values()
+    )
     assert "not-the-password" not in process.stdout + process.stderr + json.dumps(summary)
 
 
@@ -74,12 +116,15 @@ def test_only_loopback_is_loaded(tmp_path: Path) -> None:
     assert "load tests target loopback only" in process.stderr
 
 
-@pytest.mark.parametrize(("environ", "message"), [
-    ({}, "ODOO_PASSWORD is not set"),
-    ({"ODOO_PASSWORD": "x", "LOAD_SYNCS": "many"}, "LOAD_SYNCS='many': not a whole number"),
-    ({"ODOO_PASSWORD": "x", "LOAD_SYNCS": "0"}, "LOAD_SYNCS=0: must be between 1 and 1000"),
-    ({"ODOO_PASSWORD": "x", "LOAD_MAX_SECONDS": "86400"}, "LOAD_MAX_SECONDS=86400: must be between 1 and 3600"),
-])
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({}, "ODOO_PASSWORD is not set"),
+        ({"ODOO_PASSWORD": "x", "LOAD_SYNCS": "many"}, "LOAD_SYNCS='many': not a whole number"),
+        ({"ODOO_PASSWORD": "x", "LOAD_SYNCS": "0"}, "LOAD_SYNCS=0: must be between 1 and 1000"),
+        ({"ODOO_PASSWORD": "x", "LOAD_MAX_SECONDS": "86400"}, "LOAD_MAX_SECONDS=86400: must be between 1 and 3600"),
+    ],
+)
 def test_bad_settings_are_named(environ: dict, message: str) -> None:
     with pytest.raises(LoadError, match=message):
         LoadSettings.from_env("http://127.0.0.1:8069", environ)
@@ -97,17 +142,28 @@ def _tenants(sim: SimServer, tmp_path: Path, count: int) -> tuple[list[LoadTenan
     settings = LoadSettings.from_env(sim.url, {"ODOO_PASSWORD": "admin", "LOAD_SYNCS": "2", "LOAD_RUN": "t"})
     ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
     reported: list = []
-    return [LoadTenant(n, settings, ledger, lambda *call: reported.append(call)) for n in range(1, count + 1)], \
-        settings, reported
+    return (
+        [LoadTenant(n, settings, ledger, lambda *call: reported.append(call)) for n in range(1, count + 1)],
+        settings,
+        reported,
+    )
 
 
-def test_without_the_read_back_lost_creates_show_as_duplicates(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_the_read_back_lost_creates_show_as_duplicates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(SyncEngine, "_resolve", lambda self, pending, result, todo: todo)
     with simulator() as sim:
         tenants, settings, reported = _tenants(sim, tmp_path, 2)
-        set_faults(sim, [{"model": "account.analytic.account", "method": "create",
-                          "action": "drop_response_after_commit", "times": 1}])
+        set_faults(
+            sim,
+            [
+                {
+                    "model": "account.analytic.account",
+                    "method": "create",
+                    "action": "drop_response_after_commit",
+                    "times": 1,
+                }
+            ],
+        )
         for tenant in tenants:
             tenant.sync()
         summary = finish(tenants, settings)

@@ -75,8 +75,9 @@ def test_faults_on_any_target(odoo_target, target_faults, sync_engine):
 """
 
 
-def test_target_faults_reach_a_url_target_through_the_proxy(pytester: pytest.Pytester,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_target_faults_reach_a_url_target_through_the_proxy(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from simulator.app import SimulatorApp
     from simulator.server import SimServer
 

@@ -29,13 +29,16 @@ def test_default_run_is_green_on_every_version(tmp_path: Path, capsys: pytest.Ca
     assert "<table>" in page.read_text()
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("sim:99.0", "no simulator for Odoo .99.0."),
-    ("url:ftp://x", "must start with http://"),
-    ("nowhere", "expected sim:VERSION"),
-    ("box:17.0", "unknown kind .box."),
-    ("container:15.0", "no validated Odoo .15.0."),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("sim:99.0", "no simulator for Odoo .99.0."),
+        ("url:ftp://x", "must start with http://"),
+        ("nowhere", "expected sim:VERSION"),
+        ("box:17.0", "unknown kind .box."),
+        ("container:15.0", "no validated Odoo .15.0."),
+    ],
+)
 def test_bad_targets_are_named(text: str, message: str) -> None:
     with pytest.raises(TargetError, match=message):
         parse_target(text)
@@ -74,9 +77,13 @@ def test_a_crashing_suite_is_an_error_row_not_a_crash() -> None:
 
 
 def test_matrix_shows_degradations_as_expected_not_hidden() -> None:
-    run = RunResult([ScenarioResult("s", "a", "sim:16.0", DEGRADED, "one axis only"),
-                     ScenarioResult("s", "a", "sim:17.0", PASS),
-                     ScenarioResult("s", "b", "sim:17.0", FAIL, "boom")])
+    run = RunResult(
+        [
+            ScenarioResult("s", "a", "sim:16.0", DEGRADED, "one axis only"),
+            ScenarioResult("s", "a", "sim:17.0", PASS),
+            ScenarioResult("s", "b", "sim:17.0", FAIL, "boom"),
+        ]
+    )
     text = matrix(run)
     assert "degraded (expected)" in text and "FAIL" in text
     assert "1 passed, 1 failed, 0 skipped, 1 expected degradations" in text
@@ -91,13 +98,17 @@ def test_scenarios_on_a_url_target_read_odoo_back(odoo17, monkeypatch: pytest.Mo
     monkeypatch.setenv("ODOO_PASSWORD", "admin")
     from harness.scenarios.suite import ScenarioSuite
 
-    outcome = run_suites([ScenarioSuite(name) for name in ("forbidden-models", "idempotent-retries",
-                                                           "health-transitions")],
-                         [parse_target(f"url:{odoo17.url}")])
+    outcome = run_suites(
+        [ScenarioSuite(name) for name in ("forbidden-models", "idempotent-retries", "health-transitions")],
+        [parse_target(f"url:{odoo17.url}")],
+    )
     statuses = {r.scenario: (r.status, r.detail) for r in outcome.results}
     assert statuses["partner-write-refused"] == ("pass", "")
-    assert all(status == ("pass", "") for name, status in statuses.items()
-               if name in {s.name for _path, s in ScenarioSuite("idempotent-retries").scenarios})
+    assert all(
+        status == ("pass", "")
+        for name, status in statuses.items()
+        if name in {s.name for _path, s in ScenarioSuite("idempotent-retries").scenarios}
+    )
     assert statuses["outage-one-hour"] == ("pass", "")  # resets injected by the proxy: red, alert, recovery
     assert statuses["rotated-password"] == ("skipped", "simulator only: changes the password behind the engine's back")
     assert outcome.ok
@@ -116,12 +127,15 @@ def test_a_fresh_real_target_gets_analytic_accounting_switched_on() -> None:
     assert outcome.failures == [] and outcome.calls > 0
 
 
-@pytest.mark.parametrize(("url", "shown"), [
-    ("http://admin:s3cret@127.0.0.1:8069", "http://127.0.0.1:8069"),
-    ("https://user@odoo.example/", "https://odoo.example/"),
-    ("http://u:p@[::1]:8069/x", "http://[::1]:8069/x"),
-    ("http://127.0.0.1:8069", "http://127.0.0.1:8069"),
-])
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://admin:s3cret@127.0.0.1:8069", "http://127.0.0.1:8069"),
+        ("https://user@odoo.example/", "https://odoo.example/"),
+        ("http://u:p@[::1]:8069/x", "http://[::1]:8069/x"),
+        ("http://127.0.0.1:8069", "http://127.0.0.1:8069"),
+    ],
+)
 def test_a_url_target_is_never_shown_with_its_credentials(url: str, shown: str) -> None:
     """Credentials in a url: target are refused (they would show in ``ps``), named without them."""
     from harness.targets import public_url

@@ -32,11 +32,30 @@ from tests.support.health import (
     webhook_server,
 )
 
-ALERT = NoticeRecord(id=7, incident_id=3, tenant="acme", kind=Notice.ALERT, at=at(6), state=State.RED,
-                     since=at(2), last_ok=at(0), error="HTTP 503 Service Unavailable", incident_since=at(2))
-WIRE = {"id": 7, "tenant": "acme", "kind": "alert", "at": "2024-05-01T00:30:00+00:00", "state": "red",
-        "since": "2024-05-01T00:10:00+00:00", "last_ok": "2024-05-01T00:00:00+00:00",
-        "error": "HTTP 503 Service Unavailable", "incident": 3, "incident_since": "2024-05-01T00:10:00+00:00"}
+ALERT = NoticeRecord(
+    id=7,
+    incident_id=3,
+    tenant="acme",
+    kind=Notice.ALERT,
+    at=at(6),
+    state=State.RED,
+    since=at(2),
+    last_ok=at(0),
+    error="HTTP 503 Service Unavailable",
+    incident_since=at(2),
+)
+WIRE = {
+    "id": 7,
+    "tenant": "acme",
+    "kind": "alert",
+    "at": "2024-05-01T00:30:00+00:00",
+    "state": "red",
+    "since": "2024-05-01T00:10:00+00:00",
+    "last_ok": "2024-05-01T00:00:00+00:00",
+    "error": "HTTP 503 Service Unavailable",
+    "incident": 3,
+    "incident_since": "2024-05-01T00:10:00+00:00",
+}
 
 
 def test_payload_is_the_documented_wire_format() -> None:
@@ -104,8 +123,15 @@ def mailbox() -> Iterator[tuple[_Mailbox, int]]:
 
 
 def _smtp(port: int, **extra: object) -> SmtpSettings:
-    return SmtpSettings.model_validate({"host": "127.0.0.1", "port": port, "from": "harness@example.org",
-                                        "to": ["support@example.org", "oncall@example.org"], **extra})
+    return SmtpSettings.model_validate(
+        {
+            "host": "127.0.0.1",
+            "port": port,
+            "from": "harness@example.org",
+            "to": ["support@example.org", "oncall@example.org"],
+            **extra,
+        }
+    )
 
 
 def test_smtp_sends_one_mail_per_notice(mailbox: tuple[_Mailbox, int]) -> None:
@@ -120,8 +146,15 @@ def test_smtp_sends_one_mail_per_notice(mailbox: tuple[_Mailbox, int]) -> None:
 def test_smtp_starttls_verifies_the_certificate_and_logs_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cert, key = self_signed_certificate(tmp_path)
     box, port = _Mailbox(), free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port, tls_context=tls_context(cert, key),
-                            require_starttls=True, authenticator=box.authenticate, auth_require_tls=True)
+    controller = Controller(
+        box,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=tls_context(cert, key),
+        require_starttls=True,
+        authenticator=box.authenticate,
+        auth_require_tls=True,
+    )
     controller.start()
     try:
         settings = _smtp(port, starttls=True, username="harness", password_env="SMTP_PASSWORD")
@@ -139,6 +172,7 @@ def test_smtp_starttls_verifies_the_certificate_and_logs_in(tmp_path: Path, monk
 
 
 # -- the outbox -------------------------------------------------------------------------------
+
 
 class _Flaky:
     """A sink that fails its first ``failures`` sends."""

@@ -21,8 +21,13 @@ def test_200_tenants_10_hung_one_round_within_timeout_plus_margin(tmp_path: Path
         rows = [tenant(f"ok{n:03}", sim.url) for n in range(190)]
         rows += [tenant(f"silent{n}", silent) for n in range(5)]  # accepts, never answers
         rows += [tenant(f"trickle{n}", trickling) for n in range(5)]  # answers a byte every 0.2 s, forever
-        monitor = make_monitor(tenants_yaml(rows), f"sqlite:///{tmp_path / 'ledger.sqlite'}", [],
-                               {"HEALTH_TEST_PASSWORD": "admin"}, timeout=TIMEOUT)
+        monitor = make_monitor(
+            tenants_yaml(rows),
+            f"sqlite:///{tmp_path / 'ledger.sqlite'}",
+            [],
+            {"HEALTH_TEST_PASSWORD": "admin"},
+            timeout=TIMEOUT,
+        )
         for number, hung_state in ((0, "amber"), (1, "red")):
             started = time.perf_counter()
             healths = dict(monitor.tick(at(number)))

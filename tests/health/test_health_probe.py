@@ -32,8 +32,11 @@ def _tenant(url: str, db: str = "odoo") -> Tenant:
 
 
 def _calls_since(sim: SimServer, before: dict[str, int]) -> dict[str, int]:
-    return {call: count - before.get(call, 0) for call, count in sim.app.stats()["by_method"].items()
-            if count != before.get(call, 0)}
+    return {
+        call: count - before.get(call, 0)
+        for call, count in sim.app.stats()["by_method"].items()
+        if count != before.get(call, 0)
+    }
 
 
 def test_a_uid_is_green_material(sim: SimServer) -> None:
@@ -44,16 +47,32 @@ def test_a_uid_is_green_material(sim: SimServer) -> None:
     assert _calls_since(sim, before) == {"common.authenticate": 1}  # one call, and only that one
 
 
-@pytest.mark.parametrize(("rule", "failure", "error", "status"), [
-    ({"action": "http_status", "status": 503}, Failure.TRANSIENT, "HTTP 503 Service Unavailable", 503),
-    ({"action": "http_status", "status": 502}, Failure.TRANSIENT, "HTTP 502 Bad Gateway", 502),
-    ({"action": "reset_connection"}, Failure.TRANSIENT, "connection: ", None),  # RST: reset or disconnected
-    ({"action": "odoo_fault", "fault": "serialization_failure"}, Failure.TRANSIENT,
-     "fault 1: psycopg2.errors.SerializationFailure: could not serialize access", 200),
-    ({"action": "odoo_fault", "fault": "access_denied"}, Failure.HARD, "access denied: fault 3: Access Denied", 200),
-    ({"action": "error_before_commit", "message": f"server said {SECRET}"}, Failure.TRANSIENT,
-     "fault 1: psycopg2.OperationalError: server said ***", 200),  # an echoed password is scrubbed
-])
+@pytest.mark.parametrize(
+    ("rule", "failure", "error", "status"),
+    [
+        ({"action": "http_status", "status": 503}, Failure.TRANSIENT, "HTTP 503 Service Unavailable", 503),
+        ({"action": "http_status", "status": 502}, Failure.TRANSIENT, "HTTP 502 Bad Gateway", 502),
+        ({"action": "reset_connection"}, Failure.TRANSIENT, "connection: ", None),  # RST: reset or disconnected
+        (
+            {"action": "odoo_fault", "fault": "serialization_failure"},
+            Failure.TRANSIENT,
+            "fault 1: psycopg2.errors.SerializationFailure: could not serialize access",
+            200,
+        ),
+        (
+            {"action": "odoo_fault", "fault": "access_denied"},
+            Failure.HARD,
+            "access denied: fault 3: Access Denied",
+            200,
+        ),
+        (
+            {"action": "error_before_commit", "message": f"server said {SECRET}"},
+            Failure.TRANSIENT,
+            "fault 1: psycopg2.OperationalError: server said ***",
+            200,
+        ),  # an echoed password is scrubbed
+    ],
+)
 def test_faults_are_classified(sim: SimServer, rule: dict, failure: Failure, error: str, status: int | None) -> None:
     set_faults(sim, [{"model": "common", "method": "authenticate", **rule}])
     check = probe(_tenant(sim.url), SECRET, timeout=5)
@@ -65,10 +84,15 @@ def test_faults_are_classified(sim: SimServer, rule: dict, failure: Failure, err
 def test_refused_credentials_and_missing_database_are_hard(sim: SimServer) -> None:
     refused = probe(_tenant(sim.url), SECRET, timeout=5)
     assert (refused.failure, refused.error) == (
-        Failure.HARD, "authentication refused for login 'admin' on database 'odoo'")
+        Failure.HARD,
+        "authentication refused for login 'admin' on database 'odoo'",
+    )
     missing = probe(_tenant(sim.url, db="dropped"), "admin", timeout=5)
     assert (missing.failure, missing.error, missing.http_status) == (
-        Failure.HARD, "database 'dropped' does not exist", 200)
+        Failure.HARD,
+        "database 'dropped' does not exist",
+        200,
+    )
     not_odoo = probe(_tenant(sim.url + "/not-odoo"), "admin", timeout=5)
     assert (not_odoo.failure, not_odoo.error) == (Failure.HARD, "HTTP 404 NOT FOUND")
 
@@ -96,6 +120,7 @@ def test_timeouts_and_refused_connections_are_transient(sim: SimServer) -> None:
 
 # -- JSON-2 (api: json2): res.users/context_get with the API key ------------------------------------
 
+
 def _json2_tenant(url: str, db: str = "odoo") -> Tenant:
     return Tenant(id="acme", url=url, db=db, login="admin", api="json2", api_key_env="ACME_ODOO_KEY")
 
@@ -107,24 +132,39 @@ def test_json2_context_get_is_the_no_op_and_refusals_are_hard() -> None:
         assert [path for path, _headers, _body in odoo.stub.received] == ["/json/2/res.users/context_get"]
         wrong = probe(_json2_tenant(odoo.url), "0" * 40, timeout=5)
         assert (wrong.failure, wrong.error, wrong.http_status) == (
-            Failure.HARD, "access denied: HTTP 401 werkzeug.exceptions.Unauthorized: Invalid apikey", 401)
+            Failure.HARD,
+            "access denied: HTTP 401 werkzeug.exceptions.Unauthorized: Invalid apikey",
+            401,
+        )
         missing = probe(_json2_tenant(odoo.url, db="dropped"), KEY, timeout=5)
         assert (missing.failure, missing.error, missing.http_status) == (
-            Failure.HARD, "HTTP 404 database 'dropped' does not exist", 404)
-        odoo.stub.canned.append(("res.users", "context_get", 503, odoo_error(
-            "werkzeug.exceptions.ServiceUnavailable", "Service Unavailable", 503)))
+            Failure.HARD,
+            "HTTP 404 database 'dropped' does not exist",
+            404,
+        )
+        odoo.stub.canned.append(
+            (
+                "res.users",
+                "context_get",
+                503,
+                odoo_error("werkzeug.exceptions.ServiceUnavailable", "Service Unavailable", 503),
+            )
+        )
         busy = probe(_json2_tenant(odoo.url), KEY, timeout=5)
         assert (busy.failure, busy.http_status) == (Failure.TRANSIENT, 503)
         echoed = odoo_error("odoo.exceptions.AccessError", f"key {KEY} has no rights")
         odoo.stub.canned.append(("res.users", "context_get", 403, echoed))
         assert probe(_json2_tenant(odoo.url), KEY, timeout=5).error == (
-            "access denied: HTTP 403 odoo.exceptions.AccessError: key *** has no rights")
+            "access denied: HTTP 403 odoo.exceptions.AccessError: key *** has no rights"
+        )
 
 
 def test_json2_without_a_key_or_an_answer() -> None:
     nothing = probe(_json2_tenant("http://127.0.0.1:9"), None, timeout=5)
     assert (nothing.failure, nothing.error) == (
-        Failure.HARD, "no API key: environment variable ACME_ODOO_KEY is not set")
+        Failure.HARD,
+        "no API key: environment variable ACME_ODOO_KEY is not set",
+    )
     with silent_server() as url:
         hung = probe(_json2_tenant(url), KEY, timeout=0.3)
     assert (hung.failure, hung.error) == (Failure.TRANSIENT, "timeout: no answer within 0.3 s")
@@ -135,7 +175,17 @@ def test_json2_without_a_key_or_an_answer() -> None:
 
 def test_the_monitor_reads_a_json2_tenants_key_from_its_variable(tmp_path: Path) -> None:
     with json2_odoo() as odoo:
-        text = tenants_yaml([{"id": "acme", "url": odoo.url, "db": "odoo", "login": "admin", "api": "json2",
-                              "api_key_env": "ACME_ODOO_KEY"}])
+        text = tenants_yaml(
+            [
+                {
+                    "id": "acme",
+                    "url": odoo.url,
+                    "db": "odoo",
+                    "login": "admin",
+                    "api": "json2",
+                    "api_key_env": "ACME_ODOO_KEY",
+                }
+            ]
+        )
         monitor = make_monitor(text, f"sqlite:///{tmp_path / 'health.sqlite'}", [], {"ACME_ODOO_KEY": KEY})
         assert monitor.check_all()["acme"].failure is None

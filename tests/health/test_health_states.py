@@ -34,20 +34,23 @@ def notices(transitions: list[Transition]) -> list[tuple[int, Notice]]:
     return [(number, t.notice) for number, t in enumerate(transitions) if t.notice]
 
 
-@pytest.mark.parametrize(("before", "check", "after", "failures"), [
-    ([], OK, "G", 0),
-    ([], Check(None, 1999.9), "G", 0),
-    ([], Check(None, 2000.0), "A", 0),  # slow_ms or more is slow
-    ([], BLIP, "A", 1),  # one transient failure: amber
-    ([BLIP], BLIP, "R", 2),  # two in a row: red
-    ([BLIP, BLIP], BLIP, "R", 3),
-    ([BLIP], OK, "G", 0),  # an answer resets the count
-    ([BLIP], SLOW, "A", 0),
-    ([], REFUSED, "R", 1),  # hard failures: red at once
-    ([OK], Check(Failure.HARD, None, "database 'gone' does not exist"), "R", 1),
-    ([BLIP, BLIP], OK, "G", 0),
-    ([BLIP, BLIP], SLOW, "A", 0),
-])
+@pytest.mark.parametrize(
+    ("before", "check", "after", "failures"),
+    [
+        ([], OK, "G", 0),
+        ([], Check(None, 1999.9), "G", 0),
+        ([], Check(None, 2000.0), "A", 0),  # slow_ms or more is slow
+        ([], BLIP, "A", 1),  # one transient failure: amber
+        ([BLIP], BLIP, "R", 2),  # two in a row: red
+        ([BLIP, BLIP], BLIP, "R", 3),
+        ([BLIP], OK, "G", 0),  # an answer resets the count
+        ([BLIP], SLOW, "A", 0),
+        ([], REFUSED, "R", 1),  # hard failures: red at once
+        ([OK], Check(Failure.HARD, None, "database 'gone' does not exist"), "R", 1),
+        ([BLIP, BLIP], OK, "G", 0),
+        ([BLIP, BLIP], SLOW, "A", 0),
+    ],
+)
 def test_transition_table(before: list[Check], check: Check, after: str, failures: int) -> None:
     last = run([*before, check])[-1].health
     assert (last.state.value[0].upper(), last.failures) == (after, failures)
@@ -59,7 +62,12 @@ def test_since_last_ok_latency_and_error() -> None:
     assert [x.health.last_ok for x in t] == [at(0), at(1), at(1), at(1), at(1), at(5), at(6)]
     assert [x.health.latency_ms for x in t] == [12.0, 12.0, 3.0, 3.0, 3.0, 2500.0, 12.0]
     assert [x.health.error for x in t] == [
-        None, None, *["HTTP 503 Service Unavailable"] * 3, "slow: answered in 2500 ms (threshold 2000 ms)", None]
+        None,
+        None,
+        *["HTTP 503 Service Unavailable"] * 3,
+        "slow: answered in 2500 ms (threshold 2000 ms)",
+        None,
+    ]
     assert t[3].health.http_status == 503 and t[3].health.checked_at == at(3)
     assert run([BLIP])[0].health.last_ok is None  # never answered yet
 

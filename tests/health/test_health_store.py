@@ -42,8 +42,18 @@ def test_health_round_trips_exactly(ledger_url: str) -> None:
     transitions = _rounds(store, "acme", [Check(None, 12.25, None, 200)] + [REFUSED] * 5)
     loaded = store.load()["acme"]
     assert loaded == transitions[-1].health
-    assert loaded == Health(state=State.RED, since=at(1), checked_at=at(5), last_ok=at(0), latency_ms=4.5,
-                            error=REFUSED.error, failures=5, http_status=200, incident_since=at(1), alerted=True)
+    assert loaded == Health(
+        state=State.RED,
+        since=at(1),
+        checked_at=at(5),
+        last_ok=at(0),
+        latency_ms=4.5,
+        error=REFUSED.error,
+        failures=5,
+        http_status=200,
+        incident_since=at(1),
+        alerted=True,
+    )
     assert loaded.since.tzinfo is not None  # handed out timezone-aware
     [alert] = store.notices("acme")
     assert (alert.kind, alert.at, alert.since, alert.incident_since) == (Notice.ALERT, at(5), at(1), at(1))
@@ -55,9 +65,14 @@ def test_one_alert_per_incident_is_a_schema_guarantee(ledger_url: str) -> None:
     _rounds(store, "acme", [REFUSED] * 5)
     [alert] = store.notices()
     row = {c.name: getattr(alert, c.name) for c in store.notice.columns if c.name != "id"}
-    row.update(kind=alert.kind.value, state=alert.state.value, at=alert.at.replace(tzinfo=None),
-               since=alert.since.replace(tzinfo=None), last_ok=None,
-               incident_since=alert.incident_since.replace(tzinfo=None))
+    row.update(
+        kind=alert.kind.value,
+        state=alert.state.value,
+        at=alert.at.replace(tzinfo=None),
+        since=alert.since.replace(tzinfo=None),
+        last_ok=None,
+        incident_since=alert.incident_since.replace(tzinfo=None),
+    )
     with pytest.raises(IntegrityError), store.engine.begin() as conn:
         conn.execute(sa.insert(store.notice).values(**row))
     assert len(store.notices()) == 1

@@ -52,8 +52,7 @@ def expand(*runs: tuple[str, int]) -> list[str]:
 
 EXPECTED = {
     "steady": expand(("green", 288)),
-    "outage": expand(("green", 12), ("amber", 1), ("red", 3), ("green", 84), ("amber", 1), ("red", 11),
-                     ("green", 176)),
+    "outage": expand(("green", 12), ("amber", 1), ("red", 3), ("green", 84), ("amber", 1), ("red", 11), ("green", 176)),
     "flappy": expand(("green", 30), *[("amber", 1), ("green", 1)] * 30, ("green", 198)),
     "slow": expand(("green", 40), ("amber", 2), ("green", 246)),
     "rotated": expand(("green", 150), ("red", 20), ("green", 118)),
@@ -71,13 +70,18 @@ EXPECTED_NOTICES = [  # (tenant, kind, round, state, since round, error)
 
 def test_a_day_of_outages_flapping_slowness_rotation_and_a_dropped_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
-    with simulator("acme", "rotated") as steady, simulator() as outage, simulator() as flappy, \
-            simulator() as slow:
-        text = tenants_yaml([
-            tenant("steady", steady.url), tenant("outage", outage.url), tenant("flappy", flappy.url),
-            tenant("slow", slow.url), tenant("rotated", steady.url, db="rotated", password_env="ROTATED_PASSWORD"),
-            tenant("dropped", steady.url, db="acme"),
-        ], thresholds={"slow_ms": 1000})
+    with simulator("acme", "rotated") as steady, simulator() as outage, simulator() as flappy, simulator() as slow:
+        text = tenants_yaml(
+            [
+                tenant("steady", steady.url),
+                tenant("outage", outage.url),
+                tenant("flappy", flappy.url),
+                tenant("slow", slow.url),
+                tenant("rotated", steady.url, db="rotated", password_env="ROTATED_PASSWORD"),
+                tenant("dropped", steady.url, db="acme"),
+            ],
+            thresholds={"slow_ms": 1000},
+        )
         environ = {"HEALTH_TEST_PASSWORD": "admin", "ROTATED_PASSWORD": "admin"}
         sink = JsonlSink(tmp_path / "alerts.jsonl")
         monitor = make_monitor(text, url, [sink], environ)
@@ -110,21 +114,30 @@ def test_a_day_of_outages_flapping_slowness_rotation_and_a_dropped_database(tmp_
     delivered = read_jsonl(sink)
     assert [(n["tenant"], n["kind"], n["at"], n["state"], n["since"]) for n in delivered] == [
         (name, kind, at(number).isoformat(), state, at(since).isoformat())
-        for name, kind, number, state, since, _error in EXPECTED_NOTICES]
+        for name, kind, number, state, since, _error in EXPECTED_NOTICES
+    ]
     for notice, (*_head, error) in zip(delivered, EXPECTED_NOTICES, strict=True):
         assert (notice["error"] or "").startswith(error or "") and (error is None) == (notice["error"] is None)
     store = HealthStore(url)
     assert [n.id for n in store.notices()] == [n["id"] for n in delivered]
     assert store.pending([sink.key]) == []
     with store.engine.connect() as conn:
-        incidents = conn.execute(sa.select(store.incident.c.tenant, store.incident.c.opened_at,
-                                           store.incident.c.closed_at).order_by(store.incident.c.id)).all()
+        incidents = conn.execute(
+            sa.select(store.incident.c.tenant, store.incident.c.opened_at, store.incident.c.closed_at).order_by(
+                store.incident.c.id
+            )
+        ).all()
     assert [(t, _round(o), _round(c)) for t, o, c in incidents] == [
-        ("outage", 13, 16), ("outage", 101, 112), ("rotated", 150, 170), ("dropped", 200, 250)]
+        ("outage", 13, 16),
+        ("outage", 101, 112),
+        ("rotated", 150, 170),
+        ("dropped", 200, 250),
+    ]
 
 
-def test_a_restarted_monitor_continues_the_incident_without_duplicates_or_losses(ledger_url: str,
-                                                                                 tmp_path: Path) -> None:
+def test_a_restarted_monitor_continues_the_incident_without_duplicates_or_losses(
+    ledger_url: str, tmp_path: Path
+) -> None:
     with simulator() as sim, webhook_server() as hook:
         text = tenants_yaml([tenant("acme", sim.url)])
         jsonl = JsonlSink(tmp_path / "alerts.jsonl")
@@ -132,8 +145,9 @@ def test_a_restarted_monitor_continues_the_incident_without_duplicates_or_losses
 
         def restart():
             """A new process: a new store, new sinks, nothing carried over but the ledger."""
-            return make_monitor(text, ledger_url, [jsonl, WebhookSink(hook.url, sleep=sleeps.append)],
-                                {"HEALTH_TEST_PASSWORD": "admin"})
+            return make_monitor(
+                text, ledger_url, [jsonl, WebhookSink(hook.url, sleep=sleeps.append)], {"HEALTH_TEST_PASSWORD": "admin"}
+            )
 
         def run(monitor, rounds: range) -> list[str]:
             return [states(monitor.tick(at(number)))["acme"] for number in rounds]
@@ -158,17 +172,26 @@ def test_a_restarted_monitor_continues_the_incident_without_duplicates_or_losses
 
     to_file, to_hook = read_jsonl(jsonl), hook.received
     assert [(n["kind"], n["at"], n["since"]) for n in to_file] == [
-        ("alert", at(6).isoformat(), at(2).isoformat()), ("recovery", at(8).isoformat(), at(8).isoformat())]
+        ("alert", at(6).isoformat(), at(2).isoformat()),
+        ("recovery", at(8).isoformat(), at(8).isoformat()),
+    ]
     assert to_hook == to_file  # each sink got each notice exactly once, same ids
     store = HealthStore(ledger_url)
     with store.engine.connect() as conn:
         incidents = conn.execute(sa.select(store.incident)).all()
-        deliveries = conn.execute(sa.select(store.delivery.c.sink, store.delivery.c.attempts)
-                                  .order_by(store.delivery.c.notice_id, store.delivery.c.sink)).all()
+        deliveries = conn.execute(
+            sa.select(store.delivery.c.sink, store.delivery.c.attempts).order_by(
+                store.delivery.c.notice_id, store.delivery.c.sink
+            )
+        ).all()
         revision = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
     assert [(i.opened_at, i.closed_at) for i in incidents] == [(at(2).replace(tzinfo=None), at(8).replace(tzinfo=None))]
     assert [(sink.split(":")[0], attempts) for sink, attempts in deliveries] == [
-        ("jsonl", 1), ("webhook", 2), ("jsonl", 1), ("webhook", 1)]
+        ("jsonl", 1),
+        ("webhook", 2),
+        ("jsonl", 1),
+        ("webhook", 1),
+    ]
     assert revision == "0004"
 
 

@@ -38,13 +38,16 @@ def test_16_has_an_extra_exchange() -> None:
     assert [(d.label, d.kind) for d in report.differences] == [("x", "shape"), ("only16", "only in A")]
 
 
-@pytest.mark.parametrize(("a", "b", "kind"), [
-    ({"ok": 1}, {"ok": 1}, None),
-    ({"ok": 1}, {"ok": 2}, "value"),
-    ({"ok": {"a": 1}}, {"ok": {"b": 1}}, "shape"),
-    ({"fault": {"code": 1}}, {"ok": True}, "fault vs answer"),
-    ({"fault": {"code": 1, "string": "x"}}, {"fault": {"code": 1, "string": "y"}}, "fault"),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        ({"ok": 1}, {"ok": 1}, None),
+        ({"ok": 1}, {"ok": 2}, "value"),
+        ({"ok": {"a": 1}}, {"ok": {"b": 1}}, "shape"),
+        ({"fault": {"code": 1}}, {"ok": True}, "fault vs answer"),
+        ({"fault": {"code": 1, "string": "x"}}, {"fault": {"code": 1, "string": "y"}}, "fault"),
+    ],
+)
 def test_classify(a: dict, b: dict, kind: str | None) -> None:
     assert classify(a, b) == kind
 
@@ -57,14 +60,16 @@ def test_bad_allow_list_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 @pytest.mark.parametrize("pair", [("16.0", "17.0"), ("17.0", "18.0"), ("18.0", "19.0")])
-def test_version_differences_are_exactly_the_documented_ones(pair: tuple[str, str], tmp_path: Path,
-                                                             capsys: pytest.CaptureFixture) -> None:
+def test_version_differences_are_exactly_the_documented_ones(
+    pair: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     """Between versions the differential mode reports the committed, explained list:
     nothing more (exit 0) and nothing less (every allowed label still differs)."""
     allow = Path(__file__).parent / "diff" / f"versions-{pair[0]}-{pair[1]}.yaml"
     out = tmp_path / "diff.json"
-    assert main(["diff", "--targets", f"sim:{pair[0]}", f"sim:{pair[1]}", "--allow", str(allow),
-                 "--json", str(out)]) == 0
+    assert (
+        main(["diff", "--targets", f"sim:{pair[0]}", f"sim:{pair[1]}", "--allow", str(allow), "--json", str(out)]) == 0
+    )
     differing = {d["label"] for d in json.loads(out.read_text())["differences"]}
     import yaml
 

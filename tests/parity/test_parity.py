@@ -22,7 +22,8 @@ def test_simulator_answers_as_real_odoo(version: str) -> None:
     assert report.total == len(load_corpus(version)["exchanges"])
     assert not report.different, "answers differing from real Odoo:\n" + "\n".join(
         f"{label}:\n  real {json.dumps(d['expected'])[:300]}\n  sim  {json.dumps(d['got'])[:300]}"
-        for label, d in report.different.items())
+        for label, d in report.different.items()
+    )
 
 
 @pytest.mark.parametrize("version", VERSIONS)

@@ -9,9 +9,16 @@ import pytest
 from harness.versions import LOWEST_SUPPORTED, is_validated, same_version, validated_versions, version_key
 
 
-@pytest.mark.parametrize(("text", "key"), [
-    ("16.0", (16, 0)), ("19.0", (19, 0)), ("20.0", (20, 0)), ("saas~18.2", (18, 2)), ("100.0", (100, 0)),
-])
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("16.0", (16, 0)),
+        ("19.0", (19, 0)),
+        ("20.0", (20, 0)),
+        ("saas~18.2", (18, 2)),
+        ("100.0", (100, 0)),
+    ],
+)
 def test_version_key_parses_major_and_minor(text: str, key: tuple[int, int]) -> None:
     assert version_key(text) == key
 

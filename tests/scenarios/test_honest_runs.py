@@ -23,8 +23,12 @@ from simulator.app import SimulatorApp
 from simulator.server import LoopbackServer, SocketGateway
 
 #: what a real Odoo of a version nobody has validated would answer to common.version()
-ODOO_20 = {"server_version": "20.0", "server_version_info": [20, 0, 0, "final", 0, ""], "server_serie": "20.0",
-           "protocol_version": 1}
+ODOO_20 = {
+    "server_version": "20.0",
+    "server_version_info": [20, 0, 0, "final", 0, ""],
+    "server_serie": "20.0",
+    "protocol_version": 1,
+}
 
 
 class AnswersAs:
@@ -61,10 +65,12 @@ def test_the_fake_server_answers_as_20(odoo20: str) -> None:
 
 
 def test_an_unvalidated_version_runs_every_scenario_and_every_report_says_so(
-        odoo20: str, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    odoo20: str, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     junit, page = tmp_path / "junit.xml", tmp_path / "run.html"
-    code = main(["run", "--target", f"url:{odoo20}", "--suite", "plan-tagging", "--junit", str(junit),
-                 "--html", str(page)])
+    code = main(
+        ["run", "--target", f"url:{odoo20}", "--suite", "plan-tagging", "--junit", str(junit), "--html", str(page)]
+    )
     out = capsys.readouterr().out
     names = sorted(scenario.name for _path, scenario in load_suite("plan-tagging"))
     assert code == 0, out
@@ -112,7 +118,8 @@ def demo_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[...,
 
 
 def test_a_run_where_everything_was_skipped_is_red_with_the_reasons(
-        demo_suite: Callable[..., None], tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    demo_suite: Callable[..., None], tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     demo_suite(later='min_version: "99.0"', elsewhere='skip_on: {"17.0": "covered by the 17.0 integration job"}')
     junit = tmp_path / "junit.xml"
     assert main(["run", "--suite", "demo", "--target", "sim:17.0", "--junit", str(junit)]) == 1
@@ -125,11 +132,13 @@ def test_a_run_where_everything_was_skipped_is_red_with_the_reasons(
     assert testsuite.get("skipped") == "2"
     assert {case.get("name"): case.find("skipped").get("message") for case in testsuite.findall("testcase")} == {
         "elsewhere": "Odoo 17.0: covered by the 17.0 integration job",
-        "later": "Odoo 17.0: needs Odoo 99.0 or later"}
+        "later": "Odoo 17.0: needs Odoo 99.0 or later",
+    }
 
 
 def test_a_target_on_which_everything_was_skipped_makes_the_run_red(
-        demo_suite: Callable[..., None], capsys: pytest.CaptureFixture) -> None:
+    demo_suite: Callable[..., None], capsys: pytest.CaptureFixture
+) -> None:
     demo_suite(elsewhere='skip_on: {"17.0": "covered by the 17.0 integration job"}')
     assert main(["run", "--suite", "demo", "--target", "sim:16.0", "--target", "sim:17.0"]) == 1
     out = capsys.readouterr().out
@@ -157,15 +166,19 @@ def test_a_skip_is_never_a_pass(tmp_path: Path) -> None:
 
 # -- the scenario file: min_version and skip_on, validated with file, line and field -----------
 
-@pytest.mark.parametrize(("versions", "line", "message"), [
-    ('min_version: "sixteen"', 4, "min_version: 'sixteen' is not an Odoo version like '17.0' or 'saas~18.2'"),
-    ('min_version: "15.0"', 4, "min_version: 15.0 is below 16.0, the lowest version the harness supports"),
-    ("min_version: 17.0", 4, 'min_version: write the version 17.0 as a string: "17.0"'),
-    ('skip_on: {"17.0": ""}', 4, "skip_on: skipping 17.0 needs a reason"),
-    ('skip_on: {"17.0":}', 4, "skip_on.17.0: Input should be a valid string"),
-    ('skip_on: ["17.0"]', 4, "skip_on: Input should be a valid dictionary"),
-    ('versions: ["17.0"]', 4, "versions: replaced by min_version (default 16.0) and skip_on: {VERSION: reason}"),
-])
+
+@pytest.mark.parametrize(
+    ("versions", "line", "message"),
+    [
+        ('min_version: "sixteen"', 4, "min_version: 'sixteen' is not an Odoo version like '17.0' or 'saas~18.2'"),
+        ('min_version: "15.0"', 4, "min_version: 15.0 is below 16.0, the lowest version the harness supports"),
+        ("min_version: 17.0", 4, 'min_version: write the version 17.0 as a string: "17.0"'),
+        ('skip_on: {"17.0": ""}', 4, "skip_on: skipping 17.0 needs a reason"),
+        ('skip_on: {"17.0":}', 4, "skip_on.17.0: Input should be a valid string"),
+        ('skip_on: ["17.0"]', 4, "skip_on: Input should be a valid dictionary"),
+        ('versions: ["17.0"]', 4, "versions: replaced by min_version (default 16.0) and skip_on: {VERSION: reason}"),
+    ],
+)
 def test_bad_version_fields_fail_at_load(tmp_path: Path, versions: str, line: int, message: str) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(SCENARIO.format(name="bad", versions=versions))

@@ -55,8 +55,9 @@ def test_a_json2_column_on_an_odoo_without_it_runs_nothing_and_is_not_green(monk
         monkeypatch.setenv("ODOO_DB", "odoo")
         monkeypatch.setenv("ODOO_PASSWORD", "admin")
         monkeypatch.setenv("ODOO_API_KEY", "0" * 40)
-        outcome = run_suites([ScenarioSuite("forbidden-models")], with_api([parse_target(f"url:{server.url}")],
-                                                                             "json2"))
+        outcome = run_suites(
+            [ScenarioSuite("forbidden-models")], with_api([parse_target(f"url:{server.url}")], "json2")
+        )
     assert {r.status for r in outcome.results} == {SKIP}
     assert "no JSON-2 API on this Odoo" in outcome.results[0].detail
     assert not outcome.ok

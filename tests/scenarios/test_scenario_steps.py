@@ -20,21 +20,34 @@ def _load(tmp_path: Path, step: str) -> object:
     return load_scenario(path)
 
 
-@pytest.mark.parametrize(("step", "message"), [
-    ("  - faults: [{action: explode}]\n",
-     "steps[1].faults[0]: Input tag 'explode' found using 'action' does not match any of the expected tags"),
-    ("  - faults: [{action: delay, seconds: 1, times: 1, probability: 0.5}]\n",
-     "steps[1].faults[0].delay: give 'times' or 'probability', not both"),
-    ("  - faults: [{action: delay, seconds: 3600}]\n",
-     "steps[1].faults[0].delay.seconds: Input should be less than or equal to 60"),
-    ("  - faults: [{action: odoo_fault, fault: meltdown}]\n",
-     "steps[1].faults[0].odoo_fault.fault: Input should be 'serialization_failure'"),
-    ("  - faults: [{action: reset_connection, seconds: 2}]\n",
-     "steps[1].faults[0].reset_connection.seconds: Extra inputs are not permitted"),
-    ("  - teleport: true\n", "steps[1].teleport: Extra inputs are not permitted"),
-    ("  - {sync: {}, clear_faults: true}\n", "steps[1]: a step has exactly one of sync, faults"),
-    ("  - drop_database: false\n", "steps[1].drop_database: Input should be True"),
-])
+@pytest.mark.parametrize(
+    ("step", "message"),
+    [
+        (
+            "  - faults: [{action: explode}]\n",
+            "steps[1].faults[0]: Input tag 'explode' found using 'action' does not match any of the expected tags",
+        ),
+        (
+            "  - faults: [{action: delay, seconds: 1, times: 1, probability: 0.5}]\n",
+            "steps[1].faults[0].delay: give 'times' or 'probability', not both",
+        ),
+        (
+            "  - faults: [{action: delay, seconds: 3600}]\n",
+            "steps[1].faults[0].delay.seconds: Input should be less than or equal to 60",
+        ),
+        (
+            "  - faults: [{action: odoo_fault, fault: meltdown}]\n",
+            "steps[1].faults[0].odoo_fault.fault: Input should be 'serialization_failure'",
+        ),
+        (
+            "  - faults: [{action: reset_connection, seconds: 2}]\n",
+            "steps[1].faults[0].reset_connection.seconds: Extra inputs are not permitted",
+        ),
+        ("  - teleport: true\n", "steps[1].teleport: Extra inputs are not permitted"),
+        ("  - {sync: {}, clear_faults: true}\n", "steps[1]: a step has exactly one of sync, faults"),
+        ("  - drop_database: false\n", "steps[1].drop_database: Input should be True"),
+    ],
+)
 def test_a_bad_step_fails_at_load_naming_file_line_and_field(tmp_path: Path, step: str, message: str) -> None:
     with pytest.raises(ScenarioError) as caught:
         _load(tmp_path, step)
@@ -43,15 +56,22 @@ def test_a_bad_step_fails_at_load_naming_file_line_and_field(tmp_path: Path, ste
 
 def test_a_scenario_needs_control_when_one_of_its_steps_does(tmp_path: Path) -> None:
     assert _load(tmp_path, "  - clear_faults: true\n").needs_control() is None
-    assert _load(tmp_path, "  - rotate_password: true\n").needs_control() == \
-        "changes the password behind the engine's back"
+    assert (
+        _load(tmp_path, "  - rotate_password: true\n").needs_control()
+        == "changes the password behind the engine's back"
+    )
 
 
 def test_every_shipped_scenario_loads_and_uses_registered_steps_only() -> None:
     used = {step.kind for suite in suite_names() for _path, scenario in load_suite(suite) for step in scenario.steps}
     assert used <= set(STEPS)
     assert {name for name, kind in STEPS.items() if kind.needs_control} == {
-        "parallel_tenants", "rotate_password", "complete_rotation", "drop_database", "restore_database"}
+        "parallel_tenants",
+        "rotate_password",
+        "complete_rotation",
+        "drop_database",
+        "restore_database",
+    }
 
 
 def test_the_typed_fault_rules_are_the_ones_the_simulator_and_proxy_accept() -> None:
@@ -91,7 +111,8 @@ def test_the_forbidden_write_clock_waits_only_where_the_setup_wrote_in_the_same_
         assert forbidden_writes(reader, reader.uid, since) == []
         reader.call("res.partner", "write", [1], {"comment": "a later write"})
         assert forbidden_writes(reader, reader.uid, since) == [
-            f"forbidden mutation: 1 res.partner record(s) written by uid 2 since {since}"]
+            f"forbidden mutation: 1 res.partner record(s) written by uid 2 since {since}"
+        ]
 
 
 def test_the_forbidden_write_clock_starts_after_every_write_made_before_it() -> None:

@@ -52,8 +52,9 @@ def player(request: pytest.FixtureRequest) -> Iterator[Callable[[str], Player]]:
     else:
         if not REAL_URL:
             pytest.skip("no real Odoo: set ODOO_HARNESS_REAL_URL (and ODOO_DB, ODOO_PASSWORD) to bite there too")
-        endpoint = Endpoint(REAL_URL, os.environ["ODOO_DB"], os.environ.get("ODOO_LOGIN", "admin"),
-                            os.environ["ODOO_PASSWORD"])
+        endpoint = Endpoint(
+            REAL_URL, os.environ["ODOO_DB"], os.environ.get("ODOO_LOGIN", "admin"), os.environ["ODOO_PASSWORD"]
+        )
         yield lambda _version: lambda s: play_on(s, endpoint)
 
 
@@ -64,10 +65,12 @@ class Everything(frozenset):
         return True
 
 
-@pytest.mark.parametrize("path", ["idempotent-retries/lost-account-create.yaml",
-                                  "idempotent-retries/lost-project-create.yaml"])
-def test_without_the_idempotency_check_lost_responses_duplicate(monkeypatch: pytest.MonkeyPatch, player,
-                                                                path: str) -> None:
+@pytest.mark.parametrize(
+    "path", ["idempotent-retries/lost-account-create.yaml", "idempotent-retries/lost-project-create.yaml"]
+)
+def test_without_the_idempotency_check_lost_responses_duplicate(
+    monkeypatch: pytest.MonkeyPatch, player, path: str
+) -> None:
     play_it = player("17.0")
     assert play_it(scenario(path)).failures == []
     monkeypatch.setattr(SyncEngine, "_resolve", lambda self, pending, result, todo: todo)
@@ -99,8 +102,16 @@ def test_an_update_key_without_revision_swallows_a_later_change(monkeypatch: pyt
     assert play_it(scenario(path)).failures == []
 
     def write_without_revision(tenant, model, entity, entity_id, verb, values, current):
-        return plan_module.Mutation(model, "write", entity, entity_id, verb, values,
-                                    plan_module.key(tenant, entity, entity_id, verb), record_id=current["id"])
+        return plan_module.Mutation(
+            model,
+            "write",
+            entity,
+            entity_id,
+            verb,
+            values,
+            plan_module.key(tenant, entity, entity_id, verb),
+            record_id=current["id"],
+        )
 
     monkeypatch.setattr(plan_module, "_write", write_without_revision)
     failures = play_it(scenario(path)).failures

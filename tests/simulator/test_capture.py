@@ -22,6 +22,7 @@ from simulator.profile import PROFILES_DIR, REGISTRY_FILE, load_profile
 @pytest.fixture
 def recorded_18(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The two recordings answer with what the real 18.0 answered; every reset is noted."""
+
     def fake_capture(url: str, db: str, login: str, password: str, out: Path, psql_db: str | None) -> dict:
         out.mkdir(parents=True, exist_ok=True)
         for name in ("version.json", "fields.json", "defaults.json", "seed.json", REGISTRY_FILE):
@@ -47,13 +48,20 @@ def _capture(tmp_path: Path, reset: str = "true") -> int:
 
 
 def test_capture_writes_profile_and_corpus_and_lists_the_quirks_to_write(
-        recorded_18: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    recorded_18: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert _capture(tmp_path, reset=f"echo reset >> {tmp_path / 'resets'}") == 0
     out = capsys.readouterr().out
     assert (tmp_path / "resets").read_text() == "reset\nreset\nreset\n"  # fresh before each part
     folder = tmp_path / "profiles" / "18.0"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "defaults.json", "fields.json", "profile.yaml", "registry.json.gz", "seed.json", "version.json"]
+        "defaults.json",
+        "fields.json",
+        "profile.yaml",
+        "registry.json.gz",
+        "seed.json",
+        "version.json",
+    ]
     assert 'extends: "17.0"' in (folder / "profile.yaml").read_text()
     assert (tmp_path / "corpus" / "18.0.json").is_file()
     assert json.loads((tmp_path / "generated" / "18.0.json").read_text())["exchanges"] == [{"label": "gen.x"}]
@@ -62,12 +70,18 @@ def test_capture_writes_profile_and_corpus_and_lists_the_quirks_to_write(
     assert "  - partner.name_get" in out
     assert f"use it with ODOO_HARNESS_DATA={tmp_path}" in out
     assert "ODOO_HARNESS_DATA" not in os.environ
-    assert load_profile("18.0").quirks.methods.removed == ["name_get", "fields_get_keys", "get_xml_id",
-                                                          "fields_view_get", "load_views"]
+    assert load_profile("18.0").quirks.methods.removed == [
+        "name_get",
+        "fields_get_keys",
+        "get_xml_id",
+        "fields_view_get",
+        "load_views",
+    ]
 
 
-def test_a_recapture_keeps_the_quirks_already_written(recorded_18: list[str], tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_recapture_keeps_the_quirks_already_written(
+    recorded_18: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "profiles" / "18.0"
     folder.mkdir(parents=True)
     shutil.copy(PROFILES_DIR / "18.0" / "profile.yaml", folder / "profile.yaml")
@@ -76,8 +90,9 @@ def test_a_recapture_keeps_the_quirks_already_written(recorded_18: list[str], tm
     assert "gives 256 of 256 recorded answers" in out and "still need" not in out
 
 
-def test_a_failing_reset_stops_with_its_message(recorded_18: list[str], tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_failing_reset_stops_with_its_message(
+    recorded_18: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert _capture(tmp_path, reset="echo no template >&2; exit 3") == 2
     assert "--reset-command exited 3: no template" in capsys.readouterr().err
 
@@ -87,8 +102,9 @@ def test_only_a_real_server_is_captured(capsys: pytest.CaptureFixture[str], tmp_
     assert "capture records a real server: give url:URL" in capsys.readouterr().err
 
 
-def test_a_server_the_tooling_cannot_read_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_server_the_tooling_cannot_read_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A simulator made to stop serving ir.model.data, which the capture reads: a stand-in for a
     future version that renamed something the tooling asks for."""
     from simulator.app import SimulatorApp

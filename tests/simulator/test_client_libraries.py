@@ -334,8 +334,9 @@ class OdooClientLib(Adapter):
 
     def __init__(self, url: str, db: str, login: str, password: str) -> None:
         super().__init__(url, db, login, password)
-        self.connection = odoolib.get_connection(hostname=self.host, port=self.port, protocol=self.protocol,
-                                                 database=db, login=login, password=password)
+        self.connection = odoolib.get_connection(
+            hostname=self.host, port=self.port, protocol=self.protocol, database=db, login=login, password=password
+        )
         self.connection.check_login()
 
     def uid(self) -> int:
@@ -436,8 +437,19 @@ class PyodooRpcClient(Adapter):
         return self.client.model(model).fields_get(names, attributes=attributes)
 
 
-ADAPTERS: dict[str, type[Adapter]] = {adapter.name: adapter for adapter in (
-    OdooRPC, Odooly, OdoolyJsonRPC, ERPpeek, OdooClientLib, OdooClientLibJsonRPC, OdooConnect, PyodooRpcClient)}
+ADAPTERS: dict[str, type[Adapter]] = {
+    adapter.name: adapter
+    for adapter in (
+        OdooRPC,
+        Odooly,
+        OdoolyJsonRPC,
+        ERPpeek,
+        OdooClientLib,
+        OdooClientLibJsonRPC,
+        OdooConnect,
+        PyodooRpcClient,
+    )
+}
 
 
 def observe(**steps: Callable[[], Any]) -> dict[str, Plain]:
@@ -471,8 +483,7 @@ def scenario_reads(c: Adapter) -> dict[str, Plain]:
         companies=lambda: c.search("res.partner", [("is_company", "=", True)]),
         users=lambda: c.search("res.users", [], order="id"),
         users_all=lambda: c.search("res.users", [("active", "in", [True, False])], order="id"),
-        partners=lambda: c.search_read("res.partner", [("id", "<=", 3)], ["name", "email", "company_id"],
-                                       order="id"),
+        partners=lambda: c.search_read("res.partner", [("id", "<=", 3)], ["name", "email", "company_id"], order="id"),
         admin=lambda: c.read("res.users", [2], ["login", "partner_id", "lang", "tz"]),
         browse=lambda: c.browse("res.partner", 3, "name"),
         browse_company=lambda: c.browse("res.users", 2, "company_id.name"),
@@ -487,8 +498,9 @@ def scenario_reads(c: Adapter) -> dict[str, Plain]:
 def scenario_models(c: Adapter) -> dict[str, Plain]:
     """The models a fresh database holds besides partners: xml ids, languages, modules, crons, actions."""
     return observe(
-        model_data=lambda: c.search_read("ir.model.data", [("module", "=", "base"), ("name", "=", "lang_en")],
-                                         ["model", "res_id", "complete_name"]),
+        model_data=lambda: c.search_read(
+            "ir.model.data", [("module", "=", "base"), ("name", "=", "lang_en")], ["model", "res_id", "complete_name"]
+        ),
         langs=lambda: c.search_read("res.lang", [], ["code", "name", "active"]),
         country=lambda: c.search_read("res.country", [("code", "=", "BE")], ["name", "phone_code", "currency_id"]),
         countries=lambda: c.call("res.country", "search_count", []),
@@ -505,20 +517,38 @@ def scenario_writes(c: Adapter) -> dict[str, Plain]:
     """A partner's whole life, a method on records, and a file kept as an attachment."""
     seen = observe(created=lambda: c.create("res.partner", {"name": "Client Library", "ref": "CLIENTLIB"}))
     pid = only_id(seen["created"])
-    seen.update(observe(
-        found=lambda: c.search("res.partner", [("ref", "=", "CLIENTLIB")]),
-        write=lambda: c.write("res.partner", [pid], {"city": "Kampala", "email": "lib@example.com"}),
-        read_back=lambda: c.read("res.partner", [pid], ["city", "email", "display_name"]),
-        copy=lambda: c.call_on("res.partner", pid, "copy"),
-        copy_name=lambda: c.search_read("res.partner", [("name", "ilike", "Client Library (")], ["name"]),
-        unlink=lambda: c.unlink("res.partner", [pid]),
-        gone=lambda: c.search("res.partner", [("ref", "=", "CLIENTLIB")]),
-    ))
-    seen.update(observe(attachment=lambda: c.create("ir.attachment", {
-        "name": "hello.txt", "datas": base64.b64encode(b"hello").decode(), "res_model": "res.partner", "res_id": 3})))
+    seen.update(
+        observe(
+            found=lambda: c.search("res.partner", [("ref", "=", "CLIENTLIB")]),
+            write=lambda: c.write("res.partner", [pid], {"city": "Kampala", "email": "lib@example.com"}),
+            read_back=lambda: c.read("res.partner", [pid], ["city", "email", "display_name"]),
+            copy=lambda: c.call_on("res.partner", pid, "copy"),
+            copy_name=lambda: c.search_read("res.partner", [("name", "ilike", "Client Library (")], ["name"]),
+            unlink=lambda: c.unlink("res.partner", [pid]),
+            gone=lambda: c.search("res.partner", [("ref", "=", "CLIENTLIB")]),
+        )
+    )
+    seen.update(
+        observe(
+            attachment=lambda: c.create(
+                "ir.attachment",
+                {
+                    "name": "hello.txt",
+                    "datas": base64.b64encode(b"hello").decode(),
+                    "res_model": "res.partner",
+                    "res_id": 3,
+                },
+            )
+        )
+    )
     aid = only_id(seen["attachment"])
-    seen.update(observe(attachment_read=lambda: c.read("ir.attachment", [aid], [
-        "datas", "mimetype", "file_size", "checksum", "type", "res_model", "res_id"])))
+    seen.update(
+        observe(
+            attachment_read=lambda: c.read(
+                "ir.attachment", [aid], ["datas", "mimetype", "file_size", "checksum", "type", "res_model", "res_id"]
+            )
+        )
+    )
     return seen
 
 
@@ -537,8 +567,12 @@ def scenario_errors(c: Adapter) -> dict[str, Plain]:
 
 
 SCENARIOS: dict[str, Callable[[Adapter], dict[str, Plain]]] = {
-    "session": scenario_session, "reads": scenario_reads, "models": scenario_models,
-    "writes": scenario_writes, "errors": scenario_errors}
+    "session": scenario_session,
+    "reads": scenario_reads,
+    "models": scenario_models,
+    "writes": scenario_writes,
+    "errors": scenario_errors,
+}
 MUTATING = {"writes"}  #: scenarios that need a database of their own (ids follow its sequences)
 
 
@@ -570,6 +604,7 @@ def record(url: str, db: str, refresh: str | None = None) -> dict[str, dict[str,
 #: versions with recorded answers (a new simulated version is not compared with answers it has none of)
 RECORDED = tuple(version for version in VERSIONS if version in ("16.0", "17.0", "18.0", "19.0"))
 
+
 @dataclass(frozen=True)
 class Gap:
     """A step where the simulator answers otherwise than the real server: the real answer stays expected."""
@@ -588,8 +623,14 @@ GAPS: tuple[Gap, ...] = ()
 
 def gap(version: str, client: str, topic: str, step: str) -> str | None:
     """The known simulator gap for one step, if any."""
-    return next((g.reason for g in GAPS if version in g.versions and client in g.clients
-                 and (g.topic, g.step) == (topic, step)), None)
+    return next(
+        (
+            g.reason
+            for g in GAPS
+            if version in g.versions and client in g.clients and (g.topic, g.step) == (topic, step)
+        ),
+        None,
+    )
 
 
 def cases() -> Iterator[Any]:
@@ -600,8 +641,9 @@ def cases() -> Iterator[Any]:
                 for step in expected(client, topic, version):
                     reason = gap(version, client, topic, step)
                     marks = [pytest.mark.xfail(strict=True, reason=f"simulator gap: {reason}")] if reason else []
-                    yield pytest.param(version, client, topic, step, marks=marks,
-                                       id=f"{version}-{client}-{topic}-{step}")
+                    yield pytest.param(
+                        version, client, topic, step, marks=marks, id=f"{version}-{client}-{topic}-{step}"
+                    )
 
 
 class Simulators:
@@ -661,15 +703,15 @@ def test_client_takes_every_step(simulators: Simulators, version: str, client: s
 def test_odoo_client_lib_over_xmlrpc(odoo: Odoo) -> None:
     """The integration's own use: analytic plans and accounts (Analytic Accounting on) through odoolib."""
     host, port = odoo.url.removeprefix("http://").split(":")
-    connection = odoolib.get_connection(hostname=host, port=int(port), protocol="xmlrpc",
-                                        database="odoo", login="admin", password="admin")
+    connection = odoolib.get_connection(
+        hostname=host, port=int(port), protocol="xmlrpc", database="odoo", login="admin", password="admin"
+    )
     accounts = connection.get_model("account.analytic.account")
     plans = connection.get_model("account.analytic.plan")
     plan = plans.create({"name": "Donor budget line"})
     account = accounts.create({"name": "Human resources", "code": "HR", "plan_id": plan})
     [row] = accounts.search_read([("code", "=", "HR")], ["display_name", "plan_id"])
-    assert row == {"id": account, "display_name": "[HR] Human resources",
-                   "plan_id": [plan, "Donor budget line"]}
+    assert row == {"id": account, "display_name": "[HR] Human resources", "plan_id": [plan, "Donor budget line"]}
 
 
 if __name__ == "__main__":  # python -m tests.test_client_libraries URL DB ["refresh command"]

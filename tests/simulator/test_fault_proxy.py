@@ -36,8 +36,12 @@ def call(url: str, method: str, *args, **kwargs):
 
 
 def set_rules(url: str, rules: list[dict]) -> dict:
-    request = urllib.request.Request(f"{url}/__sim__/faults", data=json.dumps(rules).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{url}/__sim__/faults",
+        data=json.dumps(rules).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request) as response:
         return json.loads(response.read())
 
@@ -48,8 +52,10 @@ def partners(odoo, name: str) -> int:
 
 def test_answers_and_faults_pass_through_untouched(pair) -> None:
     odoo, proxy = pair
-    for args in ((PARTNER, "search_read", [[]], {"fields": ["name"], "limit": 3}),
-                 (PARTNER, "no_such_method", [[]], {})):
+    for args in (
+        (PARTNER, "search_read", [[]], {"fields": ["name"], "limit": 3}),
+        (PARTNER, "no_such_method", [[]], {}),
+    ):
         direct, proxied = (_outcome(url, *args) for url in (odoo.url, proxy.url))
         assert proxied == direct
     version = xmlrpc.client.ServerProxy(f"{proxy.url}/xmlrpc/2/common").version()
@@ -65,13 +71,19 @@ def test_a_lost_answer_comes_after_odoos_commit(pair) -> None:
     assert call(proxy.url, "create", {"name": "Second"}) > 0  # the rule fired once
 
 
-@pytest.mark.parametrize(("rule", "raised", "detail"), [
-    ({"action": "reset_connection"}, ConnectionResetError, None),
-    ({"action": "http_status", "status": 503}, xmlrpc.client.ProtocolError, "503 Service Unavailable"),
-    ({"action": "odoo_fault", "fault": "serialization_failure"}, xmlrpc.client.Fault,
-     "could not serialize access due to concurrent update"),
-    ({"action": "error_before_commit"}, xmlrpc.client.Fault, "server closed the connection unexpectedly"),
-])
+@pytest.mark.parametrize(
+    ("rule", "raised", "detail"),
+    [
+        ({"action": "reset_connection"}, ConnectionResetError, None),
+        ({"action": "http_status", "status": 503}, xmlrpc.client.ProtocolError, "503 Service Unavailable"),
+        (
+            {"action": "odoo_fault", "fault": "serialization_failure"},
+            xmlrpc.client.Fault,
+            "could not serialize access due to concurrent update",
+        ),
+        ({"action": "error_before_commit"}, xmlrpc.client.Fault, "server closed the connection unexpectedly"),
+    ],
+)
 def test_faults_before_the_call_never_reach_odoo(pair, rule: dict, raised: type, detail: str | None) -> None:
     odoo, proxy = pair
     set_rules(proxy.url, [{"model": PARTNER, "method": "create", "times": 1, **rule}])
@@ -88,7 +100,8 @@ def test_the_control_api_is_the_simulators(pair) -> None:
         set_rules(proxy.url, [{"action": "explode"}])
     assert bad.value.code == 400 and "rule #0: 'action' must be one of" in bad.value.read().decode()
     assert set_rules(proxy.url, [{"model": PARTNER, "method": "read", "action": "delay", "seconds": 0.01}]) == {
-        "rules": 1}
+        "rules": 1
+    }
     call(proxy.url, "read", [1], fields=["name"])
     with urllib.request.urlopen(f"{proxy.url}/__sim__/stats") as response:
         stats = json.loads(response.read())
@@ -119,13 +132,17 @@ def test_the_proxy_command_fronts_an_odoo_until_terminated(capsys: pytest.Captur
     assert "upstream 'odoo:8069': expected http://HOST:PORT" in capsys.readouterr().err
     with simulator() as odoo:
         port = free_port()
-        process = subprocess.Popen([sys.executable, "-m", "harness.cli", "proxy", "--upstream", odoo.url,
-                                    "--port", str(port)], stdout=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "harness.cli", "proxy", "--upstream", odoo.url, "--port", str(port)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         try:
             url = f"http://127.0.0.1:{port}"
             assert process.stdout.readline().startswith(f"fault proxy on {url} in front of {odoo.url}")
-            set_rules(url, [{"model": PARTNER, "method": "search_count", "action": "http_status", "status": 502,
-                             "times": 1}])
+            set_rules(
+                url, [{"model": PARTNER, "method": "search_count", "action": "http_status", "status": 502, "times": 1}]
+            )
             with pytest.raises(xmlrpc.client.ProtocolError, match="502"):
                 call(url, "search_count", [])
             assert call(url, "search_count", []) == call(odoo.url, "search_count", [])

@@ -36,8 +36,9 @@ def send(url: str, key: str, path: str, body: bytes, method: str = "POST") -> tu
     host, port = url.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=30)
     try:
-        connection.request(method, path, body=body, headers={"Authorization": f"bearer {key}",
-                                                             "Content-Type": "application/json"})
+        connection.request(
+            method, path, body=body, headers={"Authorization": f"bearer {key}", "Content-Type": "application/json"}
+        )
         response = connection.getresponse()
         return response.status, response.getheader("Content-Type"), response.read()
     finally:
@@ -51,14 +52,19 @@ def call(url: str, key: str, model: str, method: str, body: dict) -> tuple[int, 
 
 def test_answers_pass_through_untouched(pair: tuple) -> None:
     _app, proxy, key = pair
-    for path, body, method in (("/json/2/res.partner/search_read", b'{"fields": ["name"]}', "POST"),
-                               ("/json/2/res.partner/nope", b"{}", "POST"),
-                               ("/json/2/res.partner/search", b"", "GET"),
-                               ("/json/version", b"", "GET")):
+    for path, body, method in (
+        ("/json/2/res.partner/search_read", b'{"fields": ["name"]}', "POST"),
+        ("/json/2/res.partner/nope", b"{}", "POST"),
+        ("/json/2/res.partner/search", b"", "GET"),
+        ("/json/version", b"", "GET"),
+    ):
         direct, proxied = (send(url, key, path, body, method) for url in (upstream(proxy), proxy.url))
         assert _comparable(proxied) == _comparable(direct), path
-    assert proxy.app.call_stats()["by_method"] == {"res.partner.search_read": 1, "res.partner.nope": 1,
-                                                   "json.version": 1}
+    assert proxy.app.call_stats()["by_method"] == {
+        "res.partner.search_read": 1,
+        "res.partner.nope": 1,
+        "json.version": 1,
+    }
 
 
 def _comparable(answer: tuple[int, str, bytes]) -> tuple:
@@ -72,11 +78,17 @@ def _comparable(answer: tuple[int, str, bytes]) -> tuple:
 
 def test_an_odoo_fault_is_odoos_error_object_and_odoo_is_not_called(pair: tuple) -> None:
     app, proxy, key = pair
-    proxy.app.faults.replace(parse_rules([{"model": "res.partner", "method": "create", "action": "odoo_fault",
-                                           "fault": "missing_error", "times": 1}]))
+    proxy.app.faults.replace(
+        parse_rules(
+            [{"model": "res.partner", "method": "create", "action": "odoo_fault", "fault": "missing_error", "times": 1}]
+        )
+    )
     status, answer = call(proxy.url, key, "res.partner", "create", {"vals_list": [{"name": "Faulty"}]})
     assert (status, answer["name"], answer["message"]) == (
-        404, "odoo.exceptions.MissingError", "Record does not exist or has been deleted.")
+        404,
+        "odoo.exceptions.MissingError",
+        "Record does not exist or has been deleted.",
+    )
     assert app.journal()["odoo"] == [] and app.stats()["by_method"] == {}
     assert proxy.app.call_stats()["faults"] == {"res.partner:create:odoo_fault": 1}
 
@@ -91,8 +103,7 @@ def test_an_error_before_commit_commits_nothing(pair: tuple) -> None:
 
 def test_a_lost_answer_comes_after_odoos_commit(pair: tuple) -> None:
     app, proxy, key = pair
-    proxy.app.faults.replace(parse_rules([{"method": "create", "action": "drop_response_after_commit",
-                                           "times": 1}]))
+    proxy.app.faults.replace(parse_rules([{"method": "create", "action": "drop_response_after_commit", "times": 1}]))
     with pytest.raises((ConnectionError, http.client.RemoteDisconnected)):
         call(proxy.url, key, "res.partner", "create", {"vals_list": [{"name": "Lost"}]})
     assert call(proxy.url, key, "res.partner", "search_count", {"domain": [["name", "=", "Lost"]]}) == (200, 1)

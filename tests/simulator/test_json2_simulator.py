@@ -33,8 +33,16 @@ from simulator.server import SimServer
 CORPUS_DIR = Path(__file__).parents[1] / "parity" / "json2"
 #: The answer headers a client may act on; the rest (Date, Server, Content-Length, a session cookie
 #: that ``/json/version`` sets) change from one request to the next or are the server's own.
-KEPT_HEADERS = ("Content-Type", "WWW-Authenticate", "Location", "Accept", "X-Content-Type-Options",
-                "Cache-Control", "Content-Language", "ETag")
+KEPT_HEADERS = (
+    "Content-Type",
+    "WWW-Authenticate",
+    "Location",
+    "Accept",
+    "X-Content-Type-Options",
+    "Cache-Control",
+    "Content-Language",
+    "ETag",
+)
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 _PLACEHOLDER = re.compile(r"<(db|[a-z_]*key)>")
 
@@ -62,7 +70,7 @@ def raised(debug: str) -> str:
     last frame line; a chained exception's cause goes with its frames)."""
     lines = debug.splitlines()
     frames = [i for i, line in enumerate(lines) if line.startswith("  ")]
-    return "\n".join(lines[frames[-1] + 1:] if frames else lines)
+    return "\n".join(lines[frames[-1] + 1 :] if frames else lines)
 
 
 def materialise(value: Any, secrets: dict[str, str]) -> Any:
@@ -73,8 +81,11 @@ def materialise(value: Any, secrets: dict[str, str]) -> Any:
 def send(host: str, port: int, request: dict[str, Any], secrets: dict[str, str]) -> tuple[int, list, bytes]:
     """One recorded request, sent as recorded (method, path, headers, a JSON or raw body)."""
     request = materialise(request, secrets)
-    body = request["raw"].encode() if "raw" in request else (
-        json.dumps(request["json"]).encode() if "json" in request else None)
+    body = (
+        request["raw"].encode()
+        if "raw" in request
+        else (json.dumps(request["json"]).encode() if "json" in request else None)
+    )
     connection = http.client.HTTPConnection(host, port, timeout=60)
     try:
         connection.request(request["method"], request["path"], body=body, headers=request["headers"])
@@ -88,9 +99,14 @@ def send(host: str, port: int, request: dict[str, Any], secrets: dict[str, str])
 
 #: The users and keys the recording's database held (made in Odoo's shell: ``_generate(scope, name,
 #: expiration_date)``): placeholder -> (login, scope, expiration date).
-KEYS = {"key": ("admin", "rpc", None), "null_scope_key": ("admin", None, None),
-        "expired_key": ("admin", "rpc", "2020-01-01 00:00:00"), "other_scope_key": ("admin", "totp", None),
-        "user_key": ("jsontwo", "rpc", None), "inactive_key": ("goneuser", "rpc", None)}
+KEYS = {
+    "key": ("admin", "rpc", None),
+    "null_scope_key": ("admin", None, None),
+    "expired_key": ("admin", "rpc", "2020-01-01 00:00:00"),
+    "other_scope_key": ("admin", "totp", None),
+    "user_key": ("jsontwo", "rpc", None),
+    "inactive_key": ("goneuser", "rpc", None),
+}
 #: Internal users besides the admin: one whose key works, one archived after its key was made.
 USERS = (("Json Two", "jsontwo"), ("Gone User", "goneuser"))
 DB = "simj2"
@@ -107,11 +123,15 @@ def prepared(app: SimulatorApp) -> dict[str, str]:
     env = Env(db, SUPERUSER_ID, {}, su=True)
     internal = db.xmlid("base", "group_user")
     with db.lock, db.store.transaction():
-        uids = {login: env["res.users"].create({"name": name, "login": login, "group_ids": [(6, 0, [internal])]})
-                for name, login in USERS}
+        uids = {
+            login: env["res.users"].create({"name": name, "login": login, "group_ids": [(6, 0, [internal])]})
+            for name, login in USERS
+        }
         uids["admin"] = db.xmlid("base", "user_admin")
-        secrets = {name: generate(Env(db, uids[login], {}, su=True), f"harness-{name}", scope, expiration)
-                   for name, (login, scope, expiration) in KEYS.items()}
+        secrets = {
+            name: generate(Env(db, uids[login], {}, su=True), f"harness-{name}", scope, expiration)
+            for name, (login, scope, expiration) in KEYS.items()
+        }
         env["res.users"].write([uids["goneuser"]], {"active": False})
     return {**secrets, "db": DB}
 
@@ -120,10 +140,10 @@ def prepared(app: SimulatorApp) -> dict[str, str]:
 
 #: Exchanges the simulator answers otherwise, and why (each must still differ: a fix shows here).
 KNOWN_DIFFERENT = {
-    "partner.context_language_not_installed":
-        "Odoo 19 refuses a language that is not installed (env.lang) wherever a search evaluates it: "
-        "res.partner's record rules, an order by a translated field; the simulator holds no record rules "
-        "and checks it only where it reads or writes a translated value, over XML-RPC alike",
+    "partner.context_language_not_installed": "Odoo 19 refuses a language that is not installed (env.lang) "
+    "wherever a search evaluates it: "
+    "res.partner's record rules, an order by a translated field; the simulator holds no record rules "
+    "and checks it only where it reads or writes a translated value, over XML-RPC alike",
 }
 
 
@@ -136,9 +156,10 @@ def replayed() -> dict[str, tuple[dict, dict]]:
     secrets = prepared(app)
     with SimServer(app) as server:
         host, port = server.httpd.bind_addr[:2]
-        return {exchange["label"]: (exchange["answer"],
-                                    normalise(*send(host, port, exchange["request"], secrets), DB))
-                for exchange in load("19.0")["exchanges"]}
+        return {
+            exchange["label"]: (exchange["answer"], normalise(*send(host, port, exchange["request"], secrets), DB))
+            for exchange in load("19.0")["exchanges"]
+        }
 
 
 def test_every_json2_answer_is_the_real_19_answer(replayed: dict[str, tuple[dict, dict]]) -> None:
@@ -146,7 +167,9 @@ def test_every_json2_answer_is_the_real_19_answer(replayed: dict[str, tuple[dict
     assert len(replayed) >= 100
     assert set(different) == set(KNOWN_DIFFERENT), "\n".join(
         f"{label}:\n  real {json.dumps(real)[:400]}\n  sim  {json.dumps(sim)[:400]}"
-        for label, (real, sim) in different.items() if label not in KNOWN_DIFFERENT)
+        for label, (real, sim) in different.items()
+        if label not in KNOWN_DIFFERENT
+    )
 
 
 @pytest.mark.parametrize("version", ["16.0", "17.0", "18.0"])
@@ -170,6 +193,7 @@ def test_the_recordings_hold_no_key() -> None:
 
 # -- keys, databases, transactions, faults: the simulator's own side --------------------------------
 
+
 @pytest.fixture
 def served() -> Iterator[tuple[SimulatorApp, str, str]]:
     """A 19.0 simulator on loopback, and a key for admin from the control API."""
@@ -184,8 +208,12 @@ def _http(url: str, method: str, path: str, body: Any = None, headers: dict | No
     host, port = url.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=30)
     try:
-        connection.request(method, path, body=None if body is None else json.dumps(body).encode(),
-                           headers={"Content-Type": "application/json", **(headers or {})})
+        connection.request(
+            method,
+            path,
+            body=None if body is None else json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
         response = connection.getresponse()
         return response.status, dict(response.getheaders()), response.read()
     finally:
@@ -194,8 +222,9 @@ def _http(url: str, method: str, path: str, body: Any = None, headers: dict | No
 
 def call(url: str, key: str, model: str, method: str, body: dict, **headers: str) -> tuple[int, Any]:
     """One JSON-2 call: its status and JSON answer."""
-    status, _headers, answer = _http(url, "POST", f"/json/2/{model}/{method}", body,
-                                     {"Authorization": f"bearer {key}", **headers})
+    status, _headers, answer = _http(
+        url, "POST", f"/json/2/{model}/{method}", body, {"Authorization": f"bearer {key}", **headers}
+    )
     return status, json.loads(answer)
 
 
@@ -208,17 +237,22 @@ def test_the_control_api_issues_keys_that_work_on_json2_and_xmlrpc(served: tuple
     assert models.execute_kw("odoo", 2, key, "res.partner", "search_count", [[]]) == 2
 
 
-SHAPE = ('give the user as {"login": LOGIN, "db": DB} (db: the primary database by default; POST may give '
-         '"key": 40 hex digits)')
+SHAPE = (
+    'give the user as {"login": LOGIN, "db": DB} (db: the primary database by default; POST may give '
+    '"key": 40 hex digits)'
+)
 
 
-@pytest.mark.parametrize(("body", "status", "error"), [
-    ("nope", 400, SHAPE),
-    ({"login": 2}, 400, SHAPE),
-    ({"login": "admin", "key": "not-a-key"}, 400, SHAPE),
-    ({"login": "nobody"}, 404, "no active user with login 'nobody' in 'odoo'"),
-    ({"login": "admin", "db": "nope"}, 404, "no database 'nope'"),
-])
+@pytest.mark.parametrize(
+    ("body", "status", "error"),
+    [
+        ("nope", 400, SHAPE),
+        ({"login": 2}, 400, SHAPE),
+        ({"login": "admin", "key": "not-a-key"}, 400, SHAPE),
+        ({"login": "nobody"}, 404, "no active user with login 'nobody' in 'odoo'"),
+        ({"login": "admin", "db": "nope"}, 404, "no database 'nope'"),
+    ],
+)
 def test_the_control_api_refuses_what_it_cannot_issue(served: tuple, body: Any, status: int, error: str) -> None:
     _app, url, _key = served
     answer = _http(url, "POST", "/__sim__/apikeys", body)
@@ -265,8 +299,9 @@ def test_the_only_database_needs_no_header(served: tuple) -> None:
     app, url, key = served
     assert call(url, key, "res.partner", "search_count", {"domain": []}) == (200, 2)
     app.registry.create("second")
-    status, headers, page = _http(url, "POST", "/json/2/res.partner/search_count", {"domain": []},
-                                  {"Authorization": f"bearer {key}"})
+    status, headers, page = _http(
+        url, "POST", "/json/2/res.partner/search_count", {"domain": []}, {"Authorization": f"bearer {key}"}
+    )
     assert (status, headers["Content-Type"]) == (404, "text/html; charset=utf-8")
     assert b"No database is selected" in page
     assert call(url, key, "res.partner", "search_count", {"domain": []}, **{"X-Odoo-Database": "odoo"}) == (200, 2)
@@ -286,40 +321,54 @@ def test_context_replaces_the_users(served: tuple) -> None:
     _app, url, key = served
     assert call(url, key, "res.partner", "action_archive", {"ids": [3]}) == (200, None)
     assert call(url, key, "res.partner", "search", {"domain": [["id", "=", 3]]}) == (200, [])
-    assert call(url, key, "res.partner", "search", {"domain": [["id", "=", 3]], "context": {"active_test": False}}) \
-        == (200, [3])
+    assert call(url, key, "res.partner", "search", {"domain": [["id", "=", 3]], "context": {"active_test": False}}) == (
+        200,
+        [3],
+    )
 
 
 def test_the_documentation_answers_304_to_its_etag(served: tuple) -> None:
     _app, url, key = served
-    status, headers, body = _http(url, "GET", "/doc-bearer/res.partner.json",
-                                  headers={"Authorization": f"bearer {key}"})
+    status, headers, body = _http(
+        url, "GET", "/doc-bearer/res.partner.json", headers={"Authorization": f"bearer {key}"}
+    )
     doc = json.loads(body)
     assert status == 200 and doc["methods"]["create"]["api"] == ["model"]
     assert list(doc["methods"]["name_search"]["parameters"]) == ["name", "domain", "operator", "limit"]
     assert list(doc["fields"])[:2] == ["id", "display_name"] and doc["fields"]["name"]["module"] == "base"
-    again = _http(url, "GET", "/doc-bearer/res.partner.json",
-                  headers={"Authorization": f"bearer {key}", "If-None-Match": headers["ETag"]})
+    again = _http(
+        url,
+        "GET",
+        "/doc-bearer/res.partner.json",
+        headers={"Authorization": f"bearer {key}", "If-None-Match": headers["ETag"]},
+    )
     assert (again[0], again[2]) == (304, b"")
 
 
-@pytest.mark.parametrize(("rule", "status", "name"), [
-    ({"action": "odoo_fault", "fault": "access_error"}, 403, "odoo.exceptions.AccessError"),
-    ({"action": "odoo_fault", "fault": "access_denied"}, 403, "odoo.exceptions.AccessDenied"),
-    ({"action": "odoo_fault", "fault": "missing_error"}, 404, "odoo.exceptions.MissingError"),
-    ({"action": "odoo_fault", "fault": "lock_error"}, 409, "odoo.exceptions.LockError"),
-    ({"action": "odoo_fault", "fault": "user_error"}, 422, "odoo.exceptions.UserError"),
-    ({"action": "odoo_fault", "fault": "validation_error"}, 422, "odoo.exceptions.ValidationError"),
-    ({"action": "odoo_fault", "fault": "serialization_failure"}, 500, "psycopg2.errors.SerializationFailure"),
-    ({"action": "error_before_commit"}, 500, "psycopg2.OperationalError"),
-])
-def test_injected_odoo_faults_are_json2_errors_and_commit_nothing(served: tuple, rule: dict, status: int,
-                                                                  name: str) -> None:
+@pytest.mark.parametrize(
+    ("rule", "status", "name"),
+    [
+        ({"action": "odoo_fault", "fault": "access_error"}, 403, "odoo.exceptions.AccessError"),
+        ({"action": "odoo_fault", "fault": "access_denied"}, 403, "odoo.exceptions.AccessDenied"),
+        ({"action": "odoo_fault", "fault": "missing_error"}, 404, "odoo.exceptions.MissingError"),
+        ({"action": "odoo_fault", "fault": "lock_error"}, 409, "odoo.exceptions.LockError"),
+        ({"action": "odoo_fault", "fault": "user_error"}, 422, "odoo.exceptions.UserError"),
+        ({"action": "odoo_fault", "fault": "validation_error"}, 422, "odoo.exceptions.ValidationError"),
+        ({"action": "odoo_fault", "fault": "serialization_failure"}, 500, "psycopg2.errors.SerializationFailure"),
+        ({"action": "error_before_commit"}, 500, "psycopg2.OperationalError"),
+    ],
+)
+def test_injected_odoo_faults_are_json2_errors_and_commit_nothing(
+    served: tuple, rule: dict, status: int, name: str
+) -> None:
     app, url, key = served
     app.faults.replace(parse_rules([{"model": "res.partner", "method": "create", "times": 1, **rule}]))
     answer = call(url, key, "res.partner", "create", {"vals_list": [{"name": "Faulty"}]})
     assert (answer[0], answer[1]["name"], list(answer[1])) == (
-        status, name, ["name", "message", "arguments", "context", "debug"])
+        status,
+        name,
+        ["name", "message", "arguments", "context", "debug"],
+    )
     assert call(url, key, "res.partner", "search_count", {"domain": [["name", "=", "Faulty"]]}) == (200, 0)
     assert app.journal()["odoo"] == []
     stats = app.stats()
@@ -330,10 +379,17 @@ def test_injected_odoo_faults_are_json2_errors_and_commit_nothing(served: tuple,
 def test_a_gateway_status_is_the_proxys_page(served: tuple) -> None:
     """On a call, and on the version a client asks first (``json.version``, as XML-RPC's ``common.version``)."""
     app, url, key = served
-    app.faults.replace(parse_rules([{"model": "*", "method": "search*", "action": "http_status", "status": 503},
-                                    {"model": "json", "method": "version", "action": "http_status", "status": 502}]))
-    status, headers, page = _http(url, "POST", "/json/2/res.partner/search", {"domain": []},
-                                  {"Authorization": f"bearer {key}"})
+    app.faults.replace(
+        parse_rules(
+            [
+                {"model": "*", "method": "search*", "action": "http_status", "status": 503},
+                {"model": "json", "method": "version", "action": "http_status", "status": 502},
+            ]
+        )
+    )
+    status, headers, page = _http(
+        url, "POST", "/json/2/res.partner/search", {"domain": []}, {"Authorization": f"bearer {key}"}
+    )
     assert (status, headers["Content-Type"]) == (503, "text/html")
     assert b"<center>nginx</center>" in page
     assert _http(url, "GET", "/json/version")[0] == 502
@@ -342,17 +398,23 @@ def test_a_gateway_status_is_the_proxys_page(served: tuple) -> None:
 
 def test_a_reset_commits_nothing_and_a_lost_answer_everything(served: tuple) -> None:
     app, url, key = served
-    app.faults.replace(parse_rules([{"model": "res.partner", "method": "create", "action": "reset_connection",
-                                     "times": 1},
-                                    {"model": "res.partner", "method": "write", "action": "drop_response_after_commit",
-                                     "times": 1}]))
+    app.faults.replace(
+        parse_rules(
+            [
+                {"model": "res.partner", "method": "create", "action": "reset_connection", "times": 1},
+                {"model": "res.partner", "method": "write", "action": "drop_response_after_commit", "times": 1},
+            ]
+        )
+    )
     with pytest.raises(ConnectionError):
         call(url, key, "res.partner", "create", {"vals_list": [{"name": "Reset"}]})
     assert call(url, key, "res.partner", "search_count", {"domain": [["name", "=", "Reset"]]}) == (200, 0)
     with pytest.raises((ConnectionError, http.client.RemoteDisconnected)):
         call(url, key, "res.partner", "write", {"ids": [3], "vals": {"phone": "+32 2 555 01 02"}})
     assert call(url, key, "res.partner", "read", {"ids": [3], "fields": ["phone"]}) == (
-        200, [{"id": 3, "phone": "+32 2 555 01 02"}])
+        200,
+        [{"id": 3, "phone": "+32 2 555 01 02"}],
+    )
     assert [(e["method"], e["committed"]) for e in app.journal()["odoo"]] == [("write", True)]
 
 
@@ -370,8 +432,12 @@ def test_a_body_that_is_no_json_is_odoos_400_and_no_call(served: tuple) -> None:
     app.faults.replace(parse_rules([{"action": "http_status", "status": 502}]))
     host, port = url.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=30)
-    connection.request("POST", "/json/2/res.partner/search", body=b"{nope",
-                       headers={"Authorization": f"bearer {key}", "Content-Type": "application/json"})
+    connection.request(
+        "POST",
+        "/json/2/res.partner/search",
+        body=b"{nope",
+        headers={"Authorization": f"bearer {key}", "Content-Type": "application/json"},
+    )
     assert connection.getresponse().status == 400
     assert app.stats()["by_method"] == {}
 
@@ -396,7 +462,11 @@ def test_odooly_speaks_json2_to_the_simulator(served: tuple) -> None:
 def test_simulate_prints_a_key_for_admin_and_logs_none() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "harness.cli", "simulate", "--odoo-version", "19.0", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         url = process.stdout.readline().split(" on ")[1].split()[0]
         key = re.search(r"JSON-2 API key for admin: ([0-9a-f]{40}) ", process.stdout.readline())[1]

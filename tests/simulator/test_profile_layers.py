@@ -38,8 +38,9 @@ def test_a_layer_read_back_rebuilds_what_it_recorded(base: dict, tmp_path: Path)
     assert layer["seed"][REMOVED] == {"res.partner": [base["seed"]["res.partner"][-1]["id"]]}
     assert {row["id"] for row in layer["seed"]["res.partner"]} == {base["seed"]["res.partner"][0]["id"], 999}
     assert layer["fields"] == {"res.partner": {"x_layer": {"string": "Layer", "type": "char"}}}
-    assert sorted(rebuilt["seed"]["res.partner"], key=lambda r: r["id"]) == \
-        sorted(full["seed"]["res.partner"], key=lambda r: r["id"])
+    assert sorted(rebuilt["seed"]["res.partner"], key=lambda r: r["id"]) == sorted(
+        full["seed"]["res.partner"], key=lambda r: r["id"]
+    )
     assert list(rebuilt["fields"]["res.partner"])[-1] == "x_layer"
     check_layer(base, layer, full)  # no SystemExit
 

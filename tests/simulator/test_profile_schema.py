@@ -41,12 +41,19 @@ def test_every_profile_loads(version: str) -> None:
     assert load_profile(version).quirks.models, "a profile lists the models it serves"
 
 
-@pytest.mark.parametrize(("text", "error"), [
-    ("methods:\n  privat_check: after_model\n", r"97.0/profile.yaml .*methods.privat_check: Extra inputs"),
-    ("analytic:\n  plan_columns: everywhere\n", r"analytic.plan_columns: Input should be 'none', 'line' or 'mixin'"),
-])
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("methods:\n  privat_check: after_model\n", r"97.0/profile.yaml .*methods.privat_check: Extra inputs"),
+        (
+            "analytic:\n  plan_columns: everywhere\n",
+            r"analytic.plan_columns: Input should be 'none', 'line' or 'mixin'",
+        ),
+    ],
+)
 def test_a_typo_or_a_wrong_value_fails_at_load_naming_file_and_key(
-        text: str, error: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text: str, error: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "97.0").mkdir()
     (tmp_path / "97.0" / "profile.yaml").write_text(text)
     monkeypatch.setattr(profile_module, "PROFILES_DIR", tmp_path)

@@ -18,9 +18,19 @@ LATER = dt.datetime(2031, 5, 17, 9, 30)
 def test_encode_and_resolve() -> None:
     capture_day = dt.date(2026, 11, 23)
     assert [dates.encode(v, capture_day) for v in ("2026-11-23", "2026-11-30", "2026-01-01", "2024-03-01", 7)] == [
-        "<today>", "<today+7>", "<year-start>", "2024-03-01", 7]
+        "<today>",
+        "<today+7>",
+        "<year-start>",
+        "2024-03-01",
+        7,
+    ]
     assert [dates.resolve(t, LATER.date()) for t in ("<today>", "<today+7>", "<today-3>", "<year-start>", "x")] == [
-        "2031-05-17", "2031-05-24", "2031-05-14", "2031-01-01", "x"]
+        "2031-05-17",
+        "2031-05-24",
+        "2031-05-14",
+        "2031-01-01",
+        "x",
+    ]
 
 
 @pytest.mark.parametrize("version", available_versions())
@@ -28,11 +38,13 @@ def test_date_defaults_follow_the_clock(version: str) -> None:
     app = SimulatorApp(version)
     db = app.registry.get("odoo")
     db.clock = lambda: LATER
-    defaults = app.services.dispatch("object", "execute_kw", [
-        "odoo", 2, "admin", "account.analytic.line", "default_get", [["date", "amount"]]])
+    defaults = app.services.dispatch(
+        "object", "execute_kw", ["odoo", 2, "admin", "account.analytic.line", "default_get", [["date", "amount"]]]
+    )
     assert defaults["date"] == "2031-05-17"
-    task = app.services.dispatch("object", "execute_kw", [
-        "odoo", 2, "admin", "project.task", "default_get", [["repeat_until"]]])
+    task = app.services.dispatch(
+        "object", "execute_kw", ["odoo", 2, "admin", "project.task", "default_get", [["repeat_until"]]]
+    )
     assert task.get("repeat_until") == "2031-05-24"
 
 
@@ -43,8 +55,9 @@ def test_16_task_recurrence_defaults_follow_the_clock() -> None:
     app.registry.get("odoo").clock = lambda: LATER  # a Saturday
 
     def defaults(fields: list[str]) -> dict:
-        return app.services.dispatch("object", "execute_kw", [
-            "odoo", 2, "admin", "project.task", "default_get", [fields]])
+        return app.services.dispatch(
+            "object", "execute_kw", ["odoo", 2, "admin", "project.task", "default_get", [fields]]
+        )
 
     days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     answer = defaults([*days, "repeat_day", "repeat_month", "repeat_weekday"])

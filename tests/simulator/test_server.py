@@ -21,8 +21,7 @@ from tests.support.odoo import Odoo
 
 def _post(url: str, path: str, payload: object | None = None, method: str = "POST") -> tuple[int, object]:
     data = None if payload is None else json.dumps(payload).encode()
-    request = urllib.request.Request(url + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(url + path, data=data, method=method, headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request) as response:
             return response.status, json.loads(response.read())
@@ -100,16 +99,17 @@ def test_several_databases_one_per_tenant(odoo17: Odoo) -> None:
     assert common.authenticate("tenant_b", "admin", "admin", {}) == 2
     models = odoo17.models()
     models.execute_kw("tenant_b", 2, "admin", "res.partner", "create", [{"name": "Only in B"}])
-    assert models.execute_kw("odoo", 2, "admin", "res.partner", "search_count",
-                             [[["name", "=", "Only in B"]]]) == 0
+    assert models.execute_kw("odoo", 2, "admin", "res.partner", "search_count", [[["name", "=", "Only in B"]]]) == 0
     assert xmlrpc.client.ServerProxy(odoo17.url + "/xmlrpc/2/db").list() == ["odoo", "tenant_b"]
 
 
 def test_control_api_drops_a_database_and_changes_a_password(odoo17: Odoo) -> None:
     """What a test does behind Odoo's back: the stored secret goes stale, the database goes."""
     common = odoo17.common()
-    assert _post(odoo17.url, "/__sim__/passwords", {"db": "odoo", "login": "admin", "password": "n3w"}) == \
-        (200, {"uid": 2})
+    assert _post(odoo17.url, "/__sim__/passwords", {"db": "odoo", "login": "admin", "password": "n3w"}) == (
+        200,
+        {"uid": 2},
+    )
     assert common.authenticate("odoo", "admin", "admin", {}) is False
     assert common.authenticate("odoo", "admin", "n3w", {}) == 2
     assert _post(odoo17.url, "/__sim__/passwords", {"db": "odoo", "login": "nobody", "password": "x"})[0] == 404
@@ -137,23 +137,46 @@ def test_control_api_journal_stats_reset(odoo17: Odoo) -> None:
 def test_control_api_validates_fault_rules(odoo17: Odoo) -> None:
     status, answer = _post(odoo17.url, "/__sim__/faults", [{"model": "res.*", "action": "explode"}])
     assert status == 400 and "rule #0" in answer["error"] and "'action'" in answer["error"]
-    status, answer = _post(odoo17.url, "/__sim__/faults", [
-        {"model": "account.*", "method": "create", "action": "delay", "seconds": 0.1, "times": 2}])
+    status, answer = _post(
+        odoo17.url,
+        "/__sim__/faults",
+        [{"model": "account.*", "method": "create", "action": "delay", "seconds": 0.1, "times": 2}],
+    )
     assert (status, answer) == (200, {"rules": 1})
     assert _post(odoo17.url, "/__sim__/faults", method="GET")[1][0]["action"] == "delay"
     assert _post(odoo17.url, "/__sim__/faults", method="DELETE")[1] == {"rules": 0}
 
 
 def test_jsonrpc_endpoint(odoo17: Odoo) -> None:
-    status, answer = _post(odoo17.url, "/jsonrpc", {
-        "jsonrpc": "2.0", "method": "call", "id": 7,
-        "params": {"service": "object", "method": "execute_kw",
-                   "args": ["odoo", 2, "admin", "res.partner", "search_count", [[]]]}})
+    status, answer = _post(
+        odoo17.url,
+        "/jsonrpc",
+        {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 7,
+            "params": {
+                "service": "object",
+                "method": "execute_kw",
+                "args": ["odoo", 2, "admin", "res.partner", "search_count", [[]]],
+            },
+        },
+    )
     assert status == 200 and answer == {"jsonrpc": "2.0", "id": 7, "result": 2}
-    _status, answer = _post(odoo17.url, "/jsonrpc", {
-        "jsonrpc": "2.0", "method": "call", "id": 8,
-        "params": {"service": "object", "method": "execute_kw",
-                   "args": ["odoo", 2, "admin", "foo.bar", "search", [[]]]}})
+    _status, answer = _post(
+        odoo17.url,
+        "/jsonrpc",
+        {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 8,
+            "params": {
+                "service": "object",
+                "method": "execute_kw",
+                "args": ["odoo", 2, "admin", "foo.bar", "search", [[]]],
+            },
+        },
+    )
     assert answer["error"]["code"] == 200
     assert answer["error"]["data"]["name"] == "odoo.exceptions.UserError"
     assert answer["error"]["data"]["message"] == "Object foo.bar doesn't exist"
@@ -173,8 +196,12 @@ def test_legacy_endpoint_string_fault_codes(odoo17: Odoo) -> None:
 def test_simulate_command_serves_until_interrupted(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", "simulate", "--odoo-version", "16.0", "--port", "0",
-         "--fresh"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        [sys.executable, "-m", "harness.cli", "simulate", "--odoo-version", "16.0", "--port", "0", "--fresh"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         line = process.stdout.readline()
         assert "Odoo 16.0 simulator on http://127.0.0.1:" in line
@@ -191,8 +218,11 @@ def test_simulate_command_serves_until_interrupted(tmp_path: Path) -> None:
 
 def test_simulate_refuses_a_non_loopback_host() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "harness.cli", "simulate", "--odoo-version", "17.0", "--host", "0.0.0.0",
-         "--port", "0"], capture_output=True, text=True, timeout=30)
+        [sys.executable, "-m", "harness.cli", "simulate", "--odoo-version", "17.0", "--host", "0.0.0.0", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 2
     assert "loopback only" in result.stderr
 
@@ -200,7 +230,6 @@ def test_simulate_refuses_a_non_loopback_host() -> None:
 def test_unknown_version_names_the_choices() -> None:
     with pytest.raises(ValueError, match=r"no simulator profile for Odoo '99.0' \(available: 16.0, 17.0, 18.0, 19.0\)"):
         SimulatorApp("99.0")
-
 
 
 def test_a_stopped_simulator_is_freed() -> None:
@@ -212,7 +241,8 @@ def test_a_stopped_simulator_is_freed() -> None:
     app = SimulatorApp("19.0")
     with SimServer(app) as server:
         xmlrpc.client.ServerProxy(server.url + "/xmlrpc/2/object").execute_kw(
-            "odoo", 2, "admin", "res.partner", "search_read", [[]], {"limit": 1, "order": "country_id"})
+            "odoo", 2, "admin", "res.partner", "search_read", [[]], {"limit": 1, "order": "country_id"}
+        )
     alive = weakref.ref(app), weakref.ref(app.registry.get("odoo"))
     del app, server
     gc.collect()

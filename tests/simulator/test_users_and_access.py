@@ -18,9 +18,16 @@ def group_id(odoo: Odoo, xmlid_name: str) -> int:
 
 
 def make_user(odoo: Odoo, login: str, groups: list[str]) -> int:
-    return odoo.call("res.users", "create", {
-        "name": login.title(), "login": login, "password": f"{login}-secret",
-        "groups_id" if odoo.major < 19 else "group_ids": [(6, 0, [group_id(odoo, g) for g in groups])]})
+    return odoo.call(
+        "res.users",
+        "create",
+        {
+            "name": login.title(),
+            "login": login,
+            "password": f"{login}-secret",
+            "groups_id" if odoo.major < 19 else "group_ids": [(6, 0, [group_id(odoo, g) for g in groups])],
+        },
+    )
 
 
 def as_user(odoo: Odoo, login: str, model: str, method: str, *args: object) -> object:
@@ -42,8 +49,7 @@ def test_user_without_accounting_rights_gets_odoo_access_error(odoo: Odoo) -> No
     with pytest.raises(xmlrpc.client.Fault) as info:
         as_user(odoo, "clerk", "account.move", "search_count", [])
     assert info.value.faultCode == 4
-    assert info.value.faultString.startswith(
-        "You are not allowed to access 'Journal Entry' (account.move) records.")
+    assert info.value.faultString.startswith("You are not allowed to access 'Journal Entry' (account.move) records.")
     # Analytic Accounting is on for internal users, so plans stay readable
     assert as_user(odoo, "clerk", "account.analytic.plan", "search_count", []) >= 0
 
@@ -56,7 +62,8 @@ def test_read_only_accounting_user_can_read_but_not_create(odoo: Odoo) -> None:
     assert info.value.faultCode == 4
     assert "You are not allowed to create 'Journal Entry' (account.move) records." in info.value.faultString
     billing = {"16.0": "Invoicing/Billing", "17.0": "Invoicing/Billing", "18.0": "Invoicing/Invoicing"}.get(
-        odoo.version, "Accounting/Invoicing")  # 19.0, seen on the real server
+        odoo.version, "Accounting/Invoicing"
+    )  # 19.0, seen on the real server
     assert f"\t- {billing}\n" in info.value.faultString
 
 

@@ -13,33 +13,155 @@ from tests.support.web import WebClient
 
 #: ``ir.http.session_info()``'s keys, in the order each real version answers them.
 SESSION_INFO_KEYS = {
-    "16.0": ["uid", "is_system", "is_admin", "user_context", "db", "server_version", "server_version_info",
-             "support_url", "name", "username", "partner_display_name", "company_id", "partner_id", "web.base.url",
-             "active_ids_limit", "profile_session", "profile_collectors", "profile_params", "max_file_upload_size",
-             "home_action_id", "cache_hashes", "currencies", "bundle_params", "user_companies", "show_effect",
-             "display_switch_company_menu", "user_id", "web_tours", "tour_disable", "notification_type",
-             "odoobot_initialized", "iap_company_enrich"],
-    "17.0": ["uid", "is_system", "is_admin", "is_internal_user", "user_context", "db", "user_settings",
-             "server_version", "server_version_info", "support_url", "name", "username", "partner_display_name",
-             "partner_id", "web.base.url", "active_ids_limit", "profile_session", "profile_collectors",
-             "profile_params", "max_file_upload_size", "home_action_id", "cache_hashes", "currencies",
-             "bundle_params", "user_companies", "show_effect", "display_switch_company_menu", "user_id", "web_tours",
-             "tour_disable", "notification_type", "odoobot_initialized", "iap_company_enrich",
-             "is_quick_edit_mode_enabled"],
-    "18.0": ["uid", "is_system", "is_admin", "is_public", "is_internal_user", "user_context", "db", "user_settings",
-             "server_version", "server_version_info", "support_url", "name", "username", "partner_write_date",
-             "partner_display_name", "partner_id", "web.base.url", "active_ids_limit", "profile_session",
-             "profile_collectors", "profile_params", "max_file_upload_size", "home_action_id", "cache_hashes",
-             "currencies", "bundle_params", "test_mode", "view_info", "user_companies", "show_effect",
-             "display_switch_company_menu", "websocket_worker_version", "tour_enabled", "current_tour", "storeData",
-             "iap_company_enrich", "can_insert_in_spreadsheet"],
-    "19.0": ["uid", "is_system", "is_admin", "is_public", "is_internal_user", "user_context", "db", "registry_hash",
-             "user_settings", "server_version", "server_version_info", "support_url", "name", "username",
-             "quick_login", "partner_write_date", "partner_display_name", "partner_id", "web.base.url",
-             "active_ids_limit", "profile_session", "profile_collectors", "profile_params", "max_file_upload_size",
-             "home_action_id", "currencies", "bundle_params", "test_mode", "view_info", "groups", "user_companies",
-             "show_effect", "websocket_worker_version", "tour_enabled", "current_tour", "storeData",
-             "iap_company_enrich", "can_insert_in_spreadsheet"],
+    "16.0": [
+        "uid",
+        "is_system",
+        "is_admin",
+        "user_context",
+        "db",
+        "server_version",
+        "server_version_info",
+        "support_url",
+        "name",
+        "username",
+        "partner_display_name",
+        "company_id",
+        "partner_id",
+        "web.base.url",
+        "active_ids_limit",
+        "profile_session",
+        "profile_collectors",
+        "profile_params",
+        "max_file_upload_size",
+        "home_action_id",
+        "cache_hashes",
+        "currencies",
+        "bundle_params",
+        "user_companies",
+        "show_effect",
+        "display_switch_company_menu",
+        "user_id",
+        "web_tours",
+        "tour_disable",
+        "notification_type",
+        "odoobot_initialized",
+        "iap_company_enrich",
+    ],
+    "17.0": [
+        "uid",
+        "is_system",
+        "is_admin",
+        "is_internal_user",
+        "user_context",
+        "db",
+        "user_settings",
+        "server_version",
+        "server_version_info",
+        "support_url",
+        "name",
+        "username",
+        "partner_display_name",
+        "partner_id",
+        "web.base.url",
+        "active_ids_limit",
+        "profile_session",
+        "profile_collectors",
+        "profile_params",
+        "max_file_upload_size",
+        "home_action_id",
+        "cache_hashes",
+        "currencies",
+        "bundle_params",
+        "user_companies",
+        "show_effect",
+        "display_switch_company_menu",
+        "user_id",
+        "web_tours",
+        "tour_disable",
+        "notification_type",
+        "odoobot_initialized",
+        "iap_company_enrich",
+        "is_quick_edit_mode_enabled",
+    ],
+    "18.0": [
+        "uid",
+        "is_system",
+        "is_admin",
+        "is_public",
+        "is_internal_user",
+        "user_context",
+        "db",
+        "user_settings",
+        "server_version",
+        "server_version_info",
+        "support_url",
+        "name",
+        "username",
+        "partner_write_date",
+        "partner_display_name",
+        "partner_id",
+        "web.base.url",
+        "active_ids_limit",
+        "profile_session",
+        "profile_collectors",
+        "profile_params",
+        "max_file_upload_size",
+        "home_action_id",
+        "cache_hashes",
+        "currencies",
+        "bundle_params",
+        "test_mode",
+        "view_info",
+        "user_companies",
+        "show_effect",
+        "display_switch_company_menu",
+        "websocket_worker_version",
+        "tour_enabled",
+        "current_tour",
+        "storeData",
+        "iap_company_enrich",
+        "can_insert_in_spreadsheet",
+    ],
+    "19.0": [
+        "uid",
+        "is_system",
+        "is_admin",
+        "is_public",
+        "is_internal_user",
+        "user_context",
+        "db",
+        "registry_hash",
+        "user_settings",
+        "server_version",
+        "server_version_info",
+        "support_url",
+        "name",
+        "username",
+        "quick_login",
+        "partner_write_date",
+        "partner_display_name",
+        "partner_id",
+        "web.base.url",
+        "active_ids_limit",
+        "profile_session",
+        "profile_collectors",
+        "profile_params",
+        "max_file_upload_size",
+        "home_action_id",
+        "currencies",
+        "bundle_params",
+        "test_mode",
+        "view_info",
+        "groups",
+        "user_companies",
+        "show_effect",
+        "websocket_worker_version",
+        "tour_enabled",
+        "current_tour",
+        "storeData",
+        "iap_company_enrich",
+        "can_insert_in_spreadsheet",
+    ],
 }
 #: The fresh database's company logo (``res.company.logo_web``), Odoo's "no logo" and Odoo's own logo.
 COMPANY_LOGO_BYTES = {"16.0": 8698, "17.0": 8698, "18.0": 8137, "19.0": 8137}
@@ -57,7 +179,12 @@ def test_session_info_has_the_version_s_keys_and_the_database_s_values(odoo: Odo
     info = web.post("/web/session/get_session_info", {})["result"]
     assert list(info) == SESSION_INFO_KEYS.get(odoo.version, list(info))
     assert (info["uid"], info["db"], info["username"], info["name"], info["partner_id"]) == (
-        2, "odoo", "admin", "Administrator", 3)
+        2,
+        "odoo",
+        "admin",
+        "Administrator",
+        3,
+    )
     assert info["is_system"] is True and info["is_admin"] is True
     assert info["user_context"] == {"lang": "en_US", "tz": False, "uid": 2}
     assert info["user_companies"]["current_company"] == 1
@@ -105,14 +232,21 @@ def test_call_button_answers_an_action_or_false(odoo: Odoo) -> None:
     assert web.post("/web/dataset/call_button", {**call, "method": "search_count", "args": [[]]})["result"] is False
     defaults = {**call, "method": "default_get", "args": [["name", "active", "create_date", "write_uid"]]}
     assert web.post("/web/dataset/call_button", defaults)["result"] == {
-        "active": True, "type": "ir.actions.act_window_close"}  # clean_action on a dict
+        "active": True,
+        "type": "ir.actions.act_window_close",
+    }  # clean_action on a dict
     missing = web.post("/web/dataset/call_button", {"model": "res.partner", "method": "read"})["error"]["data"]
     assert (missing["name"], missing["message"]) == (
-        "builtins.TypeError", "DataSet.call_button() missing 2 required positional arguments: 'args' and 'kwargs'")
+        "builtins.TypeError",
+        "DataSet.call_button() missing 2 required positional arguments: 'args' and 'kwargs'",
+    )
     unknown = web.post("/web/dataset/call_button", {**call, "model": "foo.bar"})
     if odoo.major >= 18:
         assert (unknown["id"], unknown["error"]["code"], unknown["error"]["data"]["name"]) == (
-            None, 404, "werkzeug.exceptions.NotFound")
+            None,
+            404,
+            "werkzeug.exceptions.NotFound",
+        )
     else:
         assert unknown["error"]["data"]["name"] == "builtins.KeyError"
 
@@ -124,8 +258,12 @@ def test_company_logo(odoo: Odoo) -> None:
         connection = http.client.HTTPConnection(*odoo.url.removeprefix("http://").split(":"))
         connection.request("GET", f"/web/binary/company_logo{query}", headers={"Cookie": cookie} if cookie else {})
         response = connection.getresponse()
-        return (response.status, response.getheader("Content-Type"), response.getheader("Content-Disposition"),
-                len(response.read()))
+        return (
+            response.status,
+            response.getheader("Content-Type"),
+            response.getheader("Content-Disposition"),
+            len(response.read()),
+        )
 
     own = (200, "image/png", "inline; filename=logo.png", COMPANY_LOGO_BYTES.get(odoo.version))
     assert logo(cookie=web.cookie)[:3] == own[:3]

@@ -17,10 +17,16 @@ def test_login_call_kw_and_logout(odoo: Odoo) -> None:
     unknown = web.post("/web/dataset/call_kw", {**call, "model": "foo.bar"})["error"]
     if odoo.major >= 18:
         assert (unknown["code"], unknown["message"], unknown["data"]["name"]) == (
-            404, "404: Not Found", "werkzeug.exceptions.NotFound")
+            404,
+            "404: Not Found",
+            "werkzeug.exceptions.NotFound",
+        )
     else:
         assert (unknown["code"], unknown["data"]["name"], unknown["data"]["message"]) == (
-            200, "builtins.KeyError", "foo.bar")
+            200,
+            "builtins.KeyError",
+            "foo.bar",
+        )
     assert web.post("/web/session/destroy", {}) == {"jsonrpc": "2.0", "id": 3}
     expired = web.post("/web/dataset/call_kw", call)
     assert expired["id"] is None and expired["error"]["code"] == 100

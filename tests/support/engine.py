@@ -43,8 +43,12 @@ class Rig:
     sleeps: list[float]
 
     def set_faults(self, rules: list[dict]) -> None:
-        request = urllib.request.Request(self.odoo.url + "/__sim__/faults", data=json.dumps(rules).encode(),
-                                         method="POST", headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.odoo.url + "/__sim__/faults",
+            data=json.dumps(rules).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
         urllib.request.urlopen(request).read()
 
     def journal(self) -> list[dict]:
@@ -57,6 +61,13 @@ class Rig:
 def make_rig(odoo: Odoo, ledger_url: str, tenant: str = "acme", password: str = "admin") -> Rig:
     ledger = Ledger(ledger_url)
     sleeps: list[float] = []
-    client = OdooClient(odoo.url, "odoo", "admin", password, tenant=tenant, ledger=ledger,
-                        retry=RetryPolicy(attempts=4, sleep=sleeps.append))
+    client = OdooClient(
+        odoo.url,
+        "odoo",
+        "admin",
+        password,
+        tenant=tenant,
+        ledger=ledger,
+        retry=RetryPolicy(attempts=4, sleep=sleeps.append),
+    )
     return Rig(odoo, ledger, client, SyncEngine(client, ledger), sleeps)

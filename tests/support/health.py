@@ -83,6 +83,7 @@ def read_jsonl(sink: JsonlSink) -> list[dict]:
 
 # -- servers that misbehave ----------------------------------------------------------------
 
+
 @contextlib.contextmanager
 def silent_server() -> Iterator[str]:
     """Listens, lets the kernel accept, never reads or answers: a hung Odoo."""
@@ -127,6 +128,7 @@ def trickling_server(byte_every: float = 0.2) -> Iterator[str]:
 
 
 # -- alert receivers ------------------------------------------------------------------------
+
 
 @dataclass
 class Webhook:
@@ -179,9 +181,28 @@ def free_port() -> int:
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     """A certificate for 127.0.0.1 and its key, made by the openssl command."""
     cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key),
-                    "-out", str(cert)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return cert, key
 
 

@@ -33,26 +33,43 @@ CALL = re.compile(r"^/json/2/(?P<model>[^/]+)/(?P<method>[^/]+)$")
 VERSION = {"version_info": [19, 0, 0, "final", 0, ""], "version": "19.0"}
 CONTEXT = {"lang": "en_US", "tz": False, "uid": UID}
 #: A wrong X-Odoo-Database: werkzeug's HTML page, not an error object.
-NO_DATABASE_PAGE = (b"<!DOCTYPE html>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>No database is "
-                    b"selected and the requested URL was not found in the server-wide controllers.</p>\n<p>Please "
-                    b"verify the hostname, <a href=/web/login>login</a> and try again.</p>\n\n<!-- Alternatively, "
-                    b"use the X-Odoo-Database header. -->\n")
+NO_DATABASE_PAGE = (
+    b"<!DOCTYPE html>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>No database is "
+    b"selected and the requested URL was not found in the server-wide controllers.</p>\n<p>Please "
+    b"verify the hostname, <a href=/web/login>login</a> and try again.</p>\n\n<!-- Alternatively, "
+    b"use the X-Odoo-Database header. -->\n"
+)
 
 
 def odoo_error(name: str, message: str, http_status: int | None = None) -> dict:
     """Odoo 19.0's error object (``odoo.http.serialize_exception``); werkzeug's exceptions carry
     their status in ``arguments``."""
-    return {"name": name, "message": message, "arguments": [message, http_status] if http_status else [message],
-            "context": {}, "debug": f"Traceback (most recent call last):\n  ...\n{name}: {message}\n"}
+    return {
+        "name": name,
+        "message": message,
+        "arguments": [message, http_status] if http_status else [message],
+        "context": {},
+        "debug": f"Traceback (most recent call last):\n  ...\n{name}: {message}\n",
+    }
 
 
 INVALID_KEY = (401, odoo_error("werkzeug.exceptions.Unauthorized", "Invalid apikey", 401))
-NO_KEY = (401, odoo_error("werkzeug.exceptions.Unauthorized",
-                          "User not authenticated, use an API Key with a Bearer Authorization header.", 401))
+NO_KEY = (
+    401,
+    odoo_error(
+        "werkzeug.exceptions.Unauthorized",
+        "User not authenticated, use an API Key with a Bearer Authorization header.",
+        401,
+    ),
+)
 #: From 19.0's source (``odoo/orm/models.py`` lock_for_update): not provoked live.
 LOCKED = (409, odoo_error("odoo.exceptions.LockError", "Cannot grab a lock on records"))
-PRIVATE = (403, odoo_error("odoo.exceptions.AccessError",
-                           "Private methods (such as 'res.users.exists') cannot be called remotely."))
+PRIVATE = (
+    403,
+    odoo_error(
+        "odoo.exceptions.AccessError", "Private methods (such as 'res.users.exists') cannot be called remotely."
+    ),
+)
 
 
 @dataclass
@@ -71,25 +88,31 @@ class Json2Stub:
 
     def models(self) -> xmlrpc.client.ServerProxy:
         """The simulator straight, to count what the engine wrote."""
-        return xmlrpc.client.ServerProxy("http://sim/xmlrpc/2/object", transport=WSGITransport(self.sim),
-                                         allow_none=True)
+        return xmlrpc.client.ServerProxy(
+            "http://sim/xmlrpc/2/object", transport=WSGITransport(self.sim), allow_none=True
+        )
 
     def count(self, model: str, domain: list | None = None) -> int:
-        return self.models().execute_kw("odoo", UID, "admin", model, "search_count", [domain or []],
-                                        {"context": {"active_test": False}})
+        return self.models().execute_kw(
+            "odoo", UID, "admin", model, "search_count", [domain or []], {"context": {"active_test": False}}
+        )
 
     def __call__(self, environ: dict, start_response: Any) -> list[bytes]:
         path = environ["PATH_INFO"]
-        headers = {name[5:].replace("_", "-").title(): value for name, value in environ.items()
-                   if name.startswith("HTTP_")}
+        headers = {
+            name[5:].replace("_", "-").title(): value for name, value in environ.items() if name.startswith("HTTP_")
+        }
         raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
         self.received.append((path, headers, raw))
         if path == "/json/version":
             return _json(start_response, 200, VERSION)
         match = CALL.match(path)
         if not match or environ["REQUEST_METHOD"] != "POST":
-            return _json(start_response, 404, odoo_error("werkzeug.exceptions.NotFound",
-                                                         "Did you mean POST /json/2/<model>/<method>?", 404))
+            return _json(
+                start_response,
+                404,
+                odoo_error("werkzeug.exceptions.NotFound", "Did you mean POST /json/2/<model>/<method>?", 404),
+            )
         db = headers.get("X-Odoo-Database", "")
         if not self.sim.registry.exists(db):
             return _page(start_response, 404, "Not Found", NO_DATABASE_PAGE)
@@ -109,17 +132,28 @@ class Json2Stub:
             return _json(start_response, 200, CONTEXT)
         return self._forward(environ, start_response, db, model, method, json.loads(raw or b"{}"))
 
-    def _forward(self, environ: dict, start_response: Any, db: str, model: str, method: str,
-                 named: dict) -> list[bytes]:
+    def _forward(
+        self, environ: dict, start_response: Any, db: str, model: str, method: str, named: dict
+    ) -> list[bytes]:
         args = [named.pop("ids")] if "ids" in named else []
         if method == "create":
             args.append(named.pop("vals_list"))
-        data = xmlrpc.client.dumps((db, UID, "admin", model, method, args, named), "execute_kw",
-                                   allow_none=True).encode()
+        data = xmlrpc.client.dumps(
+            (db, UID, "admin", model, method, args, named), "execute_kw", allow_none=True
+        ).encode()
         answer: dict[str, Any] = {}
-        body = b"".join(self.sim({**environ, "PATH_INFO": "/xmlrpc/2/object", "CONTENT_TYPE": "text/xml",
-                                  "CONTENT_LENGTH": str(len(data)), "wsgi.input": io.BytesIO(data)},
-                                 lambda status, headers, exc_info=None: answer.update(status=status)))
+        body = b"".join(
+            self.sim(
+                {
+                    **environ,
+                    "PATH_INFO": "/xmlrpc/2/object",
+                    "CONTENT_TYPE": "text/xml",
+                    "CONTENT_LENGTH": str(len(data)),
+                    "wsgi.input": io.BytesIO(data),
+                },
+                lambda status, headers, exc_info=None: answer.update(status=status),
+            )
+        )
         code, _sep, reason = answer["status"].partition(" ")
         if code != "200":  # a gateway's page (the simulator's http_status rule): passed on as it is
             return _page(start_response, int(code), reason, body)
@@ -137,16 +171,26 @@ def _as_json2(fault: xmlrpc.client.Fault) -> tuple[int, dict]:
         return 403, odoo_error("odoo.exceptions.AccessError", text)
     if fault.faultCode == 2:
         missing = text.startswith("Record does not exist")
-        return (404, odoo_error("odoo.exceptions.MissingError", text)) if missing else (
-            422, odoo_error("odoo.exceptions.UserError", text))
+        return (
+            (404, odoo_error("odoo.exceptions.MissingError", text))
+            if missing
+            else (422, odoo_error("odoo.exceptions.UserError", text))
+        )
     name, _sep, message = text.partition(": ")
     return 500, odoo_error(name if "." in name else f"builtins.{name}", message)
 
 
 def _json(start_response: Any, status: int, body: Any) -> list[bytes]:
     data = json.dumps(body).encode()
-    reasons = {200: "OK", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT FOUND", 409: "CONFLICT",
-               422: "UNPROCESSABLE ENTITY", 500: "INTERNAL SERVER ERROR"}
+    reasons = {
+        200: "OK",
+        401: "UNAUTHORIZED",
+        403: "FORBIDDEN",
+        404: "NOT FOUND",
+        409: "CONFLICT",
+        422: "UNPROCESSABLE ENTITY",
+        500: "INTERNAL SERVER ERROR",
+    }
     headers = [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data)))]
     if status == 401:
         headers.append(("WWW-Authenticate", "Bearer "))
@@ -155,8 +199,9 @@ def _json(start_response: Any, status: int, body: Any) -> list[bytes]:
 
 
 def _page(start_response: Any, status: int, reason: str, page: bytes) -> list[bytes]:
-    start_response(f"{status} {reason}", [("Content-Type", "text/html; charset=utf-8"),
-                                          ("Content-Length", str(len(page)))])
+    start_response(
+        f"{status} {reason}", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(page)))]
+    )
     return [page]
 
 

@@ -48,8 +48,7 @@ class Odoo:
         return xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object", allow_none=True)
 
     def call(self, model: str, method: str, *args, **kwargs):
-        return self.models().execute_kw(self.db, 2, self.password, model, method, list(args),
-                                        kwargs)
+        return self.models().execute_kw(self.db, 2, self.password, model, method, list(args), kwargs)
 
     def fault(self, model: str, method: str, *args, **kwargs) -> xmlrpc.client.Fault:
         with pytest.raises(xmlrpc.client.Fault) as info:

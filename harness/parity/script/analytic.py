@@ -27,9 +27,7 @@ def accounting(s: Recorder) -> None:
     _while_disabled(s)
     _enable(s)
     project_plan = _project_plan(s)
-    departments = s.kw(
-        "analytic.plan.create.departments", PLAN, "create", [{"name": "Departments"}], required=True
-    )
+    departments = s.kw("analytic.plan.create.departments", PLAN, "create", [{"name": "Departments"}], required=True)
     capabilities = _plan_columns(s, project_plan, departments)
     _schema(s)
     accounts = _accounts(s, project_plan, departments)
@@ -42,9 +40,7 @@ def accounting(s: Recorder) -> None:
         "write",
         [[accounts["pa"]], {"plan_id": departments}],
     )
-    s.kw(
-        "analytic.line.read.after_plan_change", LINE, "read", [[lines[0]], ["account_id", "amount"]]
-    )
+    s.kw("analytic.line.read.after_plan_change", LINE, "read", [[lines[0]], ["account_id", "amount"]])
     _registry(s, departments)
 
 
@@ -64,8 +60,9 @@ def _while_disabled(s: Recorder) -> None:
     )
     s.kw("analytic.account.search_count.fresh", ACCOUNT, "search_count", [[]])
     s.kw("analytic.line.search_count.fresh", LINE, "search_count", [[]])
-    s.kw("analytic.plan.check_access_rights.no_raise", PLAN, "check_access_rights", ["read"],
-         {"raise_exception": False})
+    s.kw(
+        "analytic.plan.check_access_rights.no_raise", PLAN, "check_access_rights", ["read"], {"raise_exception": False}
+    )
     s.kw("analytic.plan.check_access_rights.raise", PLAN, "check_access_rights", ["read"])
     s.kw("analytic.plan.has_access", PLAN, "has_access", [[], "read"])
 
@@ -108,22 +105,45 @@ def _project_plan(s: Recorder) -> int:
 
 def _line_fields(departments: int) -> list[str]:
     """The line's account fields across versions, the Departments plan's column included."""
-    return ["account_id", "plan_id", "auto_account_id", f"x_plan{departments}_id", "x_account_id_1",
-            "analytic_account_id", "amount"]
+    return [
+        "account_id",
+        "plan_id",
+        "auto_account_id",
+        f"x_plan{departments}_id",
+        "x_account_id_1",
+        "analytic_account_id",
+        "amount",
+    ]
 
 
 def _project_fields(departments: int) -> list[str]:
     """project.project's account fields across versions, the Departments plan's column included."""
-    return ["analytic_account_id", "account_id", "auto_account_id", f"x_plan{departments}_id", "x_account_id_1",
-            "analytic_account_balance"]
+    return [
+        "analytic_account_id",
+        "account_id",
+        "auto_account_id",
+        f"x_plan{departments}_id",
+        "x_account_id_1",
+        "analytic_account_balance",
+    ]
 
 
 def _plan_fields_get(s: Recorder, moment: str, departments: int) -> list[dict]:
     """The plan-column fields of the line and the project, as they stand now."""
-    return [s.kw(f"{label}.fields_get.{moment}", model, "fields_get", [],
-                 {"allfields": names, "attributes": ANALYTIC_ATTRIBUTES}, required=True)
-            for label, model, names in (("analytic.line", LINE, _line_fields(departments)),
-                                        ("project.project", PROJECT, _project_fields(departments)))]
+    return [
+        s.kw(
+            f"{label}.fields_get.{moment}",
+            model,
+            "fields_get",
+            [],
+            {"allfields": names, "attributes": ANALYTIC_ATTRIBUTES},
+            required=True,
+        )
+        for label, model, names in (
+            ("analytic.line", LINE, _line_fields(departments)),
+            ("project.project", PROJECT, _project_fields(departments)),
+        )
+    ]
 
 
 def _plan_columns(s: Recorder, project_plan: int, departments: int) -> Capabilities:
@@ -154,10 +174,20 @@ def _schema(s: Recorder) -> None:
         [[]],
         {"fields": ["name", "parent_id", "complete_name"], "order": "id"},
     )
-    s.kw("analytic.plan.fields_get", PLAN, "fields_get", [],
-         {"allfields": PLAN_FIELDS, "attributes": ANALYTIC_ATTRIBUTES})
-    s.kw("analytic.account.fields_get", ACCOUNT, "fields_get", [],
-         {"allfields": ACCOUNT_FIELDS, "attributes": ANALYTIC_ATTRIBUTES})
+    s.kw(
+        "analytic.plan.fields_get",
+        PLAN,
+        "fields_get",
+        [],
+        {"allfields": PLAN_FIELDS, "attributes": ANALYTIC_ATTRIBUTES},
+    )
+    s.kw(
+        "analytic.account.fields_get",
+        ACCOUNT,
+        "fields_get",
+        [],
+        {"allfields": ACCOUNT_FIELDS, "attributes": ANALYTIC_ATTRIBUTES},
+    )
 
 
 def _accounts(s: Recorder, project_plan: int, departments: int) -> dict[str, int]:
@@ -294,8 +324,13 @@ def _archive(s: Recorder, accounts: dict[str, int], departments: int) -> None:
         {"order": "id", "context": {"active_test": False}},
     )
     s.kw("analytic.account.read.archived", ACCOUNT, "read", [[pb], ["name", "active"]])
-    doomed = s.kw("analytic.account.create.doomed", ACCOUNT, "create",
-                  [{"name": "Doomed Account", "plan_id": departments}], required=True)
+    doomed = s.kw(
+        "analytic.account.create.doomed",
+        ACCOUNT,
+        "create",
+        [{"name": "Doomed Account", "plan_id": departments}],
+        required=True,
+    )
     s.kw("analytic.account.unlink", ACCOUNT, "unlink", [[doomed]])
     s.kw("analytic.account.read.deleted", ACCOUNT, "read", [[doomed], ["name"]])
     s.kw("analytic.account.write.deleted", ACCOUNT, "write", [[doomed], {"name": "Ghost"}])
@@ -339,8 +374,12 @@ def _registry(s: Recorder, departments: int) -> None:
         "ir.model.fields.search_read.plan",
         "ir.model.fields",
         "search_read",
-        [[["model", "=", PLAN],
-          ["name", "in", ["name", "parent_id", "company_id", "root_id", "sequence", "default_applicability"]]]],
+        [
+            [
+                ["model", "=", PLAN],
+                ["name", "in", ["name", "parent_id", "company_id", "root_id", "sequence", "default_applicability"]],
+            ]
+        ],
         {"fields": ["name", "ttype", "relation", "required"], "order": "name"},
     )
     s.kw(

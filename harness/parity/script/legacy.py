@@ -31,6 +31,5 @@ def v1_endpoints(s: Recorder, p: Partners) -> None:
         ("domain_unknown_field", PASSWORD, PARTNER, "search", [[["nope", "=", 1]]]),
         ("write_deleted", PASSWORD, PARTNER, "write", [[p.doomed], {"name": "Parity Ghost"}]),
     ):
-        s.xmlrpc(f"v1.object.{label}", V1_OBJECT, "execute_kw", DB, s.uid, password, model,
-                 method, args)
+        s.xmlrpc(f"v1.object.{label}", V1_OBJECT, "execute_kw", DB, s.uid, password, model, method, args)
     s.xmlrpc("v1.unknown_service", "/xmlrpc/foo", "nope")

@@ -25,8 +25,13 @@ def datetimes(s: Recorder) -> None:
         "create",
         [{"name": "Parity Task T", "date_assign": "2024-01-02T03:04:05"}],
     )
-    task = s.kw("task.create.datetime_space", TASK, "create",
-                [{"name": "Parity Task Space", "date_assign": ASSIGNED_AT}], required=True)
+    task = s.kw(
+        "task.create.datetime_space",
+        TASK,
+        "create",
+        [{"name": "Parity Task Space", "date_assign": ASSIGNED_AT}],
+        required=True,
+    )
     s.kw("task.read.date_assign", TASK, "read", [[task], ["name", "date_assign"]])
     s.kw(
         "task.search.date_assign_object",

@@ -106,9 +106,7 @@ def partners(s: Recorder) -> Partners:
     s.kw("partner.has_access.ids", PARTNER, "has_access", [[a], "read"])
     s.kw("partner.check_access.ids", PARTNER, "check_access", [[a], "read"])
     s.kw("partner.check_access_rule.ids", PARTNER, "check_access_rule", [[a], "read"])
-    doomed = s.kw(
-        "partner.create.doomed", PARTNER, "create", [{"name": "Parity Doomed"}], required=True
-    )
+    doomed = s.kw("partner.create.doomed", PARTNER, "create", [{"name": "Parity Doomed"}], required=True)
     s.kw("partner.unlink.ok", PARTNER, "unlink", [[doomed]])
 
     fields = ["name", "ref", "city", "zip", "color", "is_company", "type", "parent_id", "active"]

@@ -14,12 +14,8 @@ BOGUS_DB = "no_such_db_xyz"
 def common_and_db(s: Recorder) -> None:
     """The common and db services; authenticates."""
     s.xmlrpc("common.version", COMMON, "version", required=True)
-    s.uid = s.xmlrpc(
-        "common.authenticate.ok", COMMON, "authenticate", DB, LOGIN, PASSWORD, {}, required=True
-    )
-    s.xmlrpc(
-        "common.authenticate.wrong_password", COMMON, "authenticate", DB, LOGIN, WRONG_PASSWORD, {}
-    )
+    s.uid = s.xmlrpc("common.authenticate.ok", COMMON, "authenticate", DB, LOGIN, PASSWORD, {}, required=True)
+    s.xmlrpc("common.authenticate.wrong_password", COMMON, "authenticate", DB, LOGIN, WRONG_PASSWORD, {})
     s.xmlrpc(
         "common.authenticate.unknown_login",
         COMMON,
