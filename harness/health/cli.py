@@ -2,9 +2,10 @@
 
 ``tick`` runs one round as of ``--at`` (default: now) and prints one JSON line per tenant:
 ``tenant``, ``state``, ``since``, ``last_ok``, ``latency_ms``, ``error`` (and ``failures``,
-``checked_at``, ``http_status``); it exits 0 whatever the states, 2 on a bad tenants file or a
-ledger that cannot be opened (one line naming it), 3 when another live round holds the ledger (a
-``serve`` mid-round; a round killed midway holds nothing).
+``checked_at``, ``http_status``) and exits by the worst state, so cron and CI can act on it:
+0 every tenant green, 4 the worst amber, 5 a tenant red; 2 on a bad tenants file or a ledger that
+cannot be opened (one line naming it), 3 when another live round holds the ledger (a ``serve``
+mid-round; a round killed midway holds nothing). 1 stays the code of a command that failed.
 ``serve`` is the 5-minute cron: a round every ``--interval`` seconds, printing the same lines,
 until SIGTERM, Ctrl-C or ``--max-rounds``. Both keep state in the ledger (``--ledger``), so
 separate ``tick`` runs from cron and a restarted ``serve`` continue the same incidents.
@@ -24,7 +25,7 @@ from pathlib import Path
 from harness.engine.ledger import SyncLocked
 from harness.health.alerts import build_sinks
 from harness.health.monitor import Monitor
-from harness.health.states import Health
+from harness.health.states import Health, State
 from harness.health.store import DEFAULT_LEDGER, HealthStore
 from harness.health.tenants import TenantsError, load_tenants
 
@@ -57,18 +58,28 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=_positive, default=10.0, metavar="SECONDS", help="per call (default: 10)")
 
 
+#: ``tick``'s exit code per worst state; distinct from 1 (failed), 2 (cannot start), 3 (locked)
+EXIT_BY_STATE = {State.GREEN: 0, State.AMBER: 4, State.RED: 5}
+
+
+def worst_exit(healths: list[tuple[str, Health]]) -> int:
+    """The exit code of the worst state in a round (0 for a round with no tenant)."""
+    return max((EXIT_BY_STATE[health.state] for _tenant, health in healths), default=0)
+
+
 def cmd_tick(args: argparse.Namespace) -> int:
     monitor = _monitor(args)
     if monitor is None:
         return 2
     try:
-        _print_round(monitor.tick(args.at or _now()))
+        healths = monitor.tick(args.at or _now())
     except SyncLocked:
         print(
             "odoo-harness health: another health round is running on this ledger; this one is skipped", file=sys.stderr
         )
         return 3
-    return 0
+    _print_round(healths)
+    return worst_exit(healths)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from harness.health.alerts import (
     JsonlSink,
     Outbox,
     SmtpSink,
-    StdoutSink,
+    StderrSink,
     WebhookSink,
     payload,
 )
@@ -69,9 +69,10 @@ def test_jsonl_appends_one_object_per_line(tmp_path: Path) -> None:
     assert read_jsonl(sink) == [WIRE, WIRE]
 
 
-def test_stdout_prints_one_json_line(capsys: pytest.CaptureFixture[str]) -> None:
-    StdoutSink().send(ALERT)
-    assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == [WIRE]
+def test_stderr_prints_one_json_line_and_nothing_on_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    StderrSink().send(ALERT)
+    out, err = capsys.readouterr()
+    assert (out, [json.loads(line) for line in err.splitlines()]) == ("", [WIRE])
 
 
 def test_webhook_retries_with_backoff_until_it_succeeds() -> None:

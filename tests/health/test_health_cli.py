@@ -48,13 +48,14 @@ def test_tick_prints_one_json_line_per_tenant(
         tenants = tmp_path / "tenants.yaml"
         tenants.write_text(tenants_yaml([tenant("acme", sim.url), tenant("gone", sim.url, db="gone")]))
         ledger = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
-        assert health("tick", "--at", "2024-05-01T00:00:00Z", "--tenants", str(tenants), "--ledger", ledger) == 0
+        # "gone" names a missing database: red at once, so tick exits 5 (the worst state)
+        assert health("tick", "--at", "2024-05-01T00:00:00Z", "--tenants", str(tenants), "--ledger", ledger) == 5
         first = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
         assert (
             health(
                 "tick", "--at", "2024-05-01T00:05:00", "--tenants", str(tenants), "--ledger", ledger, "--timeout", "2"
             )
-            == 0
+            == 5
         )  # no zone: UTC
         second = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [set(line) for line in first + second] == [KEYS] * 4
@@ -92,15 +93,16 @@ def test_no_password_in_output_alerts_or_ledger(
                     tenant("acme", sim.url, password_env="ACME_ODOO_PASSWORD"),
                     tenant("beta", sim.url, password_env="BETA_ODOO_PASSWORD"),
                 ],
-                alerts=[{"jsonl": "alerts.jsonl"}, {"stdout": True}],
+                alerts=[{"jsonl": "alerts.jsonl"}, {"stderr": True}],
             )
         )
         ledger = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
         for number in range(6):
-            assert health("tick", "--at", at(number).isoformat(), "--tenants", str(tenants), "--ledger", ledger) == 0
+            assert health("tick", "--at", at(number).isoformat(), "--tenants", str(tenants), "--ledger", ledger) == 5
     out, err = capsys.readouterr()
     lines = [json.loads(line) for line in out.splitlines()]
-    assert [(line["tenant"], line.get("kind")) for line in lines if "kind" in line] == [("beta", "alert")]
+    assert all("kind" not in line for line in lines)  # stdout: tenant lines only, never an alert
+    assert [(line["tenant"], line["kind"]) for line in map(json.loads, err.splitlines())] == [("beta", "alert")]
     assert [line["state"] for line in lines if line["tenant"] == "acme"] == ["green"] * 6
     alerts = (tmp_path / "alerts.jsonl").read_text()
     assert json.loads(alerts)["error"] == "authentication refused for login 'admin' on database 'odoo'"
@@ -113,6 +115,23 @@ def test_no_password_in_output_alerts_or_ledger(
     assert "authentication refused" in dump  # the dump did read the health tables
     for text in (out, err, alerts, dump, (tmp_path / "ledger.sqlite").read_bytes().decode("latin-1")):
         assert SECRET not in text
+
+
+@pytest.mark.parametrize(
+    ("databases", "slow_ms", "code"),
+    [(["odoo"], 60_000, 0), (["odoo"], 0.001, 4), (["odoo", "gone"], 0.001, 5), (["gone"], 60_000, 5)],
+    ids=["green", "amber", "amber-and-red", "red"],
+)
+def test_tick_exits_by_the_worst_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, databases: list[str], slow_ms: float, code: int
+) -> None:
+    """0 all green, 4 the worst amber, 5 any red: cron and CI can act on a round (README)."""
+    monkeypatch.setenv("HEALTH_TEST_PASSWORD", "admin")
+    with simulator() as sim:
+        tenants = tmp_path / "tenants.yaml"
+        rows = [tenant(db, sim.url, db=db) for db in databases]
+        tenants.write_text(tenants_yaml(rows, thresholds={"slow_ms": slow_ms}))
+        assert health("tick", "--tenants", str(tenants), "--ledger", f"sqlite:///{tmp_path / 'l.sqlite'}") == code
 
 
 def test_a_bad_tenants_file_exits_2_naming_file_line_and_field(
