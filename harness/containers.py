@@ -49,10 +49,18 @@ class TestcontainersBoundary:
     """The real boundary: testcontainers and a local Docker engine."""
 
     def network(self) -> Any:
+        """The first call to the engine: where a missing or unreachable Docker shows."""
+        from docker.errors import DockerException
         from testcontainers.core.network import Network
 
-        network = Network()
-        network.create()
+        try:
+            network = Network()
+            network.create()
+        except DockerException as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ContainerError(
+                f"container targets need a running Docker engine (DOCKER_HOST or /var/run/docker.sock): {reason}"
+            ) from None
         return network
 
     def postgres(self, network: Any, alias: str) -> Handle:

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from harness.errors import HarnessError
 from harness.targets import Endpoint, Target, server_serie
 from harness.versions import is_validated
 
@@ -130,5 +131,7 @@ def _run_target(suites: list[Suite], target: Target, versions: dict[str, str]) -
 
 
 def _describe(exc: BaseException) -> str:
-    last = traceback.format_exception_only(exc)[-1].strip()
-    return last
+    """The harness's own errors are written for the user; anything else shows its type too."""
+    if isinstance(exc, HarnessError):
+        return str(exc)
+    return traceback.format_exception_only(exc)[-1].strip()

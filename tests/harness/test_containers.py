@@ -8,11 +8,12 @@ real-Docker test runs where an engine answers and is skipped, with that reason, 
 from __future__ import annotations
 
 import xmlrpc.client
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from harness.containers import ContainerError, run_odoo
+from harness.containers import ContainerError, TestcontainersBoundary, run_odoo
 from simulator.app import SimulatorApp
 from simulator.server import SimServer
 
@@ -99,6 +100,14 @@ def test_a_non_loopback_docker_host_is_refused() -> None:
     with pytest.raises(ContainerError, match="only targets loopback"), run_odoo("17.0", boundary):
         pass
     assert "stop odoo" in boundary.log
+
+
+def test_no_docker_engine_is_one_clear_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The real boundary, with DOCKER_HOST naming a socket nobody listens on."""
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'no-docker.sock'}")
+    with pytest.raises(ContainerError, match=r"^container targets need a running Docker engine \(DOCKER_HOST") as info:
+        TestcontainersBoundary().network()
+    assert "\n" not in str(info.value) and info.value.__cause__ is None
 
 
 def _docker_missing() -> str | None:

@@ -49,6 +49,16 @@ def test_bad_target_exits_2(capsys: pytest.CaptureFixture) -> None:
     assert "sim:15.0" in capsys.readouterr().err
 
 
+def test_a_target_that_cannot_start_is_one_line_in_the_matrix(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'no-docker.sock'}")
+    assert main(["run", "--target", "container:17.0", "--suite", "plan-tagging"]) == 1
+    out = capsys.readouterr().out
+    assert "- container:17.0 (target) / start: container targets need a running Docker engine" in out
+    assert "ContainerError" not in out and "DockerException" not in out
+
+
 def test_unknown_suite_exits_2(capsys: pytest.CaptureFixture) -> None:
     assert main(["run", "--suite", "nope"]) == 2
     assert "unknown suite 'nope'" in capsys.readouterr().err
