@@ -360,10 +360,16 @@ def main(argv: list[str] | None = None) -> int:
     one line on stderr and exit 2, with the traceback only under ``--debug``."""
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
     except HarnessError as exc:
         _report(args, exc)
         return 2
+    except BrokenPipeError:
+        # the reader went away (``| head``): stop quietly, as Python's docs advise for pipes
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":
