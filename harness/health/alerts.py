@@ -8,7 +8,7 @@ order, without touching the sinks that already took them. Delivery is at least o
 crash between a sink taking a notice and the ledger recording it can repeat one, and every
 notice carries its ``id`` so that a receiver can drop the repeat.
 
-The wire format (JSONL line, webhook body, stderr line; the e-mail says the same in prose)::
+The wire format (JSONL line, webhook body, stdout/stderr line; the e-mail says the same in prose)::
 
     {"id": 7, "tenant": "acme", "kind": "alert", "at": "2024-05-01T10:20:00+00:00",
      "state": "red", "since": "2024-05-01T10:00:00+00:00", "last_ok": "...", "error": "...",
@@ -17,7 +17,8 @@ The wire format (JSONL line, webhook body, stderr line; the e-mail says the same
 Sinks: ``{jsonl: PATH}`` appends one JSON object per line (PATH relative to the tenants file);
 ``{webhook: URL}`` POSTs the JSON, retrying timeouts, connection errors, 429 and 5xx with
 exponential backoff; ``{smtp: {...}}`` sends one e-mail per notice with ``smtplib``;
-``{stderr: true}`` prints the JSON line on stderr (stdout carries ``health``'s tenant lines).
+``{stdout: true}`` and ``{stderr: true}`` print the JSON line; an alert line always has ``kind``,
+a tenant line of ``health`` never does, and ``stderr`` keeps them apart for a pipe reading stdout.
 """
 
 from __future__ import annotations
@@ -88,11 +89,13 @@ class JsonlSink:
 
 
 @dataclass
-class StderrSink:
-    key: str = "stderr"
+class StreamSink:
+    """``stdout`` or ``stderr``: one JSON line per notice on that stream of the process."""
+
+    key: str = "stdout"
 
     def send(self, notice: NoticeRecord) -> None:
-        print(json.dumps(payload(notice)), file=sys.stderr, flush=True)
+        print(json.dumps(payload(notice)), file=getattr(sys, self.key), flush=True)
 
 
 @dataclass
@@ -195,7 +198,7 @@ def build_sinks(
         elif spec.smtp:
             sinks.append(SmtpSink(spec.smtp, environ))
         else:
-            sinks.append(StderrSink())
+            sinks.append(StreamSink("stdout" if spec.stdout else "stderr"))
     return sinks
 
 

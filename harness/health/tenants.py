@@ -8,7 +8,7 @@ alerts:
   - {jsonl: alerts.jsonl}                   # relative to the tenants file's folder
   - {webhook: "https://hooks.example.org/odoo-health"}
   - {smtp: {host: 127.0.0.1, port: 25, from: harness@example.org, to: [support@example.org]}}
-  - {stderr: true}                         # JSON lines on stderr; stdout is the tenant lines
+  - {stderr: true}                         # or {stdout: true}: one JSON line per notice
 thresholds: {slow_ms: 2000, failures_to_red: 2, alert_after_minutes: 15}   # optional
 ```
 
@@ -115,20 +115,15 @@ class SinkSpec(StrictModel):
     jsonl: Text | None = None
     webhook: HttpUrl | None = None
     smtp: SmtpSettings | None = None
+    stdout: Literal[True] | None = None
     stderr: Literal[True] | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _not_stdout(cls, data: object) -> object:
-        if isinstance(data, dict) and "stdout" in data:
-            raise ValueError("{stdout: true} is gone: stdout carries the tenant lines; use {stderr: true} for alerts")
-        return data
 
     @model_validator(mode="after")
     def _exactly_one(self) -> SinkSpec:
         if len(self.model_fields_set) != 1:
             raise ValueError(
-                "an alert sink is one of {jsonl: PATH}, {webhook: URL}, {smtp: {host, port, from, to}}, {stderr: true}"
+                "an alert sink is one of {jsonl: PATH}, {webhook: URL}, {smtp: {host, port, from, to}}, "
+                "{stdout: true}, {stderr: true}"
             )
         return self
 

@@ -15,7 +15,7 @@ from harness.health.alerts import (
     JsonlSink,
     Outbox,
     SmtpSink,
-    StderrSink,
+    StreamSink,
     WebhookSink,
     payload,
 )
@@ -69,8 +69,14 @@ def test_jsonl_appends_one_object_per_line(tmp_path: Path) -> None:
     assert read_jsonl(sink) == [WIRE, WIRE]
 
 
+def test_stdout_prints_one_json_line(capsys: pytest.CaptureFixture[str]) -> None:
+    StreamSink("stdout").send(ALERT)
+    out, err = capsys.readouterr()
+    assert ([json.loads(line) for line in out.splitlines()], err) == ([WIRE], "")
+
+
 def test_stderr_prints_one_json_line_and_nothing_on_stdout(capsys: pytest.CaptureFixture[str]) -> None:
-    StderrSink().send(ALERT)
+    StreamSink("stderr").send(ALERT)
     out, err = capsys.readouterr()
     assert (out, [json.loads(line) for line in err.splitlines()]) == ("", [WIRE])
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.health.alerts import JsonlSink, SmtpSink, StderrSink, WebhookSink, build_sinks
+from harness.health.alerts import JsonlSink, SmtpSink, StreamSink, WebhookSink, build_sinks
 from harness.health.states import Thresholds
 from harness.health.tenants import TenantsError, load_tenants, parse_tenants
 
@@ -34,6 +34,7 @@ alerts:
       port: 2525
       from: harness@example.org
       to: support@example.org
+  - {stdout: true}
   - {stderr: true}
 thresholds: {slow_ms: 500, failures_to_red: 3, alert_after_minutes: 30}
 """
@@ -62,11 +63,12 @@ def test_every_sink_and_thresholds(tmp_path: Path) -> None:
     assert config.tenants[0].url == "http://127.0.0.1:8069"  # trailing slash dropped
     assert config.thresholds.thresholds() == Thresholds(500, 3, dt.timedelta(minutes=30))
     sinks = build_sinks(config.alerts, tmp_path)
-    assert [type(s) for s in sinks] == [JsonlSink, WebhookSink, SmtpSink, StderrSink]
+    assert [type(s) for s in sinks] == [JsonlSink, WebhookSink, SmtpSink, StreamSink, StreamSink]
     assert [s.key for s in sinks] == [
         f"jsonl:{tmp_path}/out/alerts.jsonl",
         "webhook:http://127.0.0.1:9/hook",
         "smtp:127.0.0.1:2525:support@example.org",
+        "stdout",
         "stderr",
     ]
     assert sinks[2].settings.to == ["support@example.org"] and sinks[2].settings.sender == "harness@example.org"
@@ -115,11 +117,11 @@ def _error(text: str) -> str:
             ("to: support@example.org", "to: support@example.org\n      username: bot"),
             ["tenants.yaml:11: alerts[2].smtp: to log in, give both 'username' and 'password_env'"],
         ),
-        (("{stderr: true}", "{pager: 555-0100}"), ["tenants.yaml:16: alerts[3].pager: Extra inputs are not permitted"]),
-        (("{stderr: true}", "{stderr: false}"), ["tenants.yaml:16: alerts[3].stderr: Input should be True"]),
-        (("{stderr: true}", "{stdout: true}"), ["tenants.yaml:16: alerts[3]: {stdout: true} is gone"]),
+        (("{stdout: true}", "{pager: 555-0100}"), ["tenants.yaml:16: alerts[3].pager: Extra inputs are not permitted"]),
+        (("{stdout: true}", "{stdout: false}"), ["tenants.yaml:16: alerts[3].stdout: Input should be True"]),
+        (("{stderr: true}", "{stderr: false}"), ["tenants.yaml:17: alerts[4].stderr: Input should be True"]),
         (
-            ("{stderr: true}", "{stderr: true, jsonl: x.jsonl}"),
+            ("{stdout: true}", "{stdout: true, jsonl: x.jsonl}"),
             ["tenants.yaml:16: alerts[3]: an alert sink is one of {jsonl: PATH}, {webhook: URL}"],
         ),
         (
@@ -128,7 +130,7 @@ def _error(text: str) -> str:
         ),
         (
             ("failures_to_red: 3", "failures_to_red: 0"),
-            ["tenants.yaml:17: thresholds.failures_to_red: Input should be greater than or equal to 1"],
+            ["tenants.yaml:18: thresholds.failures_to_red: Input should be greater than or equal to 1"],
         ),
     ],
 )
