@@ -11,7 +11,7 @@ from pathlib import Path
 
 import simulator
 
-SIMULATOR = Path(next(iter(simulator.__path__)))  # a namespace package: no __file__
+SIMULATOR = Path(simulator.__file__).parent
 MODULES = ("database", "orm", "reader", "writer", "grouping")
 
 
