@@ -189,11 +189,15 @@ def _uuids_replaced(value: Any) -> Any:
 
 
 def _calibrated_defaults(values: dict) -> dict:
-    """A random default colour; 16.0's task recurrence defaults from today (the weekday's
-    flag, the day of the month, the month and weekday)."""
+    """A random default colour; the task recurrence's defaults from today: until a week ahead
+    (``<today+7>``, days counted from Odoo's UTC day), and on 16.0 the weekday's flag, the day of
+    the month, the month and weekday."""
     values = dict(values)
     if "color" in values:
         values["color"] = RANDOM_COLOUR
+    if isinstance(values.get("repeat_until"), str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", values["repeat_until"]):
+        days = (datetime.date.fromisoformat(values["repeat_until"]) - datetime.datetime.now(datetime.UTC).date()).days
+        values["repeat_until"] = f"<today{days:+d}>"
     flags = [values.pop(day, False) for day in WEEKDAYS]
     if any(flags):
         values[TODAY_WEEKDAY_FLAG] = True
