@@ -15,7 +15,7 @@ HARNESS = Path(harness.__file__).parent
 #: module -> the names the harness may import from it.
 PUBLIC = {
     "simulator.app": {"SimulatorApp"},
-    "simulator.server": {"SimServer", "LoopbackServer"},
+    "simulator.server": {"SimServer", "LoopbackServer", "Limits"},
     "simulator.proxy": {"ProxyServer"},
     "simulator.control": {"FaultControl"},
     "simulator.faults": {"parse_rules", "call_target", "ODOO_FAULTS"},
@@ -57,3 +57,30 @@ def test_the_scenarios_reach_a_simulator_only_over_the_wire() -> None:
     (``harness/targets.py`` makes it) and speaks HTTP to it, as to a real Odoo."""
     scenario_imports = {(path, module) for path, module, _name in simulator_imports() if path.startswith("scenarios/")}
     assert scenario_imports <= {("scenarios/execute.py", "simulator.proxy"), ("scenarios/steps.py", "simulator.faults")}
+
+
+def _imports_of(folder: Path, package: str) -> set[tuple[str, str]]:
+    """(file, module) of every import of ``package`` by the modules under ``folder``."""
+    found = set()
+    for path in sorted(folder.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            modules = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            found |= {(path.name, module) for module in modules if module.split(".")[0] == package}
+    return found
+
+
+def test_the_simulator_never_imports_the_harness() -> None:
+    import simulator
+
+    assert _imports_of(Path(simulator.__file__).parent, "harness") == set()
+
+
+def test_the_engine_never_imports_the_simulator() -> None:
+    """The engine reaches any Odoo only through its wire, so its results hold for real Odoo."""
+    assert _imports_of(HARNESS / "engine", "simulator") == set()
