@@ -5,11 +5,15 @@ and the calls received, which is where the engine's calls are counted. ``Simulat
 is the simulator's, for what no Odoo lets a client do: create and drop databases, change a
 password behind the engine's back, read the journal of mutations. A real Odoo has none, and
 the steps that need it are skipped there.
+
+A control API started with a token (``odoo-harness simulate --control-token-env VAR``, the same for
+``proxy``) is sent it from the environment variable ``ODOO_CONTROL_TOKEN``, never from argv.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,15 +23,23 @@ from harness.errors import HarnessError
 from harness.targets import Endpoint
 
 TIMEOUT = 30.0
+#: The environment variable holding the control API's token, when the server was given one.
+CONTROL_TOKEN_ENV = "ODOO_CONTROL_TOKEN"
 
 
 class ControlError(HarnessError, RuntimeError):
     """A control API that refused a request or did not answer; the message says which."""
 
 
+def control_headers() -> dict[str, str]:
+    """What every control API request carries: its JSON type, and the token if the environment has one."""
+    token = os.environ.get(CONTROL_TOKEN_ENV)
+    return {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+
+
 def _request(url: str, method: str = "GET", payload: Any = None) -> Any:
     data = None if payload is None else json.dumps(payload).encode()
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(url, data=data, method=method, headers=control_headers())
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             return json.loads(response.read() or b"null")

@@ -12,6 +12,7 @@ import base64
 import datetime as dt
 import json
 import re
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -22,7 +23,7 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from simulator import faults, jsonrpc, xmlrpc
-from simulator.control import JSON_TYPE, FaultControl
+from simulator.control import JSON_TYPE, ControlRequestError, FaultControl, json_object
 from simulator.control import json_response as _json
 from simulator.database import Database
 from simulator.dbservice import missing_arguments
@@ -42,6 +43,10 @@ XML_TYPE = "text/xml; charset=utf-8"
 NAME = "odoo-harness"
 #: An API key as Odoo makes them: 40 hex digits.
 KEY_FORMAT = re.compile(r"[0-9a-f]{40}")
+#: A name PostgreSQL keeps whole (NAMEDATALEN - 1 bytes) and a file name can hold.
+DB_NAME_BYTES = 63
+#: How many databases the control API opens by default: each costs some megabytes of memory.
+MAX_DATABASES = 50
 
 
 COMMON_RULES = [
@@ -99,11 +104,17 @@ class SimulatorApp(FaultControl):
         data: Path | None = None,
         fresh: bool = False,
         master_password: str = DEFAULT_MASTER_PASSWORD,
+        control_token: str | None = None,
+        max_databases: int = MAX_DATABASES,
     ) -> None:
+        """``control_token``: what the control API's ``Authorization: Bearer`` must carry (None: none asked);
+        ``max_databases``: how many databases it opens at most."""
         self.registry = Registry(version, data=data, fresh=fresh, primary=db, master_password=master_password)
         self.registry.create(db)
         self.services = Services(self.registry)
-        self.init_control()
+        self.init_control(control_token)
+        self.max_databases = max_databases
+        self._databases_lock = threading.Lock()
         self.sessions = SessionStore()
         self.control_chars = self.registry.profile.quirks.xmlrpc.control_chars
         self.use_datetime = self.registry.profile.quirks.xmlrpc.use_datetime
@@ -111,7 +122,7 @@ class SimulatorApp(FaultControl):
         self.deprecated = DeprecatedEndpoints(self.registry.profile.quirks.deprecations)
         routes = self.registry.profile.quirks.json2.routes
         self.urls = URLS[routes]
-        self.json2 = Json2Dispatcher(self.registry, self.services) if routes == "json2" else None
+        self.json2 = Json2Dispatcher(self.registry, self.services, self._session) if routes == "json2" else None
 
     @property
     def version(self) -> str:
@@ -121,6 +132,13 @@ class SimulatorApp(FaultControl):
     def serves_json2(self) -> bool:
         """Whether this version has the JSON-2 API (19.0+)."""
         return self.json2 is not None
+
+    def startup_key(self, login: str) -> str:
+        """The API key ``simulate`` prints for ``login`` of the primary database: derived from the
+        database's secret, so a restart on the same ``--data`` file prints the same key and adds
+        none (``LookupError`` as ``issue_api_key``)."""
+        db = self.registry.get(self.registry.primary)
+        return self.issue_api_key(login, key=apikeys.derived_key(db, NAME))
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         path = environ.get("PATH_INFO", "")
@@ -148,7 +166,10 @@ class SimulatorApp(FaultControl):
         """The answer of the route the request's URL matches."""
         try:
             endpoint, values = self.urls.bind_to_environ(request.environ).match()
-            return getattr(self, f"on_{endpoint}")(request, **values)
+            handler = getattr(self, f"on_{endpoint}")
+            if endpoint.startswith("sim_"):  # the control API: its tools only
+                return self.serve_control(request, lambda: handler(request, **values))
+            return handler(request, **values)
         except HTTPException as exc:
             return exc.get_response(request.environ)
         except _Answered as answered:
@@ -347,13 +368,23 @@ class SimulatorApp(FaultControl):
         }
 
     def on_sim_databases(self, request: Request) -> Response:
+        """``POST {"name": DB, "fresh": bool}`` opens a database (as its version installs it), up to
+        ``max_databases``; one already there is kept as it is."""
         if request.method == "GET":
             return _json(self.registry.names())
-        payload = json.loads(request.get_data() or b"{}")
-        name = payload.get("name") if isinstance(payload, dict) else None
-        if not isinstance(name, str) or not name:
-            return _json({"error": 'body must be {"name": DB, "fresh": bool}'}, status=400)
-        self.registry.create(name, fresh=bool(payload.get("fresh", False)))
+        payload = json_object(request)
+        name, fresh = payload.get("name"), payload.get("fresh", False)
+        if not (isinstance(name, str) and 0 < len(name.encode()) <= DB_NAME_BYTES and name.isprintable()):
+            raise ControlRequestError(
+                f"'name' must be a database name (1 to {DB_NAME_BYTES} bytes, no control characters); got {name!r}"
+            )
+        if not isinstance(fresh, bool):
+            raise ControlRequestError(f"'fresh' must be true or false; got {fresh!r}")
+        with self._databases_lock:
+            if self.registry.get(name) is None and len(self.registry.names()) >= self.max_databases:
+                error = f"at most {self.max_databases} databases (max_databases): drop one first"
+                return _json({"error": error}, status=409)
+            self.registry.create(name, fresh=fresh)
         return _json(self.registry.names(), status=201)
 
     def on_sim_database(self, request: Request, name: str) -> Response:
@@ -365,14 +396,11 @@ class SimulatorApp(FaultControl):
 
     def on_sim_passwords(self, request: Request) -> Response:
         """Set a user's password, as the customer's admin changing it in Odoo's settings would:
-        a test's way to make a client's stored secret stale."""
-        shape = 'body must be {"db": DB, "login": LOGIN, "password": PASSWORD}'
-        payload = _json_payload(request)
-        if not (
-            isinstance(payload, dict)
-            and all(isinstance(payload.get(k), str) and payload.get(k) for k in ("db", "login", "password"))
-        ):
-            return _json({"error": shape}, status=400)
+        a test's way to make a client's stored secret stale: ``{"db": DB, "login": LOGIN, "password": PASSWORD}``."""
+        payload = json_object(request)
+        for key in ("db", "login", "password"):
+            if not (isinstance(payload.get(key), str) and payload[key]):
+                raise ControlRequestError(f"'{key}' must be a non-empty string")  # a password is not echoed
         db = self.registry.get(payload["db"])
         if db is None:
             return _json({"error": f"no database {payload['db']!r}"}, status=404)

@@ -8,9 +8,10 @@ switched on, unless ``fresh`` asks for the state right after install.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,12 @@ from simulator.writer import Writer
 
 DEFAULT_PASSWORD = "admin"
 PASSWORD_TABLE = "_sim_password"
+JOURNAL_TABLE = "_sim_journal"
+
+
+class IncompatibleStore(ValueError):
+    """A kept store (a ``--data`` file, a restored dump) this simulator cannot serve: one of
+    another Odoo version, or one that holds no Odoo database at all."""
 
 
 class Passwords:
@@ -84,6 +91,38 @@ class JournalEntry:
         }
 
 
+class Journal:
+    """The mutating calls of a database, kept in its own store as Odoo keeps its logs in its
+    database: a call's entries are written in the transaction of the call's changes (they are
+    committed with them, or, marked rolled back, after the rollback), so they survive restarts and
+    crashes, and follow the database where its data goes (rename, duplicate, dump and restore)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        #: the entries of the call in progress, settled by its transaction's end
+        self.pending: list[JournalEntry] = []
+        store.execute(
+            f'CREATE TABLE IF NOT EXISTS "{JOURNAL_TABLE}" (position INTEGER PRIMARY KEY, '
+            "at TEXT, model TEXT, method TEXT, ids TEXT, uid INTEGER, committed INTEGER)"
+        )
+        store.settlers.append(self.settle)
+
+    def settle(self, committed: bool) -> None:
+        """Write the pending entries (a ``Store`` settler: inside the transaction they belong to)."""
+        self.store.conn.executemany(
+            f'INSERT INTO "{JOURNAL_TABLE}" (at, model, method, ids, uid, committed) VALUES (?, ?, ?, ?, ?, ?)',
+            [(e.at, e.model, e.method, json.dumps(e.ids), e.uid, committed) for e in self.pending],
+        )
+        self.pending = []
+
+    def __iter__(self) -> Iterator[JournalEntry]:
+        """Every settled entry, oldest first, as the store holds them."""
+        for at, model, method, ids, uid, committed in self.store.query(
+            f'SELECT at, model, method, ids, uid, committed FROM "{JOURNAL_TABLE}" ORDER BY position'
+        ):
+            yield JournalEntry(at, model, method, json.loads(ids), uid, bool(committed))
+
+
 @dataclass
 class Database:
     """State and behaviour of one database; every call runs in ``transaction()``."""
@@ -92,8 +131,6 @@ class Database:
     profile: Profile
     store: Store
     clock: Callable[[], dt.datetime] = field(default=lambda: _utcnow())
-    journal: list[JournalEntry] = field(default_factory=list)
-    pending: list[JournalEntry] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
@@ -118,6 +155,7 @@ class Database:
             self.schemas["res.groups"].relations["implied_ids"],
         )
         self.passwords = Passwords(self.store)
+        self.journal = Journal(self.store)
         self.pending_passwords: dict[str, str] = {}
         self._dependents: dict[str, list[tuple[ModelSchema, Field]]] | None = None
         # weakly: the connection would hold its database for ever (SQLite's functions are not seen by gc)
@@ -193,6 +231,8 @@ class Database:
         copied = self.store.is_empty()
         if copied:  # the seeded template holds every table already
             self.store.copy_from(_installed(self.profile, fresh))
+        else:
+            self._check_version()
         demo = self._holds_demo()
         installed = self._installed_modules(demo)
         if installed != set(self.profile.modules) or demo != self.profile.demo:  # a kept database, a restored dump
@@ -204,6 +244,20 @@ class Database:
                     create_storage(self.store, schema)
             for hook in hooks.install:
                 hook(self)
+
+    def _check_version(self) -> None:
+        """A kept store must hold a database of this profile's version, as base's ``latest_version``
+        says (what Odoo reads to decide on an upgrade): the simulator serves one version's schema
+        and behaviour, and migrates nothing."""
+        odoo = self.store.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ir_module_module'")
+        rows = odoo and self.store.query("SELECT latest_version FROM ir_module_module WHERE name = 'base'")
+        if not rows or not rows[0][0]:
+            raise IncompatibleStore("it holds no Odoo database")
+        held = ".".join(str(rows[0][0]).split(".")[:2])
+        if held != self.profile.version:
+            raise IncompatibleStore(
+                f"it holds an Odoo {held} database, not {self.profile.version} (serve it with --odoo-version {held})"
+            )
 
     def _holds_demo(self) -> bool:
         """Whether this database was created with demo data (base's ir.module.module row says)."""
@@ -339,20 +393,16 @@ class Database:
     # -- calls ------------------------------------------------------------------
 
     def journal_mutation(self, env: Env, model: str, method: str, ids: list[int]) -> JournalEntry:
-        """Note a mutation as it starts; the call's outcome settles it (committed or not)."""
+        """Note a mutation as it starts; the call's transaction settles it (committed or not)."""
         entry = JournalEntry(env.now(), model, method, list(ids), env.uid)
-        self.pending.append(entry)
+        self.journal.pending.append(entry)
         return entry
 
     def created_ids(self, model: str) -> set[int]:
         """The ids of ``model`` the call in progress created (its journal, not settled yet)."""
-        return {i for entry in self.pending if entry.model == model and entry.method == "create" for i in entry.ids}
-
-    def settle_journal(self, committed: bool) -> None:
-        for entry in self.pending:
-            entry.committed = committed
-        self.journal.extend(self.pending)
-        self.pending = []
+        return {
+            i for entry in self.journal.pending if entry.model == model and entry.method == "create" for i in entry.ids
+        }
 
     def xmlid(self, module: str, name: str) -> int | None:
         """The record id behind ``module.name`` (its ir.model.data row)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
 import inspect
 import io
@@ -132,13 +133,9 @@ class DbService:
         (``_initialize_db``), so the call answers True and the admin keeps admin / admin."""
         self._create_empty_database(db_name)
         db = self.registry.create(db_name, fresh=True, demo=bool(demo) and has_demo(self.profile.version))
-        try:
-            with db.lock, db.store.transaction():
-                _initialize_db(Env(db, SUPERUSER_ID, {}, su=True), user_password, login, country_code, phone)
-        except Exception:  # Odoo's _logger.exception('CREATE DATABASE failed:')
-            db.settle_journal(committed=False)
-        else:
-            db.settle_journal(committed=True)
+        # Odoo's _logger.exception('CREATE DATABASE failed:'): the call still answers True
+        with contextlib.suppress(Exception), db.lock, db.store.transaction():
+            _initialize_db(Env(db, SUPERUSER_ID, {}, su=True), user_password, login, country_code, phone)
         return True
 
     @managed
@@ -293,7 +290,6 @@ def _neutralize(db: Database) -> None:
             params.write(found, {"value": "true"})
         else:
             params.create({"key": "database.is_neutralized", "value": "true"})
-    db.settle_journal(committed=True)
 
 
 def _check_identifier(name: Any, statement: str) -> None:

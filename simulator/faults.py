@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import http.client
 import json
+import math
 import random
 import re
 import socket
@@ -44,6 +46,8 @@ ACTIONS = (
     "slow_down",
 )
 COMMON_KEYS = {"model", "method", "action", "times", "probability", "seed"}
+#: The longest ``delay`` or ``slow_down``, in seconds.
+MAX_SECONDS = 60
 ACTION_PARAMS = {
     "error_before_commit": {"message"},
     "drop_response_after_commit": set(),
@@ -52,6 +56,25 @@ ACTION_PARAMS = {
     "http_status": {"status"},
     "reset_connection": set(),
     "odoo_fault": {"fault", "message"},
+}
+
+
+#: The Odoo faults a rule can raise, by name: the exception real Odoo raises for each (as the
+#: protocol encodes it), from the rule's message or Odoo's own default text.
+ODOO_FAULTS: dict[str, Callable[[str | None], Exception]] = {
+    "serialization_failure": lambda m: ServerError(
+        "psycopg2.errors.SerializationFailure", m or "could not serialize access due to concurrent update"
+    ),
+    "concurrent_update": lambda m: ServerError(
+        "psycopg2.errors.SerializationFailure", m or "could not serialize access due to concurrent update"
+    ),
+    "access_denied": lambda m: AccessDenied(m or "Access Denied"),
+    "access_error": lambda m: AccessError(m or "You are not allowed to access this document."),
+    "validation_error": lambda m: ValidationError(m or "The operation cannot be completed."),
+    "user_error": lambda m: UserError(m or "Simulated user error"),
+    "missing_error": lambda m: MissingError(m or "Record does not exist or has been deleted."),
+    "lock_error": lambda m: LockError(m or "Cannot grab a lock on records"),
+    "internal_error": lambda m: ServerError("Exception", m or "Simulated internal error"),
 }
 
 
@@ -83,6 +106,34 @@ class FaultRule:
         return self._rng.random() < (self.probability if self.probability is not None else 1.0)
 
 
+def _integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+#: What each key takes, and how an error says it. The bounds are the harness's typed rules'
+#: (``harness/scenarios/steps.py``): a sleep long enough for any client timeout a test sets and short
+#: enough to end (a longer one holds a server thread and its caller that long), an HTTP error status
+#: (anything else is no gateway's answer).
+CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "model": (lambda v: isinstance(v, str), "a glob string"),
+    "method": (lambda v: isinstance(v, str), "a glob string"),
+    "times": (lambda v: v is None or (_integer(v) and v >= 0), "a non-negative integer"),
+    "probability": (lambda v: v is None or (_number(v) and 0 <= v <= 1), "a number from 0 to 1"),
+    "seed": (lambda v: v is None or _integer(v), "an integer"),
+    "seconds": (lambda v: _number(v) and 0 < v <= MAX_SECONDS, f"a number of seconds above 0, at most {MAX_SECONDS}"),
+    "status": (lambda v: _integer(v) and 400 <= v <= 599, "an HTTP error status, a whole number from 400 to 599"),
+    "message": (lambda v: v is None or isinstance(v, str), "a string"),
+    "fault": (
+        lambda v: isinstance(v, str) and v in ODOO_FAULTS,
+        "one of the Odoo faults: " + ", ".join(sorted(ODOO_FAULTS)),
+    ),
+}
+
+
 def parse_rules(payload: Any) -> list[FaultRule]:
     """Validate a JSON list of rules; the first bad one raises with its index."""
     if not isinstance(payload, list):
@@ -102,26 +153,16 @@ def _parse_rule(index: int, item: Any) -> FaultRule:
         raise FaultRuleError(f"{where}: unknown key(s) for {action}: {', '.join(sorted(unknown))}")
     if "times" in item and "probability" in item:
         raise FaultRuleError(f"{where}: give 'times' or 'probability', not both")
-    times = item.get("times")
-    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 0):
-        raise FaultRuleError(f"{where}: 'times' must be a non-negative integer; got {times!r}")
-    probability = item.get("probability")
-    if probability is not None and not (isinstance(probability, (int, float)) and 0 <= probability <= 1):
-        raise FaultRuleError(f"{where}: 'probability' must be between 0 and 1; got {probability!r}")
-    for key in ("model", "method"):
-        if not isinstance(item.get(key, "*"), str):
-            raise FaultRuleError(f"{where}: {key!r} must be a glob string")
-    if action == "odoo_fault":
-        try:
-            odoo_fault(item.get("fault", "serialization_failure"), None)
-        except FaultRuleError as exc:
-            raise FaultRuleError(f"{where}: {exc}") from None
+    for key, value in item.items():
+        takes, expected = CHECKS.get(key, (None, ""))
+        if takes and not takes(value):
+            raise FaultRuleError(f"{where}: {key!r} must be {expected}; got {value!r}")
     return FaultRule(
         model=item.get("model", "*"),
         method=item.get("method", "*"),
         action=action,
-        times=times,
-        probability=probability,
+        times=item.get("times"),
+        probability=item.get("probability"),
         seed=item.get("seed"),
         params={k: v for k, v in item.items() if k in ACTION_PARAMS[action]},
     )
@@ -184,29 +225,8 @@ class DropConnection(Exception):
         self.reset = reset
 
 
-#: The Odoo faults a rule can raise, by name: the exception real Odoo raises for each (as the
-#: protocol encodes it), from the rule's message or Odoo's own default text.
-ODOO_FAULTS: dict[str, Callable[[str | None], Exception]] = {
-    "serialization_failure": lambda m: ServerError(
-        "psycopg2.errors.SerializationFailure", m or "could not serialize access due to concurrent update"
-    ),
-    "concurrent_update": lambda m: ServerError(
-        "psycopg2.errors.SerializationFailure", m or "could not serialize access due to concurrent update"
-    ),
-    "access_denied": lambda m: AccessDenied(m or "Access Denied"),
-    "access_error": lambda m: AccessError(m or "You are not allowed to access this document."),
-    "validation_error": lambda m: ValidationError(m or "The operation cannot be completed."),
-    "user_error": lambda m: UserError(m or "Simulated user error"),
-    "missing_error": lambda m: MissingError(m or "Record does not exist or has been deleted."),
-    "lock_error": lambda m: LockError(m or "Cannot grab a lock on records"),
-    "internal_error": lambda m: ServerError("Exception", m or "Simulated internal error"),
-}
-
-
 def odoo_fault(name: str, message: str | None) -> Exception:
-    """The exception real Odoo raises for a named fault."""
-    if name not in ODOO_FAULTS:
-        raise FaultRuleError(f"unknown odoo_fault {name!r} (known: {', '.join(sorted(ODOO_FAULTS))})")
+    """The exception real Odoo raises for a named fault (a name ``parse_rules`` took)."""
     return ODOO_FAULTS[name](message)
 
 
@@ -237,7 +257,6 @@ def after_call(rule: FaultRule) -> None:
 
 # -- what a call is about, and how a call and its faults look on the wire ---------------
 
-HTTP_REASONS = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
 PROXY_PAGE = (
     "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
     "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n"
@@ -309,8 +328,8 @@ def write(start_response: Callable, answer: Answer) -> list[bytes]:
 
 
 def proxy_page(status: int) -> Answer:
-    """The page nginx answers in front of an Odoo that did not (502 / 503 / 504)."""
-    reason = HTTP_REASONS.get(status, "Error")
+    """The page nginx answers in front of an Odoo that did not (502 / 503 / 504, or any error status)."""
+    reason = http.client.responses.get(status, "Error")
     page = PROXY_PAGE.format(status=status, reason=reason).encode()
     return f"{status} {reason}", [("Content-Type", "text/html")], page
 

@@ -91,8 +91,7 @@ class Registry:
     def rename(self, old: str, new: str) -> None:
         """``ALTER DATABASE old RENAME TO new``: the same data (and journal) under a new name."""
         with self._lock:
-            db = self.databases[old]
-            self.copy(db, new).journal = db.journal
+            self.copy(self.databases[old], new)
             self.drop(old)
 
     def drop(self, name: str) -> None:

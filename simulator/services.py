@@ -162,15 +162,8 @@ class Services:
     def transaction(db: Database, uid: int, context: dict, work: Callable[[Env], Any], session: Any = None) -> Any:
         """``work`` in one transaction of ``db`` as ``uid`` with ``context`` (Odoo's cursor per request):
         committed with its journal entries if it returns, rolled back (its entries marked so) if it raises."""
-        with db.lock:
-            try:
-                with db.store.transaction():
-                    result = work(Env(db, uid, dict(context), session=session))
-            except BaseException:
-                db.settle_journal(committed=False)
-                raise
-            db.settle_journal(committed=True)
-        return result
+        with db.lock, db.store.transaction():
+            return work(Env(db, uid, dict(context), session=session))
 
     def _private_after_lookup(self, model: str, method: str) -> None:
         methods = self.profile.quirks.methods

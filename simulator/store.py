@@ -3,19 +3,28 @@
 Each XML-RPC call is one transaction (``with store.transaction()``): a call
 that fails leaves nothing behind, as Odoo's cursor rollback does. Calls on one
 database are serialised by a lock, which is what makes concurrent clients
-safe. Id sequences live outside the transaction, like PostgreSQL sequences:
-a rolled-back insert still consumes its id, so ids match a real server's.
+safe. The file (``--data``) is the one source of truth, whatever instant a
+crash comes at: an id is taken from its sequence row in the transaction of the
+row it goes to, and what accompanies a commit (the journal) is written in the
+same transaction (``settlers``). Like PostgreSQL's sequences, a rolled-back
+insert still consumes its id, so ids match a real server's: the ids a rollback
+used are written again after it, with what outlives the rollback.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 SEQUENCE_TABLE = "_sim_sequence"
+#: A sequence moved to at least a value (a recorded one, or one a rolled-back transaction used).
+ADVANCE = (
+    f'INSERT INTO "{SEQUENCE_TABLE}" (name, value) VALUES (?, ?) '
+    "ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)"
+)
 
 
 class Store:
@@ -28,14 +37,17 @@ class Store:
         self.conn.execute("PRAGMA journal_mode = WAL" if path != ":memory:" else "PRAGMA foreign_keys = OFF")
         self.lock = threading.RLock()
         self.conn.execute(f'CREATE TABLE IF NOT EXISTS "{SEQUENCE_TABLE}" (name TEXT PRIMARY KEY, value INTEGER)')
-        self.sequences: dict[str, int] = self._saved_sequences()
         self._depth = 0
+        #: the last id of each table the transaction in progress took
+        self._taken: dict[str, int] = {}
+        #: called with True in each transaction just before its COMMIT, with False after a
+        #: ROLLBACK (in a transaction of their own): what goes with a commit, or outlives a rollback
+        self.settlers: list[Callable[[bool], None]] = []
 
     def copy_from(self, other: Store) -> None:
         """Become a copy of ``other`` (SQLite's backup: pages, not rows), sequences included."""
         with other.lock:
             other.conn.backup(self.conn)
-        self.sequences = self._saved_sequences()
 
     def script(self) -> str:
         """The whole database as one SQL script (``iterdump``): what ``db.dump`` zips as
@@ -49,10 +61,6 @@ class Store:
         with self.lock:
             self.conn.execute(f'DROP TABLE "{SEQUENCE_TABLE}"')  # the script creates it again
             self.conn.executescript(script)
-        self.sequences = self._saved_sequences()
-
-    def _saved_sequences(self) -> dict[str, int]:
-        return dict(self.conn.execute(f'SELECT name, value FROM "{SEQUENCE_TABLE}"').fetchall())
 
     def is_empty(self) -> bool:
         """True until the first model table exists (a new file or memory database)."""
@@ -72,18 +80,34 @@ class Store:
                 finally:
                     self._depth -= 1
                 return
-            self._depth = 1
-            self.conn.execute("BEGIN")
+            self._depth, self._taken = 1, {}
             try:
-                yield
+                with self._atomic():
+                    yield
+                    self._settle(True)
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                with self._atomic():  # what outlives the rollback
+                    self.conn.executemany(ADVANCE, list(self._taken.items()))
+                    self._settle(False)
                 raise
-            else:
-                self.conn.execute("COMMIT")
             finally:
                 self._depth = 0
-                self._save_sequences()
+
+    @contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """One SQLite transaction: committed if the body returns, else rolled back."""
+        self.conn.execute("BEGIN")
+        try:
+            yield
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    def _settle(self, committed: bool) -> None:
+        for settle in self.settlers:
+            settle(committed)
 
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -92,23 +116,23 @@ class Store:
         return self.conn.execute(sql, params).fetchall()
 
     def next_id(self, table: str) -> int:
-        """The next id of ``table``; never reused, even after a rollback."""
+        """The next id of ``table``, taken from its sequence row in the transaction in progress: the
+        id and the row it goes to are committed together. Never reused, even after a rollback, and
+        never behind the table's highest id (a file written before sequences were taken so may hold
+        a sequence a crash left stale)."""
         with self.lock:
-            current = self.sequences.get(table)
-            if current is None:
-                row = self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()
-                current = row[0] or 0
-            self.sequences[table] = current + 1
-            return current + 1
+            (value,) = self.conn.execute(
+                f'INSERT INTO "{SEQUENCE_TABLE}" (name, value) '
+                f'VALUES (?, (SELECT coalesce(max(id), 0) + 1 FROM "{table}")) '
+                "ON CONFLICT (name) DO UPDATE SET value = max(value + 1, excluded.value) RETURNING value",
+                (table,),
+            ).fetchone()
+            if self._depth:
+                self._taken[table] = value
+            return value
 
     def bump_sequence(self, table: str, at_least: int) -> None:
-        self.sequences[table] = max(self.sequences.get(table, 0), at_least)
-
-    def _save_sequences(self) -> None:
-        self.conn.executemany(
-            f'INSERT OR REPLACE INTO "{SEQUENCE_TABLE}" (name, value) VALUES (?, ?)',
-            list(self.sequences.items()),
-        )
+        self.conn.execute(ADVANCE, (table, at_least))
 
     def columns(self, table: str) -> set[str]:
         return {row[1] for row in self.conn.execute(f'PRAGMA table_info("{table}")')}

@@ -96,9 +96,16 @@ def encode_result(result: Any, control_chars: str) -> bytes:
 
 
 def encode_fault(exc: BaseException, legacy: bool) -> bytes:
-    """The fault body for ``exc``: int codes on /xmlrpc/2, strings on /xmlrpc."""
+    """The fault body for ``exc``: int codes on /xmlrpc/2, strings on /xmlrpc. Its text loses the
+    control characters XML 1.0 forbids, as Odoo's marshaller strips them in every version (16.0 and
+    17.0 put it in place of ``xmlrpc.client``'s): a message may quote anything a client sent."""
     code, string = (_fault_v1 if legacy else _fault_v2)(exc)
-    return xmlrpc.client.dumps(xmlrpc.client.Fault(code, string), allow_none=False).encode()
+    fault = xmlrpc.client.Fault(_xml_text(code) if legacy else code, _xml_text(string))
+    return xmlrpc.client.dumps(fault, allow_none=False).encode()
+
+
+def _xml_text(text: str) -> str:
+    return CONTROL_CHARS.sub("", text)
 
 
 def _fault_v2(exc: BaseException) -> tuple[int, str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,10 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 MAX_KEY = 200
+#: The largest row id a ledger holds (SQL BIGINT, SQLite's INTEGER): a larger ``before`` is no row's.
+MAX_ROW_ID = 2**63 - 1
+#: A row id as a URL writes it: ASCII digits, no sign or blank (``str.isdigit`` takes "²" too).
+ROW_ID = re.compile(r"[1-9][0-9]{0,18}")
 
 
 class DashboardApp:
@@ -133,8 +138,8 @@ class DashboardApp:
 
 def _filters(request: Request) -> tuple[int | None, bool, str | None]:
     before_text = request.args.get("before", "")
-    if before_text and not (before_text.isdigit() and int(before_text) > 0):
-        raise BadRequest(f"before={before_text!r}: expected a sync_log row id (a whole number above 0).")
+    if before_text and not (ROW_ID.fullmatch(before_text) and int(before_text) <= MAX_ROW_ID):
+        raise BadRequest(f"before={before_text!r}: expected a sync_log row id (a whole number from 1 to {MAX_ROW_ID}).")
     key = request.args.get("key", "").strip()
     if len(key) > MAX_KEY:
         raise BadRequest(f"key: at most {MAX_KEY} characters.")

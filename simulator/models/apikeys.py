@@ -1,19 +1,23 @@
 """API keys: made through the web client's identity check, usable wherever a password is.
 
 ``res.users.apikeys.description.make_key`` is ``@check_identity``: over XML-RPC or JSON-RPC it is
-refused; in a web session (``/web/dataset/call_button``) it first answers the password-check
-wizard (``res.users.identitycheck``), whose ``run_check`` replays it once the password is right,
-and the key is shown once (``res.users.apikeys.show``). Keys are 40 hex characters, kept hashed.
+refused; over HTTP (a web session's ``/web/dataset/call_button``, or a JSON-2 call) it first answers
+the password-check wizard (``res.users.identitycheck``, which keeps the call it asked for), whose
+``run_check`` replays it once the password is right, and the key is shown once
+(``res.users.apikeys.show``), its description gone. Keys are 40 hex characters, kept hashed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import secrets
 import time
 from typing import Any
 
 from simulator import hooks
-from simulator.errors import UserError
+from simulator.errors import UserError, missing_record_error
 from simulator.hashing import matches as hash_matches
 from simulator.hashing import secret_hash
 
@@ -32,6 +36,16 @@ def _key_columns(db: Any) -> None:
 hooks.install.append(_key_columns)
 
 
+def _check_columns(db: Any) -> None:
+    """The identity check's ``request`` (``groups=NO_ACCESS``: no capture sees it): the call it replays
+    once the password is right, kept with the wizard, as two JSON-2 calls share no session."""
+    if CHECK in db.schemas:
+        db.store.create_table(db.schema(CHECK).table, {"request": "TEXT"})
+
+
+hooks.install.append(_check_columns)
+
+
 #: The scope XML-RPC and JSON-2 ask a key for ("'rpc' scope does not really exist, we basically require a
 #: global key (scope NULL)", ``ir.http._auth_method_bearer``): a key of another scope (2FA's) is refused.
 RPC_SCOPE = "rpc"
@@ -42,7 +56,10 @@ def generate(
 ) -> str:
     """``_generate``: a new key of the calling user, answered once and kept hashed; ``expiration_date``
     (``YYYY-MM-DD HH:MM:SS``, UTC) where the version has expiring keys (18+). ``key``: that key rather
-    than a new one (as a database restored from a backup holds it)."""
+    than a new one (as a database restored from a backup holds it), added once: a key the user holds
+    already is answered as it is."""
+    if key and matches(env.db, env.uid, key):
+        return key
     key = key or secrets.token_hex(20)
     schema = env.db.schema(KEYS)
     now = env.now()
@@ -65,6 +82,14 @@ def generate(
         f'INSERT INTO "{schema.table}" ({columns}) VALUES ({", ".join("?" * len(values))})', tuple(values.values())
     )
     return key
+
+
+def derived_key(db: Any, purpose: str) -> str:
+    """A key made of the database's own ``database.secret`` and ``purpose`` (HMAC-SHA256, 40 hex
+    digits, as Odoo's keys): the same for one database every time, so ``simulate --data`` restarted
+    on its file prints the key it printed before, and adds none."""
+    [(secret,)] = db.store.query("SELECT value FROM ir_config_parameter WHERE key = 'database.secret'")
+    return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def check_credentials(db: Any, scope: str, key: str) -> int | None:
@@ -98,13 +123,16 @@ def matches(db: Any, uid: int, key: str) -> bool:
 
 def check_identity(env: Any, model: str, method: str, ids: list[int]) -> dict | None:
     """``@check_identity``: None when the session checked the password lately (the method may
-    run), else the wizard that asks for it; refused outside a web session."""
+    run), else the wizard that asks for it, holding the call; refused outside HTTP (no session)."""
     if env.session is None:
         raise UserError("This method can only be accessed over HTTP")
     if env.session.values.get("identity-check-last", 0) > time.time() - IDENTITY_WINDOW:
         return None
     check = env[CHECK].create({})
-    env.session.values.setdefault("identity-requests", {})[check] = (model, method, list(ids))
+    env.db.store.execute(
+        f'UPDATE "{env.db.schema(CHECK).table}" SET request = ? WHERE id = ?',
+        (json.dumps([model, method, list(ids)]), check),
+    )
     texts = env.db.profile.quirks.apikeys
     action = {
         "type": "ir.actions.act_window",
@@ -119,11 +147,18 @@ def check_identity(env: Any, model: str, method: str, ids: list[int]) -> dict | 
 
 @hooks.method(DESCRIPTION, "make_key")
 def make_key(env: Any, ids: list[int]) -> dict:
+    """A key of the calling user, named and expiring as its description says, which goes."""
     asked = check_identity(env, DESCRIPTION, "make_key", ids)
     if asked:
         return asked
-    [row] = env.db.reader.rows(env, env.db.schema(DESCRIPTION), ids[:1], ["name"]).values()
-    key = generate(env, row["name"])
+    schema = env.db.schema(DESCRIPTION)
+    names = [name for name in ("name", "expiration_date") if name in schema.fields]
+    rows = env.db.reader.rows(env, schema, ids[:1], names)
+    if not rows:
+        raise missing_record_error(DESCRIPTION, ids, env.uid)
+    [row] = rows.values()
+    key = generate(env, row["name"], expiration_date=row.get("expiration_date") or None)
+    env.db.writer.unlink(env, schema, ids[:1])
     return {
         "type": "ir.actions.act_window",
         "res_model": "res.users.apikeys.show",
@@ -145,5 +180,6 @@ def run_check(env: Any, ids: list[int]) -> Any:
     if not env.db.passwords.check(env.uid, password or ""):
         raise UserError(WRONG_PASSWORD)
     env.session.values["identity-check-last"] = time.time()
-    model, method, record_ids = env.session.values.get("identity-requests", {}).pop(ids[0])
+    [(request,)] = env.db.store.query(f'SELECT request FROM "{env.db.schema(CHECK).table}" WHERE id = ?', ids[:1])
+    model, method, record_ids = json.loads(request)
     return hooks.methods[(model, method)](env, record_ids)

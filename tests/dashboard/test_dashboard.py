@@ -13,11 +13,12 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from werkzeug.test import Client
 
-from harness.dashboard.app import DashboardApp
+from harness.dashboard.app import SECURITY_HEADERS, DashboardApp
 from harness.dashboard.data import PAGE_SIZE, Dashboard
 from harness.engine.client import ForbiddenModelError, OdooClient, RetryPolicy
 from harness.engine.ledger import Ledger, LogRow
@@ -343,3 +344,13 @@ def test_a_tenant_synced_after_start_shows_without_a_restart(tmp_path: Path) -> 
     assert client.get("/admin/tenants/late/odoo").status_code == 404
     Ledger(ledger_url).log(LogRow("late", "plan", "create", "late:plan:x:create", "sent", http_status=200))
     assert client.get("/admin/tenants/late/odoo").status_code == 200
+
+
+@pytest.mark.parametrize("before", ["99999999999999999999", "9223372036854775808", "\u00b2", "0", "-1", " 7"])
+def test_a_before_past_any_row_id_is_a_400_with_the_pages_headers(seeded: Seeded, before: str) -> None:
+    """A row id is a positive SQL BIGINT: anything else (a number SQLite cannot hold, a digit that is
+    not ASCII) is the client's mistake, said on a page with the same security headers as every page."""
+    status, html, headers = get(seeded, f"/admin/tenants/acme/odoo?before={quote(before)}")
+    assert (status, headers["Content-Security-Policy"]) == (400, SECURITY_HEADERS["Content-Security-Policy"])
+    assert "expected a sync_log row id (a whole number from 1 to 9223372036854775807)" in html
+    assert get(seeded, "/admin/tenants/acme/odoo?before=9223372036854775807")[0] == 200
