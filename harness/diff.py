@@ -3,9 +3,13 @@
 This measures the simulator against a real Odoo of the same version (nothing may differ
 outside the committed, explained allow-list) and shows QA what a new Odoo version
 changes (sim:17.0 against sim:18.0, or a real server against the next). The
-conversation is the parity script (``harness/parity/conversation.py``): every endpoint,
-fault, ORM method, domain operator and analytic behaviour, on records it creates, so
-both targets need a fresh database.
+conversation is the targets' wire's. Over XML-RPC, the parity script
+(``harness/parity/conversation.py``): every endpoint, fault, ORM method, domain operator and
+analytic behaviour, on records it creates, so both targets need a fresh database. Over
+JSON-2, the JSON-2 script (``harness/parity/json2_script.py``, the requests recorded from a
+real 19.0): keys, databases, routing, dispatch, the ORM and the analytic models; it names
+ids, so both need a fresh database too. Its exchanges that need what no target offers
+(other users' keys, made in Odoo's shell; a web session) are not sent, and are listed as such.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from harness.parity import json2_script
 from harness.parity.conversation import run_conversation
 from harness.targets import Target
 
@@ -39,6 +44,7 @@ class DiffReport:
     compared: int = 0
     differences: list[Difference] = field(default_factory=list)
     allowed: dict[str, str] = field(default_factory=dict)  # label -> reason, for differences allowed
+    not_sent: dict[str, str] = field(default_factory=dict)  # label -> what it needs that no target has
 
     @property
     def unexplained(self) -> list[Difference]:
@@ -48,7 +54,13 @@ class DiffReport:
         lines = [
             f"{self.a} against {self.b}: {self.compared} exchanges, {len(self.differences)} different, "
             f"{len(self.unexplained)} outside the allow-list"
+            + (f", {len(self.not_sent)} not sent" if self.not_sent else "")
         ]
+        if self.not_sent:
+            lines.append(
+                "not sent (they need other users' keys, made in Odoo's shell, or a web session): "
+                + ", ".join(f"{label} (needs {needs})" for label, needs in self.not_sent.items())
+            )
         for difference in self.differences:
             reason = self.allowed.get(difference.label)
             lines.append(("allowed: " + reason + "\n  " if reason else "") + difference.describe())
@@ -56,14 +68,19 @@ class DiffReport:
 
 
 def converse(target: Target) -> list[dict]:
+    """The target's answers to its wire's conversation: ``{label, answer}`` per exchange, or
+    ``{label, not_sent}`` for one the target could not be sent."""
     with target.start() as endpoint:
+        if endpoint.api == "json2":
+            return json2_script.converse(endpoint.url, {"db": endpoint.db, "key": endpoint.secret})
         return run_conversation(endpoint.url, endpoint.db, endpoint.login, endpoint.password)
 
 
 def compare(a_name: str, a: list[dict], b_name: str, b: list[dict], allow: dict[str, str]) -> DiffReport:
     report = DiffReport(a_name, b_name)
-    answers_a = {e["label"]: e["answer"] for e in a}
-    answers_b = {e["label"]: e["answer"] for e in b}
+    report.not_sent = {e["label"]: e["not_sent"] for e in (*a, *b) if "not_sent" in e}
+    answers_a = {e["label"]: e["answer"] for e in a if "answer" in e}
+    answers_b = {e["label"]: e["answer"] for e in b if "answer" in e}
     labels = list(dict.fromkeys([*answers_a, *answers_b]))
     report.compared = len(labels)
     for label in labels:
@@ -75,6 +92,8 @@ def compare(a_name: str, a: list[dict], b_name: str, b: list[dict], allow: dict[
 
 
 _MISSING = object()
+#: The keys of an answer of the JSON-2 script (``json2_script.normalise``).
+JSON2_ANSWER = {"status", "headers", "body"}
 
 
 def classify(a: Any, b: Any) -> str | None:
@@ -114,6 +133,7 @@ def write_json(report: DiffReport, path: Path) -> None:
                     {"label": d.label, "kind": d.kind, "a": d.a, "b": d.b, "allowed": report.allowed.get(d.label)}
                     for d in report.differences
                 ],
+                "not_sent": report.not_sent,
             },
             indent=1,
             default=str,
@@ -122,7 +142,13 @@ def write_json(report: DiffReport, path: Path) -> None:
 
 
 def _is_fault(answer: Any) -> bool:
-    return isinstance(answer, dict) and ("fault" in answer or "error" in answer)
+    """An XML-RPC fault or error, or an HTTP answer of the JSON-2 script that is no result (any
+    status but 2xx: Odoo's error object, a redirect to the login page, a 404 page)."""
+    if not isinstance(answer, dict):
+        return False
+    if answer.keys() == JSON2_ANSWER:
+        return not 200 <= answer["status"] < 300
+    return "fault" in answer or "error" in answer
 
 
 def _shape(value: Any) -> Any:

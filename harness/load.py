@@ -2,10 +2,11 @@
 
 ``loadtests/locustfile.py`` drives it: each locust user is one tenant with faker grants and
 plans of its own (so tenants share one database without meeting), syncing a bounded number
-of times, each later sync changing one budget line. When the load ends, injected faults are
-cleared (on a simulator), each tenant syncs once more, and the invariants are read back:
-no duplicates, nothing lost, no write to finance's models, exactly one ``sync_log`` row per
-call sent, no password in the log. Nothing here imports locust.
+of times, each later sync changing one budget line, over XML-RPC or (``LOAD_API=json2``)
+JSON-2 with an API key of its own. When the load ends, injected faults are cleared (on a
+simulator), each tenant syncs once more, and the invariants are read back on the tenant's
+wire: no duplicates, nothing lost, no write to finance's models, exactly one ``sync_log`` row
+per call sent, no password or key in the log. Nothing here imports locust.
 
 Settings come from the environment, secrets included (never argv); the host must be
 loopback, and every run is bounded in syncs per user and in seconds.
@@ -17,7 +18,6 @@ import json
 import os
 import urllib.error
 import urllib.request
-import xmlrpc.client
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,15 +25,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from harness.calls import decode_request
-from harness.engine.client import OdooClient, RetryPolicy
+from harness.control import CONTROL_TOKEN_ENV, ControlError, SimulatorControl, control_headers
+from harness.engine.client import Api, OdooClient, RetryPolicy
 from harness.engine.grants import Grants
+from harness.engine.json2 import CALL_PATH, Json2Error
 from harness.engine.ledger import Ledger
 from harness.engine.plan import PlanNames
 from harness.engine.sync import SyncEngine, SyncResult
-from harness.engine.transport import MeasuringTransport
+from harness.engine.transport import Exchange, MeasuringHttp, MeasuringTransport, Reply
 from harness.errors import HarnessError
 from harness.scenarios import invariants
 from harness.scenarios.fake import generate_grants
+from harness.targets import APIS
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 #: One call measured: (name, latency ms, response bytes, the exception or None).
@@ -58,14 +61,20 @@ class LoadSettings:
     summary: Path | None = None
     max_seconds: float = 300.0
     run: str = "run"
+    #: the tenants' wire; over JSON-2 the key of ``ODOO_API_KEY``, else one per tenant from the control API
+    api: Api = "xmlrpc"
+    api_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, host: str | None, environ: Mapping[str, str] = os.environ) -> LoadSettings:
         url = (host or "").rstrip("/")
         if urlsplit(url).hostname not in LOOPBACK:
             raise LoadError(f"--host {host!r}: load tests target loopback only (http://127.0.0.1:PORT)")
-        password = environ.get("ODOO_PASSWORD")
-        if not password:
+        api = environ.get("LOAD_API") or "xmlrpc"
+        if api not in APIS:
+            raise LoadError(f"LOAD_API={api!r}: expected {' or '.join(APIS)}")
+        password = environ.get("ODOO_PASSWORD", "")
+        if api == "xmlrpc" and not password:
             raise LoadError("ODOO_PASSWORD is not set: the password comes from the environment")
         return cls(
             url,
@@ -80,11 +89,26 @@ class LoadSettings:
             summary=Path(environ["LOAD_SUMMARY"]) if environ.get("LOAD_SUMMARY") else None,
             max_seconds=float(_bounded(environ, "LOAD_MAX_SECONDS", 300, 1, 3600)),
             run=environ.get("LOAD_RUN", f"{os.getpid()}"),
+            api=api,
+            api_key=environ.get("ODOO_API_KEY") or None,
         )
 
 
-class ReportingTransport(MeasuringTransport):
-    """Reports every request, answered or not, named ``model.method``."""
+class _Reporting:
+    """What both wires' transports share: the request last measured, reported under a name."""
+
+    report: Report
+    last: Exchange | None
+
+    def _report(self, name: str, exc: BaseException | None) -> None:
+        measured = self.last
+        self.report(
+            name, measured.latency_ms if measured else 0.0, (measured.response_size or 0) if measured else 0, exc
+        )
+
+
+class ReportingTransport(_Reporting, MeasuringTransport):
+    """Reports every XML-RPC request, answered or not, named ``model.method``."""
 
     def __init__(self, report: Report, timeout: float = 30.0) -> None:
         super().__init__(timeout)
@@ -100,11 +124,43 @@ class ReportingTransport(MeasuringTransport):
         self._report(name, None)
         return answer
 
-    def _report(self, name: str, exc: BaseException | None) -> None:
-        measured = self.last
-        self.report(
-            name, measured.latency_ms if measured else 0.0, (measured.response_size or 0) if measured else 0, exc
-        )
+
+class ReportingHttp(_Reporting, MeasuringHttp):
+    """Reports every JSON-2 request, named as the simulator names it (``res.users.context_get``,
+    ``json.version``); an answer but a 200 is a failed call, as an XML-RPC fault is."""
+
+    def __init__(self, url: str, report: Report, timeout: float = 30.0) -> None:
+        super().__init__(url, timeout)
+        self.report = report
+
+    def request(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> Reply:
+        name = json2_name(path)
+        try:
+            reply = super().request(method, path, body, headers)
+        except BaseException as exc:
+            self._report(name, exc)
+            raise
+        self._report(name, None if reply.status == 200 else Json2Error(reply.status, None, reply.reason))
+        return reply
+
+
+def json2_name(path: str) -> str:
+    """A JSON-2 request's name, as the simulator's stats and fault rules give it: ``res.users.context_get``
+    for ``/json/2/res.users/context_get``, ``json.version`` for ``/json/version``."""
+    return path.removeprefix(f"{CALL_PATH}/").strip("/").replace("/", ".")
+
+
+def tenant_secret(settings: LoadSettings) -> str:
+    """What one tenant authenticates with: the password over XML-RPC; over JSON-2 ``ODOO_API_KEY``,
+    else a key of admin's of its own, issued by the simulator's control API (``/__sim__/apikeys``)."""
+    if settings.api == "xmlrpc":
+        return settings.password
+    if settings.api_key:
+        return settings.api_key
+    try:
+        return SimulatorControl(settings.url).issue_api_key(settings.db, settings.login)
+    except ControlError as exc:
+        raise LoadError(f"LOAD_API=json2: ODOO_API_KEY is not set and no key could be issued: {exc}") from None
 
 
 class LoadTenant:
@@ -122,14 +178,19 @@ class LoadTenant:
         self.sent = 0
         self.syncs: list[SyncResult] = []
         self._report = report
+        self._secret = tenant_secret(settings)
+        transport = (
+            ReportingHttp(settings.url, self._count) if settings.api == "json2" else ReportingTransport(self._count)
+        )
         client = OdooClient(
             settings.url,
             settings.db,
             settings.login,
-            settings.password,
+            self._secret,
             tenant=self.tenant,
             ledger=ledger,
-            transport=ReportingTransport(self._count),
+            api=settings.api,
+            transport=transport,
             retry=RetryPolicy(attempts=6, base=0.05, cap=0.5),
         )
         self.engine = SyncEngine(client, ledger, self.names)
@@ -151,17 +212,19 @@ class LoadTenant:
         since = invariants.write_clock()
         final = self.engine.sync(self.grants)
         problems = [f"final sync failed: {entity}: {error}" for entity, error in final.failed]
-        problems += invariants.check_log_complete(self.ledger, [self.tenant], self.sent, [self.settings.password], "")
+        secrets = [self.settings.password, self._secret]
+        problems += invariants.check_log_complete(self.ledger, [self.tenant], self.sent, secrets, "")
         if self.engine.client.uid is None:
             return [*problems, "Odoo was not read back: the engine never logged in"]
-        reader = invariants.Reader(self.settings.url, self.settings.db, self.settings.login, self.settings.password)
+        settings = self.settings
+        reader = invariants.Reader(settings.url, settings.db, settings.login, self._secret, api=settings.api)
         try:
             state = invariants.read_state(reader, self.names)
             problems += invariants.check_no_duplicates(state, self.ledger, self.tenant)
             problems += invariants.check_nothing_lost(state, self.grants, self.names)
             problems += invariants.forbidden_writes(reader, self.engine.client.uid, since)
-        except (xmlrpc.client.Error, OSError, invariants.InvariantError) as exc:
-            problems.append(f"Odoo was not read back: {type(exc).__name__}: {exc}")
+        except invariants.InvariantError as exc:
+            problems.append(f"Odoo was not read back: {exc}")
         return problems
 
     def _count(self, name: str, latency_ms: float, size: int, exc: BaseException | None) -> None:
@@ -210,12 +273,19 @@ def finish(tenants: list[LoadTenant], settings: LoadSettings) -> LoadSummary:
 def clear_simulator_faults(url: str) -> dict[str, int]:
     """The outage ends with the load: a simulator's fault rules are removed, and how often
     each fired is returned. A real Odoo has no such rules (it answers 404): nothing changes."""
+
+    def ask(path: str, method: str = "GET") -> bytes:
+        request = urllib.request.Request(f"{url}/__sim__/{path}", method=method, headers=control_headers())
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.read()
+
     try:
-        with urllib.request.urlopen(f"{url}/__sim__/stats", timeout=10) as response:
-            fired = json.loads(response.read())["faults"]
-        with urllib.request.urlopen(urllib.request.Request(f"{url}/__sim__/faults", method="DELETE"), timeout=10):
-            return fired
-    except urllib.error.HTTPError:
+        fired = json.loads(ask("stats"))["faults"]
+        ask("faults", "DELETE")
+        return fired
+    except urllib.error.HTTPError as exc:
+        if exc.code != 404:  # a simulator that refused: its faults would outlive the load
+            raise LoadError(f"{url}/__sim__/faults: HTTP {exc.code} (its token: {CONTROL_TOKEN_ENV})") from None
         return {}
 
 

@@ -5,8 +5,10 @@
 
 Each locust user is one tenant (``harness/load.py``): faker grants and plans of its own, a
 first sync then re-syncs that rename a budget line, ``LOAD_SYNCS`` syncs in all (default 3).
-Every XML-RPC call shows in locust's statistics as ``model.method`` and every sync as
-``first sync`` / ``re-sync``; calls failed by injected faults count as failures there.
+``LOAD_API=json2`` makes each tenant sync over JSON-2 (Odoo 19.0+) with an API key of its own,
+issued by the simulator's control API, or the key of ``ODOO_API_KEY``; ODOO_PASSWORD is then not needed.
+Every call shows in locust's statistics as ``model.method`` (type ``xmlrpc`` or ``json2``) and
+every sync as ``first sync`` / ``re-sync``; calls failed by injected faults count as failures there.
 When every user is done (or at ``--run-time``, or ``LOAD_MAX_SECONDS`` at the latest), the
 simulator's faults are cleared, each tenant syncs once more and the invariants are read
 back. The exit code is 0 only if they hold for every tenant; ``LOAD_SUMMARY=FILE`` also
@@ -16,6 +18,7 @@ writes them as JSON. Other settings: ``ODOO_LOGIN``, ``LOAD_PROJECTS``, ``LOAD_L
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 
@@ -26,7 +29,7 @@ from locust.exception import RescheduleTask
 from harness.engine.ledger import Ledger
 from harness.load import LoadError, LoadSettings, LoadTenant, finish
 
-RUN: dict = {"tenants": []}
+RUN: dict = {"tenants": [], "numbers": itertools.count(1)}
 
 
 @events.init.add_listener
@@ -54,6 +57,10 @@ def end(environment) -> None:
 @events.quitting.add_listener
 def check_invariants(environment, **_kwargs) -> None:
     """After every user stopped, before locust picks its exit code: the invariants decide it."""
+    if "error" in RUN:  # a tenant could not start: nothing to check
+        print(f"loadtests: {RUN['error']}", file=sys.stderr)
+        environment.process_exit_code = 2
+        return
     summary = finish(RUN["tenants"], RUN["settings"])
     print(summary.text(), flush=True)
     environment.process_exit_code = 0 if summary.ok else 1
@@ -65,11 +72,21 @@ class Tenant(User):
     wait_time = constant(0.05)
 
     def on_start(self) -> None:
-        self.tenant = LoadTenant(len(RUN["tenants"]) + 1, RUN["settings"], RUN["ledger"], self._report)
+        """The tenant's number taken first: getting its API key lets the other users run meanwhile."""
+        number = next(RUN["numbers"])
+        try:
+            self.tenant = LoadTenant(number, RUN["settings"], RUN["ledger"], self._report)
+        except LoadError as exc:  # no API key for it: the run ends, exit code 2
+            self.tenant = None
+            RUN.setdefault("error", str(exc))
+            gevent.spawn(end, self.environment)
+            return
         RUN["tenants"].append(self.tenant)
 
     @task
     def sync(self) -> None:
+        if self.tenant is None:
+            raise RescheduleTask()  # idles until the run ends
         if self.tenant.done:
             self._stop_when_all_done()
         name = "re-sync" if self.tenant.syncs else "first sync"
@@ -87,7 +104,7 @@ class Tenant(User):
         raise RescheduleTask()
 
     def _report(self, name: str, latency_ms: float, size: int, exc: BaseException | None) -> None:
-        self._fire("xmlrpc", name, latency_ms, size, exc)
+        self._fire(RUN["settings"].api, name, latency_ms, size, exc)
 
     def _fire(self, kind: str, name: str, ms: float, size: int, exc: BaseException | None) -> None:
         self.environment.events.request.fire(

@@ -50,13 +50,22 @@ class AccessRules:
         return bool(self.store.query(f"{self.user_groups}SELECT 1 FROM user_groups WHERE gid = ?", (uid, group_id)))
 
     def group_names(self, model: str, mode: str) -> list[str]:
-        """Groups granting ``mode``, named and ordered as in Odoo's error message."""
+        """Groups granting ``mode``, named and ordered as in Odoo's error message (``group_names_with_access``):
+        ``Category/Name`` (19: the privilege's), ordered by category then name, the groups without one
+        last and named alone (19's "Role / Administrator" is a group's whole name)."""
         rows = self.store.query(
-            f"""SELECT g.full_name FROM ir_model_access a JOIN ir_model m ON m.id = a.model_id
+            f"""SELECT g.full_name, g.name FROM ir_model_access a JOIN ir_model m ON m.id = a.model_id
                 JOIN res_groups g ON g.id = a.group_id
                 WHERE m.model = ? AND a.active = 1 AND a.perm_{mode} = 1""",
             (model,),
         )
-        names = [(row[0] or "").split(" / ", 1) for row in rows]
-        ordered = sorted(names, key=lambda parts: (parts[0], parts[-1]))
-        return ["/".join(parts) for parts in ordered]
+        named = [_categorised(full_name or "", name or "") for full_name, name in rows]
+        ordered = sorted(named, key=lambda pair: (pair[0] is None, pair[0] or "", pair[1]))
+        return [f"{category}/{name}" if category else name for category, name in ordered]
+
+
+def _categorised(full_name: str, name: str) -> tuple[str | None, str]:
+    """A group's category and name: its ``full_name`` is ``Category / name`` when it has a category,
+    else the name itself."""
+    suffix = f" / {name}"
+    return (full_name[: -len(suffix)], name) if full_name != name and full_name.endswith(suffix) else (None, name)

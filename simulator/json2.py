@@ -1,13 +1,15 @@
 """Odoo's JSON-2 API (19.0+): ``POST /json/2/<model>/<method>`` with a bearer API key.
 
 Mirrors ``addons/rpc/controllers/json2.py`` (``web_json_2_rpc``), ``odoo/http.py``'s ``Json2Dispatcher``
-and ``ir.http._auth_method_bearer``, in the order a real server applies them: the database
-(``X-Odoo-Database``, else the only one; otherwise Odoo's "No database is selected" page), the
-request's Content-Type (415), the key (401), the body (400), the model (404), the method (403 when
-private, 404 when unknown), ``ids`` given to an ``@api.model`` method (422), the named arguments
-bound to the method's signature (422), then the call in one transaction, as over XML-RPC. A result
-is the bare JSON value, a recordset its ids; an error is ``serialize_exception``'s object with the
-status ``Json2Dispatcher.handle_error`` gives its class.
+and ``ir.http._auth_method_bearer``, in the order a real server applies them: the database (a web
+session's, refused when ``X-Odoo-Database`` names another (403); else the header's, else the only
+one; otherwise Odoo's "No database is selected" page), the request's Content-Type (415), the key
+(401; a web session's user when there is none, for a browser's navigation only), the body (400),
+the model (404), the method (403 when private, 404 when unknown), ``ids`` given to an ``@api.model``
+method (422), the named arguments bound to the method's signature (422), then the call in one
+transaction, as over XML-RPC, with a copy of the web session that is never saved. A result is the
+bare JSON value, a recordset its ids; an error is ``serialize_exception``'s object with the status
+``Json2Dispatcher.handle_error`` gives its class.
 
 The signatures are the real server's: what its api_doc module documents of each model
 (``profiles/<version>/methods.json.gz``, recorded by ``simulator.profiles.capture``) and the
@@ -27,11 +29,19 @@ from typing import Any
 
 from markupsafe import escape
 from werkzeug import exceptions
-from werkzeug.exceptions import BadRequest, HTTPException, NotFound, Unauthorized, UnprocessableEntity
+from werkzeug.exceptions import (
+    BadRequest,
+    Forbidden,
+    HTTPException,
+    NotFound,
+    Unauthorized,
+    UnprocessableEntity,
+    UnsupportedMediaType,
+)
 from werkzeug.wrappers import Request, Response
 
 from simulator.database import Database
-from simulator.errors import AccessError, OdooError, unserved_model
+from simulator.errors import AccessDenied, AccessError, OdooError, unserved_model
 from simulator.faults import Answer
 from simulator.jsonrpc import serialize_exception
 from simulator.models.apikeys import RPC_SCOPE, check_credentials
@@ -41,6 +51,7 @@ from simulator.profile import Profile, api_doc
 from simulator.quirks import JsonRpc
 from simulator.registry import Registry
 from simulator.services import Services
+from simulator.sessions import Session, unsaved
 
 JSON_TYPE = "application/json; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"
@@ -51,6 +62,15 @@ CALL_ROUTE, CATCH_ALL_ROUTE, DOC_ROUTE = "/json/2/<__model__>/<__method__>", "/j
 #: ``_auth_method_bearer``'s pattern: the word in any case.
 BEARER = re.compile(r"^bearer\s+(.+)$", re.IGNORECASE)
 NO_KEY = "User not authenticated, use an API Key with a Bearer Authorization header."
+NOT_INTERACTIVE = 'Missing "Authorization" or Sec-headers for interactive usage.'
+#: ``check_sec_headers``: what a browser sends when its user navigates (a web session then needs no key).
+NAVIGATION = {
+    "Sec-Fetch-Dest": ("document",),
+    "Sec-Fetch-Mode": ("navigate",),
+    "Sec-Fetch-Site": ("none", "same-origin"),
+    "Sec-Fetch-User": ("?1",),
+}
+OTHER_DATABASE = "Cannot use both the session_id cookie and the x-odoo-database header."
 #: ``WWWAuthenticate('bearer')`` as the werkzeug 19.0 runs on (2.2) writes it, trailing space included.
 BEARER_CHALLENGE = "Bearer "
 #: ``odoo.http.NOT_FOUND_NODB``: no database selected (several and no header, or one that is not there).
@@ -59,7 +79,8 @@ NO_DATABASE_PAGE = (
     "requested URL was not found in the server-wide controllers.</p>\n<p>Please verify the hostname, <a "
     "href=/web/login>login</a> and try again.</p>\n\n<!-- Alternatively, use the X-Odoo-Database header. -->\n"
 )
-#: werkzeug 2.2's page for an exception with a response of its own (the 415 ``_set_request_dispatcher`` raises).
+#: werkzeug 2.2's page for an HTTP error raised before any dispatcher (the 403 of ``_get_session_and_dbname``,
+#: the 415 of ``_set_request_dispatcher``).
 ERROR_PAGE = "<!doctype html>\n<html lang=en>\n<title>{code} {name}</title>\n<h1>{name}</h1>\n<p>{description}</p>\n"
 #: The xmlid of the group api_doc's documents are for (``/doc-bearer``).
 DOC_GROUP = ("api_doc", "group_allow_doc")
@@ -134,12 +155,26 @@ class Json2Methods:
         return self._bound[(model, name)]
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who a JSON-2 request runs as: its database, its user (none on a public route) and
+    ``request.session`` as the call sees it (a copy, never saved)."""
+
+    db: Database
+    uid: int | None = None
+    session: Session | None = None
+
+
 class Json2Dispatcher:
     """The JSON-2 routes of one simulated server (``Json2Dispatcher`` and the controllers it serves)."""
 
-    def __init__(self, registry: Registry, services: Services) -> None:
+    def __init__(
+        self, registry: Registry, services: Services, web_session: Callable[[Request], Session | None]
+    ) -> None:
         self.registry = registry
         self.services = services
+        #: The live web session a request's ``session_id`` cookie names, if any (the server's store).
+        self.web_session = web_session
         self.profile = registry.profile
         self.methods = Json2Methods(registry.profile)
         #: serialize_exception's style (19's AccessDenied has no traceback)
@@ -149,59 +184,78 @@ class Json2Dispatcher:
 
     def call(self, request: Request, model: str, method: str) -> Response:
         """``POST /json/2/<model>/<method>``: ``web_json_2_rpc``."""
-        return self._serve(request, CALL_ROUTE, lambda db, uid, params: self._call(db, uid, model, method, params))
+        return self._serve(request, CALL_ROUTE, lambda caller, params: self._call(caller, model, method, params))
 
     def not_found(self, request: Request) -> Response:
         """Any other ``/json/2`` request: ``web_json_2_404`` (public: no key asked)."""
 
-        def refuse(_db: Database, _uid: int | None, _params: dict) -> Any:
+        def refuse(_caller: Caller, _params: dict) -> Any:
             raise NotFound("Did you mean POST /json/2/<model>/<method>?")
 
         return self._serve(request, CATCH_ALL_ROUTE, refuse, public=True)
 
     def doc(self, request: Request, model: str) -> Response:
         """``GET /doc-bearer/<model>.json``: api_doc's document of a model, for admins."""
-        return self._serve(request, DOC_ROUTE, lambda db, uid, _params: self._doc(request, db, uid, model))
+        return self._serve(request, DOC_ROUTE, lambda caller, _params: self._doc(request, caller, model))
 
     # -- the dispatcher -----------------------------------------------------------------------
 
     def _serve(
-        self, request: Request, route: str, endpoint: Callable[[Database, int | None, dict], Any], public: bool = False
+        self, request: Request, route: str, endpoint: Callable[[Caller, dict], Any], public: bool = False
     ) -> Response:
         """A request to a ``json2`` route, in ``Json2Dispatcher``'s order; the endpoint's result as JSON, its
         error as ``handle_error`` answers it."""
-        db = self.database(request)
+        web_session = self.web_session(request)
+        try:
+            db = self.database(request, web_session)
+        except Forbidden as exc:
+            return error_page(exc)
         if db is None:
             return Response(NO_DATABASE_PAGE, status=404, content_type=HTML_TYPE)
         if request.content_length and request.mimetype not in MIMETYPES:
             return unsupported_media_type(route)
         try:
-            uid = None if public else self._bearer(db, request)
-            result = endpoint(db, uid, self._params(request))
+            caller = Caller(db) if public else self._authenticate(db, request, web_session)
+            result = endpoint(caller, self._params(request))
         except Exception as exc:
             return self.error_response(exc)
         if isinstance(result, Response):
             return result
         return json_response(result)
 
-    def database(self, request: Request) -> Database | None:
-        """``_get_session_and_dbname``: the database ``X-Odoo-Database`` names, else the only one."""
+    def database(self, request: Request, web_session: Session | None) -> Database | None:
+        """``_get_session_and_dbname``: a web session's database (``X-Odoo-Database`` naming another is
+        refused: 403), else the one the header names, else the only one."""
         name = request.headers.get("X-Odoo-Database")
+        if web_session is not None:
+            if name is not None and name != web_session.db:
+                raise Forbidden(OTHER_DATABASE)
+            name = web_session.db
         if name is None and len(self.registry.names()) == 1:
             name = self.registry.names()[0]
         return self.registry.get(name) if name is not None else None
 
     @staticmethod
-    def _bearer(db: Database, request: Request) -> int:
-        """``_auth_method_bearer``: the user of the key in ``Authorization``, else a 401."""
+    def _authenticate(db: Database, request: Request, web_session: Session | None) -> Caller:
+        """``_auth_method_bearer``: the user of the key in ``Authorization`` (the web session's, if the
+        request carries one, must be the same), else the web session's user for a browser's navigation
+        only; a 401 without either. The call sees a copy of the session (``save_session=False``)."""
         match = BEARER.match(request.headers.get("Authorization", ""))
-        if not match:
+        logged_in = web_session.uid if web_session is not None else None
+        if match:
+            with db.lock:
+                uid = check_credentials(db, RPC_SCOPE, match[1])
+            if uid is None:
+                raise Unauthorized("Invalid apikey")
+            if logged_in is not None and logged_in != uid:
+                raise AccessDenied("Session user does not match the used apikey.")
+        elif logged_in is None:
             raise Unauthorized(NO_KEY)
-        with db.lock:
-            uid = check_credentials(db, RPC_SCOPE, match[1])
-        if uid is None:
-            raise Unauthorized("Invalid apikey")
-        return uid
+        elif not all(request.headers.get(name) in values for name, values in NAVIGATION.items()):
+            raise Unauthorized(NOT_INTERACTIVE)
+        else:
+            uid = logged_in
+        return Caller(db, uid, unsaved(web_session, db.name, uid))
 
     @staticmethod
     def _params(request: Request) -> dict:
@@ -220,9 +274,10 @@ class Json2Dispatcher:
 
     # -- web_json_2_rpc ------------------------------------------------------------------------
 
-    def _call(self, db: Database, uid: int, model: str, method: str, params: dict) -> Any:
+    def _call(self, caller: Caller, model: str, method: str, params: dict) -> Any:
         """``web_json_2_rpc``: ``ids`` and ``context`` (which replaces the user's) taken out, the rest bound by
         name to the real method's signature, then the simulator's implementation in one transaction."""
+        db = caller.db
         params = {key: value for key, value in params.items() if key not in ("__model__", "__method__")}
         ids = _ids(params.pop("ids", ()))
         context = params.pop("context", None) or {}
@@ -244,7 +299,11 @@ class Json2Dispatcher:
         args = [] if self.services.on_model(model, method) else [ids]
         kwargs = self.services.renamed(method, params)
         result = self.services.transaction(
-            db, uid, context, lambda env: self.services.apply(env, model, method, function, args, kwargs)
+            db,
+            caller.uid,
+            context,
+            lambda env: self.services.apply(env, model, method, function, args, kwargs),
+            caller.session,
         )
         return [result] if public.returns_ids and type(result) is int else result
 
@@ -262,10 +321,10 @@ class Json2Dispatcher:
 
     # -- api_doc --------------------------------------------------------------------------------
 
-    def _doc(self, request: Request, db: Database, uid: int, model: str) -> Response:
+    def _doc(self, request: Request, caller: Caller, model: str) -> Response:
         """``doc_model``: the fields (``fields_get``, each with its module) and the documented methods, with an
         ETag the client may send back (304)."""
-        etag, lang, body = self.services.transaction(db, uid, {}, lambda env: self._document(env, model))
+        etag, lang, body = self.services.transaction(caller.db, caller.uid, {}, lambda env: self._document(env, model))
         if etag in request.if_none_match and "no-cache" not in request.headers.get("Cache-Control", ""):
             return Response("", status=304)
         response = json_response(body)
@@ -284,7 +343,7 @@ class Json2Dispatcher:
             raise AccessError(f"This page is only accessible to {name} users.")
         if model not in db.schemas:
             raise NotFound()
-        env[model].check_access_mode("read")
+        env[model].check_access_mode("read", records=False)
         lang = context_get(env)["lang"]
         modules = self.methods.field_modules(model)
         fields = {name: {**attrs, "module": modules.get(name)} for name, attrs in env[model].fields_get().items()}
@@ -346,10 +405,16 @@ def unsupported_media_type(route: str) -> Response:
         f"Request inferred type is compatible with ['http'] but {route!r} is type='json2'.\n\n"
         "Please verify the Content-Type request header and try again."
     )
-    page = ERROR_PAGE.format(
-        code=415, name="Unsupported Media Type", description=str(escape(description)).replace("\n", "<br>")
-    )
-    return Response(page, status=415, content_type=HTML_TYPE, headers={"Accept": ", ".join(MIMETYPES)})
+    response = error_page(UnsupportedMediaType(description))
+    response.headers["Accept"] = ", ".join(MIMETYPES)
+    return response
+
+
+def error_page(exc: HTTPException) -> Response:
+    """An HTTP error raised before any dispatcher: werkzeug 2.2's page of it (its lines as ``<br>``)."""
+    description = str(escape(exc.description or "")).replace("\n", "<br>")
+    page = ERROR_PAGE.format(code=exc.code, name=exc.name, description=description)
+    return Response(page, status=exc.code or 500, content_type=HTML_TYPE)
 
 
 def _ids(value: Any) -> list:

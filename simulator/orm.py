@@ -44,6 +44,9 @@ ACCESS_HEADS = {
     "unlink": "You are not allowed to delete '{kind}' ({model}) records.",
 }
 SUPERUSER_ID = 1
+#: The attributes ``fields_get`` describes in the context language (``_description_string``, ``_help``,
+#: ``_selection``): asking for one evaluates ``env.lang``.
+TRANSLATED_DESCRIPTIONS = ("string", "help", "selection")
 
 
 @dataclass
@@ -101,11 +104,15 @@ class BaseModel:
             raise value_error(f"Invalid field {name!r} on model {self._name!r}")
         return fld
 
-    def check_access_mode(self, mode: str) -> None:
-        """Raise Odoo's ACL error when the user's groups don't allow ``mode``."""
+    def check_access_mode(self, mode: str, records: bool = True) -> None:
+        """Odoo's access check before an operation: the ACL (``ir.model.access``), its error when the
+        user's groups don't allow ``mode``; then, for a search or for records (``records``; not for an
+        ACL-only check such as ``check_access_rights``), the record rules as far as they show here: the
+        language those of some models need (``translations.rules_need_lang``)."""
         if self.env.su or self.env.uid == SUPERUSER_ID:
             return
         if not self.db.access.allowed(self.env.uid, self._name, mode):
+            translations.require_lang(self.env)  # _make_access_error's text is translated
             groups = "\n".join(f"\t- {g}" for g in self.db.access.group_names(self._name, mode))
             head = ACCESS_HEADS[mode].format(kind=self.schema.meta.label, model=self._name)
             info = (
@@ -114,6 +121,8 @@ class BaseModel:
                 else "No group currently allows this operation."
             )
             raise AccessError(f"{head}\n\n{info}\n\nContact your administrator to request access if necessary.")
+        if records and translations.rules_need_lang(self.env, self._name):
+            translations.require_lang(self.env)
 
     def _existing(self, ids: Iterable[int | str]) -> list[int]:
         """The ids that name a record; a string id ("1") names none (PostgreSQL finds
@@ -178,6 +187,7 @@ class BaseModel:
     def _order_term(self, fld: Field, direction: str) -> str:
         """One ORDER BY term with PostgreSQL's NULL placement (last ascending, first
         descending); a many2one sorts by its comodel's own order, as Odoo joins it."""
+        self._order_language(fld)
         if fld.type == "many2one" and fld.is_column:
             return ", ".join(self.m2o_order(fld, descending=bool(direction)))
         nulls = " NULLS FIRST" if direction else " NULLS LAST"
@@ -198,6 +208,8 @@ class BaseModel:
             name = words[0].strip('"')
             descending = (len(words) > 1 and words[1].lower() == "desc") != reverse
             sub = comodel.fields.get(name)
+            if sub is not None:
+                self._order_language(sub)
             if name == "id" or sub is None or not sub.is_column:
                 value = id_sql
             else:
@@ -207,6 +219,11 @@ class BaseModel:
             else:
                 terms.append(_coalesced(sub, value) + (" DESC NULLS FIRST" if descending else " NULLS LAST"))
         return terms
+
+    def _order_language(self, fld: Field) -> None:
+        """A translated field sorts in the context language (``field.to_sql``): ``env.lang`` is evaluated."""
+        if fld.attrs.get("translate"):
+            translations.require_lang(self.env)
 
     def _order_key(self, fld: Field) -> str:
         if fld.is_column or fld.extra.get("snapshot"):
@@ -272,7 +289,7 @@ class BaseModel:
 
     def read(self, ids, fields=None, load="_classic_read"):
         ids = _as_ids(ids)
-        self.check_access_mode("read")
+        self.check_access_mode("read", records=bool(ids))
         names = list(fields) if fields else list(self.schema.fields)
         self._check_field_access(names if fields else None)
         for name in names:
@@ -414,6 +431,8 @@ class BaseModel:
             if attributes:
                 attrs = {k: v for k, v in attrs.items() if k in attributes}
             result[name] = attrs
+        if any(attrs.get(key) for attrs in result.values() for key in TRANSLATED_DESCRIPTIONS):
+            translations.require_lang(self.env)
         hooks.run(hooks.fields_get, self._name, self.env, result)
         return result
 
@@ -427,14 +446,14 @@ class BaseModel:
         allowed = self.env.su or self.db.access.allowed(self.env.uid, self._name, operation)
         if not raise_exception:
             return bool(allowed)
-        self.check_access_mode(operation)
+        self.check_access_mode(operation, records=False)
         return None if self.db.profile.quirks.methods.check_access_rights_returns_none else True
 
     def has_access(self, ids, operation):
         return bool(self.env.su or self.db.access.allowed(self.env.uid, self._name, operation))
 
     def check_access(self, ids, operation):
-        self.check_access_mode(operation)
+        self.check_access_mode(operation, records=bool(_as_ids(ids)))
 
     def check_access_rule(self, ids, operation):
         return None
@@ -454,7 +473,7 @@ class BaseModel:
 
     def write(self, ids, vals):
         ids = _as_ids(ids)
-        self.check_access_mode("write")
+        self.check_access_mode("write", records=bool(ids))
         self._ensure(ids)
         vals = {k: v for k, v in dict(vals).items() if k not in WRITE_IGNORED}
         for name in vals:
@@ -467,7 +486,7 @@ class BaseModel:
 
     def unlink(self, ids):
         ids = _as_ids(ids)
-        self.check_access_mode("unlink")
+        self.check_access_mode("unlink", records=bool(ids))
         self._ensure(ids)
         self.db.journal_mutation(self.env, self._name, "unlink", ids)
         override = hooks.unlink_overrides.get(self._name)

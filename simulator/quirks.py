@@ -106,6 +106,11 @@ class Orm(Strict):
     xmlid_no_access: str | None = 'Not enough access rights on the external ID "{xmlid}"'
     #: ``env.lang`` refuses a context language that is not installed ("Invalid language code", 18+).
     lang_must_be_installed: bool = False
+    #: The models whose global record rules follow the company hierarchy (``company_id parent_of
+    #: company_ids``), as the real server's ``ir.rule`` holds them: optimising such a rule fetches the
+    #: companies, translated fields included, so every search and record check there evaluates
+    #: ``env.lang``; a model that ``_inherits`` one has its rules too (res.users those of res.partner).
+    company_rules: list[str] = []
     unknown_field: UnknownField = UnknownField()
     field_access: FieldAccess = FieldAccess()
     #: res.users' ``login_key`` unique constraint, as its IntegrityError is reported (16: " !").

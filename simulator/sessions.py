@@ -3,14 +3,16 @@ info Odoo answers them.
 
 A session is a random id in the ``session_id`` cookie mapped to (database, uid); it
 lives in memory and ends with ``/web/session/destroy``, a server restart, or its database
-being dropped or renamed.
+being dropped or renamed. A route that saves no session (JSON-2's) works on a copy of it
+(:func:`unsaved`).
 """
 
 from __future__ import annotations
 
+import copy
 import secrets
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from simulator import hooks
@@ -25,6 +27,15 @@ class Session:
     login: str
     #: What Odoo keeps in ``request.session`` beyond the login (``identity-check-last``).
     values: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+def unsaved(session: Session | None, db: str, uid: int) -> Session:
+    """``request.session`` as a route with ``save_session=False`` (JSON-2's calls) sees it: the web
+    session's values when the request carries one, else a new session's (none); what the call puts
+    there (a password check) is lost with the request."""
+    if session is None:
+        return Session(db, uid, "")
+    return replace(session, values=copy.deepcopy(session.values))
 
 
 class SessionStore:

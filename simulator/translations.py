@@ -4,6 +4,12 @@ The column holds the en_US value; the other languages' values live beside it. A 
 display name in a context language takes that language's value, falling back to en_US; a
 write in a language changes that language only; a create in a language sets en_US too.
 A search compares the context language's value too; sorting uses the en_US value.
+
+From 18, ``env.lang`` refuses a context language that is not installed, and Odoo evaluates it
+wherever it needs the language, not only for a translated value: field labels (``fields_get``), an
+error's text (an ACL refusal), an order by a translated field, and the record rules of the models
+whose rules follow the company hierarchy (``company_rules``), whether the call reads a translated
+field or not. Those places call :func:`require_lang`.
 """
 
 from __future__ import annotations
@@ -59,10 +65,25 @@ def overlay(env: Env, schema: ModelSchema, rows: dict[int, dict], columns: list[
         rows[res_id][name] = value
 
 
+def require_lang(env: Env) -> None:
+    """``env.lang`` evaluated: the context language, refused (18+) when it is not installed."""
+    lang = context_lang(env)
+    if lang:
+        check_installed(env, lang)
+
+
+def rules_need_lang(env: Env, model: str) -> bool:
+    """Whether searching ``model`` or checking its records evaluates ``env.lang`` through its record
+    rules: its own, or those of a model it ``_inherits`` (``_compute_domain`` adds the parents' rules),
+    follow the company hierarchy."""
+    ruled = env.db.profile.quirks.orm.company_rules
+    schema = env.db.schemas.get(model)
+    inherited = schema.meta.inherits if schema is not None else {}
+    return model in ruled or any(rules_need_lang(env, parent) for parent in inherited)
+
+
 def check_installed(env: Env, lang: str) -> None:
-    """18+'s ``env.lang``: a language that is not installed is refused where a translated value
-    is needed (a real server also refuses it on models with record rules, which the simulator
-    does not hold)."""
+    """18+'s ``env.lang``: a language that is not installed (or not active) is refused."""
     if env.db.profile.quirks.orm.lang_must_be_installed and not env.db.store.query(
         "SELECT 1 FROM res_lang WHERE code = ? AND active = 1", (lang,)
     ):

@@ -6,9 +6,12 @@ Odoo's version, the tenant's idempotency keys as they stood before the sync, and
 sync's outcome. With that block a cassette replays on its own, without the customer's Odoo.
 
 Secrets never reach the file. Passwords in XML-RPC parameters become ``SCRUBBED`` before
-vcrpy stores a request, and before it matches one on replay, so matching still works;
-cookie and authorization headers are dropped; and the written file is searched for the
-password before it is moved into place (``write_cassette``).
+vcrpy stores a request, and before it matches one on replay, so matching still works; an
+authorization header keeps its scheme only (``bearer *scrubbed*``: JSON-2's API key, or the
+Basic credentials of a URL); cookies are dropped; any other place a password or API key
+stands as text (a server echoing one) is scrubbed as vcrpy saves the file; and the written
+file is checked on its structure and searched for the secrets before it is moved into place
+(``write_cassette``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import datetime as dt
 import os
 import tempfile
 import xmlrpc.client
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -54,7 +58,9 @@ SECRET_PARAM = {
         )
     },
 }
-DROPPED_HEADERS = ("authorization", "cookie", "set-cookie", "x-openerp-session-id")
+DROPPED_HEADERS = ("cookie", "set-cookie", "x-openerp-session-id")
+#: The header whose credentials are scrubbed, its scheme kept.
+AUTHORIZATION = "authorization"
 FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 #: Shorter passwords are only checked structurally: as text they match ordinary words.
 MIN_SCANNED = 8
@@ -80,6 +86,14 @@ class KnownServer(StrictModel):
     fields: dict[str, Any]
 
 
+class KnownLogin(StrictModel):
+    """The tenant's login the engine had kept before the sync (``OdooClient.kept_login``): its uid
+    and the version answer it was got against. A re-sync that sent no login replays without one."""
+
+    uid: int
+    server: dict[str, Any]
+
+
 class RecordedResult(StrictModel):
     """The sync's outcome when it was recorded: replay must reach the same."""
 
@@ -97,6 +111,8 @@ class RecordedResult(StrictModel):
 
 class Meta(StrictModel):
     format: Literal[1] = FORMAT
+    #: the engine's wire: XML-RPC, or Odoo 19.0's JSON-2 (with an API key)
+    api: Literal["xmlrpc", "json2"] = "xmlrpc"
     tenant: str
     url: str
     db: str
@@ -107,6 +123,8 @@ class Meta(StrictModel):
     grants: Grants
     ledger_keys: list[LedgerKey] = Field(default_factory=list)
     known_servers: list[KnownServer] = Field(default_factory=list)
+    #: None: the recorded sync logged in (cassettes from before logins were kept, too)
+    kept_login: KnownLogin | None = None
     result: RecordedResult
 
 
@@ -123,7 +141,10 @@ def secret_position(path: str, body: str | bytes | None) -> tuple[tuple, str, in
 
 
 def scrub_request(request: Request) -> Request:
-    """The request without its password (vcrpy runs this on record and on replay)."""
+    """The request without its password or its authorization header's credentials (vcrpy runs
+    this on record and on replay)."""
+    for name in [name for name in request.headers if name.lower() == AUTHORIZATION]:
+        request.headers[name] = scrubbed_credentials(request.headers[name])
     found = secret_position(request.path, request.body)
     if found is None:
         return request
@@ -133,6 +154,13 @@ def scrub_request(request: Request) -> Request:
     return request
 
 
+def scrubbed_credentials(value: str) -> str:
+    """An authorization header's scheme without its credentials: ``bearer *scrubbed*`` still
+    says how the engine authenticated."""
+    scheme, _sep, _credentials = str(value).strip().partition(" ")
+    return f"{scheme} {SCRUBBED}"
+
+
 def scrub_response(response: dict) -> dict:
     response["headers"] = {
         name: value for name, value in response.get("headers", {}).items() if name.lower() not in DROPPED_HEADERS
@@ -140,11 +168,13 @@ def scrub_response(response: dict) -> dict:
     return response
 
 
-def make_vcr(record_mode: str) -> vcr.VCR:
+def make_vcr(record_mode: str, secrets: Sequence[str] = ()) -> vcr.VCR:
     """``all`` to record (every request goes out), ``none`` to replay (nothing goes out).
-    Bodies match byte for byte: both sides are the engine's own ``xmlrpc.client`` output,
-    scrubbed the same way, and vcrpy's own body matcher parses every XML-RPC body it
-    compares (a replay took twice as long)."""
+    Bodies match byte for byte: both sides are the engine's own ``xmlrpc.client`` or JSON
+    output, scrubbed the same way, and vcrpy's own body matcher parses every XML-RPC body it
+    compares (a replay took twice as long). ``secrets`` (a recording's password and API key)
+    are replaced by ``SCRUBBED`` wherever they stand as vcrpy saves the file; shorter ones
+    would replace ordinary words (a login ``admin``) and are scrubbed structurally only."""
     recorder = vcr.VCR(
         serializer="yaml",
         record_mode=record_mode,
@@ -152,6 +182,7 @@ def make_vcr(record_mode: str) -> vcr.VCR:
         before_record_request=scrub_request,
         before_record_response=scrub_response,
         filter_headers=list(DROPPED_HEADERS),
+        filter_sensitive_data=[(SCRUBBED, secret) for secret in secrets if len(secret) >= MIN_SCANNED],
         decode_compressed_response=True,
     )
     recorder.register_matcher("same_body", lambda one, other: one.body == other.body)
@@ -166,7 +197,7 @@ def write_cassette(recorded: Path, meta: Meta, destination: Path, secrets: list[
     document[META] = meta.model_dump(mode="json")
     text = yaml.dump(document, Dumper=FAST_DUMPER, sort_keys=False, allow_unicode=True)
     leaks = unscrubbed(document["interactions"]) + [
-        "a password as text" for secret in secrets if len(secret) >= MIN_SCANNED and _appears(secret, text)
+        "a password or API key as text" for secret in secrets if len(secret) >= MIN_SCANNED and _appears(secret, text)
     ]
     if leaks:
         raise CassetteError([f"{destination}: not written: the recording still holds {leak}" for leak in leaks])
@@ -180,14 +211,19 @@ def write_cassette(recorded: Path, meta: Meta, destination: Path, secrets: list[
 
 def unscrubbed(interactions: list[dict]) -> list[str]:
     """Where a secret parameter or header survived, checked on the structure (a short
-    password such as ``admin`` cannot be told apart from the login in the text)."""
+    password such as ``admin`` cannot be told apart from the login in the text, nor Basic
+    credentials, which are base64)."""
     found: list[str] = []
     for number, interaction in enumerate(interactions, start=1):
         request = interaction.get("request", {})
         headers = {
-            name.lower() for part in ("request", "response") for name in interaction.get(part, {}).get("headers", {})
+            name.lower(): values
+            for part in ("request", "response")
+            for name, values in interaction.get(part, {}).get("headers", {}).items()
         }
-        found += [f"a {name} header (interaction {number})" for name in sorted(headers & set(DROPPED_HEADERS))]
+        found += [f"a {name} header (interaction {number})" for name in sorted(headers.keys() & set(DROPPED_HEADERS))]
+        if any(not str(value).endswith(f" {SCRUBBED}") for value in _listed(headers.get(AUTHORIZATION, []))):
+            found.append(f"the credentials of an authorization header (interaction {number})")
         secret = secret_position(urlsplit(request.get("uri", "")).path, request.get("body"))
         if secret and secret[0][secret[2]] != SCRUBBED:
             found.append(f"the password of {secret[1]} (interaction {number})")
@@ -216,6 +252,11 @@ def read_meta(path: Path) -> tuple[Meta, int]:
     except ValidationError as exc:
         raise CassetteError(validation_errors(exc, str(path), text, (META,))) from None
     return meta, len(document["interactions"])
+
+
+def _listed(values: Any) -> list:
+    """A header's values as vcrpy writes them (a list), or as a hand-made file may (one value)."""
+    return list(values) if isinstance(values, list | tuple) else [values]
 
 
 def _appears(secret: str, text: str) -> bool:

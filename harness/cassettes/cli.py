@@ -14,11 +14,11 @@ from pathlib import Path
 from harness.cassettes.cassette import CassetteError
 from harness.engine.grants import GrantsError, load_grants
 from harness.engine.ledger import SyncLocked
-from harness.targets import TargetError, parse_target
+from harness.targets import APIS, TargetError, parse_target, with_api
 
 TARGET_HELP = (
     "sim:VERSION, container:VERSION or url:URL (url credentials from ODOO_DB / ODOO_LOGIN / "
-    "ODOO_PASSWORD, never the command line)"
+    "ODOO_PASSWORD, and ODOO_API_KEY over json2; never the command line)"
 )
 
 
@@ -27,6 +27,13 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     record.add_argument("--target", required=True, metavar="TARGET", help=TARGET_HELP)
     record.add_argument("--cassette", required=True, type=Path, metavar="FILE.yaml")
     record.add_argument("--grants", required=True, type=Path, metavar="FILE.yaml")
+    record.add_argument(
+        "--api",
+        choices=APIS,
+        default="xmlrpc",
+        help="the engine's wire, as for sync: xmlrpc (default), or json2: Odoo 19.0's JSON-2 API with an "
+        "API key (a simulator issues one; url targets read it from ODOO_API_KEY)",
+    )
     record.add_argument(
         "--ledger", metavar="DATABASE_URL", help="the tenant's ledger (default: a new one, so a first sync)"
     )
@@ -43,7 +50,11 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE.yaml",
         help="repeat for a customer's history (first sync, then re-syncs), oldest first",
     )
-    replay.add_argument("--target", metavar="TARGET", help=f"compare with syncs into this Odoo instead: {TARGET_HELP}")
+    replay.add_argument(
+        "--target",
+        metavar="TARGET",
+        help=f"compare with syncs into this Odoo instead, on each cassette's recorded wire: {TARGET_HELP}",
+    )
     replay.add_argument(
         "--keep",
         type=Path,
@@ -57,8 +68,9 @@ def cmd_record(args: argparse.Namespace) -> int:
     from harness.cassettes.record import record
 
     try:
+        [target] = with_api([parse_target(args.target)], args.api)
         recording = record(
-            parse_target(args.target),
+            target,
             load_grants(args.grants),
             args.cassette,
             ledger_url=args.ledger,

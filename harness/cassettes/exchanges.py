@@ -1,10 +1,11 @@
 """A cassette's interactions as calls: what was asked of which model, and what came back.
 
-Replay reports speak in these terms ("account.analytic.account.create"), not in XML, and
-comparing two conversations (a customer's Odoo against a simulator) needs answers that
-do not depend on one database's ids: ``IdSymbols`` names every record id per model, by order
-of first appearance (``account.analytic.account#1``, ...), wherever an id stands, on both
-sides alike.
+Replay reports speak in these terms ("account.analytic.account.create"), not in XML or in
+JSON-2's paths (``POST /json/2/<model>/<method>``, whose named arguments are the call's one
+argument), and comparing two conversations (a customer's Odoo against a simulator) needs
+answers that do not depend on one database's ids: ``IdSymbols`` names every record id per
+model, by order of first appearance (``account.analytic.account#1``, ...), wherever an id
+stands, on both sides alike.
 """
 
 from __future__ import annotations
@@ -47,12 +48,16 @@ RELATIONS = {
 }
 
 
+#: Where JSON-2 calls a model's method (``/json/2/<model>/<method>``), and where it gives its version.
+JSON2_CALL, JSON2_VERSION = "/json/2/", "/json/version"
+
+
 @dataclass(frozen=True)
 class Call:
     number: int
-    service: str
-    method: str  # the XML-RPC method, or model.method for execute_kw
-    args: Any
+    service: str  # an XML-RPC service, ``json2`` for a JSON-2 call, ``json`` for its version
+    method: str  # the XML-RPC method, or model.method for execute_kw and JSON-2
+    args: Any  # XML-RPC's positional arguments, or JSON-2's named ones
     answer: Any
 
     @property
@@ -133,22 +138,39 @@ def compare_calls(a: list[Call], b: list[Call]) -> list[Difference]:
     return differences
 
 
+def decode_call(path: str, body: str | bytes | None) -> tuple[str, str, Any]:
+    """(service, method, arguments) of one request of either wire, without its secret: JSON-2's
+    key is in a header, never in the body."""
+    if path.startswith(JSON2_CALL):
+        model, _slash, method = path.removeprefix(JSON2_CALL).partition("/")
+        return "json2", f"{model}.{method}", json.loads(body) if body else {}
+    if path == JSON2_VERSION:
+        return "json", "version", {}
+    return decode_request(path, body)
+
+
 def _call(number: int, interaction: dict, symbols: IdSymbols, db: str | None) -> Call:
     request, response = interaction["request"], interaction["response"]
-    service, method, args = decode_request(urlsplit(request["uri"]).path, request["body"])
-    answer = _answer(response, db)
+    path = urlsplit(request["uri"]).path
+    service, method, args = decode_call(path, request["body"])
+    answer = _answer(response, db, json2=path.startswith((JSON2_CALL, JSON2_VERSION)))
     model, _dot, orm_method = method.rpartition(".")
     model = model or service
-    args = [symbols(arg, model, model if _is_id_list(arg) else None) for arg in normalise(args, db)]
+    if isinstance(args, dict):  # JSON-2's named arguments: their names say which hold ids
+        args = symbols(normalise(args, db), model)
+    else:
+        args = [symbols(arg, model, model if _is_id_list(arg) else None) for arg in normalise(args, db)]
     answer_ids = "res.users" if method in ("authenticate", "login") else model if orm_method in ID_ANSWERS else None
     return Call(number, service, method, args, symbols(answer, model, answer_ids))
 
 
-def _answer(response: dict, db: str | None) -> Any:
+def _answer(response: dict, db: str | None, json2: bool) -> Any:
     status = response["status"]["code"]
     if status == NO_ANSWER:
         lost = {name.lower(): value for name, value in response["headers"].items()}.get(ERROR_HEADER.lower())
         return {"error": f"no answer: {(lost or ['?'])[0]}"}
+    if json2:
+        return _json2_answer(status, response["status"]["message"], response["body"]["string"], db)
     if status != 200:
         return {"error": f"HTTP {status} {response['status']['message']}"}
     try:
@@ -156,6 +178,20 @@ def _answer(response: dict, db: str | None) -> Any:
     except xmlrpc.client.Fault as fault:
         return {"fault": fault.faultCode, "string": normalise(fault.faultString, db)}
     return normalise(answer, db)
+
+
+def _json2_answer(status: int, reason: str, body: str | bytes, db: str | None) -> Any:
+    """The result of a 200; Odoo's error object as a fault (its exception's name, its message);
+    anything else (a gateway's page) as an HTTP error, as XML-RPC's are."""
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return {"error": f"HTTP {status} {reason}"}
+    if status == 200:
+        return normalise(answer, db)
+    if isinstance(answer, dict) and "name" in answer:
+        return {"fault": answer["name"], "status": status, "string": normalise(str(answer.get("message", "")), db)}
+    return {"error": f"HTTP {status} {reason}"}
 
 
 def _same_records(a: Any, b: Any) -> bool:

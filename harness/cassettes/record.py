@@ -1,8 +1,9 @@
 """``odoo-harness record``: one sync against a target, every exchange kept in a cassette.
 
 The sync is a real one: it runs the engine against the target with the ledger given (a
-customer's own, or a new one), and changes both as any sync would. The cassette also
-keeps the tenant's idempotency keys as they stood before, so a re-sync replays too.
+customer's own, or a new one), and changes both as any sync would, on the target's wire
+(XML-RPC, or JSON-2 with an API key). The cassette also keeps the tenant's idempotency keys
+as they stood before, so a re-sync replays too.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from harness.cassettes.cassette import (
     CassetteError,
+    KnownLogin,
     KnownServer,
     LedgerKey,
     Meta,
@@ -24,7 +26,7 @@ from harness.cassettes.cassette import (
     make_vcr,
     write_cassette,
 )
-from harness.cassettes.transport import CassetteTransport
+from harness.cassettes.transport import cassette_transport
 from harness.engine.client import OdooClient
 from harness.engine.grants import Grants
 from harness.engine.ledger import Ledger
@@ -70,24 +72,28 @@ def recording_target(target: Target) -> Iterator[tuple[Endpoint, Path]]:
 def record_on(
     endpoint: Endpoint, target_name: str, grants: Grants, cassette: Path, ledger: Ledger, timeout: float = 30.0
 ) -> Recording:
-    """One recorded sync into a target already started."""
+    """One recorded sync into a target already started, on the endpoint's wire."""
     keys_before = [LedgerKey(**key) for key in ledger.tenant_keys(grants.tenant)]
     known = [KnownServer(**server) for server in ledger.servers(endpoint.url, endpoint.db)]
+    secrets = [secret for secret in (endpoint.password, endpoint.api_key) if secret]
     with tempfile.TemporaryDirectory(prefix="odoo-harness-record-") as work:
         raw = Path(work) / "vcr.yaml"
-        with make_vcr("all").use_cassette(str(raw)) as tape:
+        with make_vcr("all", secrets).use_cassette(str(raw)) as tape:
             client = OdooClient(
                 endpoint.url,
                 endpoint.db,
                 endpoint.login,
-                endpoint.password,
+                endpoint.secret,
                 tenant=grants.tenant,
                 ledger=ledger,
-                transport=CassetteTransport(tape, timeout),
+                api=endpoint.api,
+                transport=cassette_transport(endpoint.api, endpoint.url, tape, timeout),
             )
+            kept = client.kept_login()
             result = SyncEngine(client, ledger).sync(grants)
             interactions = len(tape.data)
         meta = Meta(
+            api=endpoint.api,
             tenant=grants.tenant,
             url=public_url(endpoint.url),
             db=endpoint.db,
@@ -98,9 +104,10 @@ def record_on(
             grants=grants,
             ledger_keys=keys_before,
             known_servers=known,
+            kept_login=KnownLogin(uid=kept.uid, server=kept.server) if kept else None,
             result=outcome(result),
         )
-        write_cassette(raw, meta, cassette, [endpoint.password])
+        write_cassette(raw, meta, cassette, secrets)
     return Recording(cassette, interactions, result)
 
 

@@ -1,36 +1,36 @@
 """``odoo-harness replay``: run a recorded sync again, against its cassette or another Odoo.
 
 Against the cassette alone (no Odoo needed), today's engine syncs the recorded grants from
-the recorded ledger state; vcrpy answers every request from the cassette, in order, and
-refuses any request the cassette does not hold. The replay holds when the engine asked
-for exactly the recorded calls and reached the recorded outcome.
+the recorded ledger state, on the recorded wire (XML-RPC or JSON-2); vcrpy answers every
+request from the cassette, in order, and refuses any request the cassette does not hold.
+The replay holds when the engine asked for exactly the recorded calls and reached the
+recorded outcome.
 
-Against a target, the same grants are synced into that Odoo (a new ledger: the recorded
-ids belong to the customer's database) and both conversations are compared call by call,
-ids named per model (``exchanges.IdSymbols``): what would this customer's sync do on
-Odoo 18, or on the simulator?
+Against a target, the same grants are synced into that Odoo on the recorded wire (a new
+ledger: the recorded ids belong to the customer's database) and both conversations are
+compared call by call, ids named per model (``exchanges.IdSymbols``): what would this
+customer's sync do on Odoo 18, or on the simulator?
 """
 
 from __future__ import annotations
 
 import random
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.request import Request
 
-from harness.calls import decode_request
 from harness.cassettes.cassette import SCRUBBED, RecordedResult, make_vcr, read_meta
-from harness.cassettes.exchanges import ORDER_ONLY, compare_calls, load_calls
+from harness.cassettes.exchanges import ORDER_ONLY, compare_calls, decode_call, load_calls
 from harness.cassettes.record import outcome, record_on, recording_target, refuse_existing
-from harness.cassettes.transport import CassetteTransport
+from harness.cassettes.transport import cassette_transport
 from harness.diff import Difference
 from harness.engine.client import OdooClient, RetryPolicy
 from harness.engine.ledger import Ledger
 from harness.engine.sync import SyncEngine
-from harness.targets import Target
+from harness.targets import Target, with_api
 
 
 @dataclass
@@ -85,6 +85,9 @@ def replay_cassette(path: Path) -> ReplayReport:
         ledger.restore_keys(key.model_dump() for key in meta.ledger_keys)
         for server in meta.known_servers:
             ledger.remember_server_fields(meta.url, meta.db, server.server_version, server.fields)
+        if meta.kept_login:
+            login = meta.kept_login
+            ledger.remember_login(meta.tenant, meta.url, meta.db, meta.login, meta.api, login.uid, login.server)
         with make_vcr("none").use_cassette(str(path)) as tape:
             # no waiting between retries, and the same jitter every time: a replay takes no wall time
             retry = RetryPolicy(sleep=lambda seconds: None, rng=random.Random(0))
@@ -95,7 +98,8 @@ def replay_cassette(path: Path) -> ReplayReport:
                 SCRUBBED,
                 tenant=meta.tenant,
                 ledger=ledger,
-                transport=CassetteTransport(tape),
+                api=meta.api,
+                transport=cassette_transport(meta.api, meta.url, tape),
                 retry=retry,
             )
             try:
@@ -111,14 +115,19 @@ def replay_cassette(path: Path) -> ReplayReport:
 
 def replay_on_target(paths: list[Path], target: Target, keep: Path | None = None) -> list[ReplayReport]:
     """The recorded grants synced into ``target``, cassette after cassette (a customer's
-    history: a first sync, then re-syncs) with one ledger, each conversation compared call
-    by call with its recording. ``keep`` is a folder for the target's own cassettes."""
+    history: a first sync, then re-syncs) with one ledger, each on its recorded wire and its
+    conversation compared call by call with its recording. ``keep`` is a folder for the
+    target's own cassettes."""
     metas = [read_meta(path) for path in paths]
+    # a history with a JSON-2 sync needs the target's API key too (a simulator issues one)
+    if any(meta.api == "json2" for meta, _total in metas):
+        [target] = with_api([target], "json2")
     reports: list[ReplayReport] = []
-    with recording_target(target) as (endpoint, work):
+    with recording_target(target) as (started, work):
         ledger = Ledger(f"sqlite:///{work / 'ledger.sqlite'}")
         for path, (meta, total) in zip(paths, metas, strict=True):
-            report = ReplayReport(path, target.name, meta.result, total=total)
+            endpoint = replace(started, api=meta.api)
+            report = ReplayReport(path, replace(target, api=meta.api).name, meta.result, total=total)
             if len(ledger.tenant_keys(meta.tenant)) < len(meta.ledger_keys):
                 report.notes.append(
                     f"recorded after {len(meta.ledger_keys)} keys had been synced, which "
@@ -127,6 +136,8 @@ def replay_on_target(paths: list[Path], target: Target, keep: Path | None = None
             theirs = keep / path.name if keep else work / f"{len(reports)}.yaml"
             if keep:
                 refuse_existing(theirs, overwrite=False)
+            if meta.kept_login is None:  # the recorded sync logged in: so does this one, to compare alike
+                ledger.forget_login(meta.tenant)
             recording = record_on(endpoint, target.name, meta.grants, theirs, ledger)
             report.replayed, report.played = outcome(recording.result), recording.interactions
             report.differences = compare_calls(load_calls(path, meta.db), load_calls(theirs, endpoint.db))
@@ -136,7 +147,7 @@ def replay_on_target(paths: list[Path], target: Target, keep: Path | None = None
 
 def _shown(request: Request) -> str:
     """A request as a report line: service, model.method and arguments."""
-    return " ".join(map(str, decode_request(request.path, request.body)))
+    return " ".join(map(str, decode_call(request.path, request.body)))
 
 
 def _result_text(result: RecordedResult) -> str:

@@ -2,9 +2,10 @@
 
 vcrpy records answers only; a request that got no answer (reset, timeout, a connection
 closed after Odoo committed) raises before vcrpy can store it. Those are exactly the
-exchanges a customer's incident is made of, so on record this transport appends them to
-the cassette as a status-0 interaction naming the exception, and on replay raises the same
+exchanges a customer's incident is made of, so on record these transports append them to
+the cassette as a status-0 interaction naming the exception, and on replay raise the same
 exception again when vcrpy plays one back. The engine sees what it saw the first time.
+``CassetteTransport`` is XML-RPC's, ``CassetteHttp`` JSON-2's (``cassette_transport`` picks).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from vcr.cassette import Cassette
 from vcr.request import Request
 
-from harness.engine.transport import Exchange, MeasuringTransport
+from harness.engine.transport import Exchange, MeasuringHttp, MeasuringTransport, Reply
 
 NO_ANSWER = 0
 ERROR_HEADER = "X-Odoo-Harness-No-Answer"
@@ -62,12 +63,41 @@ class CassetteTransport(MeasuringTransport):
         return super()._parse(status, reason, body, host, handler, headers, started)
 
 
+class CassetteHttp(MeasuringHttp):
+    """``MeasuringHttp`` (JSON-2's) that keeps lost answers in, and replays them from, ``cassette``.
+    Its replies carry no headers: a replayed lost answer names its exception in the body too."""
+
+    def __init__(self, url: str, cassette: Cassette, timeout: float = 30.0) -> None:
+        super().__init__(url, timeout)
+        self.url = url.rstrip("/")
+        self.cassette = cassette
+
+    def request(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> Reply:
+        try:
+            reply = super().request(method, path, body, headers)
+        except (OSError, http.client.HTTPException) as exc:
+            if not self.cassette.write_protected:  # recording; vcrpy scrubs the headers as it appends
+                self.cassette.append(Request(method, f"{self.url}{path}", body, dict(headers)), no_answer(exc))
+            raise
+        if reply.status == NO_ANSWER:  # only a cassette answers so
+            self.last = Exchange(None, None, self.last.latency_ms if self.last else 0.0)
+            raise replayed_exception(reply.body.decode("utf-8", errors="replace"))
+        return reply
+
+
+def cassette_transport(api: str, url: str, cassette: Cassette, timeout: float = 30.0) -> Any:
+    """The engine's transport for its wire ``api`` (``xmlrpc``, ``json2``) while ``cassette`` runs."""
+    return CassetteHttp(url, cassette, timeout) if api == "json2" else CassetteTransport(cassette, timeout)
+
+
 def no_answer(exc: BaseException) -> dict:
-    """The interaction vcrpy stores for a request that got no answer."""
+    """The interaction vcrpy stores for a request that got no answer: the exception named in a
+    header (XML-RPC's transport reads it) and in the body (JSON-2's sees no headers)."""
+    lost = f"{type(exc).__name__}: {exc}"
     return {
         "status": {"code": NO_ANSWER, "message": "no answer"},
-        "headers": {ERROR_HEADER: [f"{type(exc).__name__}: {exc}"]},
-        "body": {"string": ""},
+        "headers": {ERROR_HEADER: [lost]},
+        "body": {"string": lost},
     }
 
 

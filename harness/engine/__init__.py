@@ -1,4 +1,4 @@
-"""The sync engine: the integration under test (DESIGN, "The integration's contract").
+"""The sync engine: the integration under test (its contract: docs/contract.md).
 
 Typed entry points: ``load_grants``/``parse_grants`` (the grants file), ``Ledger``
 (idempotency state and sync log), ``OdooClient`` (the only way to Odoo) and

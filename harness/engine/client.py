@@ -13,6 +13,11 @@ Below the doors, one small wire object per protocol turns a call into bytes: ``X
 (``execute_kw`` on ``/xmlrpc/2``, login and password) or ``json2.Json2Wire`` (Odoo 19.0's
 JSON-2, an API key). Guard, retries, lost-answer handling and sync log are the client's, the
 same whichever wire carries the call.
+
+A sync's session starts with ``version()`` and ``log_in()``: the tenant's last uid is kept in the
+ledger with the version answer it was got against, and used without a login while the server
+answers the same. Odoo checks it with every call; refused credentials (a password changed in
+Odoo, a revoked key) log in again once, and a refused login ends the sync as it always did.
 """
 
 from __future__ import annotations
@@ -26,11 +31,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from harness.engine.json2 import Json2Error, Json2Wire
-from harness.engine.ledger import SENDING, Ledger, LogRow
+from harness.engine.ledger import SENDING, KeptLogin, Ledger, LogRow
 from harness.engine.transport import Exchange, MeasuringHttp, MeasuringTransport, SafeMeasuringTransport
 from harness.errors import HarnessError, transient_status
 
-#: The only models the integration may write (DESIGN: "writes to three standard models only").
+#: The only models the integration may write (docs/contract.md, "What it writes").
 ALLOWED_MODELS = frozenset({"account.analytic.plan", "account.analytic.account", "project.project"})
 #: ORM methods that only read; ``read`` refuses anything else.
 READ_METHODS = frozenset(
@@ -59,6 +64,10 @@ TRANSIENT_FAULTS = (
 #: The protocol and the two endpoints every XML-RPC call goes over (what a deprecation concerns).
 PROTOCOL = "XML-RPC"
 COMMON, OBJECT = "/xmlrpc/2/common", "/xmlrpc/2/object"
+#: XML-RPC's fault code for AccessDenied: the uid and password (or API key) were refused.
+ACCESS_DENIED = 3
+#: JSON-2's exception names of the same refusal (a bad or revoked API key is a 401).
+JSON2_DENIED = ("odoo.exceptions.AccessDenied", "werkzeug.exceptions.Unauthorized")
 #: The external APIs a client can speak.
 Api = Literal["xmlrpc", "json2"]
 #: The setting (tenants file key, ``sync`` option) naming the environment variable of each API's secret.
@@ -70,12 +79,14 @@ class ForbiddenModelError(HarnessError, RuntimeError):
 
 
 class OdooCallError(HarnessError, RuntimeError):
-    """A call that failed for good (after retries where retrying made sense)."""
+    """A call that failed for good (after retries where retrying made sense). ``denied``: Odoo
+    refused the credentials the call carried (the uid and password, or the API key)."""
 
-    def __init__(self, message: str, transient: bool, fault_code: Any = None) -> None:
+    def __init__(self, message: str, transient: bool, fault_code: Any = None, denied: bool = False) -> None:
         super().__init__(message)
         self.transient = transient
         self.fault_code = fault_code
+        self.denied = denied
 
 
 @dataclass
@@ -159,6 +170,22 @@ class XmlRpcWire:
         return lambda: self._object.execute_kw(self.db, self.uid, self._password, model, method, args, kwargs)
 
 
+def open_wire(
+    api: Api,
+    url: str,
+    db: str,
+    login: str,
+    secret: str,
+    transport: xmlrpc.client.Transport | MeasuringHttp | None = None,
+    timeout: float = 30.0,
+) -> Wire:
+    """The wire of ``api`` to one database: the one place a protocol is chosen, for the engine's
+    client and for the checks' reader (``harness.scenarios.invariants.Reader``) alike."""
+    if api == "json2":
+        return Json2Wire(url, db, secret, transport, timeout)
+    return XmlRpcWire(url, db, login, secret, transport, timeout)
+
+
 class OdooClient:
     """One tenant's connection to one Odoo database.
 
@@ -188,12 +215,10 @@ class OdooClient:
         self.tenant = tenant
         self.ledger = ledger
         self.retry = retry or RetryPolicy()
-        self.wire: Wire = (
-            Json2Wire(self.url, db, secret, transport, timeout)
-            if api == "json2"
-            else XmlRpcWire(self.url, db, login, secret, transport, timeout)
-        )
+        self.wire = open_wire(api, self.url, db, login, secret, transport, timeout)
         self.uid: int | None = None
+        #: the version answer of this session's server, once asked (``log_in``)
+        self.server: dict | None = None
         self.counters = Counters()
 
     def __repr__(self) -> str:  # never shows the password or the API key
@@ -208,18 +233,56 @@ class OdooClient:
 
     def authenticate(self) -> int:
         """Retried on transient failures like a read: an Odoo restarting behind its proxy answers
-        a login with a 502 as readily as a search. A refusal is final."""
-        uid = self._retrying(
-            lambda: self._send(*self.wire.LOGIN, "authenticate", None, self.wire.authenticate), retry=True
-        )
+        a login with a 502 as readily as a search. A refusal is final, and the tenant's kept login
+        is forgotten; a uid is kept (``log_in``) with the version answer it was got against."""
+        try:
+            uid = self._retrying(
+                lambda: self._send(*self.wire.LOGIN, "authenticate", None, self.wire.authenticate), retry=True
+            )
+        except OdooCallError as exc:
+            if exc.denied:
+                self.ledger.forget_login(self.tenant)
+            raise
         if not uid:
+            self.ledger.forget_login(self.tenant)
             raise OdooCallError(
                 f"authentication refused for login {self.login!r} on database {self.db!r}",
                 transient=False,
-                fault_code=3,
+                fault_code=ACCESS_DENIED,
+                denied=True,
             )
-        self.uid = uid
+        self._use(uid)
+        if self.server is not None:
+            self.ledger.remember_login(self.tenant, self.url, self.db, self.login, self.api, uid, self.server)
         return uid
+
+    def log_in(self, server: dict) -> bool:
+        """A uid for this session with the server that answered ``server`` (its ``version()``).
+
+        The tenant's last login is kept in the ledger; when it was made here (same URL, database,
+        login and wire) against the same version answer, its uid is used without a call, and True
+        is returned. Odoo checks it on the next call like any: a refused one logs in again once
+        (``_object_call``), so a password changed in Odoo is still found out and reported as a
+        refused login. Any other answer (an upgrade, another server) means a new login."""
+        self.server = server
+        kept = self.kept_login()
+        if kept is not None and kept.server == server:
+            self._use(kept.uid)
+            return True
+        self.authenticate()
+        return False
+
+    def kept_login(self) -> KeptLogin | None:
+        """The tenant's kept login where it was made here: this URL, database, login and wire."""
+        kept = self.ledger.kept_login(self.tenant)
+        here = (self.url, self.db, self.login, self.api)
+        return kept if kept is not None and (kept.url, kept.db, kept.login, kept.api) == here else None
+
+    def _use(self, uid: int) -> None:
+        """``uid`` from now on: XML-RPC sends it with every call (JSON-2's key names its user)."""
+        self.uid = uid
+        if isinstance(self.wire, XmlRpcWire):
+            self.wire.uid = uid
 
     def read(self, model: str, method: str, args: list, kwargs: dict | None = None, *, entity: str = "") -> Any:
         """A read-only ORM call, retried on transient failures."""
@@ -258,12 +321,36 @@ class OdooClient:
         key: str | None,
         retry: bool,
     ) -> Any:
+        """One model call. Refused credentials (a kept uid gone stale, a password changed in Odoo)
+        mean one new login: refused, the sync ends as a refused login does; else the call is sent
+        again (Odoo checks the credentials before running anything), and a second refusal is final."""
         if self.uid is None:
             self.authenticate()
         send = self.wire.execute(model, method, args, kwargs)
-        return self._retrying(
-            lambda: self._send(self.wire.OBJECT, entity, operation, key, send, model=model, method=method), retry
-        )
+
+        def call() -> Any:
+            return self._retrying(
+                lambda: self._send(self.wire.OBJECT, entity, operation, key, send, model=model, method=method), retry
+            )
+
+        try:
+            return call()
+        except OdooCallError as exc:
+            if not exc.denied:
+                raise
+        self.authenticate()
+        try:
+            return call()
+        except OdooCallError as exc:
+            if not exc.denied:
+                raise
+            raise OdooCallError(
+                f"{exc}: {model}.{method} still denied after logging in again as {self.login!r} "
+                f"on database {self.db!r}",
+                transient=False,
+                fault_code=exc.fault_code,
+                denied=True,
+            ) from None
 
     def _retrying(self, attempt: Callable[[], Any], retry: bool) -> Any:
         """``attempt`` once, or, with ``retry`` (calls safe to repeat), again after a transient failure
@@ -316,17 +403,20 @@ class OdooClient:
     def _failure(self, exc: Exception) -> OdooCallError | None:
         """What a failed call means, whichever wire it went over; its text never holds the
         secret (a server may echo one). None for anything else: a bug, which propagates."""
+        denied = False
         if isinstance(exc, xmlrpc.client.Fault):
             text, transient, code = fault_text(exc), _transient_fault(str(exc.faultString)), exc.faultCode
+            denied = code == ACCESS_DENIED
         elif isinstance(exc, xmlrpc.client.ProtocolError):
             text, transient, code = f"HTTP {exc.errcode} {exc.errmsg}", transient_status(exc.errcode), None
         elif isinstance(exc, Json2Error):
             text, transient, code = str(exc), _json2_transient(exc), exc.name
+            denied = exc.status == 401 or exc.name in JSON2_DENIED
         elif isinstance(exc, (TimeoutError, ConnectionError, http.client.HTTPException, OSError)):
             text, transient, code = f"{type(exc).__name__}: {exc}", True, None  # the answer may be lost
         else:
             return None
-        return OdooCallError(text.replace(self._secret, "***") if self._secret else text, transient, code)
+        return OdooCallError(text.replace(self._secret, "***") if self._secret else text, transient, code, denied)
 
 
 def _transient_fault(text: str) -> bool:

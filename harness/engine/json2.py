@@ -24,8 +24,9 @@ from harness.errors import HarnessError
 
 #: Where the wire sends: the paths counted per endpoint (none is deprecated on any version yet).
 VERSION_PATH, CALL_PATH = "/json/version", "/json/2"
-#: The parameter names, in order, of the ORM methods the client may send (Odoo 19.0's signatures
-#: in ``odoo/orm/models.py``; ``ids`` first for a method on records, as execute_kw's first
+#: The parameter names, in order, of the ORM methods the client may send, and of those the checks'
+#: reader sends as admin (``execute``: the settings that switch Analytic Accounting on) (Odoo 19.0's
+#: signatures in ``odoo/orm/models.py``; ``ids`` first for a method on records, as execute_kw's first
 #: argument is their ids). Only positional arguments need a name; keyword ones go as they are.
 PARAMETERS: dict[str, tuple[str, ...]] = {
     "search": ("domain", "offset", "limit", "order"),
@@ -43,6 +44,7 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     "unlink": ("ids",),
     "action_archive": ("ids",),
     "action_unarchive": ("ids",),
+    "execute": ("ids",),
 }
 #: The body of Odoo's "No database is selected" page: the database named does not exist here.
 NO_DATABASE = b"No database is selected"

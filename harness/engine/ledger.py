@@ -14,6 +14,10 @@ A call's ``sync_log`` row is written ``sending`` before the request goes out and
 still leaves the row of a call Odoo may have run; the next sync of the tenant marks such rows
 ``sent`` with ``ANSWER_UNKNOWN``.
 
+What each Odoo answered about itself is kept too, so that a re-sync need not ask again: the
+``fields_get`` answers per server and version answer (``odoo_server``), and each tenant's last
+login (``odoo_login``: its uid and the version answer it was got against, no secret).
+
 A failure of the database itself (unreachable, refused, read-only, damaged, locked) raises
 ``LedgerError``: one line naming the ledger (its password hidden) and what went wrong.
 """
@@ -56,7 +60,7 @@ STATEMENT_ERRORS = (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.DataE
 _MIGRATING = threading.Lock()
 
 #: The tables the migrations created (harness/engine/migrations owns the schema).
-TABLES = ("idempotency", "sync_log", "sync_lock", "odoo_server")
+TABLES = ("idempotency", "sync_log", "sync_lock", "odoo_server", "odoo_login")
 
 
 class SyncLocked(HarnessError, RuntimeError):
@@ -86,6 +90,19 @@ class PendingKey:
     odoo_id: int | None
     #: what its write sent (None for a create, or a key written before they were kept)
     sent_values: dict | None
+
+
+@dataclass(frozen=True)
+class KeptLogin:
+    """A tenant's last login: where, as whom, on which wire, the uid it got, and the server's
+    ``common.version()`` answer it got it against (no secret: the uid alone lets nobody in)."""
+
+    url: str
+    db: str
+    login: str
+    api: str
+    uid: int
+    server: dict
 
 
 @dataclass(frozen=True)
@@ -133,7 +150,9 @@ class Ledger:
         migrate(self.engine)
         metadata = sa.MetaData()
         metadata.reflect(self.engine, only=TABLES)
-        self.idempotency, self.sync_log, self.sync_lock, self.odoo_server = (metadata.tables[name] for name in TABLES)
+        self.idempotency, self.sync_log, self.sync_lock, self.odoo_server, self.odoo_login = (
+            metadata.tables[name] for name in TABLES
+        )
 
     def now(self) -> dt.datetime:
         return self.clock.now(dt.UTC).replace(tzinfo=None)
@@ -272,6 +291,37 @@ class Ledger:
             return [
                 {"server_version": row.server_version, "fields": json.loads(row.fields)} for row in conn.execute(query)
             ]
+
+    # -- each tenant's last login -------------------------------------------------------
+
+    def kept_login(self, tenant: str) -> KeptLogin | None:
+        c = self.odoo_login.c
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(c.url, c.db, c.login, c.api, c.uid, c.server).where(c.tenant == tenant)
+            ).first()
+        return None if row is None else KeptLogin(row.url, row.db, row.login, row.api, row.uid, json.loads(row.server))
+
+    def remember_login(self, tenant: str, url: str, db: str, login: str, api: str, uid: int, server: dict) -> None:
+        """Keep ``tenant``'s login (one per tenant: a later login replaces it)."""
+        c = self.odoo_login.c
+        values = {
+            "url": url,
+            "db": db,
+            "login": login,
+            "api": api,
+            "uid": uid,
+            "server": json.dumps(server, sort_keys=True),
+            "updated_at": self.now(),
+        }
+        with self.engine.begin() as conn:
+            if not conn.execute(sa.update(self.odoo_login).where(c.tenant == tenant).values(**values)).rowcount:
+                conn.execute(sa.insert(self.odoo_login).values(tenant=tenant, **values))
+
+    def forget_login(self, tenant: str) -> None:
+        """Odoo refused ``tenant``'s login: its kept uid is of no use."""
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(self.odoo_login).where(self.odoo_login.c.tenant == tenant))
 
     def restore_keys(self, keys: Iterable[dict]) -> None:
         """Put back keys as ``tenant_keys`` gave them (a replay starts where the recording did)."""

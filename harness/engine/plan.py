@@ -1,7 +1,7 @@
 """Planning, pure: from the grants and what Odoo holds, the mutations to send.
 
 Nothing here does I/O; every function takes values and returns values, so the
-planning is unit-tested without any Odoo. Mapping (DESIGN, "three analytic plans"):
+planning is unit-tested without any Odoo. Mapping (docs/contract.md, "The three analytic plans"):
 
 - Plan 1 (project): one account per grant project, code = project id;
 - Plan 2 (donor budget line): one account per donor category, code = category;

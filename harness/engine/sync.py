@@ -1,8 +1,11 @@
 """One tenant's sync: detect, read what Odoo holds, plan, send, record.
 
-Detection costs no call beyond ``common.version()`` and ``authenticate`` once the
-server's fields are known for its version answer (kept in the ledger); the first sync
-against a server version asks ``fields_get`` once or twice (``compat.ServerFields`` says why).
+Every sync asks ``common.version()``: the cheap, exact evidence of an upgrade, so the version
+planned with is always the server's own. The rest of detection is kept in the ledger per version
+answer: the server's fields (the first sync against a server version asks ``fields_get`` once or
+twice, ``compat.ServerFields`` says why) and the tenant's login (its uid, used without a new
+login while the server answers the same; ``OdooClient.log_in``). A re-sync of unchanged grants
+is 3 calls: the version, the accounts with their plans in one read, the projects.
 
 The order is plans, then accounts (they need the plan ids), then projects (they need
 the Plan 1 account ids). Creates go as lists in batches; a create whose answer was
@@ -39,6 +42,7 @@ NOT_CREATED = "not created: the sync sending it stopped before Odoo created it; 
 NOT_WRITTEN = "not written: the sync sending it stopped and Odoo does not hold these values"
 LINE = "account.analytic.line"
 FIELD_ATTRIBUTES = ["type", "relation"]
+ACCOUNT_FIELDS = ["code", "name", "plan_id", "active"]
 
 
 @dataclass
@@ -119,10 +123,11 @@ class SyncEngine:
 
     def _sync(self, grants: Grants, result: SyncResult) -> None:
         version = self.client.version()
-        self.client.authenticate()
-        caps = self._capabilities(version)
+        refuse_unvalidated(version, self.force)  # before logging in: nothing else is asked
+        synced_before = self.client.log_in(version)
+        caps = detect(version, self._server_fields(version), force=self.force)
         result.capabilities = caps
-        plans = self._read(PLAN, [("name", "in", [self.names.of(r) for r in planner.ROLES])], ["name"])
+        plans, accounts = self._plans_and_accounts(synced_before)
         self._settle("plan", plans, lambda role: (self.names.of(role),), lambda p: (p["name"],), result)
         existing_plans = {p["name"]: p["id"] for p in plans}
         self._apply(planner.plan_plans(grants.tenant, self.names, existing_plans), result, "plans")
@@ -133,13 +138,10 @@ class SyncEngine:
         }
         if any(v is None for v in result.plan_ids.values()):
             return
-        accounts = (
-            self._read(
-                ACCOUNT, [("plan_id", "in", list(result.plan_ids.values()))], ["code", "name", "plan_id", "active"]
-            )
-            if existing_plans
-            else []
-        )
+        ours = set(result.plan_ids.values())
+        if accounts is None:
+            accounts = self._read(ACCOUNT, [("plan_id", "in", list(ours))], ACCOUNT_FIELDS) if existing_plans else []
+        accounts = [account for account in accounts if account["plan_id"][0] in ours]
         for account in accounts:
             account["plan_id"] = account["plan_id"][0]
         self._settle(
@@ -192,11 +194,22 @@ class SyncEngine:
             if mutation.method == "create" and mutation.key in self._ids:
                 result.project_ids[mutation.entity_id] = self._ids[mutation.key]
 
-    def _capabilities(self, version: dict) -> Capabilities:
-        """An unvalidated version is refused before anything is asked; otherwise what the
-        server answered about its fields decides (asked once per session and version)."""
-        refuse_unvalidated(version, self.force)
-        return detect(version, self._server_fields(version), force=self.force)
+    def _plans_and_accounts(self, synced_before: bool) -> tuple[list[dict], list[dict] | None]:
+        """The plans named as ours (``{id, name}``) and, where the same read gave them, the accounts
+        of every plan so named (else None: read once the plans are known).
+
+        A tenant synced before against this server has accounts in its three plans: one read of the
+        accounts whose plan bears one of our names gives both, each plan as its accounts' ``plan_id``.
+        A plan holding no account (a first sync; one stopped after creating plans) or two plans
+        bearing one name are not told apart by that answer: then the plans are read as well, and
+        chosen as on a first sync, their accounts already in hand. A first sync reads the plans
+        first: where none exists there are no accounts to read."""
+        names = [self.names.of(role) for role in planner.ROLES]
+        accounts = self._read(ACCOUNT, [("plan_id.name", "in", names)], ACCOUNT_FIELDS) if synced_before else None
+        plans = _plans_of(accounts, names) if accounts is not None else None
+        if plans is None:
+            plans = self._read(PLAN, [("name", "in", names)], ["name"])
+        return plans, accounts
 
     def _server_fields(self, version: dict) -> ServerFields:
         """project.project's fields_get, and the analytic line's only where the project's
@@ -391,6 +404,18 @@ class SyncEngine:
     def _fail(self, batch: list[Mutation], error: str, result: SyncResult) -> None:
         self.ledger.mark([(m.key, error, m.record_id) for m in batch], FAILED, batch[0].model)
         result.failed += [(f"{m.entity}/{m.entity_id}", error) for m in batch]
+
+
+def _plans_of(accounts: list[dict], names: list[str]) -> list[dict] | None:
+    """The plans ``accounts`` name in their ``plan_id`` (``[id, display name]``), when each of
+    ``names`` is the display name of exactly one of them; None when that does not settle it."""
+    ids: dict[str, set[int]] = {}
+    for account in accounts:
+        plan_id, name = account["plan_id"]
+        ids.setdefault(name, set()).add(plan_id)
+    if any(len(ids.get(name, ())) != 1 for name in names):
+        return None
+    return [{"id": ids[name].pop(), "name": name} for name in names]
 
 
 def _account_natural(entity_id: str, plan_ids: dict[str, int]) -> tuple:

@@ -4,9 +4,9 @@ The engine and the health monitor reach the target through the fault proxy
 (``simulator/proxy.py``), so a scenario's injected faults (a lost answer after a real commit,
 resets, gateway errors, Odoo's faults, slowness) happen the same way in front of either, and
 the proxy counts the calls the engine sent. The checks and finance's bookings go straight to
-Odoo as its admin (``invariants.Reader``): nothing of them is logged, counted or faulted. The
-invariants read Odoo back over XML-RPC on both kinds of target; on the simulator its journal
-of mutations cross-checks the forbidden-model one. What only a simulator can do (drop a
+Odoo as its admin (``invariants.Reader``), on the engine's wire (XML-RPC, or JSON-2 with the API
+key): nothing of them is logged, counted or faulted. On the simulator its journal of mutations
+cross-checks the forbidden-model invariant. What only a simulator can do (drop a
 database, change a password behind the engine's back, open more databases) goes through its
 control API, which a real Odoo does not have: scenarios that need it are skipped there.
 """
@@ -113,7 +113,8 @@ class ScenarioContext:
         self.tenants: dict[str, tuple[str, Grants]] = {self.grants.tenant: (target.db, self.grants)}
         self.outcome = Outcome()
         self.results: list[SyncResult] = []
-        self.own_writes: set[tuple[str, int]] = set()  # finance's bills, posted as the same user
+        #: the harness's own writes as the engine's user: finance's bills, the setup's settings
+        self.own_writes: set[tuple[str, int]] = set()
         self.health_clock = HEALTH_START
         self._monitor: Monitor | None = None
         self._readers: dict[tuple[str, str], invariants.Reader] = {}
@@ -143,8 +144,8 @@ class ScenarioContext:
 
     @property
     def password(self) -> str:
-        """The engine's secret: the password, or over JSON-2 the API key (which Odoo also takes in
-        place of the password over XML-RPC, so the checks use it too)."""
+        """The engine's secret: the password, or over JSON-2 the API key (the checks' reader logs in
+        with it too, on the same wire)."""
         return self.environ[PASSWORD_ENV]
 
     @password.setter
@@ -153,11 +154,13 @@ class ScenarioContext:
         self.environ[PASSWORD_ENV] = value
 
     def reader(self, db: str | None = None) -> invariants.Reader:
-        """The checks' own connection to a database of the target, as its admin (one per
-        database and password: it logs in once)."""
+        """The checks' own connection to a database of the target, as its admin, on the engine's
+        wire (one per database and secret: it logs in once)."""
         key = (db or self.target.db, self.password)
         if key not in self._readers:
-            self._readers[key] = invariants.Reader(self.target.url, key[0], self.target.login, key[1])
+            self._readers[key] = invariants.Reader(
+                self.target.url, key[0], self.target.login, key[1], api=self.target.api
+            )
         return self._readers[key]
 
     def monitor(self) -> Monitor:
@@ -201,12 +204,13 @@ class ScenarioContext:
         self.outcome.failures.append(f"{self.step}: {message}")
 
     def _switch_analytic_on(self) -> None:
-        """The integration runs where Analytic Accounting is on (DESIGN); a fresh server
+        """The integration runs where Analytic Accounting is on (docs/contract.md); a fresh server
         (a container) gets it switched on as its admin would."""
         reader = self.reader()
         if not reader.call("account.analytic.plan", "check_access_rights", "read", raise_exception=False):
-            settings = reader.call("res.config.settings", "create", {"group_analytic_accounting": True})
-            reader.call("res.config.settings", "execute", [settings])
+            settings = reader.call("res.config.settings", "create", [{"group_analytic_accounting": True}])
+            self.own_writes.update(("res.config.settings", record) for record in settings)
+            reader.call("res.config.settings", "execute", settings)
 
     # -- the end: final sync, invariants ------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The invariants of DESIGN.md, checked after every scenario, faults included.
+"""The invariants of docs/invariants.md, checked after every scenario, faults included.
 
 Each check returns readable violations: which key, which records, which calls.
 
@@ -19,14 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import http.client
 import time
 import xmlrpc.client
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from harness.engine.client import ALLOWED_MODELS
+from harness.engine.client import ALLOWED_MODELS, Api, open_wire
+from harness.engine.compat import series_of
 from harness.engine.grants import Grants
+from harness.engine.json2 import Json2Error
 from harness.engine.ledger import SUCCEEDED, Ledger
 from harness.engine.plan import PlanNames, desired_accounts
 from harness.errors import HarnessError
@@ -49,31 +53,40 @@ WRITE_DATE = "%Y-%m-%d %H:%M:%S"
 
 
 class Reader:
-    """The checks' own XML-RPC connection to one database, as the target's admin: straight to
-    Odoo, not through the engine, its transport or the fault proxy, so nothing of it is logged,
-    counted or faulted. A connection per call: the stdlib client re-sends a request on a dropped
-    kept-alive connection, and some of these calls create."""
+    """The checks' own connection to one database, as the target's admin, on the scenario's wire:
+    XML-RPC with the password, or JSON-2 with an API key (XML-RPC is gone from Odoo 22.0). Straight
+    to Odoo, not through the engine's client, its transport or the fault proxy, so nothing of it is
+    logged, counted or faulted. The engine's wire carries the calls (``open_wire``): each request is
+    sent once, never re-sent on a dropped connection, as some of these calls create."""
 
-    def __init__(self, url: str, db: str, login: str, password: str) -> None:
-        self.url, self.db, self.login = url, db, login
-        self._password = password
+    def __init__(self, url: str, db: str, login: str, secret: str, api: Api = "xmlrpc") -> None:
+        self.db, self.login, self.api = db, login, api
+        self._secret = secret
+        self._wire = open_wire(api, url, db, login, secret)
 
     @functools.cached_property
     def uid(self) -> int:
-        uid = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/common").authenticate(
-            self.db, self.login, self._password, {}
-        )
+        uid = self._answer("log in", self._wire.authenticate)
         if not uid:
             raise InvariantError(f"the checks cannot log in as {self.login!r} on database {self.db!r}")
         return uid
 
     def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        proxy = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object", allow_none=True)
-        return proxy.execute_kw(self.db, self.uid, self._password, model, method, list(args), kwargs)
+        self.uid  # noqa: B018 -- logged in first: XML-RPC sends the uid with every call
+        return self._answer(f"call {model}.{method}", self._wire.execute(model, method, list(args), kwargs))
 
     def version(self) -> str:
         """The Odoo series the server reports."""
-        return xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/common").version()["server_serie"]
+        return series_of(self._answer("ask the version", self._wire.version))
+
+    def _answer(self, what: str, call: Callable[[], Any]) -> Any:
+        """The call's answer; its failure, whichever wire it came over, as one ``InvariantError``
+        naming what the checks were doing (a secret the server echoed is blanked)."""
+        try:
+            return call()
+        except (xmlrpc.client.Error, Json2Error, OSError, http.client.HTTPException) as exc:
+            text = f"{type(exc).__name__}: {exc}".replace(self._secret, "***")
+            raise InvariantError(f"the checks could not {what} on database {self.db!r} ({self.api}): {text}") from None
 
 
 class InvariantError(HarnessError, RuntimeError):
@@ -82,7 +95,7 @@ class InvariantError(HarnessError, RuntimeError):
 
 def read_state(reader: Reader, names: PlanNames) -> OdooState:
     """Read back the three plans (by name), their accounts and the projects linked to them,
-    archived ones too, from any Odoo over XML-RPC."""
+    archived ones too, from any Odoo, over the reader's wire."""
     fields = reader.call(
         "project.project", "fields_get", allfields=["account_id", "analytic_account_id"], attributes=["relation"]
     )
@@ -214,8 +227,8 @@ def check_nothing_lost(state: OdooState, grants: Grants, names: PlanNames) -> li
 
 def check_journal(journal: list[dict], engine_uid: int, own: set[tuple[str, int]]) -> list[str]:
     """3. cross-checked on the simulator: its journal of every mutating call shows none by the
-    engine's user outside the allow-list, the harness's own writes (``own``: finance's bills,
-    posted as the same user) aside."""
+    engine's user outside the allow-list, the harness's own writes (``own``: finance's bills
+    and the setup's settings, written as the same user) aside."""
     return [
         f"forbidden mutation: {e['method']} on {e['model']} ids {e['ids']} by uid {e['uid']} at {e['time']}"
         for e in journal

@@ -291,7 +291,7 @@ def post_bills(context: "ScenarioContext", bills: list[Bill]) -> None:
         }
         for role, column in columns.items():
             vals[column] = result.account_ids[(role, tags[role])]
-        created = context.reader().call("account.analytic.line", "create", vals)
+        [created] = context.reader().call("account.analytic.line", "create", [vals])  # [id] on either wire
         context.own_writes.add(("account.analytic.line", created))
 
 

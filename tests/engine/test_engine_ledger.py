@@ -79,9 +79,9 @@ def test_full_sync_on_each_ledger(odoo17: Odoo, ledger_url: str) -> None:
     assert rig.engine.sync(grants()).created == 14
     again = rig.engine.sync(grants())
     assert again.ok and again.mutations == 0
-    # the first sync asks 17.0 two fields_get (project.project, then the analytic line); the re-sync,
-    # in the same session, none
-    assert len([r for r in rig.ledger.log_rows("acme") if r["outcome"] == "sent"]) == (6 + 2) + 5
+    # the first sync asks 17.0 two fields_get (project.project, then the analytic line); the re-sync
+    # none, and no login: the version, the accounts with their plans, the projects
+    assert len([r for r in rig.ledger.log_rows("acme") if r["outcome"] == "sent"]) == (6 + 2) + 3
 
 
 def test_concurrent_syncs_of_one_tenant_never_duplicate(odoo17: Odoo, ledger_url: str) -> None:

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 
 from harness import versions
-from harness.cli import main
 from harness.engine.api_lifecycle import (
     API_LIFECYCLE,
     ApiChange,
@@ -33,7 +32,7 @@ from harness.engine.sync import SyncEngine
 from harness.engine.transport import WSGITransport
 from simulator.app import SimulatorApp
 from simulator.server import LoopbackServer, SimServer, SocketGateway
-from tests.support.engine import GRANTS, grants
+from tests.support.engine import grants, sync_command
 
 VERSION_19 = {
     "server_version": "19.0",
@@ -144,8 +143,8 @@ def test_19_syncs_counts_every_call_as_deprecated_and_probes_once(
     assert caps.validated and caps.multi_plan and caps.project_account_field == "account_id"
     assert any("deprecated since Odoo 19.0" in line for line in caps.verdict)
 
-    again = engine_on(answering_version(sim18, VERSION_19), ledger).sync(grants())  # a new engine, same session
-    assert again.ok and (again.calls, again.mutations, again.deprecated_calls) == (5, 0, 5)
+    again = engine_on(answering_version(sim18, VERSION_19), ledger).sync(grants())  # a new engine, same ledger
+    assert again.ok and (again.calls, again.mutations, again.deprecated_calls) == (3, 0, 3)
     assert probes(ledger) == ["project.project"]  # not asked again
 
 
@@ -157,7 +156,7 @@ def test_what_a_server_answered_is_kept_in_the_ledger_for_the_next_process(tmp_p
     assert engine_on(app, Ledger(url)).sync(grants()).calls == 8
     fresh_process = Ledger(url)
     resync = engine_on(app, fresh_process).sync(grants())
-    assert (resync.calls, resync.mutations) == (5, 0)
+    assert (resync.calls, resync.mutations) == (3, 0)  # nor a login
     assert probes(fresh_process) == ["project.project", "account.analytic.line"]  # the first process's only
 
 
@@ -169,6 +168,8 @@ def test_a_changed_version_answer_is_probed_again(
     before = engine_on(sim18, ledger).sync(grants())
     assert before.ok and before.deprecated_calls == 0 and before.capabilities.series == "18.0"
     after = engine_on(answering_version(sim18, VERSION_19), ledger).sync(grants())  # "upgraded"
+    # the version, a new login (the kept one was got against 18.0's answer), 19.0's fields, then the
+    # reads of a first sync: plans, accounts, projects
     assert after.ok and after.calls == 6 and after.deprecated_calls == 6
     assert probes(ledger) == ["project.project", "project.project"]
 
@@ -192,7 +193,7 @@ def test_what_is_asked_and_what_it_costs_per_version(
     assert first.calls == 6 + len(asked) and first.deprecated_calls == 0
     assert first.capabilities.multi_plan == (asked == ["project.project"] or version == "17.0")
     resync = engine_on(app, ledger).sync(grants())
-    assert (resync.calls, resync.mutations, resync.deprecated_calls) == (5, 0, 0)
+    assert (resync.calls, resync.mutations, resync.deprecated_calls) == (3, 0, 0)
 
 
 def test_an_unvalidated_version_is_refused_before_anything_is_asked(
@@ -203,7 +204,7 @@ def test_an_unvalidated_version_is_refused_before_anything_is_asked(
     engine = engine_on(answering_version(sim18, VERSION_19), ledger)
     with pytest.raises(UnsupportedVersion, match=r"\(validated: 16.0, 17.0, 18.0\)"):
         engine.sync(grants())
-    assert engine.client.counters.calls == 2 and probes(ledger) == []  # version and authenticate only
+    assert engine.client.counters.calls == 1 and probes(ledger) == []  # the version only: not even a login
     forced = engine_on(answering_version(sim18, VERSION_19), ledger, force=True).sync(grants())
     assert forced.ok and not forced.capabilities.validated and forced.deprecated_calls == forced.calls
 
@@ -222,28 +223,7 @@ def odoo19(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def sync_cli(url: str, tmp_path: Path, *extra: str) -> int:
-    path = tmp_path / "grants.yaml"
-    path.write_text(GRANTS)
-    return main(
-        [
-            "sync",
-            "--tenant",
-            "acme",
-            "--grants",
-            str(path),
-            "--url",
-            url,
-            "--db",
-            "odoo",
-            "--login",
-            "admin",
-            "--password-env",
-            "ACME_ODOO_PASSWORD",
-            "--ledger",
-            f"sqlite:///{tmp_path / 'ledger.sqlite'}",
-            *extra,
-        ]
-    )
+    return sync_command(url, tmp_path, "--password-env", "ACME_ODOO_PASSWORD", *extra)
 
 
 def test_sync_on_19_without_force_prints_the_verdict_and_the_count(
@@ -256,8 +236,8 @@ def test_sync_on_19_without_force_prints_the_verdict_and_the_count(
     assert "deprecated since Odoo 19.0; JSON-2 replaces them" in out
     assert "scheduled for removal in Odoo 20.0" in out and "scheduled for removal in Odoo 22.0 (fall 2028)" in out
     assert "7 deprecated XML-RPC calls (deprecated since Odoo 19.0; JSON-2 replaces them)" in out
-    assert sync_cli(odoo19, tmp_path) == 0  # a new process: the probe's answer is in the ledger
-    assert "5 deprecated XML-RPC calls" in capsys.readouterr().out
+    assert sync_cli(odoo19, tmp_path) == 0  # a new process: the probe's answer and the login are in the ledger
+    assert "3 deprecated XML-RPC calls" in capsys.readouterr().out
 
 
 def test_sync_refuses_an_unvalidated_version_naming_the_validated_ones(

@@ -6,38 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from harness.cli import main
 from harness.engine.client import RetryPolicy
 from harness.targets import TargetError, parse_target
-from tests.support.engine import GRANTS
+from tests.support.engine import GRANTS, sync_command
 from tests.support.health import free_port, set_faults
-from tests.support.json2_stub import KEY, json2_odoo
+from tests.support.json2 import json2_simulator
 from tests.support.odoo import Odoo
 
 
 def run(odoo: Odoo, tmp_path: Path, *extra: str, grants_text: str = GRANTS) -> int:
-    path = tmp_path / "grants.yaml"
-    path.write_text(grants_text)
-    return main(
-        [
-            "sync",
-            "--tenant",
-            "acme",
-            "--grants",
-            str(path),
-            "--url",
-            odoo.url,
-            "--db",
-            "odoo",
-            "--login",
-            "admin",
-            "--password-env",
-            "ACME_ODOO_PASSWORD",
-            "--ledger",
-            f"sqlite:///{tmp_path / 'ledger.sqlite'}",
-            *extra,
-        ]
-    )
+    return sync_command(odoo.url, tmp_path, "--password-env", "ACME_ODOO_PASSWORD", *extra, grants_text=grants_text)
 
 
 def test_sync_then_resync(
@@ -81,35 +59,14 @@ def test_wrong_password_fails_with_exit_1(
 
 
 def run_json2(url: str, tmp_path: Path, *extra: str) -> int:
-    path = tmp_path / "grants.yaml"
-    path.write_text(GRANTS)
-    return main(
-        [
-            "sync",
-            "--tenant",
-            "acme",
-            "--grants",
-            str(path),
-            "--url",
-            url,
-            "--db",
-            "odoo",
-            "--login",
-            "admin",
-            "--api",
-            "json2",
-            "--ledger",
-            f"sqlite:///{tmp_path / 'ledger.sqlite'}",
-            *extra,
-        ]
-    )
+    return sync_command(url, tmp_path, "--api", "json2", *extra)
 
 
 def test_sync_over_json2_with_an_api_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    monkeypatch.setenv("ACME_ODOO_KEY", KEY)
-    with json2_odoo() as odoo:
+    with json2_simulator() as odoo:
+        monkeypatch.setenv("ACME_ODOO_KEY", odoo.key)
         assert run_json2(odoo.url, tmp_path, "--api-key-env", "ACME_ODOO_KEY", "--actuals") == 0
         first = capsys.readouterr()
         assert "acme: 14 created, 0 updated" in first.out and "deprecated XML-RPC call" not in first.out
@@ -121,8 +78,8 @@ def test_sync_over_json2_with_an_api_key(
         assert run_json2(odoo.url, tmp_path, "--api-key-env", "ACME_ODOO_KEY") == 1
         refused = capsys.readouterr()
         assert "failed connection: HTTP 401 werkzeug.exceptions.Unauthorized: Invalid apikey" in refused.out
-    assert KEY not in first.out + first.err + again.out + again.err + refused.out + refused.err
-    assert KEY.encode() not in (tmp_path / "ledger.sqlite").read_bytes()
+    assert odoo.key not in first.out + first.err + again.out + again.err + refused.out + refused.err
+    assert odoo.key.encode() not in (tmp_path / "ledger.sqlite").read_bytes()
 
 
 def test_json2_needs_its_key_variable(
@@ -158,30 +115,7 @@ def test_an_unreachable_odoo_fails_the_sync_naming_where(
     monkeypatch.setenv("ACME_ODOO_PASSWORD", "admin")
     monkeypatch.setattr(RetryPolicy, "delay", lambda _self, _attempt: 0.0)
     url = f"http://127.0.0.1:{free_port()}"
-    path = tmp_path / "grants.yaml"
-    path.write_text(GRANTS)
-    assert (
-        main(
-            [
-                "sync",
-                "--tenant",
-                "acme",
-                "--grants",
-                str(path),
-                "--url",
-                url,
-                "--db",
-                "odoo",
-                "--login",
-                "admin",
-                "--password-env",
-                "ACME_ODOO_PASSWORD",
-                "--ledger",
-                f"sqlite:///{tmp_path / 'ledger.sqlite'}",
-            ]
-        )
-        == 1
-    )
+    assert sync_command(url, tmp_path, "--password-env", "ACME_ODOO_PASSWORD") == 1
     out = capsys.readouterr().out
     assert f"failed connection: ConnectionRefusedError: [Errno 111] Connection refused ({url}, database 'odoo')" in out
 
@@ -198,30 +132,7 @@ def test_a_bad_url_cannot_start_the_sync(
     url: str, says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     monkeypatch.setenv("ACME_ODOO_PASSWORD", "admin")
-    path = tmp_path / "grants.yaml"
-    path.write_text(GRANTS)
-    assert (
-        main(
-            [
-                "sync",
-                "--tenant",
-                "acme",
-                "--grants",
-                str(path),
-                "--url",
-                url,
-                "--db",
-                "odoo",
-                "--login",
-                "admin",
-                "--password-env",
-                "ACME_ODOO_PASSWORD",
-                "--ledger",
-                f"sqlite:///{tmp_path / 'ledger.sqlite'}",
-            ]
-        )
-        == 2
-    )
+    assert sync_command(url, tmp_path, "--password-env", "ACME_ODOO_PASSWORD") == 2
     captured = capsys.readouterr()
     assert says in captured.err and "Traceback" not in captured.err and captured.err.count("\n") == 1
     assert "S3cret" not in captured.out + captured.err

@@ -10,16 +10,19 @@ import json
 import os
 import subprocess
 import sys
+import xmlrpc.client
 from pathlib import Path
 
 import pytest
 
 from harness.engine.ledger import Ledger
 from harness.engine.sync import SyncEngine
+from harness.engine.transport import WSGITransport
 from harness.load import LoadError, LoadSettings, LoadTenant, finish, renamed_line
 from harness.scenarios.fake import generate_grants
+from simulator.app import SimulatorApp
 from simulator.server import SimServer
-from tests.support.health import set_faults, simulator
+from tests.support.health import free_port, set_faults, simulator
 
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "loadtests" / "locustfile.py"
 FAULTS = [  # seeded: the same calls fail on every run
@@ -99,6 +102,43 @@ def test_tenants_under_faults_converge_with_no_duplicates_and_a_complete_log(tmp
     assert rows["sync", "first sync"]["num_failures"] == 0
 
 
+def test_json2_tenants_each_on_a_key_of_their_own_converge_under_faults(tmp_path: Path) -> None:
+    """LOAD_API=json2 on 19.0: no password, a key per tenant from the control API, every call of
+    the engine and of the checks over JSON-2 (the simulator counts each XML-RPC request as
+    deprecated), the same seeded faults survived and the invariants read back."""
+    with SimServer(SimulatorApp("19.0")) as sim:
+        set_faults(sim, FAULTS)
+        process, summary = run_locust(sim.url, tmp_path, users=4, password="", extra_env={"LOAD_API": "json2"})
+        stats = sim.app.stats()
+        models = xmlrpc.client.ServerProxy("http://sim/xmlrpc/2/object", transport=WSGITransport(sim.app))
+        keys = models.execute_kw("odoo", 2, "admin", "res.users.apikeys", "search_count", [[]])
+    assert process.returncode == 0, process.stdout + process.stderr
+    assert summary["ok"] and summary["tenants"] == 4 and summary["syncs"] == 12
+    assert keys == 4 and stats["deprecated_calls"] == {}
+    assert (
+        stats["by_method"]["res.users.context_get"] >= 4 and "account.analytic.plan.search_read" in stats["by_method"]
+    )
+    rows = {(row["method"], row["name"]): row for row in json.loads((tmp_path / "stats.json").read_text())}
+    assert {kind for kind, _name in rows} == {"json2", "sync"}
+    names = {name for kind, name in rows if kind == "json2"}  # as the simulator names them
+    assert {"json.version", "res.users.context_get", "account.analytic.plan.create"} <= names <= set(stats["by_method"])
+    failed_calls = sum(row["num_failures"] for (kind, _name), row in rows.items() if kind == "json2")
+    assert failed_calls > 0 and sum(summary["faults"].values()) >= failed_calls
+    assert (rows["sync", "first sync"]["num_requests"], rows["sync", "re-sync"]["num_requests"]) == (4, 8)
+
+
+def test_json2_without_a_key_to_be_had_is_one_line(tmp_path: Path) -> None:
+    """No ODOO_API_KEY and no control API to issue one: exit code 2, the reason, no traceback."""
+    url = f"http://127.0.0.1:{free_port()}"
+    settings = LoadSettings.from_env(url, {"LOAD_API": "json2"})
+    with pytest.raises(LoadError, match=r"^LOAD_API=json2: ODOO_API_KEY is not set and no key could be issued: POST"):
+        LoadTenant(1, settings, Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}"), lambda *call: None)
+    process, summary = run_locust(url, tmp_path, users=2, password="", extra_env={"LOAD_API": "json2"})
+    assert process.returncode == 2 and summary is None
+    assert "loadtests: LOAD_API=json2: ODOO_API_KEY is not set" in process.stderr
+    assert "Traceback" not in process.stderr
+
+
 def test_the_exit_code_is_the_invariants_verdict(tmp_path: Path) -> None:
     with simulator() as sim:
         process, summary = run_locust(sim.url, tmp_path, users=2, password="not-the-password")
@@ -123,6 +163,7 @@ def test_only_loopback_is_loaded(tmp_path: Path) -> None:
         ({"ODOO_PASSWORD": "x", "LOAD_SYNCS": "many"}, "LOAD_SYNCS='many': not a whole number"),
         ({"ODOO_PASSWORD": "x", "LOAD_SYNCS": "0"}, "LOAD_SYNCS=0: must be between 1 and 1000"),
         ({"ODOO_PASSWORD": "x", "LOAD_MAX_SECONDS": "86400"}, "LOAD_MAX_SECONDS=86400: must be between 1 and 3600"),
+        ({"ODOO_PASSWORD": "x", "LOAD_API": "soap"}, "LOAD_API='soap': expected xmlrpc or json2"),
     ],
 )
 def test_bad_settings_are_named(environ: dict, message: str) -> None:

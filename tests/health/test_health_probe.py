@@ -12,7 +12,7 @@ from harness.health.states import Failure
 from harness.health.tenants import Tenant
 from simulator.server import SimServer
 from tests.support.health import SECRET, free_port, make_monitor, set_faults, silent_server, simulator, tenants_yaml
-from tests.support.json2_stub import KEY, json2_odoo, odoo_error
+from tests.support.json2 import json2_simulator
 
 
 @pytest.fixture(scope="module")
@@ -121,40 +121,38 @@ def test_timeouts_and_refused_connections_are_transient(sim: SimServer) -> None:
 # -- JSON-2 (api: json2): res.users/context_get with the API key ------------------------------------
 
 
+#: A key no server here holds (40 hex digits, as Odoo makes them).
+ANY_KEY = "7be1f0c2d9a84e55b3c6a1e09f2d4c8b5a7e3f10"
+
+
 def _json2_tenant(url: str, db: str = "odoo") -> Tenant:
     return Tenant(id="acme", url=url, db=db, login="admin", api="json2", api_key_env="ACME_ODOO_KEY")
 
 
 def test_json2_context_get_is_the_no_op_and_refusals_are_hard() -> None:
-    with json2_odoo() as odoo:
-        green = probe(_json2_tenant(odoo.url), KEY, timeout=5)
+    with json2_simulator() as odoo:
+        green = probe(_json2_tenant(odoo.url), odoo.key, timeout=5)
         assert (green.failure, green.error, green.http_status) == (None, None, 200)
-        assert [path for path, _headers, _body in odoo.stub.received] == ["/json/2/res.users/context_get"]
+        assert [path for path, _headers, _body in odoo.received] == ["/json/2/res.users/context_get"]
         wrong = probe(_json2_tenant(odoo.url), "0" * 40, timeout=5)
         assert (wrong.failure, wrong.error, wrong.http_status) == (
             Failure.HARD,
             "access denied: HTTP 401 werkzeug.exceptions.Unauthorized: Invalid apikey",
             401,
         )
-        missing = probe(_json2_tenant(odoo.url, db="dropped"), KEY, timeout=5)
+        missing = probe(_json2_tenant(odoo.url, db="dropped"), odoo.key, timeout=5)
         assert (missing.failure, missing.error, missing.http_status) == (
             Failure.HARD,
             "HTTP 404 database 'dropped' does not exist",
             404,
         )
-        odoo.stub.canned.append(
-            (
-                "res.users",
-                "context_get",
-                503,
-                odoo_error("werkzeug.exceptions.ServiceUnavailable", "Service Unavailable", 503),
-            )
-        )
-        busy = probe(_json2_tenant(odoo.url), KEY, timeout=5)
+        context_get = {"model": "res.users", "method": "context_get", "times": 1}
+        odoo.set_faults([{**context_get, "action": "http_status", "status": 503}])
+        busy = probe(_json2_tenant(odoo.url), odoo.key, timeout=5)
         assert (busy.failure, busy.http_status) == (Failure.TRANSIENT, 503)
-        echoed = odoo_error("odoo.exceptions.AccessError", f"key {KEY} has no rights")
-        odoo.stub.canned.append(("res.users", "context_get", 403, echoed))
-        assert probe(_json2_tenant(odoo.url), KEY, timeout=5).error == (
+        echoed = {"action": "odoo_fault", "fault": "access_error", "message": f"key {odoo.key} has no rights"}
+        odoo.set_faults([{**context_get, **echoed}])
+        assert probe(_json2_tenant(odoo.url), odoo.key, timeout=5).error == (
             "access denied: HTTP 403 odoo.exceptions.AccessError: key *** has no rights"
         )
 
@@ -166,15 +164,15 @@ def test_json2_without_a_key_or_an_answer() -> None:
         "no API key: environment variable ACME_ODOO_KEY is not set",
     )
     with silent_server() as url:
-        hung = probe(_json2_tenant(url), KEY, timeout=0.3)
+        hung = probe(_json2_tenant(url), ANY_KEY, timeout=0.3)
     assert (hung.failure, hung.error) == (Failure.TRANSIENT, "timeout: no answer within 0.3 s")
     with simulator() as sim:  # an Odoo without JSON-2 (17.0): not found, for good
-        old = probe(_json2_tenant(sim.url), KEY, timeout=5)
+        old = probe(_json2_tenant(sim.url), ANY_KEY, timeout=5)
     assert (old.failure, old.http_status) == (Failure.HARD, 404)
 
 
 def test_the_monitor_reads_a_json2_tenants_key_from_its_variable(tmp_path: Path) -> None:
-    with json2_odoo() as odoo:
+    with json2_simulator() as odoo:
         text = tenants_yaml(
             [
                 {
@@ -187,5 +185,5 @@ def test_the_monitor_reads_a_json2_tenants_key_from_its_variable(tmp_path: Path)
                 }
             ]
         )
-        monitor = make_monitor(text, f"sqlite:///{tmp_path / 'health.sqlite'}", [], {"ACME_ODOO_KEY": KEY})
+        monitor = make_monitor(text, f"sqlite:///{tmp_path / 'health.sqlite'}", [], {"ACME_ODOO_KEY": odoo.key})
         assert monitor.check_all()["acme"].failure is None

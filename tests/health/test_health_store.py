@@ -31,7 +31,7 @@ def test_migrations_beside_the_sync_ledger(ledger_url: str) -> None:
     sync = Ledger(ledger_url)  # the engine's tables live in the same database
     sync.log(LogRow("acme", "account", "create", None, "sent", 200, 10, 1.0))
     with sa.create_engine(engine_url(ledger_url)).connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0005"
         tables = set(sa.inspect(conn).get_table_names())
     assert {"health_state", "health_incident", "health_notice", "health_delivery", "sync_log", "odoo_server"} <= tables
     assert store.load() == {} and store.notices() == []

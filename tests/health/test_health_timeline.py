@@ -193,7 +193,7 @@ def test_a_restarted_monitor_continues_the_incident_without_duplicates_or_losses
         ("jsonl", 1),
         ("webhook", 1),
     ]
-    assert revision == "0004"
+    assert revision == "0005"
 
 
 def _run_start(expected: list[str], number: int) -> int:

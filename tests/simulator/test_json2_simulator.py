@@ -4,7 +4,8 @@
 (recorded out of the repository on a fresh 19.0 database with Analytic Accounting on and a few users
 and API keys made in Odoo's shell; 16.0 to 18.0 read-only): every answer of the simulator, once
 normalised the same way, must be identical. Keys never appear in the recording: ``<key>`` and the
-other ``<..._key>`` placeholders are put back at send time, as ``<db>`` is.
+other ``<..._key>`` placeholders are put back at send time, as ``<db>`` is. The format, its loader and
+its normalisation are ``harness.parity.json2_script``'s (the differential mode sends the same script).
 """
 
 from __future__ import annotations
@@ -18,82 +19,18 @@ import sys
 import time
 import xmlrpc.client
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import odooly
 import pytest
 
+from harness.parity.json2_script import SCRIPT_DIR, load, normalise, send
 from simulator.app import SimulatorApp
 from simulator.faults import parse_rules
 from simulator.models.apikeys import generate
 from simulator.orm import SUPERUSER_ID, Env
 from simulator.server import SimServer
-
-CORPUS_DIR = Path(__file__).parents[1] / "parity" / "json2"
-#: The answer headers a client may act on; the rest (Date, Server, Content-Length, a session cookie
-#: that ``/json/version`` sets) change from one request to the next or are the server's own.
-KEPT_HEADERS = (
-    "Content-Type",
-    "WWW-Authenticate",
-    "Location",
-    "Accept",
-    "X-Content-Type-Options",
-    "Cache-Control",
-    "Content-Language",
-    "ETag",
-)
-_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
-_PLACEHOLDER = re.compile(r"<(db|[a-z_]*key)>")
-
-
-def normalise(status: int, headers: list[tuple[str, str]], body: bytes, db: str) -> dict[str, Any]:
-    """An answer as two runs of the same request give it: an error's ``debug`` (a traceback naming
-    one build's files and lines) down to the exception it ends with, server-set datetimes and the
-    documentation's ETag (an HMAC of the database's secret) as placeholders, the database's name as
-    ``<db>``. HTML pages are kept whole (they are werkzeug's or Odoo's fixed pages)."""
-    kept = {name: value for name, value in headers if name in KEPT_HEADERS}
-    if "ETag" in kept:
-        kept["ETag"] = "<etag>"
-    content_type = kept.get("Content-Type", "")
-    answer: Any = body.decode("utf-8", errors="replace")
-    if content_type.startswith("application/json") and body:
-        answer = json.loads(body)
-        if isinstance(answer, dict) and isinstance(answer.get("debug"), str):
-            answer["debug"] = raised(answer["debug"])
-    answer = json.loads(_DATETIME.sub("<datetime>", json.dumps(answer)).replace(json.dumps(db)[1:-1], "<db>"))
-    return {"status": status, "headers": kept, "body": answer}
-
-
-def raised(debug: str) -> str:
-    """A formatted traceback's last exception, without the frames that lead to it (the text after the
-    last frame line; a chained exception's cause goes with its frames)."""
-    lines = debug.splitlines()
-    frames = [i for i, line in enumerate(lines) if line.startswith("  ")]
-    return "\n".join(lines[frames[-1] + 1 :] if frames else lines)
-
-
-def materialise(value: Any, secrets: dict[str, str]) -> Any:
-    """A recorded request with its placeholders (``<db>``, ``<key>``...) replaced by ``secrets``."""
-    return json.loads(_PLACEHOLDER.sub(lambda m: secrets[m[1]], json.dumps(value)))
-
-
-def send(host: str, port: int, request: dict[str, Any], secrets: dict[str, str]) -> tuple[int, list, bytes]:
-    """One recorded request, sent as recorded (method, path, headers, a JSON or raw body)."""
-    request = materialise(request, secrets)
-    body = (
-        request["raw"].encode()
-        if "raw" in request
-        else (json.dumps(request["json"]).encode() if "json" in request else None)
-    )
-    connection = http.client.HTTPConnection(host, port, timeout=60)
-    try:
-        connection.request(request["method"], request["path"], body=body, headers=request["headers"])
-        response = connection.getresponse()
-        return response.status, response.getheaders(), response.read()
-    finally:
-        connection.close()
-
+from simulator.sessions import Session
 
 # -- the simulator, prepared as the real database was -------------------------------------------
 
@@ -112,13 +49,10 @@ USERS = (("Json Two", "jsontwo"), ("Gone User", "goneuser"))
 DB = "simj2"
 
 
-def load(version: str) -> dict[str, Any]:
-    return json.loads((CORPUS_DIR / f"{version}.json").read_text())
-
-
 def prepared(app: SimulatorApp) -> dict[str, str]:
     """The recording's users and keys in the simulator's database (as Odoo's shell made them: as the
-    superuser, each key as its user), the archived user archived last; the placeholders' values."""
+    superuser, each key as its user), the archived user archived last, and admin's web session (as
+    ``/web/session/authenticate`` opened it); the placeholders' values."""
     db = app.registry.get(DB)
     env = Env(db, SUPERUSER_ID, {}, su=True)
     internal = db.xmlid("base", "group_user")
@@ -133,18 +67,14 @@ def prepared(app: SimulatorApp) -> dict[str, str]:
             for name, (login, scope, expiration) in KEYS.items()
         }
         env["res.users"].write([uids["goneuser"]], {"active": False})
-    return {**secrets, "db": DB}
+    session = app.sessions.open(Session(DB, uids["admin"], "admin"))
+    return {**secrets, "session_key": session, "db": DB}
 
 
 # -- the recorded answers, replayed -----------------------------------------------------------------
 
 #: Exchanges the simulator answers otherwise, and why (each must still differ: a fix shows here).
-KNOWN_DIFFERENT = {
-    "partner.context_language_not_installed": "Odoo 19 refuses a language that is not installed (env.lang) "
-    "wherever a search evaluates it: "
-    "res.partner's record rules, an order by a translated field; the simulator holds no record rules "
-    "and checks it only where it reads or writes a translated value, over XML-RPC alike",
-}
+KNOWN_DIFFERENT: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -184,8 +114,113 @@ def test_before_19_json2_urls_are_answered_as_real_servers(version: str) -> None
             assert {"status": answer["status"], "headers": location} == exchange["answer"], exchange["label"]
 
 
+# -- a context language that is not installed, over XML-RPC and JSON-RPC, per version -----------------
+
+#: What real servers answered admin's calls made with ``{"lang": "fr_FR"}`` (a language not installed) on a
+#: fresh database, each call once without it first (Odoo's caches warm, as a running server's are), over
+#: XML-RPC (``ok`` and the result, or the fault's code and last line) and JSON-RPC (the error's name and
+#: last line), recorded on real 16.0-19.0 on 2026-12-02. 16.0 and 17.0 check no language; 18.0 and 19.0
+#: refuse it wherever Odoo needs it: the record rules of res.partner (parent_of the companies, whose
+#: translated fields are then read), res.users (the partners' rules, ``_inherits``), an order by a translated
+#: field (res.country's ``name``), field labels, the text of an ACL refusal (analytic plans, Analytic
+#: Accounting off); a count of countries, an order by code, field types and the languages need none.
+REFUSED = {
+    "xmlrpc": [2, "Invalid language code: fr_FR"],
+    "jsonrpc": ["odoo.exceptions.UserError", "Invalid language code: fr_FR"],
+}
+
+
+def _ok(value: Any) -> dict[str, list]:
+    return {"xmlrpc": ["ok", value], "jsonrpc": ["ok", value]}
+
+
+PARTNER = [{"id": 3, "name": "Administrator"}]
+LANGUAGE_CALLS: dict[str, tuple[tuple[str, str, list, dict], dict[tuple[str, ...], dict[str, list]]]] = {
+    "partner_search_read": (
+        ("res.partner", "search_read", [[["id", "=", 3]]], {"fields": ["name"]}),
+        {("16.0", "17.0"): _ok(PARTNER), ("18.0", "19.0"): REFUSED},
+    ),
+    "partner_read": (
+        ("res.partner", "read", [[3], ["name"]], {}),
+        {("16.0", "17.0"): _ok(PARTNER), ("18.0", "19.0"): REFUSED},
+    ),
+    "users_count": (("res.users", "search_count", [[]], {}), {("16.0", "17.0"): _ok(1), ("18.0", "19.0"): REFUSED}),
+    "country_count": (
+        ("res.country", "search_count", [[]], {}),
+        {("16.0", "17.0", "18.0"): _ok(250), ("19.0",): _ok(251)},
+    ),
+    "country_search": (
+        ("res.country", "search", [[["code", "in", ["BE", "FR"]]]], {}),
+        {("16.0", "17.0"): _ok([20, 75]), ("18.0", "19.0"): REFUSED},
+    ),
+    "country_search_by_code": (
+        ("res.country", "search", [[["code", "in", ["BE", "FR"]]]], {"order": "code"}),
+        {("16.0", "17.0", "18.0", "19.0"): _ok([20, 75])},
+    ),
+    "partner_labels": (
+        ("res.partner", "fields_get", [["name"]], {"attributes": ["string"]}),
+        {("16.0", "17.0"): _ok({"name": {"string": "Name"}}), ("18.0", "19.0"): REFUSED},
+    ),
+    "partner_types": (
+        ("res.partner", "fields_get", [["name"]], {"attributes": ["type"]}),
+        {("16.0", "17.0", "18.0", "19.0"): _ok({"name": {"type": "char"}})},
+    ),
+    "plans_count": (
+        ("account.analytic.plan", "search_count", [[]], {}),
+        {
+            ("16.0", "17.0"): {
+                "xmlrpc": [4, "Contact your administrator to request access if necessary."],
+                "jsonrpc": [
+                    "odoo.exceptions.AccessError",
+                    "Contact your administrator to request access if necessary.",
+                ],
+            },
+            ("18.0", "19.0"): REFUSED,
+        },
+    ),
+    "languages": (
+        ("res.lang", "search_read", [[]], {"fields": ["code"]}),
+        {("16.0", "17.0", "18.0", "19.0"): _ok([{"id": 1, "code": "en_US"}])},
+    ),
+}
+
+
+def _xmlrpc_answer(url: str, call: tuple[str, str, list, dict]) -> list:
+    model, method, args, kwargs = call
+    try:
+        result = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object").execute_kw(
+            "odoo", 2, "admin", model, method, args, {**kwargs, "context": {"lang": "fr_FR"}}
+        )
+    except xmlrpc.client.Fault as fault:
+        return [fault.faultCode, fault.faultString.strip().splitlines()[-1]]
+    return ["ok", result]
+
+
+def _jsonrpc_answer(url: str, call: tuple[str, str, list, dict]) -> list:
+    model, method, args, kwargs = call
+    params = {"service": "object", "method": "execute_kw", "args": ["odoo", 2, "admin", model, method, args]}
+    params["args"].append({**kwargs, "context": {"lang": "fr_FR"}})
+    _status, _headers, body = _http(
+        url, "POST", "/jsonrpc", {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}
+    )
+    answer = json.loads(body)
+    if "error" in answer:
+        return [answer["error"]["data"]["name"], answer["error"]["data"]["message"].splitlines()[-1]]
+    return ["ok", answer["result"]]
+
+
+@pytest.mark.parametrize("version", ["16.0", "17.0", "18.0", "19.0"])
+def test_a_language_not_installed_is_refused_where_real_servers_refuse_it(version: str) -> None:
+    """Over XML-RPC and JSON-RPC alike (JSON-2's answers are the recording's, above)."""
+    with SimServer(SimulatorApp(version, fresh=True)) as server:
+        for label, (call, by_versions) in LANGUAGE_CALLS.items():
+            [real] = [answer for versions, answer in by_versions.items() if version in versions]
+            seen = {"xmlrpc": _xmlrpc_answer(server.url, call), "jsonrpc": _jsonrpc_answer(server.url, call)}
+            assert seen == real, label
+
+
 def test_the_recordings_hold_no_key() -> None:
-    for path in CORPUS_DIR.glob("*.json"):
+    for path in SCRIPT_DIR.glob("*.json"):
         text = path.read_text()
         assert "<key>" in text
         assert set(re.findall(r"[0-9a-f]{40}", text)) <= {"0123456789abcdef0123456789abcdef01234567"}, path.name

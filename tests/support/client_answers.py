@@ -27,7 +27,7 @@ def resolve(value: Any, version: str) -> Any:
 def expected(client: str, topic: str, version: str) -> dict[str, Any]:
     """Every step of one scenario as the real server of ``version`` answered ``client``."""
     left_out = set(LEFT_OUT.get(client, {}).get(topic, ()))
-    answers = {key: value for key, value in COMMON[topic].items() if key not in left_out}
+    answers = {key: value for key, value in COMMON.get(topic, {}).items() if key not in left_out}
     answers.update(OWN.get(client, {}).get(topic, {}))
     return {key: resolve(value, version) for key, value in answers.items()}
 
@@ -748,6 +748,33 @@ OWN: dict[str, dict[str, dict[str, Any]]] = {
 
 #: Odooly answers alike over web sessions and over ``/jsonrpc``.
 OWN["odooly-jsonrpc"] = OWN["odooly"]
+
+#: Odooly over JSON-2 (19.0 only: logged in with an API key), recorded on real 19.0 on 2026-12-02 by
+#: ``python -m tests.simulator.test_json2_clients URL DB "REFRESH COMMAND"``, every scenario on a fresh
+#: database; ``apikeys`` is JSON-2's own scenario (a key made through the API).
+OWN["odooly-json2"] = {
+    "apikeys": {
+        "context": {"lang": "en_US", "tz": False, "uid": 2},
+        "keys": [{"id": 2, "name": "Created by Odooly 2.6.7", "scope": False}],
+        "made": ["builtins.AssertionError", "Not available"],
+    },
+    "errors": {
+        "bad_domain": [
+            "odooly.ServerError",
+            "builtins.ValueError: Invalid field res.partner.no_such_field in condition ('no_such_field', '=', 1)",
+        ],
+        "missing_field": ["odooly.ServerError", "builtins.ValueError: Invalid field 'no_such_field' on 'res.partner'"],
+        "missing_model": ["odooly.Error", "Model not found: no.such.model"],
+    },
+    "reads": {
+        "read_group": [
+            "odooly.ServerError",
+            "werkzeug.exceptions.UnprocessableEntity: missing a required argument: 'domain'",
+        ],
+    },
+    "session": {"version": ["19.0", 19.0]},
+    "writes": {"attachment": [493], "copy": 7, "created": [6]},
+}
 
 LEFT_OUT: dict[str, dict[str, list[str]]] = {
     "odoolib-jsonrpc": {

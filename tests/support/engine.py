@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 
+from harness.cli import main
 from harness.engine.client import OdooClient, RetryPolicy
 from harness.engine.grants import Grants, parse_grants
 from harness.engine.ledger import Ledger
@@ -71,3 +73,12 @@ def make_rig(odoo: Odoo, ledger_url: str, tenant: str = "acme", password: str = 
         retry=RetryPolicy(attempts=4, sleep=sleeps.append),
     )
     return Rig(odoo, ledger, client, SyncEngine(client, ledger), sleeps)
+
+
+def sync_command(url: str, tmp_path: Path, *extra: str, grants_text: str = GRANTS) -> int:
+    """``odoo-harness sync`` of tenant acme (admin on database odoo) into a ledger in ``tmp_path``;
+    ``extra`` says how the secret is found (``--password-env VAR`` or ``--api json2 ...``)."""
+    path = tmp_path / "grants.yaml"
+    path.write_text(grants_text)
+    base = ["sync", "--tenant", "acme", "--grants", str(path), "--url", url, "--db", "odoo", "--login", "admin"]
+    return main([*base, "--ledger", f"sqlite:///{tmp_path / 'ledger.sqlite'}", *extra])
