@@ -9,6 +9,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.capture import add_commands as add_capture_commands
 from harness.cassettes.cli import add_commands as add_cassette_commands
@@ -19,6 +20,9 @@ from harness.health.cli import add_commands as add_health_commands
 from harness.parity.suite import ParitySuite
 from harness.scenarios.model import suite_names
 from simulator.profile import available_versions
+
+if TYPE_CHECKING:
+    from simulator.app import SimulatorApp
 
 #: Suites by name: the recorded real-Odoo conversation, then every folder of scenarios/.
 SUITES = {"parity": ParitySuite, **{name: name for name in suite_names()}}
@@ -48,11 +52,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="environment variable holding the db service's master password "
         "(never on the command line; default: Odoo's own default, admin)",
     )
+    simulate.add_argument(
+        "--max-body-mb",
+        type=_mebibytes,
+        default="128",
+        metavar="MIB",
+        help="answer 413 to a request body over MIB MiB (default: 128, Odoo's limit; nginx's default is 1)",
+    )
+    _add_control_token(simulate)
     simulate.set_defaults(handler=cmd_simulate)
 
     proxy = commands.add_parser("proxy", help="serve the simulator's fault rules in front of a real Odoo")
     proxy.add_argument("--upstream", required=True, metavar="URL", help="the Odoo to forward to")
     proxy.add_argument("--port", type=int, default=8169, help="on 127.0.0.1 (default: 8169)")
+    _add_control_token(proxy)
     proxy.set_defaults(handler=cmd_proxy)
 
     sync = commands.add_parser("sync", help="sync one tenant's grants into its Odoo")
@@ -91,7 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         metavar=("A", "B"),
         help="sim:VERSION or url:URL (fresh databases; credentials from ODOO_DB/ODOO_LOGIN/"
-        "ODOO_PASSWORD, or ODOO_B_DB/ODOO_B_LOGIN/ODOO_B_PASSWORD for a second url)",
+        "ODOO_PASSWORD/ODOO_API_KEY, or ODOO_B_DB/ODOO_B_LOGIN/ODOO_B_PASSWORD/ODOO_B_API_KEY for a second url)",
+    )
+    diff.add_argument(
+        "--api",
+        choices=("xmlrpc", "json2"),
+        default="xmlrpc",
+        help="xmlrpc (default): the parity conversation; json2: the JSON-2 script of Odoo 19.0 "
+        "(tests/parity/json2), with an API key (a simulator issues one; url targets read ODOO_API_KEY)",
     )
     diff.add_argument("--allow", type=Path, metavar="FILE", help="YAML: exchange label -> why it may differ")
     diff.add_argument("--json", type=Path, metavar="FILE", help="write every difference as JSON")
@@ -131,47 +151,97 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _mebibytes(text: str) -> int:
+    """``--max-body-mb``: a whole number of MiB, at least 1, as bytes."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of MiB, at least 1, not {text!r}")
+    return int(text) * 2**20
+
+
+def _add_control_token(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--control-token-env",
+        metavar="VAR",
+        help="environment variable holding a token the control API (/__sim__/) then asks for as "
+        "Authorization: Bearer TOKEN (never on the command line; the harness sends ODOO_CONTROL_TOKEN)",
+    )
+
+
+def _control_token(args: argparse.Namespace) -> str | None:
+    """The control API's token from the variable ``--control-token-env`` names; None without the option."""
+    if not args.control_token_env:
+        return None
+    token = os.environ.get(args.control_token_env)
+    if not token:
+        raise HarnessError(f"the environment variable {args.control_token_env} is not set")
+    return token
+
+
+def _token_note(args: argparse.Namespace) -> str:
+    """How the banner says a token is asked for: by its variable's name, never its value."""
+    return f"; control API: Authorization: Bearer ${args.control_token_env}" if args.control_token_env else ""
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
+    import sqlite3
+
     from simulator.app import SimulatorApp
     from simulator.registry import DEFAULT_MASTER_PASSWORD
-    from simulator.server import SimServer
+    from simulator.server import Limits, SimServer
 
     master = os.environ.get(args.master_password_env) if args.master_password_env else DEFAULT_MASTER_PASSWORD
     if not master:
         print(f"odoo-harness simulate: the environment variable {args.master_password_env} is not set", file=sys.stderr)
         return 2
-    app = SimulatorApp(args.odoo_version, db=args.db, data=args.data, fresh=args.fresh, master_password=master)
+    try:
+        app = SimulatorApp(
+            args.odoo_version,
+            db=args.db,
+            data=args.data,
+            fresh=args.fresh,
+            master_password=master,
+            control_token=_control_token(args),
+        )
+    except (ValueError, sqlite3.Error) as exc:  # --data: a file of another version, or no database
+        print(f"odoo-harness simulate: --data {args.data}: {exc}", file=sys.stderr)
+        return 2
     # Odoo's own warnings (19.0's deprecated endpoints) show as a real server logs them
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        server = SimServer(app, host=args.host, port=args.port)
+        server = SimServer(app, host=args.host, port=args.port, limits=Limits(max_body=args.max_body_mb))
     except (OSError, ValueError) as exc:
         print(f"odoo-harness simulate: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 2
     banner = (
         f"Odoo {args.odoo_version} simulator on {server.url} (database {args.db!r}, "
-        f"login admin / admin); Ctrl-C stops it"
+        f"login admin / admin{_token_note(args)}); Ctrl-C stops it"
     )
     if app.serves_json2:  # printed, never logged: a key of this throwaway simulator only
-        banner += (
-            f"\nJSON-2 API key for admin: {app.issue_api_key('admin')} "
-            f"(Authorization: bearer KEY; POST {server.url}/__sim__/apikeys makes more)"
-        )
+        banner += f"\n{_admin_key_line(app, server.url)}"
     server.serve_until_stopped(banner)
     return 0
+
+
+def _admin_key_line(app: SimulatorApp, url: str) -> str:
+    """admin's JSON-2 key, the same at every start on one ``--data`` file (``startup_key``)."""
+    try:
+        key = app.startup_key("admin")
+    except LookupError as exc:  # a kept database whose admin was renamed or archived
+        return f"no JSON-2 API key printed: {exc.args[0]} (POST {url}/__sim__/apikeys makes one)"
+    return f"JSON-2 API key for admin: {key} (Authorization: bearer KEY; POST {url}/__sim__/apikeys makes more)"
 
 
 def cmd_proxy(args: argparse.Namespace) -> int:
     from simulator.proxy import ProxyServer
 
     try:
-        server = ProxyServer(args.upstream, port=args.port)
+        server = ProxyServer(args.upstream, port=args.port, control_token=_control_token(args))
     except (OSError, ValueError) as exc:
         print(f"odoo-harness proxy: {exc}", file=sys.stderr)
         return 2
     server.serve_until_stopped(
         f"fault proxy on {server.url} in front of {args.upstream}; rules: POST "
-        f"{server.url}/__sim__/faults; Ctrl-C stops it"
+        f"{server.url}/__sim__/faults{_token_note(args)}; Ctrl-C stops it"
     )
     return 0
 
@@ -275,10 +345,10 @@ def _print_actuals(actuals) -> None:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from harness import diff
-    from harness.targets import TargetError, parse_target
+    from harness.targets import TargetError, parse_target, with_api
 
     try:
-        targets = [parse_target(text) for text in args.targets]
+        targets = with_api([parse_target(text) for text in args.targets], args.api)
         allow = diff.load_allow_list(args.allow)
         first = diff.converse(targets[0])
         with _second_url_credentials(targets):
@@ -299,7 +369,7 @@ def _second_url_credentials(targets: list):
     if not (targets[0].kind == targets[1].kind == "url"):
         yield
         return
-    saved = {name: os.environ.get(name) for name in ("ODOO_DB", "ODOO_LOGIN", "ODOO_PASSWORD")}
+    saved = {name: os.environ.get(name) for name in ("ODOO_DB", "ODOO_LOGIN", "ODOO_PASSWORD", "ODOO_API_KEY")}
     for name in saved:
         if os.environ.get(f"ODOO_B_{name[5:]}"):
             os.environ[name] = os.environ[f"ODOO_B_{name[5:]}"]

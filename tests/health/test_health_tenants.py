@@ -1,4 +1,4 @@
-"""The tenants file: DESIGN.md's shape, optional sinks and thresholds, errors naming file, line, path, field."""
+"""The tenants file: docs/formats.md's shape, optional sinks and thresholds, errors naming file, line, path, field."""
 
 from __future__ import annotations
 

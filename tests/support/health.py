@@ -53,7 +53,7 @@ def set_faults(server: SimServer, rules: list[dict]) -> None:
 
 
 def tenants_yaml(rows: list[dict], alerts: list[dict] | None = None, thresholds: dict | None = None) -> str:
-    """A tenants file in the flow style of DESIGN.md (JSON is YAML)."""
+    """A tenants file in the flow style of docs/formats.md (JSON is YAML)."""
     lines = ["tenants:", *(f"  - {json.dumps(row)}" for row in rows)]
     if alerts is not None:
         lines += ["alerts:", *(f"  - {json.dumps(sink)}" for sink in alerts)]
