@@ -90,26 +90,38 @@ def run_suites(
     progress: Callable[[ScenarioResult], None] | None = None,
     parallel: bool = True,
 ) -> RunResult:
-    """Targets run side by side (each has its own servers and state); the results keep
-    the targets' order."""
+    """Targets run side by side where each has its own server and state; targets that share one
+    (a url: target on both wires) run one after another, as their scenarios and the parity
+    conversation each need the database to themselves. The results keep the targets' order."""
     lock = threading.Lock()
 
     versions: dict[str, str] = {}
 
-    def collect(target: Target) -> list[ScenarioResult]:
-        results = []
-        for result in _run_target(suites, target, versions):
-            results.append(result)
-            if progress:
-                with lock:
-                    progress(result)
+    def collect(group: list[Target]) -> dict[Target, list[ScenarioResult]]:
+        results: dict[Target, list[ScenarioResult]] = {}
+        for target in group:
+            for result in _run_target(suites, target, versions):
+                results.setdefault(target, []).append(result)
+                if progress:
+                    with lock:
+                        progress(result)
         return results
 
-    workers = len(targets) if parallel else 1
+    groups = sharing_a_server(targets)
+    workers = len(groups) if parallel else 1
     with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
-        per_target = list(pool.map(collect, targets))
+        by_target = {target: results for done in pool.map(collect, groups) for target, results in done.items()}
     ordered = {t.name: versions[t.name] for t in targets if t.name in versions}
-    return RunResult([result for results in per_target for result in results], ordered)
+    return RunResult([result for target in targets for result in by_target.get(target, [])], ordered)
+
+
+def sharing_a_server(targets: list[Target]) -> list[list[Target]]:
+    """The targets grouped by the server they reach: a url: target's address (whatever the wire);
+    every simulator and container target starts a server of its own."""
+    groups: dict[object, list[Target]] = {}
+    for number, target in enumerate(targets):
+        groups.setdefault(target.value if target.kind == "url" else number, []).append(target)
+    return list(groups.values())
 
 
 def _run_target(suites: list[Suite], target: Target, versions: dict[str, str]) -> Iterator[ScenarioResult]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from harness.cli import main
 from harness.report import matrix
-from harness.runner import DEGRADED, FAIL, PASS, RunResult, ScenarioResult, run_suites
+from harness.runner import DEGRADED, FAIL, PASS, RunResult, ScenarioResult, run_suites, sharing_a_server
 from harness.targets import Target, TargetError, parse_target
 from simulator.profile import available_versions
 
@@ -84,6 +87,43 @@ def test_a_crashing_suite_is_an_error_row_not_a_crash() -> None:
     assert not outcome.ok
     assert [(r.suite, r.status) for r in outcome.results] == [("broken", "error")]
     assert "RuntimeError: suite exploded" in outcome.results[0].detail
+
+
+class _Overlap:
+    """A suite noting how many runs of it are under way at once on each url."""
+
+    name = "overlap"
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running: dict[str, int] = {}
+        self.most: dict[str, int] = {}
+        self.entered = threading.Barrier(2, timeout=2)  # two targets at once, or a timeout
+
+    def run(self, target: Target, endpoint: object) -> list[ScenarioResult]:
+        with self.lock:
+            self.running[target.value] = self.running.get(target.value, 0) + 1
+            self.most[target.value] = max(self.most.get(target.value, 0), self.running[target.value])
+        with contextlib.suppress(threading.BrokenBarrierError):
+            self.entered.wait()  # a second target running now would meet this one here
+        with self.lock:
+            self.running[target.value] -= 1
+        return [ScenarioResult(self.name, "x", target.name, PASS)]
+
+
+def test_targets_sharing_a_server_run_one_after_another(odoo17, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both wires of one url: target use one database: their scenarios (and the parity
+    conversation) must not run at the same time there. Other targets still run side by side."""
+    monkeypatch.setenv("ODOO_DB", "odoo")
+    monkeypatch.setenv("ODOO_PASSWORD", "admin")
+    monkeypatch.setenv("ODOO_API_KEY", "k" * 40)
+    url = parse_target(f"url:{odoo17.url}")
+    targets = [url, replace(url, api="json2"), parse_target("sim:17.0")]
+    assert sharing_a_server(targets) == [targets[:2], targets[2:]]
+    suite = _Overlap()
+    outcome = run_suites([suite], targets)
+    assert [r.target for r in outcome.results] == [t.name for t in targets]
+    assert suite.most[url.value] == 1
 
 
 def test_matrix_shows_degradations_as_expected_not_hidden() -> None:
