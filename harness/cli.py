@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from harness.capture import add_commands as add_capture_commands
 from harness.cassettes.cli import add_commands as add_cassette_commands
+from harness.cliargs import port
 from harness.dashboard.cli import add_commands as add_dashboard_commands
 from harness.engine.client import SECRET_ENV
 from harness.errors import HarnessError
@@ -40,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate = commands.add_parser("simulate", help="serve the Odoo simulator until interrupted")
     simulate.add_argument("--odoo-version", required=True, choices=available_versions())
     simulate.add_argument("--host", default="127.0.0.1")
-    simulate.add_argument("--port", type=int, default=8069)
+    simulate.add_argument("--port", type=port, default=8069, help="on 127.0.0.1 (default: 8069)")
     simulate.add_argument("--data", type=Path, help="SQLite file to keep state in (default: memory)")
     simulate.add_argument("--db", default="odoo", help="database name (default: odoo)")
     simulate.add_argument(
@@ -64,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     proxy = commands.add_parser("proxy", help="serve the simulator's fault rules in front of a real Odoo")
     proxy.add_argument("--upstream", required=True, metavar="URL", help="the Odoo to forward to")
-    proxy.add_argument("--port", type=int, default=8169, help="on 127.0.0.1 (default: 8169)")
+    proxy.add_argument("--port", type=port, default=8169, help="on 127.0.0.1 (default: 8169)")
     _add_control_token(proxy)
     proxy.set_defaults(handler=cmd_proxy)
 

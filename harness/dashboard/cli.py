@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from harness.cliargs import port
 from harness.health.store import DEFAULT_LEDGER
 from harness.health.tenants import TenantsError, load_tenants
 
@@ -20,7 +21,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         "--tenants", type=Path, metavar="FILE", help="the tenants file (default: only the tenants the ledger has seen)"
     )
     dashboard.add_argument("--ledger", default=DEFAULT_LEDGER, metavar="DATABASE_URL")
-    dashboard.add_argument("--port", type=int, default=8070, help="on 127.0.0.1 (default: 8070)")
+    dashboard.add_argument("--port", type=port, default=8070, help="on 127.0.0.1 (default: 8070)")
     dashboard.set_defaults(handler=cmd_dashboard)
 
 

@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from harness.cli import main
+
 CASSETTE = Path(__file__).parent / "cassettes" / "17.0-first-sync.yaml"
 
 
@@ -17,3 +21,17 @@ def test_a_reader_that_goes_away_stops_the_command_quietly() -> None:
     process.stdout.close()  # the reader is gone before the first line
     err = process.stderr.read().decode()
     assert (process.wait(timeout=60), err) == (1, "")
+
+
+@pytest.mark.parametrize(
+    "command", [["simulate", "--odoo-version", "17.0"], ["proxy", "--upstream", "x"], ["dashboard"]]
+)
+@pytest.mark.parametrize("value", ["99999", "-1", "x"])
+def test_a_port_out_of_range_is_one_argparse_error(
+    command: list[str], value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([*command, "--port", value])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and f"expected a TCP port from 0 to 65535, not '{value}'" in err
+    assert "Traceback" not in err
