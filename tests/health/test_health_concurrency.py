@@ -12,7 +12,7 @@ import pytest
 from harness.health.pool import run_all
 from tests.support.health import at, make_monitor, silent_server, simulator, tenant, tenants_yaml, trickling_server
 
-TIMEOUT = 1.0
+TIMEOUT = 2.0  # 190 probes at once on a loaded 2-core machine answer well within it
 MARGIN = 1.5  # what a round may take beyond the per-call timeout (writing 200 rows included)
 
 
@@ -35,7 +35,7 @@ def test_200_tenants_10_hung_one_round_within_timeout_plus_margin(tmp_path: Path
             assert elapsed < TIMEOUT + MARGIN, f"round {number} took {elapsed:.2f} s"
             assert Counter(h.state.value for name, h in healths.items() if name.startswith("ok")) == {"green": 190}
             hung = [h for name, h in healths.items() if not name.startswith("ok")]
-            assert {(h.state.value, h.error) for h in hung} == {(hung_state, "timeout: no answer within 1 s")}
+            assert {(h.state.value, h.error) for h in hung} == {(hung_state, "timeout: no answer within 2 s")}
 
 
 def test_a_call_past_its_limit_is_answered_for_and_the_others_are_not_held() -> None:
