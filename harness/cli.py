@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.metadata
 import logging
 import os
 import sys
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="show the traceback of a failure too (before the command: odoo-harness --debug sync ...)",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {importlib.metadata.version('odoo-harness')}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     simulate = commands.add_parser("simulate", help="serve the Odoo simulator until interrupted")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import subprocess
 import sys
 from pathlib import Path
@@ -35,3 +36,12 @@ def test_a_port_out_of_range_is_one_argparse_error(
     err = capsys.readouterr().err
     assert info.value.code == 2 and f"expected a TCP port from 0 to 65535, not '{value}'" in err
     assert "Traceback" not in err
+
+
+def test_version_names_the_installed_package(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert (info.value.code, capsys.readouterr().out) == (
+        0,
+        f"odoo-harness {importlib.metadata.version('odoo-harness')}\n",
+    )
