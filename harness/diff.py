@@ -19,11 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from harness.parity import json2_script
 from harness.parity.conversation import run_conversation
 from harness.targets import Target
+from harness.yamlfile import YamlFileError, read_yaml
 
 
 @dataclass(frozen=True)
@@ -116,9 +115,13 @@ def load_allow_list(path: Path | None) -> dict[str, str]:
     """``label: reason`` pairs (YAML); every allowed difference must say why."""
     if path is None:
         return {}
-    data = yaml.safe_load(path.read_text()) or {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise YamlFileError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    data = read_yaml(text, str(path)) or {}
     if not isinstance(data, dict) or not all(isinstance(v, str) and v.strip() for v in data.values()):
-        raise ValueError(f"{path}: the allow-list maps exchange labels to a non-empty reason each")
+        raise YamlFileError([f"{path}: the allow-list maps exchange labels to a non-empty reason each"])
     return data
 
 

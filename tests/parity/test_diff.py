@@ -55,11 +55,22 @@ def test_classify(a: dict, b: dict, kind: str | None) -> None:
     assert classify(a, b) == kind
 
 
-def test_bad_allow_list_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("common.version: ''\n", ": the allow-list maps exchange labels to a non-empty reason each"),
+        ("a: [\n", ":2: not valid YAML: did not find expected node content"),
+        (None, ": cannot read: No such file or directory"),
+    ],
+    ids=["empty-reason", "bad-yaml", "missing"],
+)
+def test_bad_allow_list_is_refused(text: str | None, says: str, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     allow = tmp_path / "allow.yaml"
-    allow.write_text("common.version: ''\n")
+    if text is not None:
+        allow.write_text(text)
     assert main(["diff", "--targets", "sim:17.0", "sim:17.0", "--allow", str(allow)]) == 2
-    assert "non-empty reason" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err == f"odoo-harness diff: {allow}{says}\n"
 
 
 @pytest.mark.parametrize("pair", [("16.0", "17.0"), ("17.0", "18.0"), ("18.0", "19.0")])
