@@ -68,7 +68,11 @@ class MeasuringTransport(_Measured, xmlrpc.client.Transport):
         started = time.perf_counter()
         self.last = Exchange(None, None, 0.0)
         try:
-            connection = self.send_request(host, handler, request_body, verbose)
+            connection = _written_once(
+                lambda: self.send_request(host, handler, request_body, verbose),
+                reused=self._connection[1] is not None and self._connection[1].sock is not None,
+                reopen=self.close,
+            )
             response = connection.getresponse()
             body = response.read()
         except BaseException:
@@ -154,7 +158,11 @@ class MeasuringHttp:
         try:
             if _dropped(self._connection):
                 self._connection.close()  # closed by the server while idle: a new one, nothing was sent
-            self._connection.request(method, self._prefix + path, body, headers)
+            _written_once(
+                lambda: self._connection.request(method, self._prefix + path, body, headers),
+                reused=self._connection.sock is not None,
+                reopen=self._connection.close,
+            )
             response = self._connection.getresponse()
             data = response.read()
         except BaseException:
@@ -166,6 +174,20 @@ class MeasuringHttp:
 
     def close(self) -> None:
         self._connection.close()
+
+
+def _written_once(send: Callable[[], Any], reused: bool, reopen: Callable[[], None]) -> Any:
+    """``send()``, writing one request. On a kept-alive connection the server may close it while
+    idle just after ``_dropped`` looked: then writing fails (a broken pipe, a reset) and the server
+    read no whole request, so it is written once more on a new connection. A failure after the
+    request was written (no answer) is never re-sent here: the engine decides, having read back."""
+    try:
+        return send()
+    except (BrokenPipeError, ConnectionResetError):
+        if not reused:
+            raise
+        reopen()
+        return send()
 
 
 def _dropped(connection: http.client.HTTPConnection) -> bool:
