@@ -28,11 +28,10 @@ from harness.engine.grants import BudgetLine, Grants, Project
 from harness.engine.ledger import Ledger
 from harness.engine.plan import PlanNames
 from harness.engine.sync import CONNECTION, SyncEngine, SyncResult
-from harness.engine.transport import WSGITransport
 from harness.versions import version_key
 from simulator.app import SimulatorApp
 from simulator.server import SimServer
-from tests.support.engine import GRANTS, grants, sync_command
+from tests.support.engine import GRANTS, engine_on, grants, sync_command
 from tests.support.odoo import VERSIONS
 
 #: (version, wire): XML-RPC on every version, JSON-2 where Odoo serves it (19.0 on).
@@ -222,17 +221,7 @@ def test_a_server_answering_another_version_than_the_ledger_kept_is_detected_aga
     assert wire.sync(wire.engine(ledger), grants())[0].ok
     older = other_version(wire.version)
     scratch = Ledger(f"sqlite:///{tmp_path / 'scratch.sqlite'}")
-    elsewhere = OdooClient(
-        wire.server.url,
-        "odoo",
-        "admin",
-        "admin",
-        tenant="acme",
-        ledger=scratch,
-        transport=WSGITransport(SimulatorApp(older)),
-        retry=RetryPolicy(sleep=lambda _s: None),
-    )
-    assert SyncEngine(elsewhere, scratch).sync(grants()).ok
+    assert engine_on(SimulatorApp(older), scratch, url=wire.server.url).sync(grants()).ok
     for server in scratch.servers(wire.server.url, "odoo"):
         ledger.remember_server_fields(wire.server.url, "odoo", server["server_version"], server["fields"])
     kept = scratch.kept_login("acme")

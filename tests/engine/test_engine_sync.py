@@ -9,7 +9,7 @@ import pytest
 
 from harness.engine.client import ALLOWED_MODELS, ForbiddenModelError
 from harness.engine.ledger import SyncLocked
-from tests.support.engine import GRANTS, Rig, grants, make_rig
+from tests.support.engine import GRANTS, Rig, engine_on, grants, make_rig
 from tests.support.odoo import Odoo
 
 ACCOUNT, PLAN, PROJECT = "account.analytic.account", "account.analytic.plan", "project.project"
@@ -231,10 +231,7 @@ def test_version_verdict(rig: Rig) -> None:
 
 def test_in_process_transport_gives_the_same_results(tmp_path: Path) -> None:
     """The engine over WSGITransport (no socket) against the simulator app directly."""
-    from harness.engine.client import OdooClient, RetryPolicy
     from harness.engine.ledger import Ledger
-    from harness.engine.sync import SyncEngine
-    from harness.engine.transport import WSGITransport
     from simulator.app import SimulatorApp
     from simulator.faults import parse_rules
 
@@ -243,17 +240,7 @@ def test_in_process_transport_gives_the_same_results(tmp_path: Path) -> None:
         parse_rules([{"model": ACCOUNT, "method": "create", "action": "drop_response_after_commit", "times": 1}])
     )
     ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    client = OdooClient(
-        "http://simulator",
-        "odoo",
-        "admin",
-        "admin",
-        tenant="acme",
-        ledger=ledger,
-        transport=WSGITransport(app),
-        retry=RetryPolicy(sleep=lambda _s: None),
-    )
-    result = SyncEngine(client, ledger).sync(grants())
+    result = engine_on(app, ledger).sync(grants())
     assert result.ok and result.created == 14
     db = app.registry.get("odoo")
     assert db.store.query("SELECT count(*) FROM account_analytic_account WHERE code = 'PRJ-001'") == [(1,)]

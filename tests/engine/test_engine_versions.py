@@ -25,14 +25,12 @@ from harness.engine.api_lifecycle import (
     deprecated_endpoints,
     lifecycle_verdict,
 )
-from harness.engine.client import COMMON, OBJECT, PROTOCOL, OdooClient, RetryPolicy
+from harness.engine.client import COMMON, OBJECT, PROTOCOL
 from harness.engine.compat import UnsupportedVersion
 from harness.engine.ledger import Ledger
-from harness.engine.sync import SyncEngine
-from harness.engine.transport import WSGITransport
 from simulator.app import SimulatorApp
 from simulator.server import LoopbackServer, SimServer, SocketGateway
-from tests.support.engine import grants, sync_command
+from tests.support.engine import engine_on, grants, sync_command
 
 VERSION_19 = {
     "server_version": "19.0",
@@ -60,20 +58,6 @@ def answering_version(app: Callable, answer: dict) -> Callable:
 
 def validate(monkeypatch: pytest.MonkeyPatch, *known: str) -> None:
     monkeypatch.setattr(versions, "validated_versions", lambda: list(known))
-
-
-def engine_on(app: Callable, ledger: Ledger, force: bool = False) -> SyncEngine:
-    client = OdooClient(
-        "http://simulator",
-        "odoo",
-        "admin",
-        "admin",
-        tenant="acme",
-        ledger=ledger,
-        transport=WSGITransport(app),
-        retry=RetryPolicy(sleep=lambda _s: None),
-    )
-    return SyncEngine(client, ledger, force=force)
 
 
 def probes(ledger: Ledger) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from harness.engine.client import OdooClient, RetryPolicy
 from harness.engine.grants import Grants, parse_grants
 from harness.engine.ledger import Ledger
 from harness.engine.sync import SyncEngine
+from harness.engine.transport import WSGITransport
 from tests.support.odoo import Odoo
 
 GRANTS = """
@@ -82,3 +84,19 @@ def sync_command(url: str, tmp_path: Path, *extra: str, grants_text: str = GRANT
     path.write_text(grants_text)
     base = ["sync", "--tenant", "acme", "--grants", str(path), "--url", url, "--db", "odoo", "--login", "admin"]
     return main([*base, "--ledger", f"sqlite:///{tmp_path / 'ledger.sqlite'}", *extra])
+
+
+def engine_on(app: Callable, ledger: Ledger, force: bool = False, url: str = "http://simulator") -> SyncEngine:
+    """Tenant acme's engine calling ``app`` in-process (``WSGITransport``), retries without waiting;
+    ``url`` is the address the ledger files the server under."""
+    client = OdooClient(
+        url,
+        "odoo",
+        "admin",
+        "admin",
+        tenant="acme",
+        ledger=ledger,
+        transport=WSGITransport(app),
+        retry=RetryPolicy(sleep=lambda _s: None),
+    )
+    return SyncEngine(client, ledger, force=force)
