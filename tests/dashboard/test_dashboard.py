@@ -8,8 +8,6 @@ tenant that answers and one that does not.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,7 @@ from harness.engine.ledger import Ledger, LogRow
 from harness.engine.sync import SyncEngine
 from harness.health.tenants import parse_tenants
 from simulator.server import LoopbackServer
+from tests.support.browser import chromium
 from tests.support.engine import GRANTS, grants
 from tests.support.health import at, free_port, make_monitor, set_faults, simulator, tenant, tenants_yaml
 
@@ -184,34 +183,10 @@ def test_what_odoo_said_is_escaped(tmp_path: Path) -> None:
 
 # -- in a real browser ---------------------------------------------------------------------
 
-CHROMEDRIVER = shutil.which("chromedriver")
-
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
-    if not (CHROMEDRIVER and shutil.which("chromium")):
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI needs Debian's chromium and chromium-driver (bash .ci/run installs them)")
-        pytest.skip("no chromium / chromedriver here: bash .ci/run installs Debian's")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-    ):
-        options.add_argument(flag)
-    options.binary_location = shutil.which("chromium")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.implicitly_wait(2)
-    yield driver
-    driver.quit()
+    yield from chromium()
 
 
 @pytest.fixture(scope="module")
