@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from importlib.resources import files
 from pathlib import Path
 
 #: The lowest Odoo version the harness supports: a scenario's default ``min_version``.
@@ -21,7 +22,7 @@ LOWEST_SUPPORTED = "16.0"
 #: from the same (``simulator.profile.DATA_PATH_ENV``; the engine may not import the simulator).
 DATA_PATH_ENV = "ODOO_HARNESS_DATA"
 #: Recorded real-Odoo conversations, one ``<version>.json`` per validated version.
-PARITY_CORPUS = Path(__file__).resolve().parents[1] / "tests" / "parity" / "corpus"
+PARITY_CORPUS = Path(files("harness") / "parity" / "recorded" / "corpus")
 
 _VERSION = re.compile(r"(?:saas~)?(\d+)\.(\d+)")
 

@@ -20,6 +20,7 @@ import datetime
 import json
 import random
 import re
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +96,7 @@ VOLATILE = {
     "date_last_activity",
 }
 #: Recorded generated corpora, one ``<version>.json`` per real server.
-CORPUS_DIR = Path(__file__).resolve().parents[2] / "tests" / "parity" / "generated"
+CORPUS_DIR = Path(files("harness.parity") / "recorded" / "generated")
 #: Values two fresh servers give differently (found by recording twice): a random token, the
 #: seconds a record has existed, the journal dashboard's random sample chart with this week's dates.
 #: A placeholder avatar (an SVG whose colour follows the record's creation time) and a company

@@ -1,6 +1,6 @@
 """The JSON-2 script: scripted HTTP requests to Odoo 19.0's JSON-2 API and what real servers answered.
 
-``tests/parity/json2/<version>.json`` holds, per version, a list of exchanges ``{label, request,
+``harness/parity/recorded/json2/<version>.json`` holds, per version, a list of exchanges ``{label, request,
 answer}``: the request as sent (method, path, headers, a ``json`` or ``raw`` body) and the answer
 normalised (``normalise``). 19.0's was recorded on a fresh database with Analytic Accounting on
 and a few users and API keys made in Odoo's shell; 16.0 to 18.0 hold the requests that show they
@@ -17,13 +17,14 @@ from __future__ import annotations
 import http.client
 import json
 import re
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from harness.versions import version_key
 
-SCRIPT_DIR = Path(__file__).resolve().parents[2] / "tests" / "parity" / "json2"
+SCRIPT_DIR = Path(files("harness.parity") / "recorded" / "json2")
 #: The answer headers a client may act on; the rest (Date, Server, Content-Length, a session cookie
 #: that ``/json/version`` sets) change from one request to the next or are the server's own.
 KEPT_HEADERS = (

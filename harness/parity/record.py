@@ -6,7 +6,7 @@ changes. The server must expose that database alone (`--database DB`, no dbfilte
 README.md). Usage (the password comes from the environment, never from argv):
 
     ODOO_PASSWORD=... python -m harness.parity.record --url http://127.0.0.1:9117 \
-        --db odoo17 --out tests/parity/corpus/17.0.json
+        --db odoo17 --out harness/parity/recorded/corpus/17.0.json
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ Errors name the file, the line and the field, like grants files.
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -40,7 +41,9 @@ from harness.scenarios.steps import STEPS
 from harness.versions import LOWEST_SUPPORTED, same_version, version_key
 from harness.yamlfile import StrictModel, YamlFileError, load_model
 
-SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+#: ``scenarios/`` of the checkout, shipped in the wheel as ``harness/scenarios_data`` (in a checkout, a
+#: symbolic link to it): resolved, so that messages name the file a developer edits.
+SCENARIOS_DIR = Path(files("harness") / "scenarios_data").resolve()
 
 
 class ScenarioError(YamlFileError):

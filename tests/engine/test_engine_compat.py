@@ -8,7 +8,7 @@ from harness import versions
 from harness.engine.compat import ServerFields, UnsupportedVersion, detect
 
 ANALYTIC = {"type": "many2one", "relation": "account.analytic.account"}
-# fields_get answers as real Odoo gives them (tests/parity/corpus, project and analytic line)
+# fields_get answers as real Odoo gives them (harness/parity/recorded/corpus, project and analytic line)
 ON_16 = ServerFields({"analytic_account_id": ANALYTIC}, {})
 ON_17 = ServerFields({"analytic_account_id": ANALYTIC}, {"auto_account_id": ANALYTIC})
 ON_18 = ServerFields({"account_id": ANALYTIC, "auto_account_id": ANALYTIC})

@@ -90,7 +90,7 @@ def test_version_differences_are_exactly_the_documented_ones(
     assert set(yaml.safe_load(allow.read_text())) == differing
 
 
-# -- over JSON-2: the JSON-2 script (tests/parity/json2/19.0.json) to both targets ------------------
+# -- over JSON-2: the JSON-2 script (harness/parity/recorded/json2/19.0.json) to both targets ------------------
 
 #: The script's exchanges no target can be sent: they need other users' keys (made in Odoo's shell)
 #: or a web session; a target offers its database and one key.

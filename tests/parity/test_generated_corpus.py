@@ -1,6 +1,6 @@
 """The generated differential corpus (harness/parity/generated.py), recorded from fresh real
 16.0 to 19.0 servers, replayed on the simulator: every answer identical but the known gaps,
-listed per version in tests/parity/generated/<version>.gaps and kept exact both ways."""
+listed per version in harness/parity/recorded/generated/<version>.gaps and kept exact both ways."""
 
 from __future__ import annotations
 

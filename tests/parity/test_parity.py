@@ -1,6 +1,6 @@
 """The parity corpus: every call recorded against real Odoo, replayed on the simulator.
 
-The corpus (tests/parity/corpus/<version>.json) is what real 16.0 to 19.0 servers
+The corpus (harness/parity/recorded/corpus/<version>.json) is what real 16.0 to 19.0 servers
 answered to one scripted conversation; every answer of the simulator must be identical.
 """
 

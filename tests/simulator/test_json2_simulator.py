@@ -1,6 +1,6 @@
 """The simulator's JSON-2 API (Odoo 19.0's ``/json/2/<model>/<method>``), measured against a real 19.0.
 
-``tests/parity/json2/<version>.json`` holds what real servers answered to a scripted list of requests
+``harness/parity/recorded/json2/<version>.json`` holds what real servers answered to a scripted list of requests
 (recorded out of the repository on a fresh 19.0 database with Analytic Accounting on and a few users
 and API keys made in Odoo's shell; 16.0 to 18.0 read-only): every answer of the simulator, once
 normalised the same way, must be identical. Keys never appear in the recording: ``<key>`` and the

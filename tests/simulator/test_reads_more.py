@@ -3,7 +3,7 @@
 Every expected answer here is what real Odoo 16.0, 17.0, 18.0 and 19.0 answered on a fresh
 database (base, analytic, account, project; Analytic Accounting switched on over XML-RPC), on
 2026-12-02, to the same calls (``answer`` gives ``("ok", value)`` or ``(faultCode, last line)``),
-or what the generated corpus (``tests/parity/generated/<version>.json``) recorded.
+or what the generated corpus (``harness/parity/recorded/generated/<version>.json``) recorded.
 """
 
 from __future__ import annotations

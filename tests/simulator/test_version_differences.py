@@ -1,7 +1,7 @@
 """Every difference between 16.0, 17.0, 18.0 and 19.0 seen on the real servers, one test each.
 
 Each expectation is the real server's answer: ``("ok", value)`` or ``(code, last line)``;
-19.0's are the ones its parity corpus recorded (tests/parity/corpus/19.0.json).
+19.0's are the ones its parity corpus recorded (harness/parity/recorded/corpus/19.0.json).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The simulator's 19.0 on loopback for the JSON-2 tests: an API key of admin's, and every request kept.
 
 Odoo answers are the simulator's own (``simulator/json2.py``, checked against a real 19.0 in
-``tests/parity/json2``); its fault rules make the transient and permanent answers a test needs
+``harness/parity/recorded/json2``); its fault rules make the transient and permanent answers a test needs
 (``odoo_fault`` gives Odoo's error object and status, ``http_status`` a gateway's page,
 ``drop_response_after_commit`` a lost answer). ``Received`` only notes each request's path,
 headers and body on the way in, so a test can say what a client put on the wire (the key in the
