@@ -1,16 +1,23 @@
 """The admin pages over WSGI: werkzeug routing, Jinja2 templates (autoescaped), JSON too.
 
-    /admin/tenants                      every tenant: health pill, calls and failures in 24 h
-    /admin/tenants/<tenant>/odoo        one tenant: health, and its sync log a page at a time
+    /admin/tenants                      every tenant: health pill, error and since when, runs in 24 h
+                                        ?sort=name|state|since|failed
+    /admin/tenants/<tenant>/odoo        one tenant: health, its timeline and latency chart, its sync
+                                        runs, and its sync log a page at a time
     /admin/tenants/<tenant>/odoo.json   the same as JSON
-    ?before=<id>  older rows   ?problems=1  failed calls and refusals only   ?key=<text>  keys containing it
+    /admin/tenants/<tenant>/runs/<id>   one sync run and every call it sent
+    ?before=<id>  older rows   ?problems=1  failed runs, failed calls and refusals only
+    ?key=<text>  keys containing it
 
-Responses forbid scripts, frames and third-party content (Content-Security-Policy).
+Responses forbid scripts, frames and third-party content (Content-Security-Policy). With an access
+token (``dashboard --token-env VAR``) every page but the stylesheet asks for it: an
+``Authorization: Bearer`` header, or the cookie the login form sets (``access.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -23,7 +30,8 @@ from werkzeug.routing import Map, Rule
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
-from harness.dashboard.data import PAGE_SIZE, Dashboard
+from harness.dashboard.access import Access
+from harness.dashboard.data import PAGE_SIZE, SORTS, Dashboard
 
 HERE = Path(__file__).parent
 SECURITY_HEADERS = {
@@ -41,8 +49,11 @@ ROW_ID = re.compile(r"[1-9][0-9]{0,18}")
 
 
 class DashboardApp:
-    def __init__(self, dashboard: Dashboard, now: Callable[[], dt.datetime] | None = None) -> None:
+    def __init__(
+        self, dashboard: Dashboard, now: Callable[[], dt.datetime] | None = None, token: str | None = None
+    ) -> None:
         self.dashboard = dashboard
+        self.access = Access(token) if token else None
         self.now = now or (lambda: dt.datetime.now(dt.UTC))
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"),
@@ -56,6 +67,8 @@ class DashboardApp:
                 Rule("/admin/tenants", endpoint="tenants"),
                 Rule("/admin/tenants/<tenant>/odoo", endpoint="tenant"),
                 Rule("/admin/tenants/<tenant>/odoo.json", endpoint="tenant_json"),
+                Rule("/admin/tenants/<tenant>/runs/<int(max=9223372036854775807):run_id>", endpoint="run"),
+                Rule("/login", endpoint="login", methods=["POST"]),
                 Rule("/static/dashboard.css", endpoint="css"),
                 Rule("/favicon.ico", endpoint="favicon"),
             ]
@@ -65,9 +78,14 @@ class DashboardApp:
         request = Request(environ)
         try:
             endpoint, values = self.urls.bind_to_environ(environ).match()
+            if self.access and endpoint not in ("css", "favicon", "login"):
+                self.access.check(request)
             response = getattr(self, f"on_{endpoint}")(request, **values)
         except HTTPException as exc:
-            response = self._page("error.html", exc.code or 500, code=exc.code, name=exc.name, message=exc.description)
+            asked = request.path + (f"?{request.query_string.decode()}" if request.query_string else "")
+            response = self._page(
+                "error.html", exc.code or 500, code=exc.code, name=exc.name, message=exc.description, asked=asked
+            )
         response.headers.update(SECURITY_HEADERS)
         return response(environ, start_response)
 
@@ -77,7 +95,22 @@ class DashboardApp:
         return redirect("/admin/tenants")
 
     def on_tenants(self, request: Request) -> Response:
-        return self._page("tenants.html", 200, summaries=self.dashboard.overview(self.now()))
+        sort = request.args.get("sort", "name")
+        if sort not in SORTS:
+            raise BadRequest(f"sort={sort!r}: expected one of {', '.join(SORTS)}.")
+        return self._page("tenants.html", 200, summaries=self.dashboard.overview(self.now(), sort), sort=sort)
+
+    def on_run(self, request: Request, tenant: str, run_id: int) -> Response:
+        found, calls = self.dashboard.run(tenant, run_id)
+        if found is None:
+            raise NotFound(f"No sync run {run_id} of tenant {tenant!r}.")
+        return self._page("run.html", 200, tenant=tenant, run=found, rows=calls)
+
+    def on_login(self, request: Request) -> Response:
+        """The token form's answer: the cookie and back to the page asked for, or 403."""
+        if self.access is None:
+            raise NotFound("This dashboard has no access token.")
+        return self.access.log_in(request)
 
     def on_tenant(self, request: Request, tenant: str) -> Response:
         context = self._tenant_context(request, tenant)
@@ -96,6 +129,12 @@ class DashboardApp:
             "db": found.db,
             "login": found.login,
             "health": {"state": context["pill"].state, **checked},
+            "runs": context["runs"],
+            "timeline": {
+                "checks": [vars(check) for check in context["timeline"].checks],
+                "incidents": [vars(incident) for incident in context["timeline"].incidents],
+                "notices": [vars(notice) for notice in context["timeline"].notices],
+            },
             "sync_log": context["page"].rows,
             "older": context["page"].older,
         }
@@ -121,6 +160,8 @@ class DashboardApp:
         pill, health = self.dashboard.tenant_health(tenant)
         page = self.dashboard.log(tenant, before, problems, key)
         return {
+            "runs": self.dashboard.runs(tenant, problems),
+            "timeline": self.dashboard.timeline(tenant),
             "tenant": found,
             "pill": pill,
             "health": health,
@@ -152,4 +193,6 @@ def _filters(request: Request) -> tuple[int | None, bool, str | None]:
 def _json_value(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
     raise TypeError(f"not JSON: {type(value).__name__}")

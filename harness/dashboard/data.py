@@ -1,8 +1,9 @@
 """What the admin pages show, read from the tenants file and the ledger (nothing else).
 
 A tenant's page is its health (the latest check: state, since when, the last good
-answer, the error) and its sync log, newest first, a page at a time. Passwords are never
-read here: a tenant is shown by its Odoo URL, database and login.
+answer, the error), its health timeline (checks, incidents, alerts and recoveries, and the
+latency chart drawn from them), its sync runs and its sync log, newest first, a page at a time.
+Passwords are never read here: a tenant is shown by its Odoo URL, database and login.
 """
 
 from __future__ import annotations
@@ -11,13 +12,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from harness.dashboard.chart import Chart, latency_chart
 from harness.engine.ledger import Ledger
 from harness.health.states import Health
-from harness.health.store import HealthStore
+from harness.health.store import CheckRecord, HealthStore, IncidentRecord, NoticeRecord
 from harness.health.tenants import TenantsFile
 
 PAGE_SIZE = 50
+RUNS_SHOWN = 20
 RECENT = dt.timedelta(hours=24)
+#: The tenants list's orders (``?sort=``): each a key over a summary, the worst or busiest first.
+STATE_ORDER = {"red": 0, "amber": 1, "unknown": 2, "green": 3}
 
 
 @dataclass(frozen=True)
@@ -43,9 +48,38 @@ class Pill:
 class TenantSummary:
     tenant: TenantView
     pill: Pill
-    sent_24h: int
-    failed_24h: int
+    health: Health | None
+    runs_24h: int
+    failed_runs_24h: int
+    calls_24h: int
     latest: dt.datetime | None
+
+
+def _since(summary: TenantSummary) -> dt.datetime:
+    return summary.health.since if summary.health else dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+SORTS = {
+    "name": lambda s: s.tenant.id,
+    "state": lambda s: (STATE_ORDER[s.pill.state], s.tenant.id),
+    "since": lambda s: (_since(s), s.tenant.id),
+    "failed": lambda s: (-s.failed_runs_24h, s.tenant.id),
+}
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A tenant's health history: its latest checks (oldest first), incidents and notices."""
+
+    checks: list[CheckRecord]
+    incidents: list[IncidentRecord]
+    notices: list[NoticeRecord]
+    chart: Chart
+
+    @property
+    def changes(self) -> list[CheckRecord]:
+        """The checks whose state differs from the one before: when the tenant went green, amber or red."""
+        return [c for n, c in enumerate(self.checks) if n == 0 or c.state != self.checks[n - 1].state]
 
 
 @dataclass(frozen=True)
@@ -70,15 +104,33 @@ class Dashboard:
             found.setdefault(tenant_id, TenantView(tenant_id))
         return found
 
-    def overview(self, now: dt.datetime) -> list[TenantSummary]:
+    def overview(self, now: dt.datetime, sort: str = "name") -> list[TenantSummary]:
+        """Every tenant with its health and its runs of the last 24 hours, in ``SORTS[sort]`` order."""
         healths = self.health.load()
+        totals = self.ledger.run_totals((now - RECENT).astimezone(dt.UTC).replace(tzinfo=None))
+        none = {"runs": 0, "failed": 0, "calls": 0, "latest": None}
         summaries = []
         for tenant in self.tenants().values():
-            totals = self.ledger.log_totals(tenant.id, (now - RECENT).replace(tzinfo=None))
+            health, total = healths.get(tenant.id), totals.get(tenant.id, none)
             summaries.append(
-                TenantSummary(tenant, pill(healths.get(tenant.id)), totals["sent"], totals["failed"], totals["latest"])
+                TenantSummary(
+                    tenant, pill(health), health, total["runs"], total["failed"], total["calls"], total["latest"]
+                )
             )
-        return summaries
+        return sorted(summaries, key=SORTS[sort])
+
+    def runs(self, tenant_id: str, failed_only: bool) -> list[dict[str, Any]]:
+        return self.ledger.runs(tenant_id, RUNS_SHOWN, failed_only)
+
+    def run(self, tenant_id: str, run_id: int) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        found, calls = self.ledger.run(tenant_id, run_id)
+        return found, [{**row, "status": row_status(row)} for row in calls]
+
+    def timeline(self, tenant_id: str) -> Timeline:
+        checks = self.health.checks(tenant_id)
+        return Timeline(
+            checks, self.health.incidents(tenant_id), self.health.notices(tenant_id)[-20:], latency_chart(checks)
+        )
 
     def tenant_health(self, tenant_id: str) -> tuple[Pill, Health | None]:
         health = self.health.load().get(tenant_id)
@@ -101,9 +153,12 @@ def pill(health: Health | None) -> Pill:
 
 
 def row_status(row: dict[str, Any]) -> str:
-    """ok, failed, refused (the guard), skipped (already done)."""
+    """ok, failed, recovered (its answer was lost; a read-back found its effect in Odoo), refused
+    (the guard), skipped (already done), sending (no answer yet)."""
     if row["outcome"] != "sent":
         return row["outcome"]
+    if row.get("recovered"):
+        return "recovered"
     return "failed" if row["error"] else "ok"
 
 

@@ -14,6 +14,11 @@ A call's ``sync_log`` row is written ``sending`` before the request goes out and
 still leaves the row of a call Odoo may have run; the next sync of the tenant marks such rows
 ``sent`` with ``ANSWER_UNKNOWN``.
 
+Each sync is a ``sync_run`` row (started, ended, outcome, calls, writes, the error), and every
+call sent while it runs names it (``sync_log.run_id``, looked up in the insert itself, so any
+client writing for the tenant is counted). A call whose answer was lost and whose effect the
+engine then found in Odoo by reading it back is marked ``recovered``: it stays one row, ``sent``.
+
 What each Odoo answered about itself is kept too, so that a re-sync need not ask again: the
 ``fields_get`` answers per server and version answer (``odoo_server``), and each tenant's last
 login (``odoo_login``: its uid and the version answer it was got against, no secret).
@@ -51,6 +56,13 @@ ANSWER_UNKNOWN = (
     "no answer recorded: the process sending it stopped (killed or crashed) before the answer came; "
     "Odoo may have run it"
 )
+#: A sync run's outcome: while it runs, and once it ended.
+RUNNING, OK = "running", "ok"
+#: The error of a run left ``running`` by a process that died: the next sync of the tenant ends it so.
+RUN_STOPPED = "the sync stopped before it ended (killed or crashed); the next sync settled what it left"
+#: A call the dashboard calls a problem: refused by the guard, or sent and failed (recovered ones too).
+#: The same text as migration 0006's partial index, so the database answers it from that index.
+PROBLEM = sa.text("outcome = 'refused' OR (outcome = 'sent' AND error IS NOT NULL)")
 #: How long a SQLite ledger waits for another process's write lock before it says so (seconds).
 BUSY_TIMEOUT = 5.0
 #: The failures of a statement, not of the database: conflicts the caller handles, or bugs.
@@ -60,7 +72,7 @@ STATEMENT_ERRORS = (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.DataE
 _MIGRATING = threading.Lock()
 
 #: The tables the migrations created (harness/engine/migrations owns the schema).
-TABLES = ("idempotency", "sync_log", "sync_lock", "odoo_server", "odoo_login")
+TABLES = ("idempotency", "sync_log", "sync_lock", "odoo_server", "odoo_login", "sync_run")
 
 
 class SyncLocked(HarnessError, RuntimeError):
@@ -123,11 +135,12 @@ class LogRow:
 
 
 def engine_url(url: str) -> str:
-    """``postgresql://`` means psycopg 3 here; a bare path means a SQLite file."""
+    """``postgresql://`` means psycopg 3 here. Anything that is not a URL is refused: a bare word
+    (``--ledger notaurl``) is a mistake far more often than a SQLite file meant to be made."""
+    if "://" not in url:
+        raise LedgerError(f"ledger {shown_url(url)!r}: not a ledger URL (sqlite:///FILE or postgresql://USER@HOST/DB)")
     if url.startswith("postgresql://"):
         return "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    if "://" not in url:
-        return f"sqlite:///{url}"
     return url
 
 
@@ -150,7 +163,7 @@ class Ledger:
         migrate(self.engine)
         metadata = sa.MetaData()
         metadata.reflect(self.engine, only=TABLES)
-        self.idempotency, self.sync_log, self.sync_lock, self.odoo_server, self.odoo_login = (
+        self.idempotency, self.sync_log, self.sync_lock, self.odoo_server, self.odoo_login, self.sync_run = (
             metadata.tables[name] for name in TABLES
         )
 
@@ -334,9 +347,20 @@ class Ledger:
     # -- sync log ---------------------------------------------------------------------
 
     def log(self, row: LogRow) -> int:
-        """Write one row; its id (``complete`` finishes a ``sending`` row by it)."""
+        """Write one row, in the tenant's running sync if any; its id (``complete`` finishes a
+        ``sending`` row by it)."""
+        run = self.sync_run.c
+        running = (
+            sa.select(run.id)
+            .where(run.tenant == row.tenant, run.ended_at.is_(None))
+            .order_by(run.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
         with self.engine.begin() as conn:
-            return conn.execute(sa.insert(self.sync_log).values(ts=self.now(), **row.__dict__)).inserted_primary_key[0]
+            return conn.execute(
+                sa.insert(self.sync_log).values(ts=self.now(), run_id=running, **row.__dict__)
+            ).inserted_primary_key[0]
 
     def complete(
         self,
@@ -373,6 +397,81 @@ class Ledger:
                 .values(outcome=SENT, error=ANSWER_UNKNOWN)
             ).rowcount
 
+    def mark_recovered(self, tenant: str, key: str) -> int:
+        """The tenant's latest failed call sent with ``key`` (a batch's row names its first key:
+        ``KEY (+N more)``) had its effect found in Odoo by a read-back: it is ``recovered``."""
+        c = self.sync_log.c
+        latest = (
+            sa.select(sa.func.max(c.id))
+            .where(
+                c.tenant == tenant,
+                PROBLEM,  # as the partial index says it: only the tenant's problem rows are read
+                c.outcome == SENT,
+                c.error.is_not(None),
+                sa.or_(c.idempotency_key == key, c.idempotency_key.startswith(f"{key} (+", autoescape=True)),
+            )
+            .scalar_subquery()
+        )
+        with self.engine.begin() as conn:
+            return conn.execute(sa.update(self.sync_log).where(c.id == latest).values(recovered=True)).rowcount
+
+    # -- sync runs ----------------------------------------------------------------------
+
+    def start_run(self, tenant: str) -> int:
+        """A new ``running`` run of ``tenant``; one a killed sync left running is ended ``failed``
+        first. Called under the tenant's lock, when no live sync of the tenant runs."""
+        c = self.sync_run.c
+        now = self.now()
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.update(self.sync_run)
+                .where(c.tenant == tenant, c.ended_at.is_(None))
+                .values(ended_at=now, outcome=FAILED, error=RUN_STOPPED)
+            )
+            return conn.execute(
+                sa.insert(self.sync_run).values(tenant=tenant, started_at=now, outcome=RUNNING)
+            ).inserted_primary_key[0]
+
+    def end_run(self, run_id: int, *, calls: int, writes: int, error: str | None) -> None:
+        """The run ended: ``ok``, or ``failed`` with ``error``."""
+        values = {"ended_at": self.now(), "outcome": FAILED if error else OK, "calls": calls, "writes": writes}
+        with self.engine.begin() as conn:
+            conn.execute(sa.update(self.sync_run).where(self.sync_run.c.id == run_id).values(error=error, **values))
+
+    def runs(self, tenant: str, limit: int = 20, failed_only: bool = False) -> list[dict]:
+        """A tenant's latest runs, newest first."""
+        c = self.sync_run.c
+        query = sa.select(self.sync_run).where(c.tenant == tenant).order_by(c.started_at.desc(), c.id.desc())
+        if failed_only:
+            query = query.where(c.outcome == FAILED)
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query.limit(limit))]
+
+    def run(self, tenant: str, run_id: int) -> tuple[dict | None, list[dict]]:
+        """One run of ``tenant`` and its calls in the order they were sent (None: no such run)."""
+        c = self.sync_run.c
+        with self.engine.connect() as conn:
+            found = conn.execute(sa.select(self.sync_run).where(c.id == run_id, c.tenant == tenant)).first()
+            if found is None:
+                return None, []
+            calls = conn.execute(
+                sa.select(self.sync_log).where(self.sync_log.c.run_id == run_id).order_by(self.sync_log.c.id)
+            )
+            return dict(found._mapping), [dict(row._mapping) for row in calls]
+
+    def run_totals(self, since: dt.datetime) -> dict[str, dict]:
+        """Per tenant: runs, failed runs and calls sent in runs started since ``since``, and the
+        latest run's start (over the runs, never the whole log: the tenants page stays fast)."""
+        c = self.sync_run.c
+        failed = sa.func.sum(sa.case((c.outcome == FAILED, 1), else_=0))
+        recent = sa.select(c.tenant, sa.func.count(), failed, sa.func.sum(c.calls)).where(c.started_at >= since)
+        latest = sa.select(c.tenant, sa.func.max(c.started_at)).group_by(c.tenant)
+        with self.engine.connect() as conn:
+            totals = {tenant: {"runs": 0, "failed": 0, "calls": 0, "latest": at} for tenant, at in conn.execute(latest)}
+            for tenant, runs, failures, calls in conn.execute(recent.group_by(c.tenant)):
+                totals[tenant].update(runs=runs, failed=failures or 0, calls=calls or 0)
+        return totals
+
     def log_rows(self, tenant: str | None = None) -> list[dict]:
         query = sa.select(self.sync_log).order_by(self.sync_log.c.id)
         if tenant:
@@ -395,28 +494,22 @@ class Ledger:
         if before is not None:
             query = query.where(c.id < before)
         if problems_only:
-            query = query.where(sa.or_(c.outcome == "refused", sa.and_(c.outcome == "sent", c.error.is_not(None))))
+            query = query.where(PROBLEM)
         if key:
             query = query.where(c.idempotency_key.contains(key, autoescape=True))
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
     def tenants(self) -> list[str]:
-        """Every tenant with a sync_log row."""
+        """Every tenant with a sync_log row: a skip scan of the tenant index (one lookup per
+        tenant, however long the log), which neither SQLite nor PostgreSQL does for DISTINCT."""
+        found = sa.text(
+            "WITH RECURSIVE t(tenant) AS (SELECT MIN(tenant) FROM sync_log UNION ALL "
+            "SELECT (SELECT MIN(tenant) FROM sync_log WHERE tenant > t.tenant) FROM t WHERE t.tenant IS NOT NULL) "
+            "SELECT tenant FROM t WHERE tenant IS NOT NULL"
+        )
         with self.engine.connect() as conn:
-            return list(
-                conn.execute(sa.select(self.sync_log.c.tenant).distinct().order_by(self.sync_log.c.tenant)).scalars()
-            )
-
-    def log_totals(self, tenant: str, since: dt.datetime) -> dict:
-        """Calls sent and failed since ``since``, and the time of the latest row."""
-        c = self.sync_log.c
-        failed = sa.func.sum(sa.case((sa.and_(c.outcome == "sent", c.error.is_not(None)), 1), else_=0))
-        sent = sa.func.sum(sa.case((c.outcome == "sent", 1), else_=0))
-        with self.engine.connect() as conn:
-            recent = conn.execute(sa.select(sent, failed).where(c.tenant == tenant, c.ts >= since)).one()
-            latest = conn.execute(sa.select(sa.func.max(c.ts)).where(c.tenant == tenant)).scalar()
-        return {"sent": recent[0] or 0, "failed": recent[1] or 0, "latest": latest}
+            return list(conn.execute(found).scalars())
 
     # -- locks --------------------------------------------------------------------------
 

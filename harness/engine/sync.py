@@ -18,6 +18,10 @@ a ``sync_log`` row ``sending``. The next sync settles them all, for no extra cal
 read "sent, answer unknown"; each phase, having read what Odoo holds, settles its entity's
 pending keys from it before planning (a create whose record is there succeeded, one whose
 record is not is planned again; a write succeeded if Odoo holds what it sent).
+
+Each sync is a run in the ledger (``Ledger.start_run`` / ``end_run``): ``failed`` with its first
+error when anything failed (a refused login included), and the call whose lost answer a read-back
+settled is marked ``recovered`` in the sync log.
 """
 
 from __future__ import annotations
@@ -105,10 +109,15 @@ class SyncEngine:
         calls_before, retries_before, by_endpoint = counters.calls, counters.retries, dict(counters.by_endpoint)
         with self.ledger.tenant_lock(grants.tenant):
             self.ledger.settle_calls(grants.tenant)  # rows a killed sync left sending: no live sync waits on them
+            run_id = self.ledger.start_run(grants.tenant)
             try:
                 self._sync(grants, result)
             except OdooCallError as exc:
                 result.failed.append((CONNECTION, str(exc)))
+            except Exception as exc:  # a bug or the ledger failing: the run still ends, failed, and it propagates
+                self._end_run(run_id, result, counters.calls - calls_before, f"{type(exc).__name__}: {exc}")
+                raise
+            self._end_run(run_id, result, counters.calls - calls_before, _run_error(result.failed))
         result.calls = counters.calls - calls_before
         if result.capabilities:  # known once common.version() answered
             result.deprecated_calls = sum(
@@ -118,6 +127,9 @@ class SyncEngine:
         result.retries = counters.retries - retries_before
         result.refused = counters.refused
         return result
+
+    def _end_run(self, run_id: int, result: SyncResult, calls: int, error: str | None) -> None:
+        self.ledger.end_run(run_id, calls=calls, writes=result.mutations, error=error)
 
     # -- phases ---------------------------------------------------------------------
 
@@ -266,6 +278,8 @@ class SyncEngine:
                     (SUCCEEDED, None) if _holds(by_id.get(odoo_id), key.sent_values) else (FAILED, NOT_WRITTEN)
                 )
             outcomes.setdefault((status, key.model), []).append((key.key, error, odoo_id))
+            if status == SUCCEEDED:  # the stopped sync's call did run: its unanswered row is recovered
+                self.ledger.mark_recovered(result.tenant, key.key)
         for (status, model), entries in outcomes.items():
             self.ledger.mark(entries, status, model)
         result.settled += len(pending)
@@ -325,7 +339,10 @@ class SyncEngine:
                     return
                 self.client.counters.retries += 1
                 retry.sleep(retry.delay(attempt))
-                batch = self._resolve(batch, result, batch)  # what did Odoo commit before it failed?
+                remaining = self._resolve(batch, result, batch)  # what did Odoo commit before it failed?
+                if len(remaining) < len(batch):  # it did: the answer was lost, the call is recovered
+                    self.ledger.mark_recovered(result.tenant, batch[0].key)
+                batch = remaining
                 if not batch:
                     return
                 continue
@@ -440,3 +457,12 @@ def _entity(batch: list[Mutation]) -> str:
 
 def _key_text(batch: list[Mutation]) -> str:
     return batch[0].key if len(batch) == 1 else f"{batch[0].key} (+{len(batch) - 1} more)"
+
+
+def _run_error(failed: list[tuple[str, str]]) -> str | None:
+    """A run's error: its first failure, and how many more (None: the run is ``ok``)."""
+    if not failed:
+        return None
+    entity, error = failed[0]
+    more = f" (and {len(failed) - 1} more failures)" if len(failed) > 1 else ""
+    return f"{entity}: {error}{more}"

@@ -1,5 +1,8 @@
 """Health in the ledger database: tenant states, incidents and the notice outbox.
 
+Every check is kept too (``health_check``, migration ``0006``: at, state, latency, status,
+error), in the round's transaction: the admin pages draw a tenant's timeline from it.
+
 The schema is migration ``0002_health`` (``harness/engine/migrations``); this module reflects
 it, as ``Ledger`` does, and works on SQLite and PostgreSQL alike. Everything one round decides
 (states, incidents opened or closed, notices raised with one delivery row per sink) is written
@@ -22,7 +25,9 @@ from harness.engine.ledger import Ledger
 from harness.health.states import Health, Notice, State, Transition
 
 DEFAULT_LEDGER = "sqlite:///odoo-harness.sqlite"
-TABLES = ("health_state", "health_incident", "health_notice", "health_delivery")
+TABLES = ("health_state", "health_incident", "health_notice", "health_delivery", "health_check")
+#: The most checks a timeline reads: a day of 5-minute rounds.
+TIMELINE_CHECKS = 288
 #: The lock's name in ``sync_lock``: '@' is not allowed in tenant ids, so it never meets a sync's lock.
 ROUND_LOCK = "@health-round"
 
@@ -44,6 +49,24 @@ class NoticeRecord:
 
 
 @dataclass(frozen=True)
+class CheckRecord:
+    """One health check as the timeline shows it."""
+
+    at: dt.datetime
+    state: State
+    latency_ms: float | None
+    http_status: int | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class IncidentRecord:
+    id: int
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
 class Pending:
     """A notice one sink has not taken yet."""
 
@@ -57,7 +80,7 @@ class HealthStore:
         self.engine = self.ledger.engine
         metadata = sa.MetaData()
         metadata.reflect(self.engine, only=TABLES)
-        self.state, self.incident, self.notice, self.delivery = (metadata.tables[name] for name in TABLES)
+        self.state, self.incident, self.notice, self.delivery, self.check = (metadata.tables[name] for name in TABLES)
 
     def round_lock(self) -> AbstractContextManager[None]:
         """Held for a whole round, so that two monitors on one ledger (a cron ``tick`` overlapping
@@ -113,6 +136,26 @@ class HealthStore:
                     )
                     incident_id = None
                 self._save_state(conn, tenant, health, incident_id)
+            if transitions:
+                conn.execute(sa.insert(self.check), [_check_row(tenant, t.health) for tenant, t in transitions.items()])
+
+    def checks(self, tenant: str, limit: int = TIMELINE_CHECKS) -> list[CheckRecord]:
+        """A tenant's latest ``limit`` checks, oldest first."""
+        c = self.check.c
+        query = sa.select(self.check).where(c.tenant == tenant).order_by(c.at.desc(), c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(query))
+        return [
+            CheckRecord(_utc(row.at), State(row.state), row.latency_ms, row.http_status, row.error)
+            for row in reversed(rows)
+        ]
+
+    def incidents(self, tenant: str, limit: int = 20) -> list[IncidentRecord]:
+        """A tenant's latest incidents, newest first (an open one has no ``closed_at``)."""
+        c = self.incident.c
+        query = sa.select(c.id, c.opened_at, c.closed_at).where(c.tenant == tenant).order_by(c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [IncidentRecord(row.id, _utc(row.opened_at), _utc(row.closed_at)) for row in conn.execute(query)]
 
     def pending(self, sinks: Sequence[str]) -> list[Pending]:
         """Notices not yet taken by these sinks, oldest first (an alert before its recovery)."""
@@ -187,6 +230,17 @@ class HealthStore:
         }
         if not conn.execute(sa.update(self.state).where(self.state.c.tenant == tenant).values(**values)).rowcount:
             conn.execute(sa.insert(self.state).values(tenant=tenant, **values))
+
+
+def _check_row(tenant: str, health: Health) -> dict:
+    return {
+        "tenant": tenant,
+        "at": _naive(health.checked_at),
+        "state": health.state.value,
+        "latency_ms": health.latency_ms,
+        "http_status": health.http_status,
+        "error": health.error,
+    }
 
 
 def _notice(row: sa.Row) -> NoticeRecord:

@@ -123,9 +123,9 @@ def test_the_sync_log_is_newest_first_a_page_at_a_time(seeded: Seeded) -> None:
 
 def test_problems_and_key_filters(seeded: Seeded) -> None:
     problems = log(seeded, "?problems=1")["sync_log"]
-    assert sorted({row["status"] for row in problems}) == ["failed", "refused"]
-    assert any(row["http_status"] == 503 for row in problems)
-    assert any(row["error"] and "RemoteDisconnected" in row["error"] for row in problems)
+    assert sorted({row["status"] for row in problems}) == ["failed", "recovered", "refused"]
+    assert any(row["http_status"] == 503 and row["status"] == "failed" for row in problems)
+    assert any(row["status"] == "recovered" and "RemoteDisconnected" in row["error"] for row in problems)
     assert any(row["status"] == "refused" and "res.partner" in row["error"] for row in problems)
     keyed = log(seeded, "?key=PRJ-002/3.2")["sync_log"]
     assert keyed and all("PRJ-002/3.2" in row["idempotency_key"] for row in keyed)
@@ -235,7 +235,7 @@ def test_in_a_browser_the_pills_are_coloured_and_the_log_pages_and_filters_work(
     browser.find_element(By.NAME, "problems").click()
     follow(browser, browser.find_element(By.CSS_SELECTOR, "form button"))
     statuses = {row.find_elements(By.TAG_NAME, "td")[2].text for row in log_rows(browser)}
-    assert statuses == {"failed", "refused"} and "problems=1" in browser.current_url
+    assert statuses == {"failed", "recovered", "refused"} and "problems=1" in browser.current_url
     failed = browser.find_element(By.CSS_SELECTOR, "tr.status-failed")
     assert "255, 245, 245" in failed.value_of_css_property("background-color")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 
@@ -16,6 +17,7 @@ from harness.engine.ledger import (
     SENDING,
     SUCCEEDED,
     Ledger,
+    LedgerError,
     LogRow,
     SyncLocked,
     engine_url,
@@ -149,3 +151,37 @@ def test_what_a_killed_sync_left_is_settled_by_the_next(odoo17: Odoo, ledger_url
     assert states["acme:project:PRJ-001:update@lost"]["status"] == FAILED
     assert odoo17.call("account.analytic.account", "search_count", [["code", "=", "PRJ-003"]]) == 1
     assert [r["error"] for r in ledger.log_rows("acme") if r["id"] == row] == [ANSWER_UNKNOWN]
+    # the killed call did create its account (read back): its row is recovered, still one row
+    assert [r["recovered"] for r in ledger.log_rows("acme") if r["id"] == row] == [True]
+
+
+def test_sync_runs_name_their_calls_and_a_killed_run_is_ended_failed(ledger_url: str) -> None:
+    ledger = Ledger(ledger_url)
+    outside = ledger.log(LogRow("acme", "plan", "read", None, "sent", 200))
+    killed = ledger.start_run("acme")
+    ledger.log(LogRow("acme", "plan", "read", None, "sent", 200))
+    run = ledger.start_run("acme")  # the next sync: the killed one is ended, failed, and says why
+    first = ledger.log(LogRow("acme", "plan", "create", "acme:plan:project:create (+2 more)", "sent", error="lost"))
+    ledger.log(LogRow("beta", "plan", "read", None, "sent", 200))  # another tenant: not in acme's run
+    assert ledger.mark_recovered("acme", "acme:plan:project:create") == 1
+    ledger.end_run(run, calls=2, writes=1, error=None)
+    by_id = {row["id"]: row for row in ledger.log_rows()}
+    assert by_id[outside]["run_id"] is None and by_id[first]["run_id"] == run and by_id[first]["recovered"]
+    assert [row["run_id"] for row in ledger.log_rows("beta")] == [None]
+    failed, ended = ledger.runs("acme")[1], ledger.runs("acme")[0]
+    assert failed["id"] == killed and failed["outcome"] == FAILED and "killed or crashed" in failed["error"]
+    assert (ended["outcome"], ended["calls"], ended["writes"], ended["error"]) == ("ok", 2, 1, None)
+    assert [r["id"] for r in ledger.runs("acme", failed_only=True)] == [killed]
+    found, calls = ledger.run("acme", run)
+    assert found["id"] == run and [c["id"] for c in calls] == [first]
+    assert ledger.run("beta", run) == (None, [])
+    totals = ledger.run_totals(dt.datetime(2000, 1, 1))
+    assert {k: totals["acme"][k] for k in ("runs", "failed", "calls")} == {"runs": 2, "failed": 1, "calls": 2}
+    assert ledger.tenants() == ["acme", "beta"]
+
+
+def test_a_ledger_argument_that_is_not_a_url_is_refused(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(LedgerError, match=r"^ledger 'notaurl': not a ledger URL \(sqlite:///FILE or postgresql"):
+        Ledger("notaurl")
+    assert list(tmp_path.iterdir()) == []  # no SQLite file named notaurl

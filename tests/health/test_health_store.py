@@ -31,7 +31,7 @@ def test_migrations_beside_the_sync_ledger(ledger_url: str) -> None:
     sync = Ledger(ledger_url)  # the engine's tables live in the same database
     sync.log(LogRow("acme", "account", "create", None, "sent", 200, 10, 1.0))
     with sa.create_engine(engine_url(ledger_url)).connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0005"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0006"
         tables = set(sa.inspect(conn).get_table_names())
     assert {"health_state", "health_incident", "health_notice", "health_delivery", "sync_log", "odoo_server"} <= tables
     assert store.load() == {} and store.notices() == []
@@ -86,3 +86,19 @@ def test_a_round_is_written_whole_or_not_at_all(ledger_url: str) -> None:
     with pytest.raises(sa.exc.SQLAlchemyError):
         store.record(at(0), {"acme": good, "beta": broken}, ["stdout"])
     assert store.load() == {} and store.notices() == []
+
+
+def test_every_check_is_kept_for_the_timeline(ledger_url: str) -> None:
+    store = HealthStore(ledger_url)
+    ok = Check(None, 12.5, None, 200)
+    _rounds(store, "acme", [ok, REFUSED, ok])
+    checks = HealthStore(ledger_url).checks("acme")
+    assert [(c.at, c.state, c.latency_ms, c.error) for c in checks] == [
+        (at(0), State.GREEN, 12.5, None),
+        (at(1), State.RED, 4.5, REFUSED.error),
+        (at(2), State.GREEN, 12.5, None),
+    ]
+    assert [c.at for c in store.checks("acme", limit=2)] == [at(1), at(2)]  # the latest, oldest first
+    [incident] = store.incidents("acme")
+    assert (incident.opened_at, incident.closed_at) == (at(1), at(2))
+    assert store.checks("beta") == [] and store.incidents("beta") == []
