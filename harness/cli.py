@@ -1,4 +1,7 @@
-"""The ``odoo-harness`` command line."""
+"""The ``odoo-harness`` command line.
+
+``DESCRIPTION`` is what ``odoo-harness --help`` says first: plain text, for a terminal.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import contextlib
 import importlib.metadata
 import logging
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -14,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from harness.capture import add_commands as add_capture_commands
 from harness.cassettes.cli import add_commands as add_cassette_commands
-from harness.cliargs import port
+from harness.cliargs import TARGET_KINDS, port
+from harness.clidoc import commands
 from harness.dashboard.cli import add_commands as add_dashboard_commands
 from harness.engine.client import SECRET_ENV
 from harness.errors import HarnessError
@@ -30,8 +35,15 @@ if TYPE_CHECKING:
 SUITES = {"parity": ParitySuite, **{name: name for name in suite_names()}}
 
 
+DESCRIPTION = (
+    "A compatibility test harness for an Odoo integration: an Odoo 16.0-19.0 simulator, the sync engine, "
+    "suites run against simulators, containers and real servers, a differential mode, recorded traffic, "
+    "connection health and admin pages. Secrets come from the environment, never the command line."
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="odoo-harness", description=__doc__)
+    parser = argparse.ArgumentParser(prog="odoo-harness", description=DESCRIPTION)
     parser.add_argument(
         "--debug",
         action="store_true",
@@ -41,8 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     simulate = commands.add_parser("simulate", help="serve the Odoo simulator until interrupted")
-    simulate.add_argument("--odoo-version", required=True, choices=available_versions())
-    simulate.add_argument("--host", default="127.0.0.1")
+    simulate.add_argument(
+        "--odoo-version", required=True, choices=available_versions(), help="the Odoo series to answer as"
+    )
+    simulate.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: %(default)s)")
     simulate.add_argument("--port", type=port, default=8069, help="on 127.0.0.1 (default: 8069)")
     simulate.add_argument("--data", type=Path, help="SQLite file to keep state in (default: memory)")
     simulate.add_argument("--db", default="odoo", help="database name (default: odoo)")
@@ -72,16 +86,16 @@ def build_parser() -> argparse.ArgumentParser:
     proxy.set_defaults(handler=cmd_proxy)
 
     sync = commands.add_parser("sync", help="sync one tenant's grants into its Odoo")
-    sync.add_argument("--tenant", required=True)
-    sync.add_argument("--grants", required=True, type=Path, metavar="FILE.yaml")
-    sync.add_argument("--url", required=True)
-    sync.add_argument("--db", required=True)
+    sync.add_argument("--tenant", required=True, help="the tenant's name, as its grants file says")
+    sync.add_argument("--grants", required=True, type=Path, metavar="FILE.yaml", help="the tenant's grants file")
+    sync.add_argument("--url", required=True, help="the Odoo server, http:// or https://, without credentials")
+    sync.add_argument("--db", required=True, help="the Odoo database")
     sync.add_argument("--login", required=True, help="the Odoo user (over json2 only shown: the API key names it)")
     sync.add_argument(
         "--api",
         choices=SECRET_ENV,
         default="xmlrpc",
-        help="xmlrpc (default), or json2: Odoo 19.0's JSON-2 API with an API key",
+        help="xmlrpc, or json2: Odoo 19.0's JSON-2 API with an API key (default: %(default)s)",
     )
     sync.add_argument(
         "--password-env",
@@ -93,7 +107,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="VAR",
         help="environment variable holding the API key (json2; never on the command line)",
     )
-    sync.add_argument("--ledger", default="sqlite:///odoo-harness.sqlite", metavar="DATABASE_URL")
+    sync.add_argument(
+        "--ledger",
+        default="sqlite:///odoo-harness.sqlite",
+        metavar="DATABASE_URL",
+        help="the ledger of idempotency keys and the sync log: sqlite:///FILE or postgresql://... "
+        "(default: %(default)s)",
+    )
     sync.add_argument("--force", action="store_true", help="sync even an Odoo version not validated")
     sync.add_argument("--actuals", action="store_true", help="print budget against actuals afterwards")
     sync.set_defaults(handler=cmd_sync)
@@ -106,17 +126,23 @@ def build_parser() -> argparse.ArgumentParser:
         nargs=2,
         required=True,
         metavar=("A", "B"),
-        help="sim:VERSION or url:URL (fresh databases; credentials from ODOO_DB/ODOO_LOGIN/"
-        "ODOO_PASSWORD/ODOO_API_KEY, or ODOO_B_DB/ODOO_B_LOGIN/ODOO_B_PASSWORD/ODOO_B_API_KEY for a second url)",
+        help=f"{TARGET_KINDS}, each with a fresh database; url credentials from ODOO_DB / ODOO_LOGIN / "
+        "ODOO_PASSWORD / ODOO_API_KEY, and ODOO_B_DB / ODOO_B_LOGIN / ODOO_B_PASSWORD / ODOO_B_API_KEY for a "
+        "second url",
     )
     diff.add_argument(
         "--api",
         choices=("xmlrpc", "json2"),
         default="xmlrpc",
-        help="xmlrpc (default): the parity conversation; json2: the JSON-2 script of Odoo 19.0 "
-        "(tests/parity/json2), with an API key (a simulator issues one; url targets read ODOO_API_KEY)",
+        help="xmlrpc: the parity conversation; json2: the JSON-2 script of Odoo 19.0 (harness/parity/recorded/json2), "
+        "with an API key (a simulator issues one; url targets read ODOO_API_KEY) (default: %(default)s)",
     )
-    diff.add_argument("--allow", type=Path, metavar="FILE", help="YAML: exchange label -> why it may differ")
+    diff.add_argument(
+        "--allow",
+        type=Path,
+        metavar="FILE",
+        help="YAML: exchange label -> why it may differ (tests/parity/diff/ holds the committed ones)",
+    )
     diff.add_argument("--json", type=Path, metavar="FILE", help="write every difference as JSON")
     diff.set_defaults(handler=cmd_diff)
 
@@ -126,15 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="TARGET",
-        help="sim:VERSION or url:URL (credentials from ODOO_DB / ODOO_LOGIN / "
-        "ODOO_PASSWORD); default: the simulator of every version",
+        help=f"{TARGET_KINDS}; repeat for several (url credentials from ODOO_DB / ODOO_LOGIN / "
+        "ODOO_PASSWORD, and ODOO_API_KEY for JSON-2; default: the simulator of every version)",
     )
     run.add_argument(
         "--suite",
         action="append",
         default=[],
         metavar="NAME",
-        help=f"suite to run (default: all of {', '.join(SUITES)})",
+        help=f"a suite to run; repeat for several (default: all of {', '.join(SUITES)})",
     )
     run.add_argument(
         "--api",
@@ -151,7 +177,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_cassette_commands(commands)
     add_capture_commands(commands)
     add_dashboard_commands(commands)
+    _describe_commands(parser)
     return parser
+
+
+def _describe_commands(parser: argparse.ArgumentParser) -> None:
+    """Each command's ``--help`` opens with what the command list says of it, or with its module's
+    docstring as plain text: a terminal shows ``name`` with its backticks."""
+    for _path, command, summary in commands(parser):
+        command.description = re.sub(r"``([^`]*)``", r"\1", command.description or summary)
 
 
 def _mebibytes(text: str) -> int:
@@ -353,6 +387,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     try:
         targets = with_api([parse_target(text) for text in args.targets], args.api)
         allow = diff.load_allow_list(args.allow)
+        diff.check_labels(allow, diff.conversation_labels(args.api), args.allow)
         first = diff.converse(targets[0])
         with _second_url_credentials(targets):
             second = diff.converse(targets[1])

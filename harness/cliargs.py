@@ -1,8 +1,12 @@
-"""Argument types the commands share, so a bad value is one argparse error naming the option."""
+"""Argument types and help texts the commands share, so a bad value is one argparse error naming the
+option, and every command names the same things alike."""
 
 from __future__ import annotations
 
 import argparse
+
+#: How a command names the Odoo it talks to, as ``targets.parse_target`` reads it.
+TARGET_KINDS = "sim:VERSION (the simulator), container:VERSION (Odoo's image, with Docker) or url:URL"
 
 
 def port(text: str) -> int:

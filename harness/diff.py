@@ -14,15 +14,21 @@ ids, so both need a fresh database too. Its exchanges that need what no target o
 
 from __future__ import annotations
 
+import difflib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from harness.parity import json2_script
-from harness.parity.conversation import run_conversation
+from harness.parity.conversation import run_conversation, used_database
+from harness.parity.corpus import load_corpus
 from harness.targets import Target
-from harness.yamlfile import YamlFileError, read_yaml
+from harness.versions import corpus_path, validated_versions
+from harness.yamlfile import LOADER, YamlFileError, line_numbers, read_yaml
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,7 @@ class DiffReport:
     differences: list[Difference] = field(default_factory=list)
     allowed: dict[str, str] = field(default_factory=dict)  # label -> reason, for differences allowed
     not_sent: dict[str, str] = field(default_factory=dict)  # label -> what it needs that no target has
+    hints: list[str] = field(default_factory=list)  # why differences may not be the servers' own
 
     @property
     def unexplained(self) -> list[Difference]:
@@ -55,6 +62,7 @@ class DiffReport:
             f"{len(self.unexplained)} outside the allow-list"
             + (f", {len(self.not_sent)} not sent" if self.not_sent else "")
         ]
+        lines += [f"hint: {hint}" for hint in self.hints]
         if self.not_sent:
             lines.append(
                 "not sent (they need other users' keys, made in Odoo's shell, or a web session): "
@@ -87,7 +95,24 @@ def compare(a_name: str, a: list[dict], b_name: str, b: list[dict], allow: dict[
         if kind:
             report.differences.append(Difference(label, kind, answers_a.get(label), answers_b.get(label)))
     report.allowed = {d.label: allow[d.label] for d in report.differences if d.label in allow}
+    if report.differences:
+        report.hints = [
+            f"{name}: {hint}"
+            for name, answers in ((a_name, answers_a), (b_name, answers_b))
+            if (hint := _used(answers))
+        ]
     return report
+
+
+def _used(answers: dict[str, Any]) -> str | None:
+    """Whether a target's database was used before, judged against the corpus of the version it
+    answers as (none: no hint)."""
+    answer = answers.get("common.version")
+    info = answer.get("ok") if isinstance(answer, dict) else None
+    version = info.get("server_serie") if isinstance(info, dict) else None
+    if not isinstance(version, str) or corpus_path(version) is None:
+        return None
+    return used_database(answers, {e["label"]: e["answer"] for e in load_corpus(version)["exchanges"]})
 
 
 _MISSING = object()
@@ -123,6 +148,45 @@ def load_allow_list(path: Path | None) -> dict[str, str]:
     if not isinstance(data, dict) or not all(isinstance(v, str) and v.strip() for v in data.values()):
         raise YamlFileError([f"{path}: the allow-list maps exchange labels to a non-empty reason each"])
     return data
+
+
+def check_labels(allow: dict[str, str], valid: Collection[str], path: Path) -> None:
+    """Refuse an allow-list naming a label nothing is compared under: a typo would explain nothing
+    and hide that the difference it meant is still reported."""
+    unknown = [label for label in allow if label not in valid]
+    if not unknown:
+        return
+    line = line_numbers(yaml.compose(path.read_text(encoding="utf-8"), Loader=LOADER)).get((unknown[0],), 1)
+    raise YamlFileError([f"{path}:{line}: unknown label {unknown[0]!r}; {_labels_text(unknown[0], valid)}"])
+
+
+def _labels_text(label: str, valid: Collection[str]) -> str:
+    """The valid labels: all of them when few, else the closest ones and how many there are."""
+    if len(valid) <= 20:
+        return f"the labels: {', '.join(sorted(valid))}"
+    close = difflib.get_close_matches(label, valid, n=3, cutoff=0.5)
+    return (f"did you mean {' or '.join(close)}? " if close else "") + (
+        f"{len(valid)} labels in all, as `diff --json` names them"
+    )
+
+
+def conversation_labels(api: str) -> set[str]:
+    """Every exchange label of the wire's conversation: the recorded corpora's (16.0 has a few of
+    its own), or the JSON-2 script's."""
+    if api == "json2":
+        return {e["label"] for e in json2_script.load(json2_script.newest())["exchanges"]}
+    return {e["label"] for version in validated_versions() for e in load_corpus(version)["exchanges"]}
+
+
+def readable_diff(a: Any, b: Any, limit: int = 40) -> list[str]:
+    """A unified diff of two values pretty-printed, at most ``limit`` lines of at most 160
+    characters: a whole request or answer on one line cannot be read."""
+    pretty = lambda value: json.dumps(value, indent=1, sort_keys=True, default=str).splitlines()  # noqa: E731
+    lines = [
+        line[:157] + "..." if len(line) > 160 else line
+        for line in difflib.unified_diff(pretty(a), pretty(b), "A", "B", lineterm="", n=2)
+    ]
+    return lines if len(lines) <= limit else [*lines[:limit], f"... ({len(lines) - limit} more lines)"]
 
 
 def write_json(report: DiffReport, path: Path) -> None:

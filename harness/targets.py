@@ -84,7 +84,7 @@ class Target:
             with run_odoo(self.value) as odoo:
                 yield Endpoint(odoo.url, odoo.db, odoo.login, odoo.password)
         else:
-            yield Endpoint(
+            endpoint = Endpoint(
                 self.value.rstrip("/"),
                 _env("ODOO_DB"),
                 os.environ.get("ODOO_LOGIN", "admin"),
@@ -92,6 +92,39 @@ class Target:
                 api=self.api,
                 api_key=_env("ODOO_API_KEY") if self.api == "json2" else None,
             )
+            check_login(endpoint, self.name)
+            yield endpoint
+
+
+def check_login(endpoint: Endpoint, name: str) -> None:
+    """Log in once before anything is run, so that credentials the server refuses fail the target
+    in one line instead of every scenario, exchange or call after it. Only an answer is judged: a
+    server that does not answer, or has no JSON-2, is reported by what runs next, as it would be midway."""
+    from harness.engine.client import open_wire
+    from harness.engine.json2 import Json2Error
+
+    wire = open_wire(endpoint.api, endpoint.url, endpoint.db, endpoint.login, endpoint.secret, timeout=30)
+    where = f"target {name!r}, database {endpoint.db!r} (ODOO_DB)"
+    try:
+        if not wire.authenticate():
+            secret = "ODOO_API_KEY" if endpoint.api == "json2" else "ODOO_LOGIN / ODOO_PASSWORD"
+            raise TargetError(f"{where}: login {endpoint.login!r} refused; check {secret}")
+    except xmlrpc.client.Fault as fault:
+        raise TargetError(f"{where}: the login failed: {_last_line(fault.faultString)}") from None
+    except Json2Error as exc:
+        if exc.status in (401, 403):
+            raise TargetError(f"{where}: the API key was refused ({exc}); check ODOO_API_KEY") from None
+        if exc.name is None and exc.message.startswith("database "):  # Json2Wire's reading of Odoo's 404 page
+            raise TargetError(f"{where}: {exc.message}") from None
+        return  # a server without JSON-2 (a 404, its login page): the suites' answers say so
+    except (OSError, xmlrpc.client.ProtocolError):
+        return
+
+
+def _last_line(text: str) -> str:
+    """A fault's own message: the last line of Odoo's traceback text."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else text
 
 
 def parse_target(text: str) -> Target:

@@ -46,16 +46,25 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     tick.set_defaults(handler=cmd_tick)
 
     serve = commands.add_parser("serve", help="a health round every --interval seconds until stopped")
-    serve.add_argument("--interval", type=_positive, default=300.0, metavar="SECONDS")
+    serve.add_argument(
+        "--interval", type=_positive, default=300.0, metavar="SECONDS", help="between rounds (default: %(default)g)"
+    )
     serve.add_argument("--max-rounds", type=int, metavar="N", help="stop after N rounds (default: never)")
     _common_options(serve)
     serve.set_defaults(handler=cmd_serve)
 
 
 def _common_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--tenants", required=True, type=Path, metavar="FILE")
-    parser.add_argument("--ledger", default=DEFAULT_LEDGER, metavar="DATABASE_URL")
-    parser.add_argument("--timeout", type=_positive, default=10.0, metavar="SECONDS", help="per call (default: 10)")
+    parser.add_argument("--tenants", required=True, type=Path, metavar="FILE", help="the tenants file (YAML)")
+    parser.add_argument(
+        "--ledger",
+        default=DEFAULT_LEDGER,
+        metavar="DATABASE_URL",
+        help="where health state is kept, with the syncs': sqlite:///FILE or postgresql://... (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--timeout", type=_positive, default=10.0, metavar="SECONDS", help="per call (default: %(default)g)"
+    )
 
 
 #: ``tick``'s exit code per worst state; distinct from 1 (failed), 2 (cannot start), 3 (locked)

@@ -11,6 +11,7 @@ order is part of the corpus. The corpus format and its normalisation live in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from harness.parity.corpus import Credentials
@@ -38,3 +39,38 @@ def run_conversation(url: str, db: str, login: str, password: str) -> list[dict[
     analytic.accounting(recorder)
     transport.jsonrpc(recorder, partners)
     return recorder.exchanges
+
+
+#: Exchanges that count what the database holds, or give the id of a new record: in a database used
+#: before (other databases beside it, records made, ids used up) they answer more than a fresh one.
+FRESH_SIGNS = {
+    "db.list": "databases on the server",
+    "object.execute.search_count": "res.partner records",
+    "partner.create.one": "a new res.partner's id",
+    "analytic.account.search_count.fresh": "account.analytic.account records",
+    "project.project.create.linked": "a new project.project's id",
+}
+
+
+def used_database(answers: Mapping[str, Any], fresh: Mapping[str, Any]) -> str | None:
+    """Why answers may differ from a fresh database's (``fresh``: the corpus's, by label) because of
+    the database and not the server: a hint to print with the differences, or None."""
+    signs = [
+        f"{what} {_size(answers[label])}, fresh {_size(fresh[label])}"
+        for label, what in FRESH_SIGNS.items()
+        if label in answers and label in fresh and _size(answers[label]) > _size(fresh[label]) >= 0
+    ]
+    if not signs:
+        return None
+    return (
+        f"the database is not fresh ({'; '.join(signs)}): the conversation expects a new database (base, "
+        "analytic, account, project, no demo data) alone on its server, so differences may be the database's"
+    )
+
+
+def _size(answer: Any) -> int:
+    """The count, id or number of items an answer gives; -1 for any other answer."""
+    result = answer.get("ok", answer.get("result")) if isinstance(answer, dict) else None
+    if isinstance(result, list):
+        return len(result)
+    return result if isinstance(result, int) and not isinstance(result, bool) else -1

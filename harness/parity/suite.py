@@ -13,6 +13,7 @@ import json
 import time
 from collections.abc import Iterator
 
+from harness.parity.conversation import used_database
 from harness.parity.corpus import Credentials, load_corpus
 from harness.parity.replay import replay_exchanges
 from harness.runner import FAIL, PASS, SKIP, ScenarioResult
@@ -51,6 +52,10 @@ class ParitySuite:
         started = time.perf_counter()
         report = replay_exchanges(exchanges, endpoint.url, credentials)
         per_call = (time.perf_counter() - started) / max(len(exchanges), 1)
+        hint = used_database(
+            {label: d["got"] for label, d in report.different.items()},
+            {label: d["expected"] for label, d in report.different.items()},
+        )
         groups: dict[str, list[str]] = {}
         for exchange in exchanges:
             groups.setdefault(exchange["label"].split(".")[0], []).append(exchange["label"])
@@ -61,6 +66,8 @@ class ParitySuite:
                 f"got {json.dumps(report.different[label]['got'])[:160]}"
                 for label in different[:3]
             )
+            if hint and different:
+                detail = f"hint: {hint}; {detail}"
             yield ScenarioResult(
                 self.name,
                 group,

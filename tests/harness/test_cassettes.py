@@ -245,6 +245,25 @@ def test_an_engine_that_now_asks_differently_is_caught(customer: SimServer, tmp_
     assert report.unplayed and "Civic Voices Burundi" in report.unplayed[0]
 
 
+def test_a_mismatch_shows_a_readable_bounded_diff(customer: SimServer, tmp_path: Path) -> None:
+    """Issue 15, item 9: the whole request on one line could not be read; the report shows the
+    changed lines of the call against the recorded one in its place, a screenful at most."""
+    cassette = tmp_path / "acme.yaml"
+    record(Target("url", customer.url), grants(), cassette)
+    document = yaml.safe_load(cassette.read_text())
+    document["odoo_harness"]["grants"]["projects"][1]["name"] = "Civic Voices Rwanda"
+    cassette.write_text(yaml.safe_dump(document))
+    lines = replay_cassette(cassette).text().splitlines()
+    start = lines.index("  it differs from the recorded call in its place (A recorded, B sent):")
+    shown = lines[start + 1 : start + 4]
+    assert shown == ["    --- A", "    +++ B", shown[2]] and shown[2].startswith("    @@ ")
+    assert [line.strip() for line in lines if line.startswith(("    -  ", "    +  "))] == [
+        '-     "name": "Civic Voices Burundi",',
+        '+     "name": "Civic Voices Rwanda",',
+    ]
+    assert max(len(line) for line in lines) <= 300 and len(lines) <= 60
+
+
 def test_a_different_outcome_is_a_different_replay(customer: SimServer, tmp_path: Path) -> None:
     cassette = tmp_path / "acme.yaml"
     record(Target("url", customer.url), grants(), cassette)

@@ -45,3 +45,20 @@ def test_version_names_the_installed_package(capsys: pytest.CaptureFixture[str])
         0,
         f"odoo-harness {importlib.metadata.version('odoo-harness')}\n",
     )
+
+
+def test_a_data_file_in_a_missing_folder_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 15, item 3: ``simulate --data /no/such/dir/s.sqlite``."""
+    data = tmp_path / "no" / "such" / "s.sqlite"
+    assert main(["simulate", "--odoo-version", "17.0", "--port", "0", "--data", str(data)]) == 2
+    assert capsys.readouterr().err == f"odoo-harness simulate: --data {data}: unable to open database file\n"
+
+
+def test_diff_into_a_closed_pipe_stops_quietly() -> None:
+    """Issue 15, item 3: ``odoo-harness diff ... | head`` (the reader gone before the report)."""
+    command = [sys.executable, "-m", "harness.cli", "diff", "--targets", "sim:17.0", "sim:18.0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout and process.stderr
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert (process.wait(timeout=120), err) == (1, "")
