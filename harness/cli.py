@@ -423,7 +423,7 @@ def _second_url_credentials(targets: list):
 
 def cmd_run(args: argparse.Namespace) -> int:
     from harness import report
-    from harness.runner import SKIP, run_suites
+    from harness.runner import DEGRADED, SKIP, run_suites
     from harness.scenarios.model import ScenarioError
     from harness.scenarios.suite import ScenarioSuite
     from harness.targets import TargetError, default_targets, parse_target, with_api
@@ -444,7 +444,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
 
     def progress(result) -> None:
-        why = f" ({result.detail})" if result.status == SKIP else ""
+        why = f" ({result.detail})" if result.status in (SKIP, DEGRADED) else ""
         print(
             f"  {result.target:14} {result.suite} / {result.scenario}: {result.status}{why}",
             file=sys.stderr,
