@@ -5,8 +5,14 @@ plans of its own (so tenants share one database without meeting), syncing a boun
 of times, each later sync changing one budget line, over XML-RPC or (``LOAD_API=json2``)
 JSON-2 with an API key of its own. When the load ends, injected faults are cleared (on a
 simulator), each tenant syncs once more, and the invariants are read back on the tenant's
-wire: no duplicates, nothing lost, no write to finance's models, exactly one ``sync_log`` row
-per call sent, no password or key in the log. Nothing here imports locust.
+wire: no duplicates, nothing lost, no write to finance's models since the load started,
+exactly one ``sync_log`` row per call sent, no password or key in the log. Nothing here
+imports locust.
+
+Beyond one machine (locust's distributed mode) a tenant lives in a worker process and is
+checked by the master: ``TenantState`` is what a worker reports of it (plain JSON, no secret),
+and ``LoadTenant.resume`` rebuilds it in the master, on the same ledger, for the final sync and
+the checks. ``tenant_number`` keeps workers' tenants apart.
 
 Settings come from the environment, secrets included (never argv); the host must be
 loopback, and every run is bounded in syncs per user and in seconds.
@@ -41,6 +47,8 @@ from harness.targets import APIS
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 #: One call measured: (name, latency ms, response bytes, the exception or None).
 Report = Callable[[str, float, int, BaseException | None], None]
+#: Tenant numbers each worker process may use: worker ``i`` numbers its tenants from ``i * TENANTS_PER_WORKER + 1``.
+TENANTS_PER_WORKER = 1000
 
 
 class LoadError(HarnessError, ValueError):
@@ -163,22 +171,46 @@ def tenant_secret(settings: LoadSettings) -> str:
         raise LoadError(f"LOAD_API=json2: ODOO_API_KEY is not set and no key could be issued: {exc}") from None
 
 
+def tenant_number(worker_index: int, local: int) -> int:
+    """The number of a worker's ``local``-th tenant (from 1): distinct across workers, so no two
+    processes sync the same tenant, whatever ``LOAD_RUN`` they share."""
+    if not 1 <= local < TENANTS_PER_WORKER:
+        raise LoadError(f"-u: at most {TENANTS_PER_WORKER - 1} tenants per worker process, this is number {local}")
+    return worker_index * TENANTS_PER_WORKER + local
+
+
+@dataclass(frozen=True)
+class TenantState:
+    """What the master needs of a worker's tenant to sync it once more and check it: its name,
+    grants as last synced, its syncs and the calls it sent. No secret: the master has its own."""
+
+    tenant: str
+    grants: Grants
+    synced: int = 0
+    failed: int = 0
+    sent: int = 0
+    worker: int | None = None
+
+    def to_message(self) -> dict[str, Any]:
+        return {**self.__dict__, "grants": self.grants.model_dump(mode="json")}
+
+    @classmethod
+    def from_message(cls, data: Mapping[str, Any]) -> TenantState:
+        return cls(**{**data, "grants": Grants.model_validate(data["grants"])})
+
+
 class LoadTenant:
     """One simulated customer: its grants and plans, its client and engine, its calls counted."""
 
-    def __init__(self, number: int, settings: LoadSettings, ledger: Ledger, report: Report) -> None:
+    def __init__(self, state: TenantState, settings: LoadSettings, ledger: Ledger, report: Report, secret: str) -> None:
         self.settings, self.ledger = settings, ledger
-        self.tenant = f"load-{settings.run}-{number:03}"
-        self.grants: Grants = generate_grants(
-            settings.seed + number, settings.projects, settings.lines, tenant=self.tenant
-        )
+        self.tenant, self.grants, self.worker = state.tenant, state.grants, state.worker
+        self.synced, self.failed, self.sent = state.synced, state.failed, state.sent
         self.names = PlanNames(
             *(f"{plan} [{self.tenant}]" for plan in ("Grant projects", "Donor budget lines", "Donor budget details"))
         )
-        self.sent = 0
-        self.syncs: list[SyncResult] = []
         self._report = report
-        self._secret = tenant_secret(settings)
+        self._secret = secret
         transport = (
             ReportingHttp(settings.url, self._count) if settings.api == "json2" else ReportingTransport(self._count)
         )
@@ -195,24 +227,42 @@ class LoadTenant:
         )
         self.engine = SyncEngine(client, ledger, self.names)
 
+    @classmethod
+    def start(
+        cls, number: int, settings: LoadSettings, ledger: Ledger, report: Report, worker: int | None = None
+    ) -> LoadTenant:
+        """A new tenant: faker grants seeded by its number, its own API key over JSON-2."""
+        tenant = f"load-{settings.run}-{number:03}"
+        grants = generate_grants(settings.seed + number, settings.projects, settings.lines, tenant=tenant)
+        return cls(TenantState(tenant, grants, worker=worker), settings, ledger, report, tenant_secret(settings))
+
+    @classmethod
+    def resume(cls, state: TenantState, settings: LoadSettings, ledger: Ledger, secret: str) -> LoadTenant:
+        """A worker's tenant in the master, to be checked: its calls from here on counted with the worker's."""
+        return cls(state, settings, ledger, lambda *_call: None, secret)
+
+    def state(self) -> TenantState:
+        return TenantState(self.tenant, self.grants, self.synced, self.failed, self.sent, self.worker)
+
     @property
     def done(self) -> bool:
-        return len(self.syncs) >= self.settings.syncs
+        return self.synced >= self.settings.syncs
 
     def sync(self) -> SyncResult:
         """The first sync, or a re-sync after one budget line was renamed."""
-        if self.syncs:
-            self.grants = renamed_line(self.grants, len(self.syncs))
+        if self.synced:
+            self.grants = renamed_line(self.grants, self.synced)
         result = self.engine.sync(self.grants)
-        self.syncs.append(result)
+        self.synced += 1
+        self.failed += not result.ok
         return result
 
-    def check(self) -> list[str]:
-        """The final sync (faults cleared), then every invariant read back."""
-        since = invariants.write_clock()
+    def check(self, since: str) -> list[str]:
+        """The final sync (faults cleared), then every invariant read back; finance's records
+        must be unwritten since ``since`` (``invariants.write_clock()`` when the load started)."""
         final = self.engine.sync(self.grants)
         problems = [f"final sync failed: {entity}: {error}" for entity, error in final.failed]
-        secrets = [self.settings.password, self._secret]
+        secrets = [self.settings.password, self.settings.api_key or "", self._secret]
         problems += invariants.check_log_complete(self.ledger, [self.tenant], self.sent, secrets, "")
         if self.engine.client.uid is None:
             return [*problems, "Odoo was not read back: the engine never logged in"]
@@ -239,7 +289,8 @@ class LoadSummary:
     failed_syncs: int = 0
     calls: int = 0
     faults: dict[str, int] = field(default_factory=dict)  # simulator fault rule -> times it fired
-    problems: dict[str, list[str]] = field(default_factory=dict)
+    problems: dict[str, list[str]] = field(default_factory=dict)  # tenant (or "run") -> what broke
+    workers: dict[str, int] = field(default_factory=dict)  # worker index -> syncs its tenants ran (distributed)
 
     @property
     def ok(self) -> bool:
@@ -257,13 +308,20 @@ class LoadSummary:
         return "\n".join(lines)
 
 
-def finish(tenants: list[LoadTenant], settings: LoadSettings) -> LoadSummary:
-    """The end of the load: faults cleared, each tenant's final sync, the invariants."""
+def finish(
+    tenants: list[LoadTenant], settings: LoadSettings, since: str, run_problems: list[str] | None = None
+) -> LoadSummary:
+    """The end of the load: faults cleared, each tenant's final sync, the invariants. ``run_problems``
+    are what broke the run as a whole (a worker that never reported its tenants)."""
     summary = LoadSummary(tenants=len(tenants), faults=clear_simulator_faults(settings.url))
+    if run_problems:
+        summary.problems["run"] = list(run_problems)
     for tenant in tenants:
-        summary.syncs += len(tenant.syncs)
-        summary.failed_syncs += sum(not result.ok for result in tenant.syncs)
-        summary.problems[tenant.tenant] = tenant.check()
+        summary.syncs += tenant.synced
+        summary.failed_syncs += tenant.failed
+        if tenant.worker is not None:
+            summary.workers[str(tenant.worker)] = summary.workers.get(str(tenant.worker), 0) + tenant.synced
+        summary.problems[tenant.tenant] = tenant.check(since)
         summary.calls += tenant.sent
     if settings.summary:
         settings.summary.write_text(json.dumps({**summary.__dict__, "ok": summary.ok}, indent=1))

@@ -1,7 +1,8 @@
 """Load: many tenants syncing into one Odoo under faults (loadtests/locustfile.py, harness/load.py).
 
-locust runs in a subprocess (it monkey-patches the standard library with gevent) against a
-simulator in this process; the run is bounded in syncs per user and in seconds.
+locust runs in subprocesses (it monkey-patches the standard library with gevent) against a
+simulator in this process: one process, or a master and two workers on loopback (locust's
+distributed mode); every run is bounded in syncs per user and in seconds.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ import json
 import os
 import subprocess
 import sys
+import time
 import xmlrpc.client
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -18,7 +21,17 @@ import pytest
 from harness.engine.ledger import Ledger
 from harness.engine.sync import SyncEngine
 from harness.engine.transport import WSGITransport
-from harness.load import LoadError, LoadSettings, LoadTenant, finish, renamed_line
+from harness.load import (
+    TENANTS_PER_WORKER,
+    LoadError,
+    LoadSettings,
+    LoadTenant,
+    TenantState,
+    finish,
+    renamed_line,
+    tenant_number,
+)
+from harness.scenarios import invariants
 from harness.scenarios.fake import generate_grants
 from simulator.app import SimulatorApp
 from simulator.server import SimServer
@@ -45,46 +58,81 @@ FAULTS = [  # seeded: the same calls fail on every run
 ]
 
 
-def run_locust(
-    url: str, tmp_path: Path, users: int, password: str = "admin", extra_env: dict[str, str] | None = None
-) -> tuple[subprocess.CompletedProcess, dict | None]:
-    summary = tmp_path / "summary.json"
-    env = {
+def load_env(tmp_path: Path, password: str, extra_env: dict[str, str] | None) -> dict[str, str]:
+    return {
         **os.environ,
         "ODOO_DB": "odoo",
         "ODOO_PASSWORD": password,
         "LOAD_SYNCS": "3",
         "LOAD_PROJECTS": "3",
-        "LOAD_SUMMARY": str(summary),
+        "LOAD_SUMMARY": str(tmp_path / "summary.json"),
         "LOAD_LEDGER": f"sqlite:///{tmp_path / 'ledger.sqlite'}",
         "LOAD_MAX_SECONDS": "90",
         **(extra_env or {}),
     }
+
+
+def locust_command(*options: str) -> list[str]:
+    return [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), *options]
+
+
+def head_options(url: str, tmp_path: Path, users: int) -> list[str]:
+    """What the process that runs the test (alone, or as the master) is given."""
+    return ["--headless", "-u", str(users), "-r", str(users), "--run-time", "90s", "--host", url,
+            "--json-file", str(tmp_path / "stats")]  # fmt: skip
+
+
+def summary_of(tmp_path: Path) -> dict | None:
+    summary = tmp_path / "summary.json"
+    return json.loads(summary.read_text()) if summary.exists() else None
+
+
+def run_locust(
+    url: str, tmp_path: Path, users: int, password: str = "admin", extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess, dict | None]:
     process = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "locust",
-            "-f",
-            str(LOCUSTFILE),
-            "--headless",
-            "-u",
-            str(users),
-            "-r",
-            str(users),
-            "--run-time",
-            "90s",
-            "--host",
-            url,
-            "--json-file",
-            str(tmp_path / "stats"),
-        ],
-        env=env,
+        locust_command(*head_options(url, tmp_path, users)),
+        env=load_env(tmp_path, password, extra_env),
         capture_output=True,
         text=True,
         timeout=180,
     )
-    return process, json.loads(summary.read_text()) if summary.exists() else None
+    return process, summary_of(tmp_path)
+
+
+def start_distributed(
+    stack: ExitStack, url: str, tmp_path: Path, users: int, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, list[subprocess.Popen]]:
+    """A master and two workers on loopback, on a port of their own; each one's output in a file."""
+    env, port = load_env(tmp_path, "admin", extra_env), str(free_port())
+
+    def start(name: str, options: list[str]) -> subprocess.Popen:
+        output = stack.enter_context((tmp_path / f"{name}.out").open("w"))
+        process = subprocess.Popen(
+            locust_command(*options), env=env, stdout=output, stderr=subprocess.STDOUT, text=True
+        )
+        stack.callback(_ended, process)
+        return process
+
+    distributed = ["--master", "--master-bind-host", "127.0.0.1", "--master-bind-port", port]
+    master = start("master", [*head_options(url, tmp_path, users), *distributed, "--expect-workers", "2"])
+    workers = [start(f"worker{n}", ["--worker", "--master-host", "127.0.0.1", "--master-port", port]) for n in range(2)]
+    return master, workers
+
+
+def _ended(process: subprocess.Popen) -> None:
+    """Bounded: a process still running after the run's bound is killed (and the test then fails)."""
+    try:
+        process.wait(timeout=150)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def finished(stack: ExitStack, tmp_path: Path) -> dict[str, str]:
+    """Every process waited for; what each printed."""
+    stack.close()
+    return {path.stem: path.read_text() for path in tmp_path.glob("*.out")}
 
 
 def test_tenants_under_faults_converge_with_no_duplicates_and_a_complete_log(tmp_path: Path) -> None:
@@ -132,7 +180,7 @@ def test_json2_without_a_key_to_be_had_is_one_line(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     settings = LoadSettings.from_env(url, {"LOAD_API": "json2"})
     with pytest.raises(LoadError, match=r"^LOAD_API=json2: ODOO_API_KEY is not set and no key could be issued: POST"):
-        LoadTenant(1, settings, Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}"), lambda *call: None)
+        LoadTenant.start(1, settings, Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}"), lambda *call: None)
     process, summary = run_locust(url, tmp_path, users=2, password="", extra_env={"LOAD_API": "json2"})
     assert process.returncode == 2 and summary is None
     assert "loadtests: LOAD_API=json2: ODOO_API_KEY is not set" in process.stderr
@@ -184,7 +232,7 @@ def _tenants(sim: SimServer, tmp_path: Path, count: int) -> tuple[list[LoadTenan
     ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
     reported: list = []
     return (
-        [LoadTenant(n, settings, ledger, lambda *call: reported.append(call)) for n in range(1, count + 1)],
+        [LoadTenant.start(n, settings, ledger, lambda *call: reported.append(call)) for n in range(1, count + 1)],
         settings,
         reported,
     )
@@ -194,6 +242,7 @@ def test_without_the_read_back_lost_creates_show_as_duplicates(tmp_path: Path, m
     monkeypatch.setattr(SyncEngine, "_resolve", lambda self, pending, result, todo: todo)
     with simulator() as sim:
         tenants, settings, reported = _tenants(sim, tmp_path, 2)
+        since = invariants.write_clock()
         set_faults(
             sim,
             [
@@ -207,7 +256,7 @@ def test_without_the_read_back_lost_creates_show_as_duplicates(tmp_path: Path, m
         )
         for tenant in tenants:
             tenant.sync()
-        summary = finish(tenants, settings)
+        summary = finish(tenants, settings, since)
     assert not summary.ok
     assert any("duplicate account" in problem for problem in summary.problems["load-t-001"])
     assert any(exc is not None for _name, _ms, _size, exc in reported)  # the lost answer was reported as failed
@@ -216,10 +265,83 @@ def test_without_the_read_back_lost_creates_show_as_duplicates(tmp_path: Path, m
 def test_every_call_is_reported_and_counted_against_the_log(tmp_path: Path) -> None:
     with simulator() as sim:
         tenants, settings, reported = _tenants(sim, tmp_path, 1)
+        since = invariants.write_clock()
         while not tenants[0].done:
             tenants[0].sync()
-        summary = finish(tenants, settings)
+        summary = finish(tenants, settings, since)
     assert summary.ok, summary.text()
     assert summary.calls == tenants[0].sent == len(reported)  # the final sync's calls included
     names = {name for name, *_rest in reported}
     assert {"authenticate", "account.analytic.plan.create", "account.analytic.account.write"} <= names
+
+
+def test_a_master_and_two_workers_sync_apart_and_the_master_alone_checks(tmp_path: Path) -> None:
+    """Distributed on loopback under the seeded faults: both workers ran tenants of their own
+    (numbers 1.. and 1001..), every sync reached the master's statistics, and the invariants were
+    checked once, by the master, whose exit code says they held."""
+    with simulator() as sim, ExitStack() as stack:
+        set_faults(sim, FAULTS)
+        master, workers = start_distributed(stack, sim.url, tmp_path, users=4, extra_env={"LOAD_RUN": "d"})
+        outputs = finished(stack, tmp_path)
+        by_method = sim.app.stats()["by_method"]
+    assert master.returncode == 0, outputs
+    assert [worker.returncode for worker in workers] == [0, 0], outputs
+    summary = summary_of(tmp_path)
+    assert summary["ok"] and summary["tenants"] == 4 and summary["syncs"] == 12
+    assert summary["workers"] == {"0": 6, "1": 6}  # both workers connected, each synced its 2 tenants 3 times
+    assert sorted(summary["problems"]) == ["load-d-001", "load-d-002", "load-d-1001", "load-d-1002"]
+    assert outputs["master"].count("invariants hold") == 1
+    assert not any("odoo-harness load:" in outputs[name] for name in ("worker0", "worker1"))
+    assert by_method["account.analytic.plan.create"] >= 4  # every tenant made plans of its own
+    rows = {(row["method"], row["name"]): row for row in json.loads((tmp_path / "stats.json").read_text())}
+    assert (rows["sync", "first sync"]["num_requests"], rows["sync", "re-sync"]["num_requests"]) == (4, 8)
+    failed_calls = sum(row["num_failures"] for (kind, _name), row in rows.items() if kind == "xmlrpc")
+    assert failed_calls > 0 and sum(summary["faults"].values()) >= failed_calls
+    # the final syncs' calls, sent by the master, are counted with the workers' calls: the log matches
+    assert summary["calls"] > sum(row["num_requests"] for (kind, _name), row in rows.items() if kind == "xmlrpc")
+
+
+def test_a_forbidden_write_during_a_distributed_run_makes_the_master_fail(tmp_path: Path) -> None:
+    """Planted: while the workers sync, the engine's user writes one of finance's partners.
+    The master's check (since the load started) finds it, and the master exits 1."""
+    with simulator() as sim, ExitStack() as stack:
+        master, _workers = start_distributed(stack, sim.url, tmp_path, users=2, extra_env={"LOAD_SYNCS": "6"})
+        deadline = time.monotonic() + 60
+        while "account.analytic.account.create" not in sim.app.stats()["by_method"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        models = xmlrpc.client.ServerProxy("http://sim/xmlrpc/2/object", transport=WSGITransport(sim.app))
+        models.execute_kw("odoo", 2, "admin", "res.partner", "create", [{"name": "Not the engine's to write"}])
+        outputs = finished(stack, tmp_path)
+    assert master.returncode == 1, outputs
+    summary = summary_of(tmp_path)
+    assert not summary["ok"] and set(summary["workers"]) == {"0", "1"}
+    assert any(
+        "forbidden mutation: 1 res.partner" in problem for found in summary["problems"].values() for problem in found
+    )
+    assert "invariants BROKEN" in outputs["master"]
+
+
+def test_tenant_numbers_are_apart_per_worker_and_bounded() -> None:
+    assert [tenant_number(0, 1), tenant_number(0, 2), tenant_number(1, 1)] == [1, 2, TENANTS_PER_WORKER + 1]
+    with pytest.raises(LoadError, match=f"^-u: at most {TENANTS_PER_WORKER - 1} tenants per worker process"):
+        tenant_number(1, TENANTS_PER_WORKER)
+
+
+def test_a_tenant_resumed_from_its_state_carries_on_where_the_worker_left_it(tmp_path: Path) -> None:
+    """What a worker reports is enough for the master: the same grants, counts and ledger rows."""
+    with simulator() as sim:
+        tenants, settings, _reported = _tenants(sim, tmp_path, 1)
+        since = invariants.write_clock()
+        tenants[0].sync()
+        tenants[0].sync()
+        message = json.loads(json.dumps(tenants[0].state().to_message()))  # as it crosses the wire
+        resumed = LoadTenant.resume(TenantState.from_message(message), settings, tenants[0].ledger, "admin")
+        assert (resumed.tenant, resumed.grants, resumed.synced, resumed.sent) == (
+            tenants[0].tenant,
+            tenants[0].grants,
+            2,
+            tenants[0].sent,
+        )
+        summary = finish([resumed], settings, since)
+    assert summary.ok, summary.text()
+    assert summary.calls > tenants[0].sent  # the master's final sync counted on top of the worker's calls
