@@ -1,12 +1,15 @@
-"""Simulator throughput beside a bare stdlib XML-RPC server, measured in one run.
+"""Simulator throughput beside a bare stdlib XML-RPC server, measured side by side in one run.
 
-    python bench/bench_simulator.py [--calls 1500] [--lines 100000]
+    python bench/bench_simulator.py [--calls 2100] [--rounds 15] [--lines 100000]
 
-Prints calls/s for: the bare ``SimpleXMLRPCServer`` answering a constant (the baseline),
-the same with HTTP/1.1 keep-alive, and answering a constant list of 80 partner-like records,
-the simulator's
-``search_read`` of 80 records and its ``create``; then the ratios against the baseline, and
-the latency of an indexed search over N analytic lines. Every loop is bounded by --calls.
+The baseline is the stdlib ``SimpleXMLRPCServer``, threaded (a thread per connection) and with
+HTTP/1.1 keep-alive, answering a constant. Each simulator call has its own baseline, sent the same
+request and answering the same value as a constant: ``create`` against the created id,
+``search_read`` of 80 records against those 80 records (so both send equal bytes). The four
+subjects are interleaved over ``--rounds`` rounds, each with its own kept-alive connection: each
+subject's median calls/s, the ratio of the simulator's median to its baseline's, and the median of
+the per-round ratios (see ``bench_rpc``). Then the latency of an indexed search over N analytic
+lines. Every loop is bounded by --calls.
 """
 
 from __future__ import annotations
@@ -18,24 +21,20 @@ import threading
 import time
 import xmlrpc.client
 from collections.abc import Callable
+from socketserver import ThreadingMixIn
 from xmlrpc.server import SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
 
 from simulator.app import SimulatorApp
 from simulator.orm import Env
 from simulator.server import SimServer
 
-RECORD = {
-    "id": 1,
-    "name": "Benchmark Partner 000",
-    "city": "Kampala",
-    "ref": "BENCH",
-    "parent_id": [1, "My Company"],
-    "is_company": False,
-}
+#: The search_read the simulator answers: 80 partners, five fields of several types.
+FIELDS = ["name", "city", "ref", "parent_id", "is_company"]
+PARTNERS = [{"name": f"Benchmark Partner {i:03}", "city": "Kampala", "ref": "BENCH", "parent_id": 1} for i in range(80)]
 
 
 class KeepAliveHandler(SimpleXMLRPCRequestHandler):
-    """HTTP/1.1 so the baseline, like the simulator, reuses its connection."""
+    """HTTP/1.1, so the baseline, like the simulator, reuses its connection."""
 
     protocol_version = "HTTP/1.1"
 
@@ -43,9 +42,15 @@ class KeepAliveHandler(SimpleXMLRPCRequestHandler):
         return None
 
 
-def bare_server(answer: object, keep_alive: bool) -> tuple[SimpleXMLRPCServer, str]:
-    handler = KeepAliveHandler if keep_alive else SimpleXMLRPCRequestHandler
-    server = SimpleXMLRPCServer(("127.0.0.1", 0), requestHandler=handler, logRequests=False, allow_none=False)
+class ThreadedXMLRPCServer(ThreadingMixIn, SimpleXMLRPCServer):
+    """The stdlib server with a thread per connection, as the simulator serves connections in parallel."""
+
+    daemon_threads = True
+
+
+def bare_server(answer: object) -> tuple[ThreadedXMLRPCServer, str]:
+    """A threaded keep-alive stdlib server whose ``execute_kw`` answers ``answer``, whatever it is sent."""
+    server = ThreadedXMLRPCServer(("127.0.0.1", 0), requestHandler=KeepAliveHandler, logRequests=False)
     server.register_function(lambda *args: answer, "execute_kw")
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
@@ -59,69 +64,63 @@ def rate(calls: int, fn: Callable[[], object]) -> float:
     return calls / (time.perf_counter() - started)
 
 
-def bench_rpc(calls: int, rounds: int = 5) -> dict[str, float]:
-    """Median calls/s per subject over interleaved rounds, so machine noise hits every
-    subject alike; each subject has its own connection."""
-    servers, subjects = [], {}
-    for label, answer, keep_alive in (
-        ("bare server, constant True (HTTP/1.0 default)", True, False),
-        ("bare server, constant True, keep-alive", True, True),
-        ("bare server, constant 80 records, keep-alive", [RECORD] * 80, True),
-    ):
-        server, url = bare_server(answer, keep_alive)
-        servers.append(server)
-        proxy = xmlrpc.client.ServerProxy(url)
-        subjects[label] = (
-            proxy,
-            functools.partial(proxy.execute_kw, "odoo", 2, "x", "res.partner", "search_read", [[]]),
-        )
-    with SimServer(SimulatorApp("17.0")) as sim:
-        proxy = xmlrpc.client.ServerProxy(sim.url + "/xmlrpc/2/object")
-        proxy.execute_kw(
-            "odoo",
-            2,
-            "admin",
-            "res.partner",
-            "create",
-            [
-                [
-                    {"name": f"Benchmark Partner {i:03}", "city": "Kampala", "ref": "BENCH", "parent_id": 1}
-                    for i in range(80)
-                ]
-            ],
-        )
-        fields = ["name", "city", "ref", "parent_id", "is_company"]
-        subjects["simulator search_read, 80 records"] = (
-            proxy,
-            functools.partial(
-                proxy.execute_kw,
+def simulator_calls(url: str) -> dict[str, tuple[tuple, object]]:
+    """The simulator's two calls (``execute_kw`` arguments) and their answers, once the 80 partners exist."""
+    proxy = xmlrpc.client.ServerProxy(url + "/xmlrpc/2/object")
+    with proxy:
+        proxy.execute_kw("odoo", 2, "admin", "res.partner", "create", [PARTNERS])
+        calls = {
+            "create": ("odoo", 2, "admin", "res.partner", "create", [{"name": "Created", "ref": "NEW"}]),
+            "search_read, 80 records": (
                 "odoo",
                 2,
                 "admin",
                 "res.partner",
                 "search_read",
                 [[["ref", "=", "BENCH"]]],
-                {"fields": fields},
+                {"fields": FIELDS},
             ),
-        )
-        subjects["simulator create"] = (
-            proxy,
-            functools.partial(
-                proxy.execute_kw, "odoo", 2, "admin", "res.partner", "create", [{"name": "Created", "ref": "NEW"}]
-            ),
-        )
-        samples: dict[str, list[float]] = {label: [] for label in subjects}
-        for _ in range(rounds):
-            for label, (_proxy, call) in subjects.items():
-                for _ in range(20):  # warm the connection and caches
-                    call()
-                samples[label].append(rate(max(calls // rounds, 1), call))
-    for proxy, _call in subjects.values():
-        proxy("close")()  # single-threaded baselines serve one connection at a time
+        }
+        return {label: (args, proxy.execute_kw(*args)) for label, args in calls.items()}
+
+
+def bench_rpc(calls: int, rounds: int) -> dict[str, tuple[float, float, float]]:
+    """Each subject's median calls/s over interleaved rounds (machine noise hits every subject alike),
+    and the simulator's ratio to its baseline two ways: the ratio of the medians, and the median of
+    each round's ratio (a simulator block and its baseline's, run back to back, first one then the
+    other in turn: slower drifts of a shared machine's load cancel). ``{label: (calls/s, ratio of
+    medians, median ratio)}``; a baseline's ratios are 1."""
+    per_round = max(calls // rounds, 1)
+    servers, proxies, pairs = [], [], []
+    with SimServer(SimulatorApp("17.0")) as sim:
+        for label, (args, answer) in simulator_calls(sim.url).items():
+            server, url = bare_server(answer)
+            servers.append(server)
+            pair = []
+            for name, target in ((f"bare server, {label}", url), (f"simulator {label}", sim.url + "/xmlrpc/2/object")):
+                proxy = xmlrpc.client.ServerProxy(target)
+                proxies.append(proxy)
+                pair.append((name, functools.partial(proxy.execute_kw, *args)))
+            pairs.append(pair)
+        samples: dict[str, list[float]] = {name: [] for pair in pairs for name, _call in pair}
+        for round_ in range(rounds):
+            for pair in pairs:
+                for name, call in pair if round_ % 2 == 0 else reversed(pair):
+                    for _ in range(10):  # warm the connection and caches
+                        call()
+                    samples[name].append(rate(per_round, call))
+        for proxy in proxies:
+            proxy("close")()
     for server in servers:
         server.shutdown()
         server.server_close()
-    return {label: statistics.median(values) for label, values in samples.items()}
+    results = {}
+    for (base, _), (subject, _) in pairs:
+        base_rate, subject_rate = statistics.median(samples[base]), statistics.median(samples[subject])
+        per_round_ratios = [s / b for s, b in zip(samples[subject], samples[base], strict=True)]
+        results[base] = (base_rate, 1.0, 1.0)
+        results[subject] = (subject_rate, subject_rate / base_rate, statistics.median(per_round_ratios))
+    return results
 
 
 def bench_indexed_search(lines: int, calls: int) -> dict[str, float]:
@@ -176,14 +175,13 @@ def bench_indexed_search(lines: int, calls: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=2000, help="calls per subject (in 5 rounds)")
+    parser.add_argument("--calls", type=int, default=2100, help="calls per subject, over all rounds")
+    parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--lines", type=int, default=100_000)
     args = parser.parse_args()
-    results = bench_rpc(args.calls)
-    baseline = results["bare server, constant True (HTTP/1.0 default)"]
-    print(f"{'measurement':45} {'calls/s':>9} {'ratio to baseline':>18}")
-    for label, value in results.items():
-        print(f"{label:45} {value:9.0f} {value / baseline:18.2f}")
+    print(f"{'measurement':40} {'calls/s':>9} {'ratio of medians':>17} {'median of round ratios':>23}")
+    for label, (value, ratio, round_ratio) in bench_rpc(args.calls, args.rounds).items():
+        print(f"{label:40} {value:9.0f} {ratio:17.2f} {round_ratio:23.2f}", flush=True)
     print()
     print(f"indexed search over {args.lines:,} analytic lines (account_id = X, limit 80):")
     for label, value in bench_indexed_search(args.lines, args.calls).items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -133,10 +134,12 @@ class Field:
 
     def from_column(self, value: Any) -> Any:
         """Shape a stored value the way ``convert_to_read`` does (m2o handled by the ORM)."""
-        reader = _READERS.get(self.type)
-        if reader:
-            return reader(value)
-        return value if value is not None else False
+        return self.read_value(value)
+
+    @cached_property
+    def read_value(self) -> Callable[[Any], Any]:
+        """``from_column`` for this field's type, looked up once: it runs for every value read."""
+        return _READERS.get(self.type, _or_false)
 
 
 def _write_char(field_: Field, value: Any, _dt: bool) -> str:
@@ -229,6 +232,10 @@ _READERS = {
     "properties_definition": lambda v: json.loads(v) if v else [],  # convert_to_record: [] when empty
     "binary": lambda v: v or False,
 }
+
+
+def _or_false(value: Any) -> Any:
+    return value if value is not None else False
 
 
 def empty_read_value(type_: str) -> Any:

@@ -38,13 +38,14 @@ class Reader:
         """Raw stored values by id, for the ids that exist."""
         if not ids:
             return {}
-        cols = ", ".join(f'"{c}"' for c in ["id", *columns])
+        names = ["id", *columns]
+        cols = ", ".join(f'"{c}"' for c in names)
         found: dict[int, dict] = {}
         store = env.db.store
         for chunk in _chunks(ids, 900):
             sql = f'SELECT {cols} FROM "{schema.table}" WHERE id IN ({",".join("?" * len(chunk))})'
             for row in store.query(sql, chunk):
-                found[row[0]] = dict(zip(["id", *columns], row, strict=True))
+                found[row[0]] = dict(zip(names, row, strict=True))
         translations.overlay(env, schema, found, columns)
         return found
 
@@ -59,13 +60,11 @@ class Reader:
         values: dict[str, dict[int, Any]] = {}
         for fld in fields:
             values[fld.name] = self.field_values(env, schema, fld, present, rows, load)
-        result = []
-        for i in dict.fromkeys(present):
-            record = {"id": i}
-            for fld in fields:
-                record[fld.name] = values[fld.name][i]
-            result.append(record)
-        return result
+        records = {i: {"id": i} for i in present}
+        for name, column in values.items():  # column by column: one loop per field, not per value
+            for i, record in records.items():
+                record[name] = column[i]
+        return list(records.values())
 
     def field_values(
         self, env: Env, schema: ModelSchema, fld: Field, ids: list[int], rows: dict[int, dict], load: str | None
@@ -93,7 +92,8 @@ class Reader:
                 today = env.db.clock().date()
                 raw = {i: dates.resolve(v, today) for i, v in raw.items()}
             if fld.type != "many2one":
-                return {i: fld.from_column(v) for i, v in raw.items()}
+                read_value = fld.read_value
+                return {i: read_value(v) for i, v in raw.items()}
         elif fld.extra.get("inherited"):
             return self._inherited(env, schema, fld, ids, rows, load)
         elif fld.is_x2many:

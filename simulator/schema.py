@@ -62,6 +62,8 @@ class ModelSchema:
                     and not f.company_dependent
                     and f.name not in self.meta.auto_filled
                 ),
+                # stored fields a model hook computes (``Writer.recompute_stored``)
+                "computed_columns": lambda f: f.is_column and (self.name, f.name) in hooks.computed,
             }[key]
             cached = self._derived[key] = [f for f in self.fields.values() if select(f)]
         return cached

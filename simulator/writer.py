@@ -314,9 +314,9 @@ class Writer:
     def recompute_stored(self, env: Env, schema: ModelSchema, ids: list[int]) -> None:
         """Store what a model hook computes for a stored computed field (17's account
         ``internal_group``), so domains and ordering see it as Odoo's column holds it."""
-        for fld in schema.fields.values():
+        for fld in schema.derived("computed_columns"):
             compute = hooks.computed.get((schema.name, fld.name))
-            if compute and fld.is_column:
+            if compute:
                 values = compute(env.sudo(), ids)
                 self.store.conn.executemany(
                     f'UPDATE "{schema.table}" SET "{fld.name}" = ? WHERE id = ?',

@@ -21,6 +21,8 @@ from simulator.errors import AccessDenied, AccessError, OdooError, RedirectWarni
 XMLRPC_PATH = re.compile(r"^/xmlrpc/(?P<v2>2/)?(?P<service>[^/]+)$")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 BLANKED_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0f-\x1f]")
+#: Whether a string needs any work at all (most do not): a control character or one XML escapes.
+SPECIAL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f&<>]")
 
 
 class ResponseEncoder:
@@ -36,6 +38,8 @@ class ResponseEncoder:
     def __init__(self, control_chars: str) -> None:
         self.blank = control_chars == "blank"
         self.fallback = xmlrpc.client.Marshaller("utf-8", allow_none=False)
+        #: a struct member's opening, by key: records repeat the same keys
+        self.members: dict[str, str] = {}
 
     def encode(self, result: Any) -> bytes:
         out: list[str] = ["<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n"]
@@ -57,10 +61,14 @@ class ResponseEncoder:
             out.append(f"<value><double>{value!r}</double></value>\n")
         elif kind is dict:
             out.append("<value><struct>\n")
+            members = self.members
             for key, item in value.items():
-                if type(key) is not str:
-                    raise TypeError("dictionary key must be string")
-                out.append(f"<member>\n<name>{self._text(key)}</name>\n")
+                member = members.get(key)
+                if member is None:
+                    if type(key) is not str:
+                        raise TypeError("dictionary key must be string")
+                    member = members[key] = f"<member>\n<name>{self._text(key)}</name>\n"
+                out.append(member)
                 self._value(item, out)
                 out.append("</member>\n")
             out.append("</struct></value>\n")
@@ -75,6 +83,8 @@ class ResponseEncoder:
             self.fallback._Marshaller__dump(value, out.append)  # type: ignore[attr-defined]
 
     def _text(self, text: str) -> str:
+        if not SPECIAL_CHARS.search(text):
+            return text
         if self.blank:
             if BLANKED_CHARS.search(text):
                 return ""
