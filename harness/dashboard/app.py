@@ -134,6 +134,7 @@ class DashboardApp:
                 "checks": [vars(check) for check in context["timeline"].checks],
                 "incidents": [vars(incident) for incident in context["timeline"].incidents],
                 "notices": [vars(notice) for notice in context["timeline"].notices],
+                "events": [vars(event) for event in context["timeline"].events],
             },
             "sync_log": context["page"].rows,
             "older": context["page"].older,

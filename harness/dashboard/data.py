@@ -67,6 +67,21 @@ SORTS = {
 }
 
 
+#: Of events at one instant, which came first: the check changed the state, which opened or closed
+#: the incident, which raised the alert or the recovery.
+EVENT_ORDER = {"state": 0, "incident opened": 1, "incident closed": 1, "alert": 2, "recovery": 2}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the health timeline's table. ``state``: the tenant's state after it."""
+
+    at: dt.datetime
+    kind: str  # a key of EVENT_ORDER
+    state: str | None
+    detail: str
+
+
 @dataclass(frozen=True)
 class Timeline:
     """A tenant's health history: its latest checks (oldest first), incidents and notices."""
@@ -80,6 +95,33 @@ class Timeline:
     def changes(self) -> list[CheckRecord]:
         """The checks whose state differs from the one before: when the tenant went green, amber or red."""
         return [c for n, c in enumerate(self.checks) if n == 0 or c.state != self.checks[n - 1].state]
+
+    @property
+    def events(self) -> list[Event]:
+        """State changes, incidents opened and closed, alerts and recoveries: one list, newest first
+        (what happened last is what an admin opens the page for)."""
+        found = [_state_event(check) for check in self.changes]
+        found += [event for incident in self.incidents for event in _incident_events(incident)]
+        found += [_notice_event(notice) for notice in self.notices]
+        return sorted(found, key=lambda event: (event.at, EVENT_ORDER[event.kind]), reverse=True)
+
+
+def _state_event(check: CheckRecord) -> Event:
+    measured = f"{check.latency_ms:.0f} ms" if check.latency_ms is not None else ""
+    return Event(check.at, "state", check.state.value, check.error or measured)
+
+
+def _incident_events(incident: IncidentRecord) -> list[Event]:
+    opened = Event(incident.opened_at, "incident opened", None, f"incident {incident.id}")
+    if incident.closed_at is None:
+        return [opened]
+    minutes = round((incident.closed_at - incident.opened_at).total_seconds() / 60)
+    return [opened, Event(incident.closed_at, "incident closed", None, f"incident {incident.id}, {minutes} min")]
+
+
+def _notice_event(notice: NoticeRecord) -> Event:
+    detail = f"{notice.state.value} since {_moment(notice.since)}" + (f": {notice.error}" if notice.error else "")
+    return Event(notice.at, notice.kind.value, notice.state.value, detail)
 
 
 @dataclass(frozen=True)
@@ -124,7 +166,7 @@ class Dashboard:
 
     def run(self, tenant_id: str, run_id: int) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
         found, calls = self.ledger.run(tenant_id, run_id)
-        return found, [{**row, "status": row_status(row)} for row in calls]
+        return found, [shown(row) for row in calls]
 
     def timeline(self, tenant_id: str) -> Timeline:
         checks = self.health.checks(tenant_id)
@@ -138,8 +180,8 @@ class Dashboard:
 
     def log(self, tenant_id: str, before: int | None, problems_only: bool, key: str | None) -> LogPage:
         rows = self.ledger.log_page(tenant_id, PAGE_SIZE + 1, before, problems_only, key)
-        shown = [{**row, "status": row_status(row)} for row in rows[:PAGE_SIZE]]
-        return LogPage(shown, shown[-1]["id"] if len(rows) > PAGE_SIZE else None)
+        page = [shown(row) for row in rows[:PAGE_SIZE]]
+        return LogPage(page, page[-1]["id"] if len(rows) > PAGE_SIZE else None)
 
 
 def pill(health: Health | None) -> Pill:
@@ -150,6 +192,26 @@ def pill(health: Health | None) -> Pill:
     if health.error:
         detail += f": {health.error}"
     return Pill(state, state, detail)
+
+
+def shown(row: dict[str, Any]) -> dict[str, Any]:
+    """A sync_log row as the pages show it: its status, and its call in one column."""
+    return {**row, "status": row_status(row), "call": call_name(row), "about": call_about(row)}
+
+
+def call_name(row: dict[str, Any]) -> str:
+    """``model.method``, or the session call's own name (``common.authenticate``)."""
+    return f"{row['model']}.{row['method']}" if row["model"] else row["entity"]
+
+
+def call_about(row: dict[str, Any]) -> str:
+    """What the entity and operation add to the call's name: a batch's ``account[9]``, a write's
+    ``update@<digest>``; nothing for a read or a session call, whose entity and operation repeat it."""
+    name = call_name(row)
+    parts = [] if row["entity"] in (row["model"], name) else [row["entity"]]
+    if row["operation"] != (row["method"] or name.rsplit(".", 1)[-1]):
+        parts.append(row["operation"])
+    return " · ".join(parts)
 
 
 def row_status(row: dict[str, Any]) -> str:

@@ -236,24 +236,27 @@ class OdooClient:
         a login with a 502 as readily as a search. A refusal is final, and the tenant's kept login
         is forgotten; a uid is kept (``log_in``) with the version answer it was got against."""
         try:
-            uid = self._retrying(
-                lambda: self._send(*self.wire.LOGIN, "authenticate", None, self.wire.authenticate), retry=True
-            )
+            uid = self._retrying(lambda: self._send(*self.wire.LOGIN, "authenticate", None, self._login), retry=True)
         except OdooCallError as exc:
             if exc.denied:
                 self.ledger.forget_login(self.tenant)
             raise
+        self._use(uid)
+        if self.server is not None:
+            self.ledger.remember_login(self.tenant, self.url, self.db, self.login, self.api, uid, self.server)
+        return uid
+
+    def _login(self) -> int:
+        """The wire's login, inside its call's ``_send``: Odoo refuses credentials with an answer
+        (``False``, HTTP 200), not a fault, and the refusal is that call's error on its own row."""
+        uid = self.wire.authenticate()
         if not uid:
-            self.ledger.forget_login(self.tenant)
             raise OdooCallError(
                 f"authentication refused for login {self.login!r} on database {self.db!r}",
                 transient=False,
                 fault_code=ACCESS_DENIED,
                 denied=True,
             )
-        self._use(uid)
-        if self.server is not None:
-            self.ledger.remember_login(self.tenant, self.url, self.db, self.login, self.api, uid, self.server)
         return uid
 
     def log_in(self, server: dict) -> bool:
@@ -404,6 +407,8 @@ class OdooClient:
         """What a failed call means, whichever wire it went over; its text never holds the
         secret (a server may echo one). None for anything else: a bug, which propagates."""
         denied = False
+        if isinstance(exc, OdooCallError):  # already one (a refused login): nothing more to say
+            return exc
         if isinstance(exc, xmlrpc.client.Fault):
             text, transient, code = fault_text(exc), _transient_fault(str(exc.faultString)), exc.faultCode
             denied = code == ACCESS_DENIED

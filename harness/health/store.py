@@ -1,7 +1,8 @@
 """Health in the ledger database: tenant states, incidents and the notice outbox.
 
 Every check is kept too (``health_check``, migration ``0006``: at, state, latency, status,
-error), in the round's transaction: the admin pages draw a tenant's timeline from it.
+error), in the round's transaction, for ``CHECK_RETENTION``: the admin pages draw a tenant's
+timeline from it.
 
 The schema is migration ``0002_health`` (``harness/engine/migrations``); this module reflects
 it, as ``Ledger`` does, and works on SQLite and PostgreSQL alike. Everything one round decides
@@ -28,6 +29,11 @@ DEFAULT_LEDGER = "sqlite:///odoo-harness.sqlite"
 TABLES = ("health_state", "health_incident", "health_notice", "health_delivery", "health_check")
 #: The most checks a timeline reads: a day of 5-minute rounds.
 TIMELINE_CHECKS = 288
+#: How long a check is kept (``health_check``): each round deletes the older ones of every tenant.
+CHECK_RETENTION = dt.timedelta(days=30)
+#: The most old checks a round deletes per check it writes: more than it adds, so any backlog (a
+#: ledger upgraded with a year of checks) goes in a few rounds, and never in one long transaction.
+PRUNED_PER_CHECK = 10
 #: The lock's name in ``sync_lock``: '@' is not allowed in tenant ids, so it never meets a sync's lock.
 ROUND_LOCK = "@health-round"
 
@@ -115,8 +121,10 @@ class HealthStore:
 
     def record(self, at: dt.datetime, transitions: Mapping[str, Transition], sinks: Sequence[str]) -> None:
         """Write one round: each tenant's new health, its incident, and any notice, queued for
-        every sink in ``sinks``. One transaction: all of it or nothing."""
+        every sink in ``sinks``, and checks past ``CHECK_RETENTION`` pruned. One transaction: all of
+        it or nothing."""
         with self.engine.begin() as conn:
+            self._prune(conn, at, PRUNED_PER_CHECK * len(transitions))
             incidents = {
                 tenant: incident_id
                 for tenant, incident_id in conn.execute(sa.select(self.state.c.tenant, self.state.c.incident_id))
@@ -190,6 +198,13 @@ class HealthStore:
             query = query.where(self.notice.c.tenant == tenant)
         with self.engine.connect() as conn:
             return [_notice(row) for row in conn.execute(query)]
+
+    def _prune(self, conn: sa.Connection, at: dt.datetime, most: int) -> None:
+        """Delete up to ``most`` checks older than ``CHECK_RETENTION`` before ``at``, of any tenant
+        with a state (one removed from the tenants file too): the ``(tenant, at)`` index finds them."""
+        c = self.check.c
+        old = sa.select(c.id).where(c.tenant.in_(sa.select(self.state.c.tenant)), c.at < _naive(at - CHECK_RETENTION))
+        conn.execute(sa.delete(self.check).where(c.id.in_(old.limit(most))))
 
     def _raise(
         self, conn: sa.Connection, tenant: str, incident_id: int, transition: Transition, sinks: Sequence[str]

@@ -115,6 +115,18 @@ def test_every_call_row_belongs_to_its_run_and_the_run_page_lists_them(seeded: S
     assert get(seeded.app(), f"/admin/tenants/beta/runs/{runs[0]['id']}")[0] == 404  # another tenant's run
 
 
+def test_the_refused_login_call_is_failed_on_its_own_row(seeded: Seeded) -> None:
+    """Odoo answered the wrong password with HTTP 200 and ``False``: the call is not ``ok``."""
+    failed_run = page_json(seeded, "acme")["runs"][0]
+    status, html = get(seeded.app(), f"/admin/tenants/acme/runs/{failed_run['id']}")
+    [login] = [row for row in html.split('<tr class="status-')[1:] if "common.authenticate" in row]
+    assert status == 200 and login.startswith('failed"') and str(escape(REFUSED)) in login
+    logins = [row for row in page_json(seeded, "acme", "?problems=1")["sync_log"] if row["method"] is None]
+    assert [(row["entity"], row["status"], row["run_id"]) for row in logins if row["error"]] == [
+        ("common.authenticate", "failed", failed_run["id"])
+    ]
+
+
 def test_a_lost_answer_read_back_is_recovered_and_still_one_row_per_call(seeded: Seeded) -> None:
     problems = page_json(seeded, "acme", "?problems=1")["sync_log"]
     [recovered] = [row for row in problems if row["status"] == "recovered"]
@@ -136,6 +148,25 @@ def test_the_health_timeline_and_its_latency_chart(seeded: Seeded) -> None:
     assert status == 200 and '<svg id="latency-chart"' in html and "<polyline" in html and "ms" in html
     assert "<script" not in html and " style=" not in html  # the strict CSP stays as it was
     assert SECURITY_HEADERS["Content-Security-Policy"].startswith("default-src 'none'; style-src 'self';")
+
+
+def test_the_health_events_are_one_list_newest_first(seeded: Seeded) -> None:
+    """State changes, incidents (opened and closed), alerts and recoveries, in time order."""
+    events = page_json(seeded, "acme")["timeline"]["events"]
+    assert [(event["at"][11:16], event["kind"]) for event in events] == [
+        ("00:35", "recovery"),
+        ("00:35", "incident closed"),
+        ("00:35", "state"),
+        ("00:30", "alert"),
+        ("00:10", "incident opened"),
+        ("00:10", "state"),
+        ("00:00", "state"),
+    ]
+    _status, html = get(seeded.app(), "/admin/tenants/acme/odoo")
+    table = html.split('<table id="events">')[1].split("</table>")[0]
+    rows = [row for row in table.split("<tr class=")[1:] if not row.startswith('"day"')]
+    shown = [row.split("<td")[1].split('title="')[1].split('"')[0] for row in rows]
+    assert shown == sorted(shown, reverse=True) and len(shown) == len(events)
 
 
 def test_the_tenants_list_shows_health_errors_and_sorts(seeded: Seeded) -> None:
@@ -256,6 +287,37 @@ def test_in_a_browser_the_timeline_and_chart(browser, pages: str) -> None:
     browser.execute_script("document.getElementById('timeline').scrollIntoView()")
     screenshot(browser, "dashboard-health-timeline")
     no_console_errors(browser)
+
+
+PAGE_FITS = "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+
+
+def test_in_a_browser_the_sync_log_fits_the_page_with_long_errors(browser, pages: str) -> None:
+    """At 1280 px no column is cut: no horizontal scrollbar, the long errors wrap inside the page."""
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(1280, 900)
+    runs = page_json_in(browser, pages)["runs"]
+    for path in ("/admin/tenants/acme/odoo", f"/admin/tenants/acme/runs/{runs[-1]['id']}", "/admin/tenants"):
+        browser.get(pages + path)
+        assert browser.execute_script(PAGE_FITS), path
+    browser.get(pages + "/admin/tenants/acme/odoo")
+    recovered = browser.find_element(By.CSS_SELECTOR, "#log tr.status-recovered td.error")
+    assert "RemoteDisconnected: Remote end closed connection without response" in recovered.text
+    right = browser.execute_script("return arguments[0].getBoundingClientRect().right", recovered)
+    assert right <= browser.execute_script("return document.documentElement.clientWidth")
+    assert browser.find_element(By.CSS_SELECTOR, "#log tr.day").text  # the date, once per day of rows
+    browser.execute_script("document.getElementById('sync-log').scrollIntoView()")
+    screenshot(browser, "dashboard-sync-log-fits")
+    assert browser.execute_script(PAGE_FITS)
+    no_console_errors(browser)
+
+
+def page_json_in(browser, pages: str) -> dict:
+    from selenium.webdriver.common.by import By
+
+    browser.get(pages + "/admin/tenants/acme/odoo.json")
+    return json.loads(browser.find_element(By.TAG_NAME, "body").text)
 
 
 def test_in_a_browser_the_tenants_list_sorts(browser, pages: str) -> None:

@@ -218,6 +218,20 @@ def test_sync_log_has_one_measured_row_per_call_and_no_password(odoo: Odoo, tmp_
     )
 
 
+def test_a_refused_login_is_an_error_on_its_own_row_and_still_a_call_sent(odoo: Odoo, tmp_path: Path) -> None:
+    """Odoo answers a wrong password with HTTP 200 and ``False``: the call was sent and answered (its
+    row stays ``sent``, invariant 4), and the refusal is the row's error, not only the run's."""
+    rig = make_rig(odoo, f"sqlite:///{tmp_path / 'ledger.sqlite'}", password="wrong-password")
+    before = odoo.app.stats()["calls"]
+    result = rig.engine.sync(grants())
+    assert not result.ok
+    refused = "authentication refused for login 'admin' on database 'odoo'"
+    [login] = [row for row in rig.ledger.log_rows("acme") if row["entity"] == "common.authenticate"]
+    assert (login["outcome"], login["http_status"], login["error"]) == ("sent", 200, refused)
+    sent = [row for row in rig.ledger.log_rows("acme") if row["outcome"] == "sent"]
+    assert len(sent) == odoo.app.stats()["calls"] - before == result.calls
+
+
 def test_version_verdict(rig: Rig) -> None:
     result = rig.engine.sync(grants())
     caps = result.capabilities

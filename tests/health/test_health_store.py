@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from harness.engine.ledger import Ledger, LogRow, engine_url
 from harness.health.states import Check, Failure, Health, Notice, State, Thresholds, Transition, advance
-from harness.health.store import HealthStore
+from harness.health.store import CHECK_RETENTION, PRUNED_PER_CHECK, HealthStore
 from tests.support.health import at
 
 REFUSED = Check(Failure.HARD, 4.5, "authentication refused for login 'admin' on database 'odoo'", 200)
@@ -102,3 +103,45 @@ def test_every_check_is_kept_for_the_timeline(ledger_url: str) -> None:
     [incident] = store.incidents("acme")
     assert (incident.opened_at, incident.closed_at) == (at(1), at(2))
     assert store.checks("beta") == [] and store.incidents("beta") == []
+
+
+def _old_checks(store: HealthStore, tenant: str, count: int, before: dt.datetime) -> None:
+    """``count`` checks of ``tenant``, a minute apart, the newest a minute before ``before``."""
+    rows = [{"tenant": tenant, "at": before - dt.timedelta(minutes=n + 1), "state": "green"} for n in range(count)]
+    with store.engine.begin() as conn:
+        conn.execute(sa.insert(store.check), [{**row, "at": row["at"].replace(tzinfo=None)} for row in rows])
+
+
+def _stored(store: HealthStore) -> dict[str, int]:
+    with store.engine.connect() as conn:
+        query = sa.select(store.check.c.tenant, sa.func.count()).group_by(store.check.c.tenant)
+        return dict(conn.execute(query).all())
+
+
+def test_checks_older_than_the_retention_are_pruned_by_the_rounds_a_bounded_number_at_a_time(ledger_url: str) -> None:
+    store = HealthStore(ledger_url)
+    ok = Check(None, 12.5, None, 200)
+    _rounds(store, "gone", [ok])  # a tenant since removed from the tenants file: its checks age out too
+    cutoff = at(0) - CHECK_RETENTION
+    _old_checks(store, "acme", 15, cutoff)
+    _old_checks(store, "gone", 10, cutoff)
+    with store.engine.begin() as conn:  # exactly as old as the retention: kept
+        conn.execute(sa.insert(store.check).values(tenant="acme", at=cutoff.replace(tzinfo=None), state="green"))
+    assert _stored(store) == {"acme": 16, "gone": 11}
+    _rounds(store, "acme", [ok])  # one check written: at most PRUNED_PER_CHECK old ones deleted
+    assert sum(_stored(store).values()) == 16 + 11 + 1 - PRUNED_PER_CHECK
+    for _again in range(2):  # the same instant: the check at the cutoff stays inside the retention
+        _rounds(store, "acme", [ok])
+    assert _stored(store) == {"acme": 1 + 3, "gone": 1}
+    assert min(check.at for check in store.checks("acme")) == cutoff
+
+
+def test_a_round_that_fails_prunes_nothing(ledger_url: str) -> None:
+    store = HealthStore(ledger_url)
+    [good] = _rounds(store, "acme", [Check(None, 12.5, None, 200)])
+    _old_checks(store, "acme", 3, at(0) - CHECK_RETENTION)
+    with pytest.raises(sa.exc.SQLAlchemyError):
+        store.record(at(0), {"acme": good, "beta": dataclasses.replace(good, notice=Notice.ALERT)}, ["stdout"])
+    assert _stored(store) == {"acme": 1 + 3}  # the prune went with the round
+    store.record(at(0), {"acme": good}, ["stdout"])
+    assert _stored(store) == {"acme": 2}
