@@ -8,12 +8,17 @@ pass nor a failure, and a run in which nothing ran is not a success.
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
+import os
+import signal
 import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
 from typing import Protocol
 
 from harness.errors import HarnessError
@@ -84,35 +89,160 @@ class RunResult:
         return next((r for r in self.results if (r.suite, r.scenario, r.target) == (suite, scenario, target)), None)
 
 
+#: How ``run_suites`` runs target groups side by side: each in a process of its own (the default:
+#: simulators, proxies and engines are CPU-bound Python, which threads of one process serialise
+#: on the GIL), or in threads of this process (suites that cannot be pickled, shared test state).
+MODES = ("processes", "threads")
+
+
 def run_suites(
     suites: list[Suite],
     targets: list[Target],
     progress: Callable[[ScenarioResult], None] | None = None,
-    parallel: bool = True,
+    mode: str = "processes",
+    jobs: int | None = None,
 ) -> RunResult:
     """Targets run side by side where each has its own server and state; targets that share one
     (a url: target on both wires) run one after another, as their scenarios and the parity
-    conversation each need the database to themselves. The results keep the targets' order."""
-    lock = threading.Lock()
+    conversation each need the database to themselves. ``progress`` sees each result as it comes,
+    in this process; at most ``jobs`` groups run at once (default: all). The results keep the
+    targets' order."""
+    if mode not in MODES:
+        raise ValueError(f"mode {mode!r}: expected one of {', '.join(MODES)}")
+    groups = sharing_a_server(targets)
+    workers = max(min(jobs or len(groups), len(groups)), 1)
+    run_groups = _in_processes if mode == "processes" else _in_threads
+    by_target, versions = run_groups(suites, groups, progress or (lambda _result: None), workers)
+    ordered = {t.name: versions[t.name] for t in targets if t.name in versions}
+    return RunResult([result for target in targets for result in by_target.get(target.name, [])], ordered)
 
+
+Collected = tuple[dict[str, list[ScenarioResult]], dict[str, str]]
+
+
+def _in_threads(
+    suites: list[Suite], groups: list[list[Target]], progress: Callable[[ScenarioResult], None], workers: int
+) -> Collected:
+    lock = threading.Lock()
+    by_target: dict[str, list[ScenarioResult]] = {}
     versions: dict[str, str] = {}
 
-    def collect(group: list[Target]) -> dict[Target, list[ScenarioResult]]:
-        results: dict[Target, list[ScenarioResult]] = {}
+    def collect(group: list[Target]) -> None:
         for target in group:
             for result in _run_target(suites, target, versions):
-                results.setdefault(target, []).append(result)
-                if progress:
-                    with lock:
-                        progress(result)
-        return results
+                with lock:
+                    by_target.setdefault(target.name, []).append(result)
+                    progress(result)
 
-    groups = sharing_a_server(targets)
-    workers = len(groups) if parallel else 1
-    with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
-        by_target = {target: results for done in pool.map(collect, groups) for target, results in done.items()}
-    ordered = {t.name: versions[t.name] for t in targets if t.name in versions}
-    return RunResult([result for target in targets for result in by_target.get(target, [])], ordered)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(collect, groups))
+    return by_target, versions
+
+
+def _in_processes(
+    suites: list[Suite], groups: list[list[Target]], progress: Callable[[ScenarioResult], None], workers: int
+) -> Collected:
+    """One child process per group. Each child sends its results down a pipe of its own as they
+    come; a child that dies leaves an ERROR row for every target of its group it did not finish."""
+    context = multiprocessing.get_context(_start_method())
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(sorted({__name__, Target.__module__, *(type(s).__module__ for s in suites)}))
+    by_target: dict[str, list[ScenarioResult]] = {}
+    versions: dict[str, str] = {}
+    waiting = list(reversed(groups))
+    running: dict[Connection, _Child] = {}
+    gc.freeze()  # a forked child's collections then skip what it inherited (no copy of those pages)
+    try:
+        while waiting or running:
+            while waiting and len(running) < workers:
+                child = _Child.start(context, suites, waiting.pop())
+                running[child.channel] = child
+            for channel in wait(list(running)):
+                child = running[channel]
+                try:
+                    kind, payload = channel.recv()
+                except EOFError:
+                    del running[channel]
+                    for result in child.end():
+                        by_target.setdefault(result.target, []).append(result)
+                        progress(result)
+                    continue
+                if kind == "result":
+                    by_target.setdefault(payload.target, []).append(payload)
+                    progress(payload)
+                else:  # "finished": the target's name, and the series it answered as if it started
+                    name, version = payload
+                    child.finished.add(name)
+                    versions.update({name: version} if version else {})
+    finally:
+        gc.unfreeze()
+        for child in running.values():
+            child.stop()
+    return by_target, versions
+
+
+def _start_method() -> str:
+    """``fork`` where it is safe, in a process with no other thread (the command line): children
+    start with every module imported and the suites loaded, and are this process's own, so their
+    CPU time is counted as the run's. With threads running (a test server, say) a fork could
+    inherit a lock one of them holds: children then come from a fork server, which imports the
+    suites' modules once; ``spawn`` where neither exists."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+@dataclass
+class _Child:
+    """A process running one group of targets, and what the parent knows of its progress."""
+
+    process: multiprocessing.process.BaseProcess
+    channel: Connection
+    group: list[Target]
+    finished: set[str] = field(default_factory=set)
+
+    @classmethod
+    def start(cls, context: multiprocessing.context.BaseContext, suites: list[Suite], group: list[Target]) -> _Child:
+        reader, writer = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_run_group, args=(suites, group, writer, dict(os.environ)), name=f"odoo-harness {group[0].name}"
+        )
+        process.start()
+        writer.close()  # the child holds the only writing end: its exit is the reader's EOF
+        return cls(process, reader, group)
+
+    def end(self) -> list[ScenarioResult]:
+        """The child closed its pipe: an ERROR row per target it left unfinished (it died)."""
+        self.process.join()
+        self.channel.close()
+        code = self.process.exitcode
+        return [
+            ScenarioResult("(target)", "run", t.name, ERROR, f"the process running it ended with exit code {code}")
+            for t in self.group
+            if t.name not in self.finished
+        ]
+
+    def stop(self) -> None:
+        """Interrupted (Ctrl-C, an error here): the child must not outlive the run."""
+        self.process.terminate()
+        self.process.join()
+        self.channel.close()
+
+
+def _run_group(suites: list[Suite], group: list[Target], channel: Connection, environ: dict[str, str]) -> None:
+    """In the child: every suite on each target of the group, each result sent as it comes. The
+    environment is the parent's of now (url: targets read their credentials there), not the one a
+    fork server was started with. Ctrl-C is the parent's to handle: it stops its children."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ.clear()
+    os.environ.update(environ)
+    with channel:
+        for target in group:
+            versions: dict[str, str] = {}
+            for result in _run_target(suites, target, versions):
+                channel.send(("result", result))
+            channel.send(("finished", (target.name, versions.get(target.name))))
 
 
 def sharing_a_server(targets: list[Target]) -> list[list[Target]]:

@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
 import threading
+import time
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from harness import runner
 from harness.cli import main
 from harness.report import matrix
-from harness.runner import DEGRADED, FAIL, PASS, RunResult, ScenarioResult, run_suites, sharing_a_server
+from harness.runner import (
+    DEGRADED,
+    ERROR,
+    FAIL,
+    MODES,
+    PASS,
+    RunResult,
+    ScenarioResult,
+    run_suites,
+    sharing_a_server,
+)
 from harness.targets import Target, TargetError, parse_target
 from simulator.profile import available_versions
 
@@ -82,11 +97,94 @@ class _Broken:
         raise RuntimeError("suite exploded")
 
 
-def test_a_crashing_suite_is_an_error_row_not_a_crash() -> None:
-    outcome = run_suites([_Broken()], [parse_target("sim:17.0")])
+@pytest.mark.parametrize("mode", MODES)
+def test_a_crashing_suite_is_an_error_row_not_a_crash(mode: str) -> None:
+    outcome = run_suites([_Broken(), _Listing()], [parse_target("sim:17.0")], mode=mode)
     assert not outcome.ok
-    assert [(r.suite, r.status) for r in outcome.results] == [("broken", "error")]
+    assert [(r.suite, r.status) for r in outcome.results] == [("broken", "error"), ("listing", "pass")]
     assert "RuntimeError: suite exploded" in outcome.results[0].detail
+
+
+class _Listing:
+    """A suite that can be pickled: one result per scenario, naming the process it ran in."""
+
+    name = "listing"
+
+    def __init__(self, scenarios: tuple[str, ...] = ("a",)) -> None:
+        self.scenarios = scenarios
+
+    def run(self, target: Target, endpoint: object) -> Iterator[ScenarioResult]:
+        for scenario in self.scenarios:
+            yield ScenarioResult(self.name, scenario, target.name, PASS, f"pid {os.getpid()}")
+
+
+class _Dies:
+    """A child process that dies in the middle of a suite (as a segfault or the OOM killer would)."""
+
+    name = "dies"
+
+    def run(self, target: Target, endpoint: object) -> Iterator[ScenarioResult]:
+        yield ScenarioResult(self.name, "before", target.name, PASS)
+        if target.value == "16.0":
+            os._exit(3)
+        yield ScenarioResult(self.name, "after", target.name, PASS)
+
+
+@pytest.fixture(params=["fork", "forkserver"])
+def start_method(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways children start: fork from the command line, a fork server where threads run."""
+    monkeypatch.setattr(runner, "_start_method", lambda: request.param)
+    return request.param
+
+
+def test_targets_run_in_processes_of_their_own_results_in_order_progress_as_they_come(start_method: str) -> None:
+    targets = [parse_target(f"sim:{version}") for version in ("16.0", "17.0", "18.0")]
+    seen: list[ScenarioResult] = []
+    outcome = run_suites([_Listing(("a", "b")), _Listing(("c",))], targets, progress=seen.append)
+    assert outcome.ok and sorted(seen, key=repr) == sorted(outcome.results, key=repr)
+    assert [(r.target, r.scenario) for r in outcome.results] == [
+        (t.name, scenario) for t in targets for scenario in ("a", "b", "c")
+    ]
+    pids = {r.target: r.detail for r in outcome.results}
+    assert len(set(pids.values())) == 3 and f"pid {os.getpid()}" not in pids.values()
+    assert outcome.versions == {"sim:16.0": "16.0", "sim:17.0": "17.0", "sim:18.0": "18.0"}
+
+
+def test_a_child_that_dies_leaves_an_error_row_and_the_others_run(start_method: str) -> None:
+    targets = [parse_target("sim:16.0"), parse_target("sim:17.0")]
+    seen: list[ScenarioResult] = []
+    outcome = run_suites([_Dies()], targets, progress=seen.append)
+    assert [(r.target, r.suite, r.scenario, r.status) for r in outcome.results] == [
+        ("sim:16.0", "dies", "before", PASS),
+        ("sim:16.0", "(target)", "run", ERROR),
+        ("sim:17.0", "dies", "before", PASS),
+        ("sim:17.0", "dies", "after", PASS),
+    ]
+    assert outcome.results[1].detail == "the process running it ended with exit code 3"
+    assert len(seen) == 4 and not outcome.ok
+
+
+def test_a_target_that_fails_to_start_in_a_child_is_its_error_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ODOO_PASSWORD", raising=False)
+    monkeypatch.setenv("ODOO_DB", "odoo")
+    outcome = run_suites([_Listing()], [parse_target("url:http://127.0.0.1:1"), parse_target("sim:17.0")])
+    assert [(r.target, r.suite, r.status) for r in outcome.results] == [
+        ("url:http://127.0.0.1:1", "(target)", ERROR),
+        ("sim:17.0", "listing", PASS),
+    ]
+    assert "ODOO_PASSWORD" in outcome.results[0].detail
+    assert outcome.versions == {"sim:17.0": "17.0"}
+
+
+def test_at_most_jobs_processes_run_at_once(tmp_path: Path) -> None:
+    targets = [parse_target(f"sim:{version}") for version in ("16.0", "17.0", "18.0")]
+    outcome = run_suites([_Overlapping(tmp_path, anywhere=True)], targets, jobs=1)
+    assert outcome.ok and all(r.detail == "alone" for r in outcome.results)
+
+
+def test_an_unknown_mode_is_refused() -> None:
+    with pytest.raises(ValueError, match="mode 'fibres': expected one of processes, threads"):
+        run_suites([_Listing()], [parse_target("sim:17.0")], mode="fibres")
 
 
 class _Overlap:
@@ -121,9 +219,50 @@ def test_targets_sharing_a_server_run_one_after_another(odoo17, monkeypatch: pyt
     targets = [url, replace(url, api="json2"), parse_target("sim:17.0")]
     assert sharing_a_server(targets) == [targets[:2], targets[2:]]
     suite = _Overlap()
-    outcome = run_suites([suite], targets)
+    outcome = run_suites([suite], targets, mode="threads")
     assert [r.target for r in outcome.results] == [t.name for t in targets]
     assert suite.most[url.value] == 1
+
+
+class _Overlapping:
+    """A suite that can be pickled, saying whether another run of it was under way on the same
+    server (or with ``anywhere``, on any) while it ran: each run leaves a marker file in the
+    server's folder and looks there for another's for a while."""
+
+    name = "overlapping"
+
+    def __init__(self, folder: Path, anywhere: bool = False) -> None:
+        self.folder, self.anywhere = folder, anywhere
+
+    def run(self, target: Target, endpoint: object) -> Iterator[ScenarioResult]:
+        server = self.folder / ("any" if self.anywhere else hashlib.sha256(target.value.encode()).hexdigest())
+        server.mkdir(exist_ok=True)
+        mine = server / hashlib.sha256(target.name.encode()).hexdigest()
+        mine.touch()
+        deadline = time.monotonic() + 3  # longer than another process takes to start, even here
+        while time.monotonic() < deadline and len(list(server.iterdir())) == 1:
+            time.sleep(0.05)
+        alone = len(list(server.iterdir())) == 1
+        mine.unlink()
+        yield ScenarioResult(self.name, "x", target.name, PASS if alone else FAIL, "alone" if alone else "overlapped")
+
+
+def test_targets_sharing_a_server_run_one_after_another_in_processes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Both wires of one url: target (a 19.0, which serves both) in one process, one after the other."""
+    from simulator.app import SimulatorApp
+    from simulator.server import SimServer
+
+    app = SimulatorApp("19.0")
+    monkeypatch.setenv("ODOO_DB", "odoo")
+    monkeypatch.setenv("ODOO_PASSWORD", "admin")
+    monkeypatch.setenv("ODOO_API_KEY", app.issue_api_key("admin"))
+    with SimServer(app) as server:
+        url = parse_target(f"url:{server.url}")
+        targets = [url, replace(url, api="json2"), parse_target("sim:17.0")]
+        outcome = run_suites([_Overlapping(tmp_path)], targets)
+    assert [(r.target, r.detail) for r in outcome.results] == [(t.name, "alone") for t in targets]
 
 
 def test_matrix_shows_degradations_as_expected_not_hidden() -> None:

@@ -126,3 +126,14 @@ def test_the_forbidden_write_clock_starts_after_every_write_made_before_it() -> 
     before = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     since = dt.datetime.strptime(write_clock(), WRITE_DATE)
     assert before.replace(microsecond=0) < since <= dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def test_a_scenario_keeps_its_ledger_in_memory_where_it_can(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """On a disk every ledger commit waits for an fsync: scenarios keep theirs in /dev/shm, or in the
+    usual temporary folder where there is no such place to write."""
+    from harness.scenarios import execute
+
+    monkeypatch.setattr(execute, "RAM_FOLDER", str(tmp_path))
+    assert execute.scratch_folder() == str(tmp_path)
+    monkeypatch.setattr(execute, "RAM_FOLDER", str(tmp_path / "absent"))
+    assert execute.scratch_folder() is None
