@@ -30,6 +30,7 @@ A failure of the database itself (unreachable, refused, read-only, damaged, lock
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -42,6 +43,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.exc import IntegrityError
 
 from harness.engine.lockowner import LockOwner
@@ -598,9 +601,12 @@ class Ledger:
 def migrate(engine: sa.Engine) -> None:
     """Bring the schema to the newest alembic revision. Concurrent openers (threads or
     processes) take turns: a PostgreSQL advisory lock, or SQLite's write lock taken by
-    a first write, is held until the migration commits."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    a first write, is held until the migration commits. A ledger already at the newest
+    revision is left alone without the lock: every scenario opens its ledger several times."""
+    with engine.connect() as connection:
+        if MigrationContext.configure(connection).get_current_revision() == _head():
+            return
+    config = _config()
     with _MIGRATING, engine.begin() as connection:  # alembic's context is process-global
         if engine.dialect.name == "postgresql":
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(4242001)"))
@@ -609,6 +615,18 @@ def migrate(engine: sa.Engine) -> None:
             connection.execute(sa.text("DELETE FROM ledger_migration_lock"))
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+@functools.cache
+def _head() -> str | None:
+    """The newest revision of the migrations shipped with this code (read once a process)."""
+    return ScriptDirectory.from_config(_config()).get_current_head()
 
 
 def split_key(key: str) -> tuple[str, str, str, str]:

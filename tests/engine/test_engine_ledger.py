@@ -9,6 +9,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from harness.engine import ledger as ledger_module
 from harness.engine.ledger import (
     ANSWER_UNKNOWN,
     FAILED,
@@ -185,3 +186,22 @@ def test_a_ledger_argument_that_is_not_a_url_is_refused(tmp_path, monkeypatch: p
     with pytest.raises(LedgerError, match=r"^ledger 'notaurl': not a ledger URL \(sqlite:///FILE or postgresql"):
         Ledger("notaurl")
     assert list(tmp_path.iterdir()) == []  # no SQLite file named notaurl
+
+
+def test_a_ledger_at_the_newest_revision_opens_without_running_alembic(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every scenario opens its ledger several times: only a ledger behind the code migrates."""
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    with sa.create_engine(url).begin() as connection:  # a ledger an older odoo-harness left
+        config = ledger_module._config()
+        config.attributes["connection"] = connection
+        ledger_module.command.upgrade(config, "0005")
+    upgrades: list[str] = []
+    real_upgrade = ledger_module.command.upgrade
+    monkeypatch.setattr(ledger_module.command, "upgrade", lambda *a: upgrades.append(a[1]) or real_upgrade(*a))
+    Ledger(url)
+    Ledger(url)
+    assert upgrades == ["head"]
+    with sa.create_engine(url).connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM health_check")).scalar() == 0
