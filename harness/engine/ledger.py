@@ -601,18 +601,18 @@ class Ledger:
 def migrate(engine: sa.Engine) -> None:
     """Bring the schema to the newest alembic revision. Concurrent openers (threads or
     processes) take turns: a PostgreSQL advisory lock, or SQLite's write lock taken by
-    a first write, is held until the migration commits. A ledger already at the newest
-    revision is left alone without the lock: every scenario opens its ledger several times."""
-    with engine.connect() as connection:
-        if MigrationContext.configure(connection).get_current_revision() == _head():
-            return
-    config = _config()
+    a first write, is held until the migration commits (so a ledger that cannot be written
+    is refused here, when it is opened). A ledger already at the newest revision skips
+    alembic: every scenario opens its ledger several times."""
     with _MIGRATING, engine.begin() as connection:  # alembic's context is process-global
         if engine.dialect.name == "postgresql":
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(4242001)"))
         elif engine.dialect.name == "sqlite":
             connection.execute(sa.text("CREATE TABLE IF NOT EXISTS ledger_migration_lock (n INTEGER)"))
             connection.execute(sa.text("DELETE FROM ledger_migration_lock"))
+        if MigrationContext.configure(connection).get_current_revision() == _head():
+            return
+        config = _config()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
