@@ -6,10 +6,14 @@ users' group table exactly as Odoo's ``_get_allowed_models`` does, so a group ch
 Odoo 19 stores only the groups given to a user (``all_group_ids`` is computed through
 ``implied_ids``); up to 18 the implied ones are stored too, so following them changes
 nothing there.
+
+Answers are kept per database until one of the tables they are read from is written (``TableMemo``):
+a call checks access once or twice, each a recursive query otherwise.
 """
 
 from __future__ import annotations
 
+from simulator.memo import TableMemo
 from simulator.store import Store
 
 MODES = ("read", "write", "create", "unlink")
@@ -28,10 +32,14 @@ class AccessRules:
             f'WITH RECURSIVE user_groups(gid) AS (SELECT "{group_col}" FROM "{rel}" WHERE "{user_col}" = ? '
             f'UNION SELECT i."{implied}" FROM "{implied_rel}" i JOIN user_groups ON i."{own}" = user_groups.gid) '
         )
+        self.memo = TableMemo(store, ("ir_model_access", "ir_model", rel, implied_rel))
 
     def allowed(self, uid: int, model: str, mode: str) -> bool:
         if mode not in MODES:
             raise ValueError(f"Invalid access mode {mode!r}")
+        return self.memo.get(("allowed", uid, model, mode), lambda: self._allowed(uid, model, mode))
+
+    def _allowed(self, uid: int, model: str, mode: str) -> bool:
         rows = self.store.query(
             f"""{self.user_groups}SELECT 1 FROM ir_model_access a JOIN ir_model m ON m.id = a.model_id
                 WHERE m.model = ? AND a.perm_{mode} = 1 AND a.active = 1
@@ -43,11 +51,19 @@ class AccessRules:
 
     def group_ids(self, uid: int) -> set[int]:
         """The user's groups, given or implied."""
-        return {gid for (gid,) in self.store.query(f"{self.user_groups}SELECT gid FROM user_groups", (uid,))}
+        return set(self._groups(uid))
 
     def has_group(self, uid: int, group_id: int) -> bool:
         """``user.has_group``: the group is the user's, given or implied."""
-        return bool(self.store.query(f"{self.user_groups}SELECT 1 FROM user_groups WHERE gid = ?", (uid, group_id)))
+        return group_id in self._groups(uid)
+
+    def _groups(self, uid: int) -> frozenset[int]:
+        return self.memo.get(
+            ("groups", uid),
+            lambda: frozenset(
+                gid for (gid,) in self.store.query(f"{self.user_groups}SELECT gid FROM user_groups", (uid,))
+            ),
+        )
 
     def group_names(self, model: str, mode: str) -> list[str]:
         """Groups granting ``mode``, named and ordered as in Odoo's error message (``group_names_with_access``):

@@ -23,6 +23,7 @@ from simulator.errors import ServerError
 from simulator.fields import Field
 from simulator.grouping import Grouper
 from simulator.hashing import matches, secret_hash
+from simulator.memo import TableMemo
 from simulator.models import apikeys
 from simulator.orm import BaseModel, Env
 from simulator.profile import (
@@ -157,6 +158,7 @@ class Database:
         self.passwords = Passwords(self.store)
         self.journal = Journal(self.store)
         self.pending_passwords: dict[str, str] = {}
+        self._memos: dict[tuple[str, ...], TableMemo] = {}
         self._dependents: dict[str, list[tuple[ModelSchema, Field]]] | None = None
         # weakly: the connection would hold its database for ever (SQLite's functions are not seen by gc)
         rank = weakref.WeakMethod(self.recorded_rank)
@@ -239,9 +241,10 @@ class Database:
             self._use_profile(load_profile(self.profile.version, tuple(sorted(installed)), demo))
             copied = False
         with self.store.transaction():
-            if not copied:  # a kept file: the tables and columns a profile added since
+            if not copied:  # a kept file: the tables, columns and indexes a profile added since
                 for schema in self.schemas.values():
                     create_storage(self.store, schema)
+                self._index_fields()
             for hook in hooks.install:
                 hook(self)
 
@@ -296,6 +299,7 @@ class Database:
             for model, rows in seed.items():
                 if model in self.schemas and isinstance(rows, list):
                     self._merge_seed(self.schemas[model], rows, known.get(model, set()))
+        self._index_fields()
         for hook in hooks.install:
             hook(self)
 
@@ -333,8 +337,19 @@ class Database:
                 create_storage(self.store, schema)
             for schema in self.schemas.values():
                 self._load_seed(schema, self.profile.seed.get(schema.name, []))
+            self._index_fields()
             if fresh:
                 self._restore_fresh_groups()
+
+    def _index_fields(self) -> None:
+        """An index on each stored column Odoo indexes (its ``ir.model.fields`` row says ``index``:
+        ``res.partner.ref``, ``complete_name``...), as the real database has it: a search on one reads
+        the matching rows, not the whole table (many2one columns have theirs already)."""
+        for model, name in self.store.query('SELECT model, name FROM ir_model_fields WHERE "index" AND store'):
+            schema = self.schemas.get(model)
+            fld = schema.fields.get(name) if schema else None
+            if fld is not None and fld.is_column and not fld.extra.get("inherited"):
+                self.store.create_index(schema.table, name)
 
     def _load_seed(self, schema: ModelSchema, rows: list[dict], replace: bool = False) -> None:
         """Insert recorded rows (``replace``: set their columns on the rows of the same id,
@@ -406,7 +421,15 @@ class Database:
 
     def xmlid(self, module: str, name: str) -> int | None:
         """The record id behind ``module.name`` (its ir.model.data row)."""
-        return xmlids.xmlid(self, module, name)
+        return self.remembered(("ir_model_data",), ("xmlid", module, name), lambda: xmlids.xmlid(self, module, name))
+
+    def remembered(self, tables: tuple[str, ...], key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()``, a read of ``tables`` only, kept under ``key`` until one of them is written
+        (``TableMemo``): what every call reads again (xml ids of subtypes, a user's partner)."""
+        memo = self._memos.get(tables)
+        if memo is None:
+            memo = self._memos[tables] = TableMemo(self.store, tables)
+        return memo.get(key, compute)
 
     def check_password(self, uid: int, password: str) -> bool:
         """The user's password, or one of their API keys (``_check_credentials``)."""

@@ -84,7 +84,12 @@ class Reader:
             or fld.extra.get("snapshot")
             or fld.name in ("create_date", "write_date", "create_uid", "write_uid")
         ):
-            raw = {i: rows[i][fld.name] for i in ids}
+            name = fld.name
+            plain = fld.type != "many2one" and not fld.company_dependent and not fld.extra.get("snapshot")
+            if plain:  # most columns: read in one pass
+                read_value = fld.read_value
+                return {i: read_value(rows[i][name]) for i in ids}
+            raw = {i: rows[i][name] for i in ids}
             if fld.company_dependent:  # no value of its own: the company's default (ir.property / ir.default)
                 fallback = fld.to_column(env.db.profile.defaults.get(schema.name, {}).get(fld.name), True)
                 raw = {i: fallback if v is None else v for i, v in raw.items()}

@@ -43,11 +43,14 @@ class Store:
         #: called with True in each transaction just before its COMMIT, with False after a
         #: ROLLBACK (in a transaction of their own): what goes with a commit, or outlives a rollback
         self.settlers: list[Callable[[bool], None]] = []
+        #: how many times the content was replaced whole (``copy_from``, ``run_script``): no trigger sees it
+        self.replacements = 0
 
     def copy_from(self, other: Store) -> None:
         """Become a copy of ``other`` (SQLite's backup: pages, not rows), sequences included."""
         with other.lock:
             other.conn.backup(self.conn)
+            self.replacements += 1
 
     def script(self) -> str:
         """The whole database as one SQL script (``iterdump``): what ``db.dump`` zips as
@@ -61,6 +64,7 @@ class Store:
         with self.lock:
             self.conn.execute(f'DROP TABLE "{SEQUENCE_TABLE}"')  # the script creates it again
             self.conn.executescript(script)
+            self.replacements += 1
 
     def is_empty(self) -> bool:
         """True until the first model table exists (a new file or memory database)."""

@@ -23,6 +23,7 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 BLANKED_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0f-\x1f]")
 #: Whether a string needs any work at all (most do not): a control character or one XML escapes.
 SPECIAL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f&<>]")
+TRUE, FALSE = "<value><boolean>1</boolean></value>\n", "<value><boolean>0</boolean></value>\n"
 
 
 class ResponseEncoder:
@@ -52,7 +53,7 @@ class ResponseEncoder:
         if kind is str:
             out.append(f"<value><string>{self._text(value)}</string></value>\n")
         elif kind is bool:
-            out.append(f"<value><boolean>{int(value)}</boolean></value>\n")
+            out.append(TRUE if value else FALSE)
         elif kind is int:
             if not -(2**31) <= value < 2**31:
                 raise OverflowError("int exceeds XML-RPC limits")
@@ -60,27 +61,47 @@ class ResponseEncoder:
         elif kind is float:
             out.append(f"<value><double>{value!r}</double></value>\n")
         elif kind is dict:
-            out.append("<value><struct>\n")
-            members = self.members
-            for key, item in value.items():
-                member = members.get(key)
-                if member is None:
-                    if type(key) is not str:
-                        raise TypeError("dictionary key must be string")
-                    member = members[key] = f"<member>\n<name>{self._text(key)}</name>\n"
-                out.append(member)
-                self._value(item, out)
-                out.append("</member>\n")
-            out.append("</struct></value>\n")
+            self._struct(value, out)
         elif kind is list or kind is tuple:
             out.append("<value><array><data>\n")
-            for item in value:
-                self._value(item, out)
+            special = SPECIAL_CHARS.search
+            for item in value:  # ids and many2one pairs: no call per plain string or integer
+                item_kind = type(item)
+                if item_kind is int and -(2**31) <= item < 2**31:
+                    out.append(f"<value><int>{item}</int></value>\n")
+                elif item_kind is str and not special(item):
+                    out.append(f"<value><string>{item}</string></value>\n")
+                else:
+                    self._value(item, out)
             out.append("</data></array></value>\n")
         elif value is None:
             raise TypeError("cannot marshal None unless allow_none is enabled")
         else:
             self.fallback._Marshaller__dump(value, out.append)  # type: ignore[attr-defined]
+
+    def _struct(self, value: dict, out: list[str]) -> None:
+        """A struct; a member holding a plain string, a boolean or an integer (most of a record) is
+        written in one piece, without a call per value."""
+        out.append("<value><struct>\n")
+        members, special = self.members, SPECIAL_CHARS.search
+        for key, item in value.items():
+            member = members.get(key)
+            if member is None:
+                if type(key) is not str:
+                    raise TypeError("dictionary key must be string")
+                member = members[key] = f"<member>\n<name>{self._text(key)}</name>\n"
+            kind = type(item)
+            if kind is str and not special(item):
+                out.append(f"{member}<value><string>{item}</string></value>\n</member>\n")
+            elif kind is bool:
+                out.append(f"{member}{TRUE if item else FALSE}</member>\n")
+            elif kind is int and -(2**31) <= item < 2**31:
+                out.append(f"{member}<value><int>{item}</int></value>\n</member>\n")
+            else:
+                out.append(member)
+                self._value(item, out)
+                out.append("</member>\n")
+        out.append("</struct></value>\n")
 
     def _text(self, text: str) -> str:
         if not SPECIAL_CHARS.search(text):

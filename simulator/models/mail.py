@@ -54,7 +54,11 @@ def is_thread(env: Any, model: str) -> bool:
 
 
 def user_partner(env: Any) -> int | None:
-    rows = env.db.store.query("SELECT partner_id FROM res_users WHERE id = ?", (env.uid,))
+    return env.db.remembered(("res_users",), ("partner", env.uid), lambda: _user_partner(env.db.store, env.uid))
+
+
+def _user_partner(store: Any, uid: int) -> int | None:
+    rows = store.query("SELECT partner_id FROM res_users WHERE id = ?", (uid,))
     return rows[0][0] if rows else None
 
 
