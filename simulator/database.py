@@ -245,8 +245,11 @@ class Database:
                 for schema in self.schemas.values():
                     create_storage(self.store, schema)
                 self._index_fields()
-            for hook in hooks.install:
-                hook(self)
+            self._run_hooks()
+
+    def _run_hooks(self) -> None:
+        for hook in (*hooks.storage, *hooks.install):
+            hook(self)
 
     def _check_version(self) -> None:
         """A kept store must hold a database of this profile's version, as base's ``latest_version``
@@ -300,8 +303,7 @@ class Database:
                 if model in self.schemas and isinstance(rows, list):
                     self._merge_seed(self.schemas[model], rows, known.get(model, set()))
         self._index_fields()
-        for hook in hooks.install:
-            hook(self)
+        self._run_hooks()
 
     def _remove_rows(self, schema: ModelSchema, ids: list[int]) -> None:
         """Rows a recorded layer removes, with their many2many links (``_load_seed`` inserts both)."""
@@ -486,6 +488,8 @@ def _installed(profile: Profile, fresh: bool) -> Store:
         if cached is None or cached[0] is not profile:
             template = Database("template", profile, Store())
             template.load_seed(fresh)
+            for hook in hooks.storage:
+                hook(template)
             cached = _INSTALLED[key] = (profile, template.store)
         return cached[1]
 

@@ -141,3 +141,6 @@ def run(table: dict[str, list[Callable]], model: str, *args: Any) -> None:
 
 #: functions(db) run when a database is opened, after its seed is loaded
 install: list[Callable] = []
+#: functions(db) that only add tables, columns or indexes, idempotently: run like ``install``,
+#: and on the seeded template too, so that a database copied from it already holds them
+storage: list[Callable] = []

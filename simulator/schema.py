@@ -73,7 +73,23 @@ class ModelSchema:
 
 
 def build_schemas(profile: Profile) -> dict[str, ModelSchema]:
-    """Every served model's schema; relation tables come from ir.model.fields records."""
+    """Every served model's schema, for one database: its own ``ModelSchema`` objects (a
+    database adds fields at run time, Odoo 17+'s plan columns) over ``Field`` objects shared by
+    every database of the profile, built once a process (a new database per scenario would
+    otherwise build thousands of them). A ``Field`` is never changed once built: a database
+    that relabels one replaces it."""
+    built = _BUILT.get(id(profile))
+    if built is None or built[0] is not profile:
+        built = _BUILT[id(profile)] = (profile, _build_schemas(profile))
+    return {name: ModelSchema(s.meta, dict(s.fields), dict(s.relations)) for name, s in built[1].items()}
+
+
+#: id(profile) -> (profile, its schemas): the identity check makes a reused id harmless
+_BUILT: dict[int, tuple[Profile, dict[str, ModelSchema]]] = {}
+
+
+def _build_schemas(profile: Profile) -> dict[str, ModelSchema]:
+    """Relation tables come from ir.model.fields records."""
     relations = _relation_tables(profile)
     schemas: dict[str, ModelSchema] = {}
     seed_columns = _seed_columns(profile)

@@ -35,7 +35,7 @@ def _table(db: Any) -> None:
     )
 
 
-hooks.install.append(_table)
+hooks.storage.append(_table)
 
 
 def context_lang(env: Env) -> str | None:

@@ -29,14 +29,19 @@ A failure of the database itself (unreachable, refused, read-only, damaged, lock
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
 import hashlib
 import json
+import os
 import re
+import shutil
+import sqlite3
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -596,6 +601,30 @@ class Ledger:
                 f"longer runs, remove its lock: DELETE FROM sync_lock WHERE tenant = '{tenant}'"
             )
         return f"tenant {tenant!r} is already being synced by {holder}; try again when that sync has finished"
+
+
+def new_sqlite_ledger(path: Path) -> Ledger:
+    """A new, empty SQLite ledger at ``path``, copied from one migrated once a process: the
+    harness opens one per scenario, and running every migration costs more than what the
+    scenario then does with its ledger."""
+    template = _TEMPLATES.get(os.getpid())
+    if template is None:
+        folder = tempfile.mkdtemp(prefix="odoo-harness-ledger-")
+        atexit.register(_remove_template, folder, os.getpid())
+        template = _TEMPLATES[os.getpid()] = Path(folder) / "template.sqlite"
+        Ledger(f"sqlite:///{template}").engine.dispose()
+    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(path)) as copy:
+        source.backup(copy)
+    return Ledger(f"sqlite:///{path}")
+
+
+#: process id -> its migrated empty ledger (a forked child makes its own)
+_TEMPLATES: dict[int, Path] = {}
+
+
+def _remove_template(folder: str, pid: int) -> None:
+    if os.getpid() == pid:  # a forked child inherits the hook, not the folder
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def migrate(engine: sa.Engine) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 from harness.control import FaultsControl, SimulatorControl
 from harness.engine.client import SECRET_ENV, OdooClient, RetryPolicy
 from harness.engine.grants import Grants
-from harness.engine.ledger import Ledger
+from harness.engine.ledger import new_sqlite_ledger
 from harness.engine.plan import PlanNames
 from harness.engine.sync import SyncEngine, SyncResult
 from harness.health.alerts import JsonlSink
@@ -114,7 +114,7 @@ class ScenarioContext:
         self.control = SimulatorControl(target.control) if target.control else None
         self.environ = {PASSWORD_ENV: target.secret}  # the engine's and the monitor's secret on its wire
         self.rotated = ROTATED  # the secret after a rotation (a new API key over JSON-2)
-        self.ledger = Ledger(f"sqlite:///{folder / 'ledger.sqlite'}")
+        self.ledger = new_sqlite_ledger(folder / "ledger.sqlite")
         self.alerts_file = folder / "alerts.jsonl"
         self.grants = initial_grants(scenario)
         # plan names of the scenario's own, so scenarios sharing a database do not meet

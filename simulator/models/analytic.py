@@ -8,6 +8,7 @@ line in 17; on every ``analytic.plan.fields.mixin`` model in 18), the line's
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from typing import Any
@@ -90,8 +91,11 @@ def _add_plan_column(db: Any, plan_id: int, name: str, uid: int | None) -> None:
     column = column_name(db, plan_id)
     for model in _column_models(db):
         schema = db.schema(model)
-        if column in schema.fields:
-            schema.fields[column].attrs["string"] = name
+        if column in schema.fields:  # a new Field: the profile's are shared by its databases
+            schema.fields[column] = dataclasses.replace(
+                schema.fields[column], attrs={**schema.fields[column].attrs, "string": name}
+            )
+            schema.changed()
             continue
         template = dict(schema.fields["account_id"].attrs)
         domain = re.sub(

@@ -33,7 +33,7 @@ def _key_columns(db: Any) -> None:
         db.store.create_table(db.schema(KEYS).table, {"key": "TEXT", "index": "TEXT"})
 
 
-hooks.install.append(_key_columns)
+hooks.storage.append(_key_columns)
 
 
 def _check_columns(db: Any) -> None:
@@ -43,7 +43,7 @@ def _check_columns(db: Any) -> None:
         db.store.create_table(db.schema(CHECK).table, {"request": "TEXT"})
 
 
-hooks.install.append(_check_columns)
+hooks.storage.append(_check_columns)
 
 
 #: The scope XML-RPC and JSON-2 ask a key for ("'rpc' scope does not really exist, we basically require a

@@ -35,7 +35,7 @@ def _filestore(db: Any) -> None:
     db.store.execute(f'CREATE TABLE IF NOT EXISTS "{FILESTORE}" (fname TEXT PRIMARY KEY, data BLOB)')
 
 
-hooks.install.append(_filestore)
+hooks.storage.append(_filestore)
 
 
 def guess_mimetype(data: bytes) -> str:

@@ -49,4 +49,4 @@ def _index_names(db: Any) -> None:
     db.store.create_index("ir_model_data", "name")
 
 
-hooks.install.append(_index_names)
+hooks.storage.append(_index_names)

@@ -22,6 +22,7 @@ from harness.engine.ledger import (
     LogRow,
     SyncLocked,
     engine_url,
+    new_sqlite_ledger,
 )
 from tests.support.engine import GRANTS, grants, make_rig
 from tests.support.odoo import Odoo
@@ -205,3 +206,19 @@ def test_a_ledger_at_the_newest_revision_opens_without_running_alembic(
     assert upgrades == ["head"]
     with sa.create_engine(url).connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM health_check")).scalar() == 0
+
+
+def test_new_sqlite_ledgers_are_empty_copies_of_one_migration(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The harness opens a ledger per scenario: alembic runs once a process, each copy is its own."""
+    upgrades: list[str] = []
+    real_upgrade = ledger_module.command.upgrade
+    monkeypatch.setattr(ledger_module.command, "upgrade", lambda *a: upgrades.append(a[1]) or real_upgrade(*a))
+    monkeypatch.setattr(ledger_module, "_TEMPLATES", {})
+    first = new_sqlite_ledger(tmp_path / "first.sqlite")
+    first.log(LogRow("acme", "account", "create", "acme:account:P/1:create", "sent", 200, 1, 1.0))
+    second = new_sqlite_ledger(tmp_path / "second.sqlite")
+    assert upgrades == ["head"]
+    assert len(first.log_rows("acme")) == 1 and second.log_rows("acme") == []
+    with sa.create_engine(f"sqlite:///{tmp_path / 'second.sqlite'}").connect() as conn:
+        newest = sorted(p.stem.split("_")[0] for p in (MIGRATIONS / "versions").glob("0*.py"))[-1]
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == newest
