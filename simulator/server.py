@@ -448,7 +448,7 @@ class LoopbackServer:
         name: str,
         host: str = "127.0.0.1",
         port: int = 0,
-        threads: int = 16,
+        threads: int = 4,
         gateway: type[BufferedBodyGateway] = BufferedBodyGateway,
         limits: Limits = Limits(),
     ) -> None:
@@ -458,7 +458,7 @@ class LoopbackServer:
         give_freed_heap_back()
         self.httpd = _Server((host, port), app, name, threads, limits)
         self.httpd.gateway = gateway
-        self.httpd.expiration_interval = 0.05  # the serve loop's tick: stop() returns fast
+        self.httpd.expiration_interval = 0.01  # the serve loop's tick: stop() waits for it (a scenario stops two servers)
         self.httpd.prepare()  # binds now, so a busy port fails here with OSError
         self.thread = threading.Thread(target=self.httpd.serve, daemon=True, name=name)
 
@@ -504,6 +504,6 @@ class SimServer(LoopbackServer):
     app: SimulatorApp
 
     def __init__(
-        self, app: SimulatorApp, host: str = "127.0.0.1", port: int = 0, threads: int = 16, limits: Limits = Limits()
+        self, app: SimulatorApp, host: str = "127.0.0.1", port: int = 0, threads: int = 4, limits: Limits = Limits()
     ) -> None:
         super().__init__(app, f"odoo-sim-{app.version}", host, port, threads, SocketGateway, limits)

@@ -169,10 +169,8 @@ class Ledger:
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         migrate(self.engine)
-        metadata = sa.MetaData()
-        metadata.reflect(self.engine, only=TABLES)
-        self.idempotency, self.sync_log, self.sync_lock, self.odoo_server, self.odoo_login, self.sync_run = (
-            metadata.tables[name] for name in TABLES
+        self.idempotency, self.sync_log, self.sync_lock, self.odoo_server, self.odoo_login, self.sync_run = reflected(
+            self.engine, TABLES
         )
 
     def now(self) -> dt.datetime:
@@ -601,6 +599,23 @@ class Ledger:
                 f"longer runs, remove its lock: DELETE FROM sync_lock WHERE tenant = '{tenant}'"
             )
         return f"tenant {tenant!r} is already being synced by {holder}; try again when that sync has finished"
+
+
+def reflected(engine: sa.Engine, names: tuple[str, ...]) -> list[sa.Table]:
+    """Tables of a migrated ledger, reflected once a process and dialect: every ledger is at the
+    newest revision once opened, and a Table serves any engine (the harness opens a ledger, and
+    a health store, per scenario)."""
+    key = (engine.dialect.name, names)
+    tables = _REFLECTED.get(key)
+    if tables is None:
+        metadata = sa.MetaData()
+        metadata.reflect(engine, only=names)
+        tables = _REFLECTED[key] = [metadata.tables[name] for name in names]
+    return tables
+
+
+#: (dialect name, table names) -> those tables at the newest revision
+_REFLECTED: dict[tuple[str, tuple[str, ...]], list[sa.Table]] = {}
 
 
 def new_sqlite_ledger(path: Path) -> Ledger:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from harness.engine.ledger import Ledger
+from harness.engine.ledger import Ledger, reflected
 from harness.health.states import Health, Notice, State, Transition
 
 DEFAULT_LEDGER = "sqlite:///odoo-harness.sqlite"
@@ -84,9 +84,7 @@ class HealthStore:
     def __init__(self, url: str = DEFAULT_LEDGER) -> None:
         self.ledger = Ledger(url)  # opens the database and runs every migration
         self.engine = self.ledger.engine
-        metadata = sa.MetaData()
-        metadata.reflect(self.engine, only=TABLES)
-        self.state, self.incident, self.notice, self.delivery, self.check = (metadata.tables[name] for name in TABLES)
+        self.state, self.incident, self.notice, self.delivery, self.check = reflected(self.engine, TABLES)
 
     def round_lock(self) -> AbstractContextManager[None]:
         """Held for a whole round, so that two monitors on one ledger (a cron ``tick`` overlapping

@@ -334,13 +334,17 @@ def test_in_a_browser_the_tenants_list_sorts(browser, pages: str) -> None:
 
 def test_in_a_browser_the_token_gate(browser, seeded: Seeded) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.wait import WebDriverWait
 
     with LoopbackServer(seeded.app(token=TOKEN), "dashboard-token-test") as server:
         browser.get(server.url + "/admin/tenants/acme/odoo")
         assert "401" in browser.title
         screenshot(browser, "dashboard-token-gate")
         browser.find_element(By.NAME, "token").send_keys(TOKEN)
+        gate = browser.find_element(By.NAME, "token")
         browser.find_element(By.CSS_SELECTOR, "form button").click()
+        WebDriverWait(browser, 10).until(staleness_of(gate))  # the login posts, then comes back to the page
         assert browser.current_url == server.url + "/admin/tenants/acme/odoo"
         assert browser.find_element(By.CSS_SELECTOR, "h1").text.startswith("acme")
         assert TOKEN not in browser.page_source

@@ -288,7 +288,7 @@ def test_the_proxy_command_reads_the_token_from_the_environment(capsys: pytest.C
 
 @pytest.mark.parametrize("kind", list(OPENINGS))
 def test_hostile_clients_do_not_starve_the_proxy(pair, kind: str) -> None:
-    """40 connections that never finish a request (more than the 16 workers the proxy starts with)."""
+    """40 connections that never finish a request (more than the 4 workers the proxy starts with)."""
     _odoo, proxy = pair
     with hostile_connections(proxy.url, 40, kind):
         assert call_status(proxy.url, "/xmlrpc/2/common", xmlrpc.client.dumps((), "version").encode()) == 200

@@ -33,7 +33,7 @@ from tests.support.hostile_clients import (
 )
 
 VERSION_CALL = xmlrpc.client.dumps((), "version").encode()
-#: More hostile connections than the 16 workers a server starts with; bounded for CI.
+#: More hostile connections than the 4 workers a server starts with; bounded for CI.
 HOSTILE = 40
 
 
