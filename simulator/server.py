@@ -458,7 +458,7 @@ class LoopbackServer:
         give_freed_heap_back()
         self.httpd = _Server((host, port), app, name, threads, limits)
         self.httpd.gateway = gateway
-        self.httpd.expiration_interval = 0.01  # the serve loop's tick: stop() waits for it (a scenario stops two servers)
+        self.httpd.expiration_interval = 0.01  # the serve loop's tick: stop() waits for one
         self.httpd.prepare()  # binds now, so a busy port fails here with OSError
         self.thread = threading.Thread(target=self.httpd.serve, daemon=True, name=name)
 
