@@ -7,6 +7,7 @@ distributed mode); every run is bounded in syncs per user and in seconds.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -345,3 +346,23 @@ def test_a_tenant_resumed_from_its_state_carries_on_where_the_worker_left_it(tmp
         summary = finish([resumed], settings, since)
     assert summary.ok, summary.text()
     assert summary.calls > tenants[0].sent  # the master's final sync counted on top of the worker's calls
+
+
+def test_a_tenant_reported_mid_sync_is_named_not_counted_wrong(tmp_path: Path) -> None:
+    """A worker that reports while a sync is under way (a server that stopped answering) sends a
+    count of calls short of the rows its ledger holds: the master says the log was not checked,
+    rather than that the log has rows the server never received."""
+    with simulator() as sim:
+        tenants, settings, _reported = _tenants(sim, tmp_path, 1)
+        since = invariants.write_clock()
+        tenants[0].sync()
+        state = tenants[0].state()
+        assert not state.syncing
+        state = dataclasses.replace(state, sent=state.sent - 3, syncing=True)  # its last calls not yet counted
+        message = json.loads(json.dumps(state.to_message()))
+        resumed = LoadTenant.resume(TenantState.from_message(message), settings, tenants[0].ledger, "admin")
+        summary = finish([resumed], settings, since)
+    problems = summary.problems["load-t-001"]
+    assert problems == [
+        "sync_log not checked: a sync was still under way when the worker reported (its calls not counted)"
+    ]
