@@ -142,7 +142,7 @@ class Database:
             self.schemas,
             self.reader,
             lambda: self.profile,
-            self.defaults,
+            lambda: self.clock().date(),
             self.related_dependents,
             self.created_ids,
         )

@@ -103,8 +103,13 @@ class Field:
     def is_x2many(self) -> bool:
         return self.type in X2MANY
 
-    def selection_keys(self) -> set[str]:
-        return {str(key) for key, _label in self.attrs.get("selection") or ()}
+    def selection_keys(self) -> frozenset[str]:
+        return self._selection_keys
+
+    @cached_property
+    def _selection_keys(self) -> frozenset[str]:
+        """Built once: every write of a selection checks its value against them."""
+        return frozenset(str(key) for key, _label in self.attrs.get("selection") or ())
 
     # -- write side -----------------------------------------------------
 

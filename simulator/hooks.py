@@ -47,6 +47,10 @@ computed = Computed()
 before_create: dict[str, list[Callable]] = defaultdict(list)
 #: model -> functions(env, ids, vals_list), run after insert
 after_create: dict[str, list[Callable]] = defaultdict(list)
+#: model -> functions(env, new_id, row), run on the column values of a record ``create`` makes (its
+#: ``after_create`` hooks follow) just before its INSERT: stored computes its own values decide, put
+#: in the row rather than written again after it
+before_insert: dict[str, list[Callable]] = defaultdict(list)
 #: model -> functions(env, ids, vals), run before update (may raise)
 before_write: dict[str, list[Callable]] = defaultdict(list)
 #: model -> functions(env, ids, vals), run after update

@@ -467,7 +467,7 @@ class BaseModel:
         entry = self.db.journal_mutation(self.env, self._name, "create", [])
         ids = entry.ids
         for vals in batch:  # the journal keeps the ids of a batch that failed half-way
-            ids.append(self.db.writer.create(self.env, self.schema, dict(vals)))
+            ids.append(self.db.writer.create(self.env, self.schema, dict(vals), hooked=True))
         hooks.run(hooks.after_create, self._name, self.env, ids, batch)
         return ids[0] if single else list(ids)
 

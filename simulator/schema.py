@@ -7,7 +7,9 @@ column per root analytic plan).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from simulator import hooks
 from simulator.fields import COLUMN_TYPES, MAGIC_COLUMNS, Field
@@ -24,6 +26,7 @@ class ModelSchema:
     #: many2many field name -> (relation table, own column, other column)
     relations: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     _derived: dict[str, list[Field]] = field(default_factory=dict, repr=False)
+    _prepared: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -68,8 +71,17 @@ class ModelSchema:
             cached = self._derived[key] = [f for f in self.fields.values() if select(f)]
         return cached
 
+    def prepared(self, key: str, build: Callable[[], Any]) -> Any:
+        """What ``build`` makes of this schema for the write path (a create's defaults), kept
+        until its fields change as ``derived`` lists are: a profile change builds new schemas."""
+        found = self._prepared.get(key)
+        if found is None:
+            found = self._prepared[key] = build()
+        return found
+
     def changed(self) -> None:
         self._derived.clear()
+        self._prepared.clear()
 
 
 def build_schemas(profile: Profile) -> dict[str, ModelSchema]:

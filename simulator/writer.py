@@ -7,10 +7,13 @@ INSERT time, after the id sequence moved (so later ids match a real server).
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from simulator import hooks, translations
+from simulator import dates, hooks, translations
 from simulator.errors import UserError, described_error, mandatory_field_error, unserved_text
 from simulator.fields import Field
 from simulator.schema import ModelSchema
@@ -22,6 +25,25 @@ if TYPE_CHECKING:
     from simulator.store import Store
 
 CREATE, UPDATE, DELETE, UNLINK, LINK, CLEAR, SET = range(7)
+#: The column value of a recorded default that is converted on each create that uses it.
+PER_CREATE = object()
+#: Any day: a day token (``dates``) resolves to a date on it, other defaults stay as they are.
+ANY_DAY = dt.date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    """What every create of a schema starts from, built once (``ModelSchema.prepared``)."""
+
+    #: the recorded defaults a create fills in (stored, not reached through ``_inherits``), as
+    #: given values (a many2many's ids as a SET command)
+    defaults: list[tuple[str, Any]]
+    #: column values: the recorded constants of the computed fields kept in a column (``snapshot``),
+    #: under the defaults converted once
+    base: dict[str, Any]
+    #: the defaults converted on each create that uses them (a day's date, a value that does not
+    #: convert: it fails each such create), and the x2many ones
+    late: list[tuple[str, Field, Any]]
 
 
 class Writer:
@@ -36,25 +58,28 @@ class Writer:
         schemas: Mapping[str, ModelSchema],
         reader: Reader,
         profile: Callable[[], Profile],
-        defaults: Callable[[str], dict],
+        today: Callable[[], dt.date],
         related_dependents: Callable[[str], list[tuple[ModelSchema, Field]]],
         created: Callable[[str], set[int]],
     ) -> None:
         """``schemas``: every model, the one mapping kept across profile changes; ``profile``:
-        the profile served now (installing modules swaps it); ``defaults``: a model's recorded
-        defaults on the database's clock; ``related_dependents``: the stored related columns
-        one hop from a model; ``created``: the ids of a model the call in progress created."""
+        the profile served now (installing modules swaps it); ``today``: the day on the database's
+        clock, which recorded defaults relative to the day resolve on; ``related_dependents``: the
+        stored related columns one hop from a model; ``created``: the ids of a model the call in
+        progress created."""
         self.store = store
         self.schemas = schemas
         self.reader = reader
         self.profile = profile
-        self.defaults = defaults
+        self.today = today
         self.related_dependents = related_dependents
         self.created = created
 
     # -- create -----------------------------------------------------------
 
-    def create(self, env: Env, schema: ModelSchema, vals: dict) -> int:
+    def create(self, env: Env, schema: ModelSchema, vals: dict, hooked: bool = False) -> int:
+        """The new record's id. ``hooked``: ``create`` makes the record and runs its ``after_create``
+        hooks next, so the ``before_insert`` ones fill the row first."""
         for name in vals:
             if name not in schema.fields:
                 texts = self.profile().quirks.orm.unknown_field
@@ -63,24 +88,21 @@ class Writer:
         new_id = self.store.next_id(schema.table) if early else 0
         hooks.run(hooks.before_create, schema.name, env, vals)
         self._create_parents(env, schema, vals)
-        values = self._with_defaults(schema, vals)
-        row, x2many = self._split(env, schema, values)
-        for name, value in self.profile().constants.get(schema.name, {}).items():
-            fld = schema.fields.get(name)
-            if fld is not None and fld.extra.get("snapshot") and name not in row:
-                row[name] = fld.recorded_column(value)
+        given, x2many = self._split(env, schema, vals)
+        plan = self._plan(schema)
+        row = {**plan.base, **given}
+        self._add_late_defaults(plan, vals, row, x2many)
         # the INSERT takes its id before NOT NULL and constraints can fail
         new_id = new_id or self.store.next_id(schema.table)
         now = env.now()
         row.update(create_uid=env.uid, write_uid=env.uid, create_date=now, write_date=now)
         self._check_required(schema, row)
         row["id"] = new_id
-        cols = ", ".join(f'"{c}"' for c in row)
-        self.store.execute(
-            f'INSERT INTO "{schema.table}" ({cols}) VALUES ({",".join("?" * len(row))})',
-            list(row.values()),
-        )
+        if hooked:
+            hooks.run(hooks.before_insert, schema.name, env, new_id, row)
+        self.store.execute(_insert_sql(schema.table, tuple(row)), list(row.values()))
         if translations.context_lang(env):
+            values = self._with_defaults(plan, vals)
             translations.store(
                 env, schema, [new_id], {name: values[name] for name in translations.translated(schema, values)}
             )
@@ -100,19 +122,59 @@ class Writer:
             elif parent_vals:
                 self.write(env, self.schemas[parent_model], [vals[link]], parent_vals)
 
-    def _with_defaults(self, schema: ModelSchema, vals: dict) -> dict:
-        defaults = self.defaults(schema.name)
-        values = dict(vals)
-        for name, default in defaults.items():
+    def _plan(self, schema: ModelSchema) -> RowPlan:
+        """The schema's ``RowPlan``, built on its first create (and again after its fields change)."""
+        return schema.prepared("create_plan", lambda: self._new_plan(schema))
+
+    def _new_plan(self, schema: ModelSchema) -> RowPlan:
+        use_datetime = self.profile().quirks.xmlrpc.use_datetime
+        defaults: list[tuple[str, Any]] = []
+        base = self._snapshot_constants(schema)
+        late: list[tuple[str, Field, Any]] = []
+        for name, default in self.profile().defaults.get(schema.name, {}).items():
             fld = schema.fields.get(name)
-            if name in values or default is None or fld is None or not (fld.is_column or fld.type == "many2many"):
+            if default is None or fld is None or not (fld.is_column or fld.type == "many2many"):
                 continue
             if fld.extra.get("inherited"):
                 continue
             if fld.type == "many2many" and all(isinstance(i, int) for i in default or []):
                 default = [(SET, 0, list(default or []))]
-            values[name] = default
+            defaults.append((name, default))
+            if fld.is_x2many or (column := _column_once(fld, default, use_datetime)) is PER_CREATE:
+                late.append((name, fld, default))
+            else:
+                base[name] = column
+        return RowPlan(defaults, base, late)
+
+    def _snapshot_constants(self, schema: ModelSchema) -> dict[str, Any]:
+        """The recorded values (``constants``) of the computed fields the simulator keeps in
+        a column (``snapshot``), as stored: what every new record gets unless it was given one."""
+        found = {}
+        for name, value in self.profile().constants.get(schema.name, {}).items():
+            fld = schema.fields.get(name)
+            if fld is not None and fld.extra.get("snapshot"):
+                found[name] = fld.recorded_column(value)
+        return found
+
+    def _with_defaults(self, plan: RowPlan, vals: dict) -> dict:
+        """``vals`` with the recorded defaults of the fields it leaves out, as given values."""
+        values = dict(vals)
+        today = self.today()
+        for name, default in plan.defaults:
+            values.setdefault(name, dates.resolve(default, today))
         return values
+
+    def _add_late_defaults(self, plan: RowPlan, vals: dict, row: dict, x2many: list) -> None:
+        """``_split`` of the ``late`` defaults of the fields ``vals`` leaves out."""
+        today = None
+        for name, fld, default in plan.late:
+            if name in vals:
+                continue
+            if fld.is_x2many:
+                x2many.append((fld, default))
+            else:
+                today = today or self.today()
+                row[name] = fld.to_column(dates.resolve(default, today), self.profile().quirks.xmlrpc.use_datetime)
 
     def _split(self, env: Env, schema: ModelSchema, vals: dict) -> tuple[dict, list]:
         """Column values for the row, x2many commands for after the insert."""
@@ -258,11 +320,10 @@ class Writer:
             holders = ",".join("?" * len(targets))
             store.execute(f'UPDATE "{comodel.table}" SET "{inverse}" = ? WHERE id IN ({holders})', [ids[-1], *targets])
             return
-        rel, col1, col2 = schema.m2m_table(fld)
-        store.conn.executemany(
-            f'INSERT OR IGNORE INTO "{rel}" ("{col1}", "{col2}") VALUES (?, ?)',
-            [(owner, target) for owner in ids for target in targets],
-        )
+        pairs = [(owner, target) for owner in ids for target in targets]
+        if pairs:
+            rel, col1, col2 = schema.m2m_table(fld)
+            store.conn.executemany(f'INSERT OR IGNORE INTO "{rel}" ("{col1}", "{col2}") VALUES (?, ?)', pairs)
 
     def _unlink_relation(self, schema: ModelSchema, fld: Field, ids: list[int], targets: list[int] | None) -> None:
         store = self.store
@@ -332,6 +393,24 @@ class Writer:
             rows = self.store.query(f'SELECT id FROM "{other.table}" WHERE "{link}" IN ({holders})', ids)
             if rows:
                 self.recompute_related(env, other, [r[0] for r in rows])
+
+
+def _column_once(fld: Field, default: Any, use_datetime: bool) -> Any:
+    """The column value of a recorded default, else ``PER_CREATE`` for one of a day token or
+    one that does not convert."""
+    if dates.resolve(default, ANY_DAY) != default:
+        return PER_CREATE
+    try:
+        return fld.to_column(default, use_datetime)
+    except Exception:  # whatever it raises, it raises on each create that uses it
+        return PER_CREATE
+
+
+@functools.lru_cache(maxsize=1024)
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    """The INSERT of a row of ``columns``: creates make the same few column sets over and over."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    return f'INSERT INTO "{table}" ({names}) VALUES ({",".join("?" * len(columns))})'
 
 
 def _unstored(fld: Field) -> Field:

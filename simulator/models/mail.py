@@ -80,7 +80,7 @@ def _message_id(res: str) -> str:
 def _email_from(env: Any, partner_id: int | None) -> str | bool:
     """The author as ``"Name" <email>``: what a fresh database's message default says it is
     (19 leaves notifications without one)."""
-    if not partner_id or not env.db.defaults(MESSAGE).get("email_from"):
+    if not partner_id or not env.db.profile.defaults.get(MESSAGE, {}).get("email_from"):
         return False
     rows = env.db.store.query("SELECT name, email FROM res_partner WHERE id = ?", (partner_id,))
     if not rows or not rows[0][1]:
@@ -102,7 +102,7 @@ def post_message(
         "body": body,
         "subtype_id": subtype or False,
         "author_id": author or False,
-        "date": env.now(),
+        "date": env.db.clock(),  # stored as ``env.now()`` writes it, without a format and parse between
         "email_from": email,
         "reply_to": email,
         "is_internal": log,

@@ -42,7 +42,6 @@ def _commercial_name(env, schema, partner_id: int) -> str:
     return (current or {}).get("name") or ""
 
 
-hooks.on(hooks.after_create, "res.partner")(lambda env, ids, _vals_list: _refresh_names(env, ids, None))
 hooks.on(hooks.after_write, "res.partner")(_refresh_names)
 
 
@@ -229,12 +228,54 @@ def _first_contact(env, partner_id: int) -> None:
         _write(env, [parent_id], own)
 
 
+@hooks.on(hooks.before_insert, "res.partner")
+def _standalone_columns(env, partner_id: int, row: dict) -> None:
+    """A new partner without a parent is its own commercial entity, named by its name: what
+    ``_created`` would store for it, if nothing makes it another's parent or commercial entity
+    (``_standalone``), is known from its row; put in it, it is not written again."""
+    from simulator.models import stored  # not at the top: its hooks would go before later modules'
+
+    if row.get("parent_id") is not None or not stored.own_row(env):
+        return
+    row.update(stored.standalone_values(env, row), commercial_partner_id=partner_id)
+    column = env.db.schema("res.partner").meta.display_field
+    if column:
+        row[column] = (row.get("name") or "").strip()
+
+
 @hooks.on(hooks.after_create, "res.partner")
 def _created(env, ids: list[int], vals_list: list[dict]) -> None:
-    for partner_id, vals in zip(ids, vals_list, strict=True):
+    """The stored display name, the commercial entity, ``_fields_sync``, the first contact's
+    address and the stored computes of ``stored``, step by step in Odoo's order; standalone
+    partners have them already (``_standalone_columns``)."""
+    from simulator.models import stored  # not at the top: its hooks would go before later modules'
+
+    alone = _standalone(env, ids) if stored.own_row(env) else set()
+    linked = [(partner_id, vals) for partner_id, vals in zip(ids, vals_list, strict=True) if partner_id not in alone]
+    if not linked:
+        return
+    linked_ids = [partner_id for partner_id, _vals in linked]
+    _refresh_names(env, linked_ids, None)
+    for partner_id, vals in linked:
         _refresh_commercial(env, partner_id)
         fields_sync(env, partner_id, vals)
         _first_contact(env, partner_id)
+    stored.partner_created(env, linked_ids)
+
+
+def _standalone(env, ids: list[int]) -> set[int]:
+    """Of new partners, those without a parent that no other partner names as its parent or
+    commercial entity (children its ``child_ids`` made): each is its own commercial entity, its
+    display name is its name, and ``_fields_sync`` and ``_first_contact`` have nothing to do."""
+    marks = ",".join("?" * len(ids))
+    return {
+        row[0]
+        for row in env.db.store.query(
+            f"SELECT id FROM res_partner p WHERE id IN ({marks}) AND parent_id IS NULL AND NOT EXISTS (SELECT 1 "
+            "FROM res_partner c WHERE c.id != p.id AND (c.parent_id = p.id OR c.commercial_partner_id = p.id))",
+            ids,
+        )
+    }
 
 
 @hooks.on(hooks.after_write, "res.partner")

@@ -47,18 +47,58 @@ def email_normalize(text: Any) -> str | bool:
     return found[0].lower() if len(found) == 1 else False
 
 
+def _email_normalized(row: dict) -> str | None:
+    return email_normalize(row.get("email")) or None
+
+
+def _phone_sanitized(row: dict) -> str | None:
+    """Mail's phone mixin: the first of ``mobile``/``phone``, as written when no phone library formats it."""
+    return (row.get("mobile") or row.get("phone") or "").strip() or None
+
+
+def _company_name(entity: dict) -> Any:
+    """``_compute_commercial_company_name``, from the commercial entity's row."""
+    return entity.get("name") if entity.get("is_company") else None
+
+
+#: ``partner_created``'s computes for a partner that is its own commercial entity, from its row.
+STANDALONE: dict[str, Callable[[dict], Any]] = {
+    "email_normalized": _email_normalized,
+    "phone_sanitized": _phone_sanitized,
+    "commercial_company_name": _company_name,
+    "partner_share": lambda _row: 1,  # ``_compute_partner_share``: no user yet
+}
+#: The columns they read.
+OWN_INPUTS = ("name", "is_company", "email", "phone", "mobile")
+
+
+def own_row(env: Any) -> bool:
+    """Whether the row a partner is inserted with is what the ``STANDALONE`` computes read: none
+    of their inputs is translated (a context language reads another value); kept with the schema."""
+    schema = env.db.schema(PARTNER)
+    return schema.prepared(
+        "own_row", lambda: not any(schema.fields[n].attrs.get("translate") for n in OWN_INPUTS if n in schema.fields)
+    )
+
+
+def standalone_values(env: Any, row: dict) -> dict[str, Any]:
+    """What ``partner_created`` stores for a new partner that is its own commercial entity and
+    no other partner's, from the row it is inserted with (``own_row``)."""
+    computes = env.db.schema(PARTNER).prepared(
+        "standalone_computes", lambda: {n: f for n, f in STANDALONE.items() if _computed(env, PARTNER, n)}
+    )
+    return {name: compute(row) for name, compute in computes.items()}
+
+
 def _partner_fields(env: Any, ids: list[int], changed: set[str] | None) -> None:
-    """``_compute_email_normalized``, ``_compute_phone_sanitized`` (mail's phone mixin:
-    the first of ``mobile``/``phone``, as written when no phone library formats it) and
+    """``_compute_email_normalized``, ``_compute_phone_sanitized`` and
     ``_compute_commercial_company_name``, for the records whose inputs changed."""
     values: dict[str, dict[int, Any]] = {}
     rows = _rows(env, PARTNER, ids, ["email", "phone", "mobile", "commercial_partner_id"])
     if _computed(env, PARTNER, "email_normalized") and (changed is None or "email" in changed):
-        values["email_normalized"] = {i: email_normalize(row.get("email")) or None for i, row in rows.items()}
+        values["email_normalized"] = {i: _email_normalized(row) for i, row in rows.items()}
     if _computed(env, PARTNER, "phone_sanitized") and (changed is None or {"phone", "mobile"} & changed):
-        values["phone_sanitized"] = {
-            i: (row.get("mobile") or row.get("phone") or "").strip() or None for i, row in rows.items()
-        }
+        values["phone_sanitized"] = {i: _phone_sanitized(row) for i, row in rows.items()}
     _store(env, PARTNER, values)
     if _computed(env, PARTNER, "commercial_company_name") and (
         changed is None or {"name", "is_company", "parent_id"} & changed
@@ -83,10 +123,7 @@ def _commercial_company_names(env: Any, ids: list[int]) -> None:
         list({r["commercial_partner_id"] for r in rows.values() if r["commercial_partner_id"]}),
         ["name", "is_company"],
     )
-    names = {}
-    for i, row in rows.items():
-        entity = entities.get(row["commercial_partner_id"] or 0) or {}
-        names[i] = entity.get("name") if entity.get("is_company") else None
+    names = {i: _company_name(entities.get(row["commercial_partner_id"] or 0) or {}) for i, row in rows.items()}
     _store(env, PARTNER, {"commercial_company_name": names})
 
 
@@ -96,8 +133,9 @@ def _share(env: Any, user_ids: list[int]) -> dict[int, bool]:
     return {u: not (internal and env.db.access.has_group(u, internal)) for u in user_ids}
 
 
-@hooks.on(hooks.after_create, PARTNER)
-def _partner_created(env: Any, ids: list[int], _vals_list: list[dict]) -> None:
+def partner_created(env: Any, ids: list[int]) -> None:
+    """The stored computes of new partners (``partner.py``'s create runs them, after the
+    commercial entity and the synced fields they read)."""
     _partner_fields(env, ids, None)
     if _computed(env, PARTNER, "partner_share"):  # ``_compute_partner_share``: no user yet
         _store(env, PARTNER, {"partner_share": {i: 1 for i in ids}})
