@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 CLASSIC_READ = "_classic_read"
 #: 16's concurrency field, read as the last write (or creation) datetime.
 LAST_UPDATE = "__last_update"
+#: columns of every model, whether or not its fields describe them as stored
+MAGIC_COLUMNS = ("create_date", "write_date", "create_uid", "write_uid")
 
 
 class Reader:
@@ -44,31 +46,40 @@ class Reader:
         store = env.db.store
         for chunk in _chunks(ids, 900):
             sql = f'SELECT {cols} FROM "{schema.table}" WHERE id IN ({",".join("?" * len(chunk))})'
-            for row in store.query(sql, chunk):
-                found[row[0]] = dict(zip(names, row, strict=True))
+            # a row holds what is selected; zip with any keyword (strict) is slower to make than the dict
+            found.update({row[0]: dict(zip(names, row)) for row in store.query(sql, chunk)})  # noqa: B905
         translations.overlay(env, schema, found, columns)
         return found
 
     def read(self, env: Env, schema: ModelSchema, ids: list[int], names: list[str], load: str | None) -> list[dict]:
         fields = [schema.fields[n] for n in names if n != "id"]
         stored = [f.name for f in fields if f.is_column or f.extra.get("snapshot")]
-        for magic in ("create_date", "write_date", "create_uid", "write_uid"):
+        for magic in MAGIC_COLUMNS:
             if (magic in names or (LAST_UPDATE in names and magic.endswith("_date"))) and magic not in stored:
                 stored.append(magic)
         rows = self.rows(env, schema, ids, stored)
         present = [i for i in ids if i in rows]
-        values: dict[str, dict[int, Any]] = {}
-        for fld in fields:
-            values[fld.name] = self.field_values(env, schema, fld, present, rows, load)
-        records = {i: {"id": i} for i in present}
-        for name, column in values.items():  # column by column: one loop per field, not per value
-            for i, record in records.items():
-                record[name] = column[i]
-        return list(records.values())
+        unique = list(dict.fromkeys(present))  # an id given twice reads once
+        records = [{"id": i} for i in unique]
+        ordered = [rows[i] for i in unique]
+        for fld in fields:  # field by field, each value stored as it is shaped
+            name = fld.name
+            if _plain(schema, fld):  # most columns: no mapping of its own
+                read_value = fld.read_value
+                for record, row in zip(records, ordered, strict=True):
+                    record[name] = read_value(row[name])
+            else:
+                column = self.field_values(env, schema, fld, present, rows, load)
+                for record, i in zip(records, unique, strict=True):
+                    record[name] = column[i]
+        return records
 
     def field_values(
         self, env: Env, schema: ModelSchema, fld: Field, ids: list[int], rows: dict[int, dict], load: str | None
     ) -> dict[int, Any]:
+        if _plain(schema, fld):
+            read_value, name = fld.read_value, fld.name
+            return {i: read_value(rows[i][name]) for i in ids}
         if fld.name == "display_name":
             return self.display_names(env, schema, ids)
         if fld.name == LAST_UPDATE:  # 16's ``_compute_concurrency_field``: write_date or create_date
@@ -79,17 +90,8 @@ class Reader:
             raw = compute(env, ids)
         elif fld.extra.get("snapshot") and fld.is_x2many:
             return {i: json.loads(rows[i][fld.name]) if rows[i][fld.name] else [] for i in ids}
-        elif (
-            fld.is_column
-            or fld.extra.get("snapshot")
-            or fld.name in ("create_date", "write_date", "create_uid", "write_uid")
-        ):
-            name = fld.name
-            plain = fld.type != "many2one" and not fld.company_dependent and not fld.extra.get("snapshot")
-            if plain:  # most columns: read in one pass
-                read_value = fld.read_value
-                return {i: read_value(rows[i][name]) for i in ids}
-            raw = {i: rows[i][name] for i in ids}
+        elif fld.is_column or fld.extra.get("snapshot") or fld.name in MAGIC_COLUMNS:
+            raw = {i: rows[i][fld.name] for i in ids}
             if fld.company_dependent:  # no value of its own: the company's default (ir.property / ir.default)
                 fallback = fld.to_column(env.db.profile.defaults.get(schema.name, {}).get(fld.name), True)
                 raw = {i: fallback if v is None else v for i, v in raw.items()}
@@ -116,7 +118,7 @@ class Reader:
         other ``load`` (None, "", a typo) reads the bare id, as ``_read_format`` decides."""
         if load != CLASSIC_READ:
             return {i: v or False for i, v in raw.items()}
-        targets = list(dict.fromkeys(v for v in raw.values() if v))
+        targets = list(dict.fromkeys(filter(None, raw.values())))
         if not self.serves(fld.relation):  # a model the simulator does not hold: the recorded name
             recorded = unheld_names(env, fld.relation or "", targets)
             return {i: ([v, recorded.get(v, "")] if v else False) for i, v in raw.items()}
@@ -227,6 +229,21 @@ class Reader:
             return {i: (row[rec_name] or "") for i, row in rows.items()}
         values = self.field_values(env, schema, fld, ids, {}, CLASSIC_READ)
         return {i: v or "" for i, v in values.items()}
+
+
+def _plain(schema: ModelSchema, fld: Field) -> bool:
+    """Whether ``fld`` reads as its column holds it, value by value (``Field.read_value``): most fields.
+    Not a many2one (named per ``load``), a company-dependent field (its default in place of nothing), a
+    snapshot (a JSON list, a date token), nor a field Odoo computes (a hook, the display name, 16's
+    ``__last_update``)."""
+    return (
+        (fld.is_column or fld.name in MAGIC_COLUMNS)
+        and fld.type != "many2one"
+        and not fld.company_dependent
+        and not fld.extra.get("snapshot")
+        and fld.name not in ("display_name", LAST_UPDATE)
+        and (schema.name, fld.name) not in hooks.computed
+    )
 
 
 def unheld_names(env: Env, model: str, ids: list) -> dict:
