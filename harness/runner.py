@@ -205,8 +205,10 @@ class _Child:
     @classmethod
     def start(cls, context: multiprocessing.context.BaseContext, suites: list[Suite], group: list[Target]) -> _Child:
         reader, writer = context.Pipe(duplex=False)
+        # a forked child has this process's environment as it is now; one from a fork server is given it
+        environ = None if context.get_start_method() == "fork" else Environ(os.environ)
         process = context.Process(
-            target=_run_group, args=(suites, group, writer, dict(os.environ)), name=f"odoo-harness {group[0].name}"
+            target=_run_group, args=(suites, group, writer, environ), name=f"odoo-harness {group[0].name}"
         )
         process.start()
         writer.close()  # the child holds the only writing end: its exit is the reader's EOF
@@ -230,13 +232,26 @@ class _Child:
         self.channel.close()
 
 
-def _run_group(suites: list[Suite], group: list[Target], channel: Connection, environ: dict[str, str]) -> None:
+class Environ(dict[str, str]):
+    """The parent's environment, handed to a child a fork server starts. It holds secrets (url:
+    targets' passwords and API keys), so its text never says more than how many variables it has:
+    nothing that shows the child's arguments (a log line, an error message) can print one."""
+
+    def __repr__(self) -> str:
+        return f"<environment: {len(self)} variables>"
+
+    __str__ = __repr__
+
+
+def _run_group(suites: list[Suite], group: list[Target], channel: Connection, environ: Environ | None) -> None:
     """In the child: every suite on each target of the group, each result sent as it comes. The
-    environment is the parent's of now (url: targets read their credentials there), not the one a
-    fork server was started with. Ctrl-C is the parent's to handle: it stops its children."""
+    environment is the parent's of now (url: targets read their credentials there): a forked child
+    has it already, one from a fork server is given it (``environ``), not the one the server was
+    started with. Ctrl-C is the parent's to handle: it stops its children."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ.clear()
-    os.environ.update(environ)
+    if environ is not None:
+        os.environ.clear()
+        os.environ.update(environ)
     with channel:
         for target in group:
             versions: dict[str, str] = {}

@@ -155,7 +155,15 @@ def engine_url(url: str) -> str:
 class Ledger:
     """One ledger database, shared by every tenant and by concurrent syncs."""
 
-    def __init__(self, url: str = "sqlite:///odoo-harness.sqlite", clock: type[dt.datetime] = dt.datetime) -> None:
+    def __init__(
+        self,
+        url: str = "sqlite:///odoo-harness.sqlite",
+        clock: type[dt.datetime] = dt.datetime,
+        *,
+        migrated: bool = False,
+    ) -> None:
+        """``migrated``: the database is known to be at the newest revision (a copy of a migrated
+        ledger, ``new_sqlite_ledger``), so opening it asks nothing of it."""
         self.url = engine_url(url)
         self.shown = shown_url(url)
         self.clock = clock
@@ -168,10 +176,12 @@ class Ledger:
         sa.event.listen(self.engine, "handle_error", self._unusable)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        migrate(self.engine)
+        if not migrated:
+            migrate(self.engine)
         self.idempotency, self.sync_log, self.sync_lock, self.odoo_server, self.odoo_login, self.sync_run = reflected(
             self.engine, TABLES
         )
+        self._statements = _statements(self.idempotency, self.sync_log, self.sync_lock, self.sync_run)
 
     def now(self) -> dt.datetime:
         return self.clock.now(dt.UTC).replace(tzinfo=None)
@@ -201,14 +211,13 @@ class Ledger:
     # -- idempotency ----------------------------------------------------------------
 
     def states(self, keys: Iterable[str]) -> dict[str, KeyState]:
-        keys = list(keys)
-        found: dict[str, KeyState] = {}
         with self.engine.connect() as conn:
-            for chunk in _chunks(keys, 500):
-                rows = conn.execute(sa.select(self.idempotency).where(self.idempotency.c.key.in_(chunk)))
-                for row in rows:
-                    found[row.key] = KeyState(row.key, row.status, row.odoo_id, row.error)
-        return found
+            return {row.key: KeyState(row.key, row.status, row.odoo_id, row.error) for row in self._keys(conn, keys)}
+
+    def _keys(self, conn: sa.Connection, keys: Iterable[str]) -> Iterator[sa.Row]:
+        """The idempotency rows of ``keys`` that exist, read 500 keys a statement."""
+        for chunk in _chunks(list(keys), 500):
+            yield from conn.execute(self._statements.keys_in, {"keys": chunk})
 
     def mark(
         self,
@@ -217,33 +226,29 @@ class Ledger:
         model: str | None = None,
         sent_values: dict | None = None,
     ) -> None:
-        """Set ``(key, error, odoo_id)`` entries to ``status`` (insert or update). ``sent_values``:
-        what their write sends, kept so that a key whose answer is lost can be settled later."""
-        now = self.now()
+        """Set ``(key, error, odoo_id)`` entries to ``status`` (insert or update; a key given twice
+        ends as its last entry says). ``sent_values``: what their write sends, kept so that a key
+        whose answer is lost can be settled later. One transaction, and one statement for the keys
+        already there and one for the new ones, however many: a batch marks hundreds of keys."""
+        common = {"status": status, "updated_at": self.now(), "odoo_model": model}
+        if sent_values is not None:
+            common["sent_values"] = json.dumps(sent_values, sort_keys=True)
+        values = {key: {"error": error, "odoo_id": odoo_id, **common} for key, error, odoo_id in entries}
         with self.engine.begin() as conn:
-            for key, error, odoo_id in entries:
-                tenant, entity, entity_id, operation = split_key(key)
-                values = {"status": status, "odoo_id": odoo_id, "error": error, "updated_at": now, "odoo_model": model}
-                if sent_values is not None:
-                    values["sent_values"] = json.dumps(sent_values, sort_keys=True)
-                updated = conn.execute(
-                    sa.update(self.idempotency).where(self.idempotency.c.key == key).values(**values)
-                ).rowcount
-                if not updated:
-                    conn.execute(
-                        sa.insert(self.idempotency).values(
-                            key=key, tenant=tenant, entity=entity, entity_id=entity_id, operation=operation, **values
-                        )
-                    )
+            known = {row.key for row in self._keys(conn, values)}
+            updates = [{"key_marked": key, **row} for key, row in values.items() if key in known]
+            inserts = [
+                {"key": key, **dict(zip(KEY_PARTS, split_key(key), strict=True)), **row}
+                for key, row in values.items()
+                if key not in known
+            ]
+            if updates:
+                conn.execute(self._statements.key_update, updates)
+            if inserts:
+                conn.execute(sa.insert(self.idempotency), inserts)
 
     def pending_keys(self, tenant: str, entity: str) -> list[PendingKey]:
         """The ``entity`` keys of ``tenant`` still ``pending``: left by a sync that stopped."""
-        c = self.idempotency.c
-        query = (
-            sa.select(c.key, c.entity_id, c.operation, c.odoo_model, c.odoo_id, c.sent_values)
-            .where(c.tenant == tenant, c.entity == entity, c.status == PENDING)
-            .order_by(c.key)
-        )
         with self.engine.connect() as conn:
             return [
                 PendingKey(
@@ -254,20 +259,15 @@ class Ledger:
                     row.odoo_id,
                     json.loads(row.sent_values) if row.sent_values else None,
                 )
-                for row in conn.execute(query)
+                for row in conn.execute(self._statements.pending, {"of_tenant": tenant, "of_entity": entity})
             ]
 
     def write_revisions(self, tenant: str, model: str) -> dict[int, int]:
         """Per record id, how many of our writes to it succeeded: the revision an update
         key is made over."""
-        c = self.idempotency.c
-        query = (
-            sa.select(c.odoo_id, sa.func.count())
-            .where(c.tenant == tenant, c.odoo_model == model, c.status == SUCCEEDED, c.operation != "create")
-            .group_by(c.odoo_id)
-        )
         with self.engine.connect() as conn:
-            return {odoo_id: count for odoo_id, count in conn.execute(query)}
+            rows = conn.execute(self._statements.revisions, {"of_tenant": tenant, "of_model": model})
+            return {odoo_id: count for odoo_id, count in rows}
 
     def tenant_keys(self, tenant: str) -> list[dict]:
         """Every idempotency key of ``tenant``, for a cassette to carry the state its sync
@@ -355,18 +355,9 @@ class Ledger:
     def log(self, row: LogRow) -> int:
         """Write one row, in the tenant's running sync if any; its id (``complete`` finishes a
         ``sending`` row by it)."""
-        run = self.sync_run.c
-        running = (
-            sa.select(run.id)
-            .where(run.tenant == row.tenant, run.ended_at.is_(None))
-            .order_by(run.id.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
+        values = {"ts": self.now(), "run_tenant": row.tenant, **row.__dict__}
         with self.engine.begin() as conn:
-            return conn.execute(
-                sa.insert(self.sync_log).values(ts=self.now(), run_id=running, **row.__dict__)
-            ).inserted_primary_key[0]
+            return conn.execute(self._statements.log, values).inserted_primary_key[0]
 
     def complete(
         self,
@@ -378,30 +369,23 @@ class Ledger:
         error: str | None,
     ) -> None:
         """A ``sending`` row's call was answered (or failed): it is ``sent``, with what was measured."""
+        values = {
+            "completed_row": row_id,
+            "outcome": SENT,
+            "http_status": http_status,
+            "response_size": response_size,
+            "latency_ms": latency_ms,
+            "error": error,
+        }
         with self.engine.begin() as conn:
-            conn.execute(
-                sa.update(self.sync_log)
-                .where(self.sync_log.c.id == row_id)
-                .values(
-                    outcome=SENT,
-                    http_status=http_status,
-                    response_size=response_size,
-                    latency_ms=latency_ms,
-                    error=error,
-                )
-            )
+            conn.execute(self._statements.complete, values)
 
     def settle_calls(self, tenant: str) -> int:
         """Rows left ``sending`` by a process that died waiting read ``sent``, ``ANSWER_UNKNOWN``.
         Run under the tenant's lock, when no live sync of the tenant can be waiting; a call of
         another command still in flight completes its own row afterwards, by id, all the same."""
-        c = self.sync_log.c
         with self.engine.begin() as conn:
-            return conn.execute(
-                sa.update(self.sync_log)
-                .where(c.tenant == tenant, c.outcome == SENDING)
-                .values(outcome=SENT, error=ANSWER_UNKNOWN)
-            ).rowcount
+            return conn.execute(self._statements.settle, {"of_tenant": tenant}).rowcount
 
     def mark_recovered(self, tenant: str, key: str) -> int:
         """The tenant's latest failed call sent with ``key`` (a batch's row names its first key:
@@ -426,23 +410,17 @@ class Ledger:
     def start_run(self, tenant: str) -> int:
         """A new ``running`` run of ``tenant``; one a killed sync left running is ended ``failed``
         first. Called under the tenant's lock, when no live sync of the tenant runs."""
-        c = self.sync_run.c
         now = self.now()
         with self.engine.begin() as conn:
-            conn.execute(
-                sa.update(self.sync_run)
-                .where(c.tenant == tenant, c.ended_at.is_(None))
-                .values(ended_at=now, outcome=FAILED, error=RUN_STOPPED)
-            )
-            return conn.execute(
-                sa.insert(self.sync_run).values(tenant=tenant, started_at=now, outcome=RUNNING)
-            ).inserted_primary_key[0]
+            conn.execute(self._statements.stop_runs, {"of_tenant": tenant, "stopped_at": now})
+            run = {"tenant": tenant, "started_at": now, "outcome": RUNNING}
+            return conn.execute(self._statements.run_insert, run).inserted_primary_key[0]
 
     def end_run(self, run_id: int, *, calls: int, writes: int, error: str | None) -> None:
         """The run ended: ``ok``, or ``failed`` with ``error``."""
         values = {"ended_at": self.now(), "outcome": FAILED if error else OK, "calls": calls, "writes": writes}
         with self.engine.begin() as conn:
-            conn.execute(sa.update(self.sync_run).where(self.sync_run.c.id == run_id).values(error=error, **values))
+            conn.execute(self._statements.run_update, {"run_ended": run_id, "error": error, **values})
 
     def runs(self, tenant: str, limit: int = 20, failed_only: bool = False) -> list[dict]:
         """A tenant's latest runs, newest first."""
@@ -536,11 +514,7 @@ class Ledger:
                 yield
             finally:
                 with self.engine.begin() as conn:
-                    conn.execute(
-                        sa.delete(self.sync_lock).where(
-                            self.sync_lock.c.tenant == tenant, self.sync_lock.c.owner == str(owner)
-                        )
-                    )
+                    conn.execute(self._statements.unlock, {"of_tenant": tenant, "held_by": str(owner)})
 
     @contextmanager
     def _advisory_lock(self, tenant: str) -> Iterator[bool | None]:
@@ -569,15 +543,15 @@ class Ledger:
     def _claim(self, tenant: str, owner: LockOwner, takeover: bool) -> None:
         """Write the lock row naming ``owner``, first removing one whose holder is gone
         (``takeover``: PostgreSQL's advisory lock already says so)."""
-        c = self.sync_lock.c
         with self.engine.connect() as conn:
-            held = conn.execute(sa.select(c.owner).where(c.tenant == tenant)).scalar()
+            held = conn.execute(self._statements.lock_owner, {"of_tenant": tenant}).scalar()
         if held is not None and (takeover or _gone(held)):
             with self.engine.begin() as conn:  # only that row: a holder that just took over keeps its own
-                conn.execute(sa.delete(self.sync_lock).where(c.tenant == tenant, c.owner == held))
+                conn.execute(self._statements.unlock, {"of_tenant": tenant, "held_by": held})
         try:
             with self.engine.begin() as conn:
-                conn.execute(sa.insert(self.sync_lock).values(tenant=tenant, owner=str(owner), acquired_at=self.now()))
+                lock = {"tenant": tenant, "owner": str(owner), "acquired_at": self.now()}
+                conn.execute(self._statements.lock_insert, lock)
         except IntegrityError:
             raise SyncLocked(self._refusal(tenant)) from None
 
@@ -618,6 +592,81 @@ def reflected(engine: sa.Engine, names: tuple[str, ...]) -> list[sa.Table]:
 _REFLECTED: dict[tuple[str, tuple[str, ...]], list[sa.Table]] = {}
 
 
+@dataclass(frozen=True)
+class _Statements:
+    """The statements run per call, per key and per sync, whose values are bound when they run:
+    each is built and keyed for SQLAlchemy's statement cache once a process, not at every run.
+    ``:of_tenant`` and the like are their parameters; an insert or update without one of its
+    columns named takes the column's value from the parameters."""
+
+    #: the idempotency rows of ``:keys``
+    keys_in: sa.Select
+    #: one idempotency row (``:key_marked``)
+    key_update: sa.Update
+    #: the keys of ``:of_tenant`` and ``:of_entity`` still pending, in key order
+    pending: sa.Select
+    #: per record id, how many writes of ``:of_tenant`` to ``:of_model`` succeeded
+    revisions: sa.Select
+    #: a sync_log row, in the running sync of ``:run_tenant`` if any
+    log: sa.Insert
+    #: one sync_log row (``:completed_row``)
+    complete: sa.Update
+    #: the rows of ``:of_tenant`` left sending: sent, answer unknown
+    settle: sa.Update
+    #: the runs of ``:of_tenant`` left running: failed at ``:stopped_at``
+    stop_runs: sa.Update
+    run_insert: sa.Insert
+    #: one run (``:run_ended``)
+    run_update: sa.Update
+    #: who holds ``:of_tenant``'s lock
+    lock_owner: sa.Select
+    lock_insert: sa.Insert
+    #: ``:of_tenant``'s lock, where ``:held_by`` holds it
+    unlock: sa.Delete
+
+
+@functools.cache
+def _statements(idempotency: sa.Table, sync_log: sa.Table, sync_lock: sa.Table, sync_run: sa.Table) -> _Statements:
+    """The statements of a schema's tables (``reflected`` gives the same tables to every ledger)."""
+    key, log, lock, run = idempotency.c, sync_log.c, sync_lock.c, sync_run.c
+    of_tenant = sa.bindparam("of_tenant")
+    running = (
+        sa.select(run.id)
+        .where(run.tenant == sa.bindparam("run_tenant"), run.ended_at.is_(None))
+        .order_by(run.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return _Statements(
+        keys_in=sa.select(idempotency).where(key.key.in_(sa.bindparam("keys", expanding=True))),
+        key_update=sa.update(idempotency).where(key.key == sa.bindparam("key_marked")),
+        pending=sa.select(key.key, key.entity_id, key.operation, key.odoo_model, key.odoo_id, key.sent_values)
+        .where(key.tenant == of_tenant, key.entity == sa.bindparam("of_entity"), key.status == PENDING)
+        .order_by(key.key),
+        revisions=sa.select(key.odoo_id, sa.func.count())
+        .where(
+            key.tenant == of_tenant,
+            key.odoo_model == sa.bindparam("of_model"),
+            key.status == SUCCEEDED,
+            key.operation != "create",
+        )
+        .group_by(key.odoo_id),
+        log=sa.insert(sync_log).values(run_id=running),
+        complete=sa.update(sync_log).where(log.id == sa.bindparam("completed_row")),
+        settle=sa.update(sync_log)
+        .where(log.tenant == of_tenant, log.outcome == SENDING)
+        .values(outcome=SENT, error=ANSWER_UNKNOWN),
+        stop_runs=sa.update(sync_run)
+        .where(run.tenant == of_tenant, run.ended_at.is_(None))
+        .values(ended_at=sa.bindparam("stopped_at"), outcome=FAILED, error=RUN_STOPPED),
+        run_insert=sa.insert(sync_run),
+        run_update=sa.update(sync_run).where(run.id == sa.bindparam("run_ended")),
+        lock_owner=sa.select(lock.owner).where(lock.tenant == of_tenant),
+        lock_insert=sa.insert(sync_lock),
+        unlock=sa.delete(sync_lock).where(lock.tenant == of_tenant, lock.owner == sa.bindparam("held_by")),
+    )
+
+
 def new_sqlite_ledger(path: Path) -> Ledger:
     """A new, empty SQLite ledger at ``path``, copied from one migrated once a process: the
     harness opens one per scenario, and running every migration costs more than what the
@@ -630,7 +679,7 @@ def new_sqlite_ledger(path: Path) -> Ledger:
         Ledger(f"sqlite:///{template}").engine.dispose()
     with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(path)) as copy:
         source.backup(copy)
-    return Ledger(f"sqlite:///{path}")
+    return Ledger(f"sqlite:///{path}", migrated=True)
 
 
 #: process id -> its migrated empty ledger (a forked child makes its own)
@@ -671,6 +720,10 @@ def _config() -> Config:
 def _head() -> str | None:
     """The newest revision of the migrations shipped with this code (read once a process)."""
     return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+#: The idempotency columns a key is made of, in its order.
+KEY_PARTS = ("tenant", "entity", "entity_id", "operation")
 
 
 def split_key(key: str) -> tuple[str, str, str, str]:

@@ -115,9 +115,11 @@ class SyncEngine:
             except OdooCallError as exc:
                 result.failed.append((CONNECTION, str(exc)))
             except Exception as exc:  # a bug or the ledger failing: the run still ends, failed, and it propagates
-                self._end_run(run_id, result, counters.calls - calls_before, f"{type(exc).__name__}: {exc}")
+                error = f"{type(exc).__name__}: {exc}"
+                self.ledger.end_run(run_id, calls=counters.calls - calls_before, writes=result.mutations, error=error)
                 raise
-            self._end_run(run_id, result, counters.calls - calls_before, _run_error(result.failed))
+            error = _run_error(result.failed)
+            self.ledger.end_run(run_id, calls=counters.calls - calls_before, writes=result.mutations, error=error)
         result.calls = counters.calls - calls_before
         if result.capabilities:  # known once common.version() answered
             result.deprecated_calls = sum(
@@ -127,9 +129,6 @@ class SyncEngine:
         result.retries = counters.retries - retries_before
         result.refused = counters.refused
         return result
-
-    def _end_run(self, run_id: int, result: SyncResult, calls: int, error: str | None) -> None:
-        self.ledger.end_run(run_id, calls=calls, writes=result.mutations, error=error)
 
     # -- phases ---------------------------------------------------------------------
 

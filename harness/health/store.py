@@ -81,8 +81,10 @@ class Pending:
 
 
 class HealthStore:
-    def __init__(self, url: str = DEFAULT_LEDGER) -> None:
-        self.ledger = Ledger(url)  # opens the database and runs every migration
+    def __init__(self, ledger: str | Ledger = DEFAULT_LEDGER) -> None:
+        """``ledger``: its URL (opening it runs every migration), or the ledger already open, whose
+        engine the store then shares (a harness scenario's monitor writes beside its syncs)."""
+        self.ledger = Ledger(ledger) if isinstance(ledger, str) else ledger
         self.engine = self.ledger.engine
         self.state, self.incident, self.notice, self.delivery, self.check = reflected(self.engine, TABLES)
 

@@ -193,7 +193,7 @@ class ScenarioContext:
             )
             self._monitor = Monitor(
                 config,
-                HealthStore(self.ledger.url),
+                HealthStore(self.ledger),
                 [JsonlSink(self.alerts_file)],
                 timeout=HEALTH_TIMEOUT,
                 environ=self.environ,

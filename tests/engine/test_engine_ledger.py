@@ -214,11 +214,53 @@ def test_new_sqlite_ledgers_are_empty_copies_of_one_migration(tmp_path, monkeypa
     real_upgrade = ledger_module.command.upgrade
     monkeypatch.setattr(ledger_module.command, "upgrade", lambda *a: upgrades.append(a[1]) or real_upgrade(*a))
     monkeypatch.setattr(ledger_module, "_TEMPLATES", {})
+    checked: list[sa.Engine] = []
+    real_migrate = ledger_module.migrate
+    monkeypatch.setattr(ledger_module, "migrate", lambda engine: checked.append(engine) or real_migrate(engine))
     first = new_sqlite_ledger(tmp_path / "first.sqlite")
     first.log(LogRow("acme", "account", "create", "acme:account:P/1:create", "sent", 200, 1, 1.0))
     second = new_sqlite_ledger(tmp_path / "second.sqlite")
     assert upgrades == ["head"]
+    assert len(checked) == 1  # the template's: a copy of it is at the newest revision, nothing to ask
     assert len(first.log_rows("acme")) == 1 and second.log_rows("acme") == []
     with sa.create_engine(f"sqlite:///{tmp_path / 'second.sqlite'}").connect() as conn:
         newest = sorted(p.stem.split("_")[0] for p in (MIGRATIONS / "versions").glob("0*.py"))[-1]
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == newest
+
+
+def _statements_run(ledger: Ledger) -> list[str]:
+    """The SQL of every statement ``ledger`` sends from now on."""
+    sent: list[str] = []
+    sa.event.listen(ledger.engine, "before_cursor_execute", lambda *args: sent.append(args[2]))
+    return sent
+
+
+def test_a_batch_of_keys_is_marked_in_a_few_statements_whatever_its_size(ledger_url: str) -> None:
+    """A create batch marks up to 500 keys twice (pending, then succeeded): one statement per key
+    made the ledger the costliest part of a sync."""
+    ledger = Ledger(ledger_url)
+    keys = [f"acme:account:project/PRJ-{number:03}:create" for number in range(300)]
+    ledger.mark([(key, None, None) for key in keys[:100]], PENDING, "account.analytic.account")
+    sent = _statements_run(ledger)
+    ledger.mark([(key, None, number) for number, key in enumerate(keys)], SUCCEEDED, "account.analytic.account")
+    assert len(sent) <= 3  # which of the keys exist, then one update and one insert
+    states = ledger.states(keys)
+    assert [(states[key].status, states[key].odoo_id) for key in keys] == [(SUCCEEDED, n) for n in range(300)]
+
+
+def test_marking_keeps_what_a_key_was_sent_and_ends_a_key_given_twice_as_its_last_entry(ledger_url: str) -> None:
+    ledger = Ledger(ledger_url)
+    model = "account.analytic.account"
+    written, created = "acme:account:project/PRJ-001:write_name", "acme:account:project/PRJ-002:create"
+    ledger.mark([(written, None, 7)], PENDING, model, sent_values={"name": "New"})
+    ledger.mark([(created, None, None), (written, "lost", 7), (created, None, 8)], SUCCEEDED, model)
+    assert ledger.tenant_keys("acme") == [
+        {"key": written, "status": SUCCEEDED, "odoo_id": 7, "error": "lost", "model": model},
+        {"key": created, "status": SUCCEEDED, "odoo_id": 8, "error": None, "model": model},
+    ]
+    ledger.mark([(written, None, 7)], PENDING, model)  # a mark without values keeps those sent before
+    [pending] = ledger.pending_keys("acme", "account")
+    assert (pending.key, pending.sent_values) == (written, {"name": "New"})
+    with pytest.raises(ValueError, match="is not tenant:entity:entity_id:operation"):
+        ledger.mark([("acme:account:PRJ-003:create", None, None), ("not-a-key", None, None)], PENDING)
+    assert ledger.states(["acme:account:PRJ-003:create"]) == {}  # all of a mark or nothing

@@ -164,6 +164,28 @@ def test_a_child_that_dies_leaves_an_error_row_and_the_others_run(start_method: 
     assert len(seen) == 4 and not outcome.ok
 
 
+class _Environment:
+    """A suite that can be pickled, answering what the child's environment holds of one variable."""
+
+    name = "environment"
+
+    def run(self, target: Target, endpoint: object) -> Iterator[ScenarioResult]:
+        yield ScenarioResult(self.name, "x", target.name, PASS, os.environ.get("ODOO_HARNESS_PROBE", "(unset)"))
+
+
+def test_a_child_sees_the_environment_of_the_run_never_shown(
+    start_method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """url: targets read their secrets from the environment: a child has the parent's as it is when
+    the run starts (not the one a fork server started with), and what carries it never shows them."""
+    run_suites([_Listing()], [parse_target("sim:17.0")])  # a fork server, if any, is started by now
+    monkeypatch.setenv("ODOO_HARNESS_PROBE", "s3cret")
+    outcome = run_suites([_Environment()], [parse_target("sim:17.0")])
+    assert [r.detail for r in outcome.results] == ["s3cret"]
+    environ = runner.Environ({"ODOO_PASSWORD": "s3cret", "HOME": "/root"})
+    assert repr(environ) == str(environ) == f"{environ}" == "<environment: 2 variables>"
+
+
 def test_a_target_that_fails_to_start_in_a_child_is_its_error_row(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ODOO_PASSWORD", raising=False)
     monkeypatch.setenv("ODOO_DB", "odoo")

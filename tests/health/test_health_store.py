@@ -38,6 +38,16 @@ def test_migrations_beside_the_sync_ledger(ledger_url: str) -> None:
     assert store.load() == {} and store.notices() == []
 
 
+def test_a_store_on_an_open_ledger_shares_its_engine(ledger_url: str) -> None:
+    """A harness scenario's monitor writes beside its syncs: one engine, not a second opening."""
+    ledger = Ledger(ledger_url)
+    store = HealthStore(ledger)
+    assert store.ledger is ledger and store.engine is ledger.engine
+    _rounds(store, "acme", [REFUSED])
+    assert store.load()["acme"].state == advance(None, REFUSED, at(0), Thresholds()).health.state
+    assert HealthStore(ledger_url).load() == store.load()  # the same database, opened by its URL
+
+
 def test_health_round_trips_exactly(ledger_url: str) -> None:
     store = HealthStore(ledger_url)
     transitions = _rounds(store, "acme", [Check(None, 12.25, None, 200)] + [REFUSED] * 5)
