@@ -146,6 +146,12 @@ class Field:
         """``from_column`` for this field's type, looked up once: it runs for every value read."""
         return _READERS.get(self.type, _or_false)
 
+    @cached_property
+    def reads_as_stored(self) -> bool:
+        """Whether ``read_value`` only reads NULL as False (char, text, selection, dates...): a reader
+        of many values can then inline it rather than call it once per value."""
+        return self.read_value is _or_false
+
 
 def _write_char(field_: Field, value: Any, _dt: bool) -> str:
     return value if isinstance(value, str) else str(value)

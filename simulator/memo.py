@@ -9,7 +9,8 @@ are ``TEMP``: they live in the connection, not in the database, so dumps and cop
 them. The memo also forgets everything when a transaction rolls back (an answer read inside it
 may have seen its writes) and when the store's content is replaced whole (``Store.copy_from``,
 ``run_script``: no trigger fires then), and it (re)creates its triggers whenever the schema
-changed (a dropped table takes its triggers with it).
+changed (a dropped table takes its triggers with it), which it learns once per transaction
+(``Store.schema_version``).
 """
 
 from __future__ import annotations
@@ -64,8 +65,7 @@ class TableMemo:
     def _watch(self) -> None:
         """The triggers in place for the store as it is now (its content replaced whole or its
         schema changed since they were made: everything forgotten, the triggers made again)."""
-        (schema,) = self.store.conn.execute("PRAGMA main.schema_version").fetchone()
-        state = (self.store.replacements, schema)
+        state = (self.store.replacements, self.store.schema_version())
         if state == self._watching:
             return
         self.answers.clear()

@@ -281,22 +281,22 @@ class BaseModel:
         if not fields and not self.db.profile.quirks.orm.search_read_virtual_fields:
             reader._check_field_access(None)
             fields = [n for n, f in self.schema.fields.items() if not f.virtual]
-        rows = reader.read(ids, fields, **read_kwargs)
-        by_id = {row["id"]: row for row in rows}
-        return [by_id[i] for i in ids if i in by_id]
+        return reader.read(ids, fields, **read_kwargs)  # in the order of ``ids`` (each once, as searched)
 
     # -- read ---------------------------------------------------------------
 
     def read(self, ids, fields=None, load="_classic_read"):
-        ids = _as_ids(ids)
+        plain = type(ids) is list and set(map(type, ids)) <= {int}  # no bool (an int to _as_ids) nor str
+        ids = ids if plain else _as_ids(ids)
         self.check_access_mode("read", records=bool(ids))
         names = list(fields) if fields else list(self.schema.fields)
         self._check_field_access(names if fields else None)
         for name in names:
             self._field(name, "read")
-        self._check_id_types(ids)
-        self._check_sql_computes(ids, names)
-        ids = [i for i in ids if isinstance(i, int)]  # records that are missing are left out
+        if not plain:  # string ids: the checks that meet them, then left out (they name no record)
+            self._check_id_types(ids)
+            self._check_sql_computes(ids, names)
+            ids = [i for i in ids if isinstance(i, int)]
         return self.db.reader.read(self.env, self.schema, ids, names, load)
 
     def _check_sql_computes(self, ids: list[int | str], names: list[str]) -> None:

@@ -65,9 +65,7 @@ class Reader:
         for fld in fields:  # field by field, each value stored as it is shaped
             name = fld.name
             if _plain(schema, fld):  # most columns: no mapping of its own
-                read_value = fld.read_value
-                for record, row in zip(records, ordered, strict=True):
-                    record[name] = read_value(row[name])
+                _fill_plain(records, ordered, fld)
             else:
                 column = self.field_values(env, schema, fld, present, rows, load)
                 for record, i in zip(records, unique, strict=True):
@@ -244,6 +242,20 @@ def _plain(schema: ModelSchema, fld: Field) -> bool:
         and fld.name not in ("display_name", LAST_UPDATE)
         and (schema.name, fld.name) not in hooks.computed
     )
+
+
+def _fill_plain(records: list[dict], rows: list[dict], fld: Field) -> None:
+    """Each record's value of a ``_plain`` field, from its row: ``read_value`` inlined when it only
+    reads NULL as False (most such fields), one call per value otherwise."""
+    name = fld.name
+    if fld.reads_as_stored:
+        for record, row in zip(records, rows, strict=True):
+            value = row[name]
+            record[name] = False if value is None else value
+        return
+    read_value = fld.read_value
+    for record, row in zip(records, rows, strict=True):
+        record[name] = read_value(row[name])
 
 
 def unheld_names(env: Env, model: str, ids: list) -> dict:

@@ -45,12 +45,15 @@ class Store:
         self.settlers: list[Callable[[bool], None]] = []
         #: how many times the content was replaced whole (``copy_from``, ``run_script``): no trigger sees it
         self.replacements = 0
+        #: ``PRAGMA schema_version`` as read in the SQLite transaction in progress (None: to be read)
+        self._schema_version: int | None = None
 
     def copy_from(self, other: Store) -> None:
         """Become a copy of ``other`` (SQLite's backup: pages, not rows), sequences included."""
         with other.lock:
             other.conn.backup(self.conn)
             self.replacements += 1
+            self._schema_version = None
 
     def script(self) -> str:
         """The whole database as one SQL script (``iterdump``): what ``db.dump`` zips as
@@ -65,6 +68,7 @@ class Store:
             self.conn.execute(f'DROP TABLE "{SEQUENCE_TABLE}"')  # the script creates it again
             self.conn.executescript(script)
             self.replacements += 1
+            self._schema_version = None
 
     def is_empty(self) -> bool:
         """True until the first model table exists (a new file or memory database)."""
@@ -101,6 +105,7 @@ class Store:
     def _atomic(self) -> Iterator[None]:
         """One SQLite transaction: committed if the body returns, else rolled back."""
         self.conn.execute("BEGIN")
+        self._schema_version = None
         try:
             yield
             self.conn.execute("COMMIT")
@@ -112,6 +117,17 @@ class Store:
     def _settle(self, committed: bool) -> None:
         for settle in self.settlers:
             settle(committed)
+
+    def schema_version(self) -> int:
+        """SQLite's ``schema_version``, which every table created, altered or dropped moves: read once per
+        transaction, as the simulator changes its schema only through this class (``create_table``...), which
+        forgets it; outside a transaction, read every time (anyone may have changed the schema in between)."""
+        if self._depth and self._schema_version is not None:
+            return self._schema_version
+        (version,) = self.conn.execute("PRAGMA main.schema_version").fetchone()
+        if self._depth:
+            self._schema_version = version
+        return version
 
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -143,6 +159,7 @@ class Store:
 
     def create_table(self, table: str, columns: dict[str, str]) -> None:
         """Create ``table`` or add the columns it lacks (profiles may grow fields)."""
+        self._schema_version = None
         existing = self.columns(table)
         if not existing:
             cols = ", ".join(f'"{name}" {kind}' for name, kind in columns.items() if name != "id")
@@ -161,6 +178,7 @@ class Store:
         self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{table}__{col2}" ON "{table}" ("{col2}")')
 
     def create_index(self, table: str, column: str) -> None:
+        self._schema_version = None
         self.conn.execute(f'CREATE INDEX IF NOT EXISTS "{table}__{column}" ON "{table}" ("{column}")')
 
     def close(self) -> None:

@@ -143,3 +143,36 @@ def test_the_columns_odoo_indexes_have_an_index(setting: tuple[Services, Databas
         row[3:] for row in db.store.query("EXPLAIN QUERY PLAN SELECT id FROM res_partner WHERE email = ?", ("X",))
     ]
     assert plan == "SCAN res_partner"
+
+
+def test_a_table_made_again_inside_one_transaction_is_read_again() -> None:
+    """The schema is read once per transaction (``Store.schema_version``), so what the store itself does to
+    it there (``create_table`` after a drop) must still be seen: the dropped table's triggers went with it."""
+    store = Store()
+    store.create_table("t", {"id": "INTEGER", "x": "INTEGER"})
+    memo = TableMemo(store, ["t"])
+
+    def total() -> int | None:
+        return memo.get("sum", lambda: store.query("SELECT sum(x) FROM t")[0][0])
+
+    with store.transaction():
+        store.execute("INSERT INTO t (x) VALUES (1)")
+        assert total() == 1
+        store.execute('DROP TABLE "t"')
+        store.create_table("t", {"id": "INTEGER", "x": "INTEGER"})
+        assert total() is None
+        store.execute("INSERT INTO t (x) VALUES (7)")
+        assert total() == 7
+
+
+def test_a_call_reads_the_schema_version_once(setting: tuple[Services, Database]) -> None:
+    """A create looks up several memos (access, xml ids, the user's partner): one ``PRAGMA schema_version``
+    for all of them in its transaction, not one per lookup."""
+    services, db = setting
+    statements: list[str] = []
+    db.store.conn.set_trace_callback(statements.append)
+    try:
+        services.dispatch("object", "execute_kw", [*ADMIN, "res.partner", "create", [{"name": "Once"}]])
+    finally:
+        db.store.conn.set_trace_callback(None)
+    assert sum("schema_version" in sql for sql in statements) == 1
