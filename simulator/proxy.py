@@ -16,6 +16,8 @@ When Odoo itself fails the proxy answers as a reverse proxy does, never with a d
 (the engine would take that for an injected lost answer): 502 Bad Gateway when Odoo cannot be reached
 or answers something that is no HTTP, 504 Gateway Timeout when it says nothing for ``timeout`` seconds
 (30 by default: nginx's ``proxy_read_timeout`` is 60, the engine's own client gives up after 30).
+It starts with the simulator's four workers: its pool grows by one whenever a request would wait
+(a slow or hung upstream holds one each), and every scenario starts a proxy of its own.
 """
 
 from __future__ import annotations
@@ -171,7 +173,7 @@ class ProxyServer(LoopbackServer):
         upstream: str,
         host: str = "127.0.0.1",
         port: int = 0,
-        threads: int = 16,
+        threads: int = 4,
         timeout: float = TIMEOUT,
         control_token: str | None = None,
         limits: Limits | None = None,

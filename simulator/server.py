@@ -180,6 +180,14 @@ class ElasticPool(threadpool.ThreadPool):
         super().__init__(httpd, min=min, max=max)
         self._resizing = threading.Lock()
 
+    def start(self) -> None:
+        """The ``min`` workers, started without cheroot's ``grow()``, which then polls each one's
+        readiness every 0.1 s: a request that comes first waits in the queue as it would for a busy
+        worker, and a scenario's two servers no longer cost up to 0.2 s each to start."""
+        if self._threads:
+            raise RuntimeError("Threadpools can only be started once.")
+        self._add_workers(self.min)
+
     def put(self, obj: server.HTTPConnection) -> None:
         with self._resizing:
             if self.idle <= self.qsize:

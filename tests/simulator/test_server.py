@@ -8,14 +8,17 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 import xmlrpc.client
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cheroot.workers import threadpool
 
 from simulator.app import SimulatorApp
-from simulator.server import SimServer
+from simulator.server import LoopbackServer, SimServer
 from tests.support.odoo import Odoo
 
 
@@ -247,3 +250,28 @@ def test_a_stopped_simulator_is_freed() -> None:
     del app, server
     gc.collect()
     assert [ref() is None for ref in alive] == [True, True]
+
+
+def test_a_server_starts_without_waiting_for_each_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """cheroot's ``grow()`` polls each new worker's readiness every 0.1 s: every scenario starts two
+    servers, so their start must not wait on a worker the scheduler has not run yet. Requests a late
+    worker would take wait in the queue and are served once it runs."""
+    release = threading.Event()
+    run = threadpool.WorkerThread.run
+
+    def late_run(worker: threadpool.WorkerThread) -> None:
+        release.wait(5)
+        run(worker)
+
+    def app(environ: dict, start_response: Callable) -> list[bytes]:
+        start_response("200 OK", [("Content-Length", "2")])
+        return [b"up"]
+
+    monkeypatch.setattr(threadpool.WorkerThread, "run", late_run)
+    started = time.monotonic()
+    server = LoopbackServer(app, "late-workers", threads=4)
+    took = time.monotonic() - started
+    release.set()
+    with server, urllib.request.urlopen(server.url) as response:
+        assert response.read() == b"up"
+    assert took < 1, f"the server took {took:.1f} s to start"
