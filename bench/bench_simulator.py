@@ -5,10 +5,10 @@
 The baseline is the stdlib ``SimpleXMLRPCServer``, threaded (a thread per connection) and with
 HTTP/1.1 keep-alive, answering a constant. Each simulator call has its own baseline, sent the same
 request and answering the same value as a constant: ``create`` against the created id,
-``search_read`` of 80 records against those 80 records (so both send equal bytes). With ``create``,
-the floor: the simulator's HTTP server (cheroot, as configured in ``simulator/server.py``) answering
-the created id from a WSGI application that does nothing else, the cost of serving a call before any
-simulator work. The five subjects are interleaved over ``--rounds`` rounds, each with its own
+``search_read`` of 80 records against those 80 records (so both send equal bytes). And each call's
+floor: the simulator's HTTP server (cheroot, as configured in ``simulator/server.py``) answering the
+same bytes from a WSGI application that does nothing else, the cost of serving the call before any
+simulator work. The six subjects are interleaved over ``--rounds`` rounds, each with its own
 kept-alive connection: each subject's median calls/s, its ratio to its baseline's median, and the
 median of the per-round ratios (see ``bench_rpc``). Then the latency of an indexed search over N analytic
 lines. Every loop is bounded by --calls.
@@ -109,19 +109,17 @@ def bench_rpc(calls: int, rounds: int) -> dict[str, tuple[float, float, float]]:
     and each subject's ratio to its group's baseline two ways: the ratio of the medians, and the median
     of each round's ratio (a group's blocks run back to back, in turn forwards and backwards: slower
     drifts of a shared machine's load cancel). ``{label: (calls/s, ratio of medians, median ratio)}``;
-    a baseline's ratios are 1. The ``create`` group also holds the simulator's HTTP server answering
-    the created id as a constant (``constant_app``)."""
+    a baseline's ratios are 1. Each group also holds the simulator's HTTP server answering the
+    simulator's answer as a constant (``constant_app``)."""
     per_round = max(calls // rounds, 1)
     with contextlib.ExitStack() as stack:
         sim = stack.enter_context(SimServer(SimulatorApp("17.0")))
         groups = []
         for label, (args, answer) in simulator_calls(sim.url).items():
             targets = [(f"bare server, {label}", stack.enter_context(bare_server(answer)))]
-            if label == "create":
-                floor = stack.enter_context(
-                    LoopbackServer(constant_app(xmlrpc.client.dumps((answer,), methodresponse=True).encode()), "floor")
-                )
-                targets.append((f"simulator's HTTP server, constant, {label}", floor.url))
+            floor_answer = xmlrpc.client.dumps((answer,), methodresponse=True).encode()
+            floor = stack.enter_context(LoopbackServer(constant_app(floor_answer), "floor"))
+            targets.append((f"simulator's HTTP server, constant, {label}", floor.url))
             targets.append((f"simulator {label}", sim.url + "/xmlrpc/2/object"))
             group = []
             for name, url in targets:
@@ -202,9 +200,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--lines", type=int, default=100_000)
     args = parser.parse_args()
-    print(f"{'measurement':40} {'calls/s':>9} {'ratio of medians':>17} {'median of round ratios':>23}")
+    print(f"{'measurement':58} {'calls/s':>9} {'ratio of medians':>17} {'median of round ratios':>23}")
     for label, (value, ratio, round_ratio) in bench_rpc(args.calls, args.rounds).items():
-        print(f"{label:40} {value:9.0f} {ratio:17.2f} {round_ratio:23.2f}", flush=True)
+        print(f"{label:58} {value:9.0f} {ratio:17.2f} {round_ratio:23.2f}", flush=True)
     print()
     print(f"indexed search over {args.lines:,} analytic lines (account_id = X, limit 80):")
     for label, value in bench_indexed_search(args.lines, args.calls).items():
