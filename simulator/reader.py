@@ -75,9 +75,6 @@ class Reader:
     def field_values(
         self, env: Env, schema: ModelSchema, fld: Field, ids: list[int], rows: dict[int, dict], load: str | None
     ) -> dict[int, Any]:
-        if _plain(schema, fld):
-            read_value, name = fld.read_value, fld.name
-            return {i: read_value(rows[i][name]) for i in ids}
         if fld.name == "display_name":
             return self.display_names(env, schema, ids)
         if fld.name == LAST_UPDATE:  # 16's ``_compute_concurrency_field``: write_date or create_date

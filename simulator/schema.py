@@ -25,7 +25,6 @@ class ModelSchema:
     fields: dict[str, Field]
     #: many2many field name -> (relation table, own column, other column)
     relations: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    _derived: dict[str, list[Field]] = field(default_factory=dict, repr=False)
     _prepared: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -53,34 +52,33 @@ class ModelSchema:
     def derived(self, key: str) -> list[Field]:
         """Field lists the write path needs on every call, computed once per schema
         change (``add_field`` clears them)."""
-        cached = self._derived.get(key)
-        if cached is None:
-            select = {
-                "related_columns": lambda f: f.is_column and f.related and len(f.related) > 1,
-                # no NOT NULL on a company-dependent field (its value is per company, with a fallback)
-                "required_columns": lambda f: (
-                    f.required
-                    and f.is_column
-                    and f.type != "boolean"
-                    and not f.company_dependent
-                    and f.name not in self.meta.auto_filled
-                ),
-                # stored fields a model hook computes (``Writer.recompute_stored``)
-                "computed_columns": lambda f: f.is_column and (self.name, f.name) in hooks.computed,
-            }[key]
-            cached = self._derived[key] = [f for f in self.fields.values() if select(f)]
-        return cached
+        return self.prepared(key, lambda: self._selected(key))
+
+    def _selected(self, key: str) -> list[Field]:
+        select = {
+            "related_columns": lambda f: f.is_column and f.related and len(f.related) > 1,
+            # no NOT NULL on a company-dependent field (its value is per company, with a fallback)
+            "required_columns": lambda f: (
+                f.required
+                and f.is_column
+                and f.type != "boolean"
+                and not f.company_dependent
+                and f.name not in self.meta.auto_filled
+            ),
+            # stored fields a model hook computes (``Writer.recompute_stored``)
+            "computed_columns": lambda f: f.is_column and (self.name, f.name) in hooks.computed,
+        }[key]
+        return [f for f in self.fields.values() if select(f)]
 
     def prepared(self, key: str, build: Callable[[], Any]) -> Any:
-        """What ``build`` makes of this schema for the write path (a create's defaults), kept
-        until its fields change as ``derived`` lists are: a profile change builds new schemas."""
+        """What ``build`` makes of this schema for the write path (``derived`` lists, a create's
+        defaults), kept until its fields change: a profile change builds new schemas."""
         found = self._prepared.get(key)
         if found is None:
             found = self._prepared[key] = build()
         return found
 
     def changed(self) -> None:
-        self._derived.clear()
         self._prepared.clear()
 
 
