@@ -148,7 +148,13 @@ class Database:
         )
         self.grouper = Grouper()
         register_functions(self.store.conn)
-        self.compiler = Compiler(self.schema, self._dialect(), self.store.query, self._field_search)
+        self.compiler = Compiler(
+            self.schema,
+            self._dialect(),
+            self.store.query,
+            self._field_search,
+            lambda: (self.store.replacements, self.store.schema_version()),
+        )
         users = self.schemas["res.users"]
         self.access = AccessRules(
             self.store,

@@ -34,9 +34,9 @@ import datetime as dt
 import functools
 import re
 import xmlrpc.client
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from simulator.errors import ServerError, described_error
 from simulator.fields import Field
@@ -92,6 +92,11 @@ FALSE_LEAF = (0, "=", 1)
 TRUE_DOMAIN = [TRUE_LEAF]
 FALSE_DOMAIN = [FALSE_LEAF]
 
+T = TypeVar("T")
+#: Values a domain holds whose ``repr`` says all there is to them (``Compiler.where`` keeps by it).
+PLAIN_TYPES = frozenset((str, int, float, bool, type(None)))
+#: Conditions kept per model: a client that builds a new domain on every call starts again past it.
+KEPT_CONDITIONS = 512
 TEXT_TYPES = ("char", "text", "html")
 NUMBER_TYPES = ("integer", "float", "monetary")
 
@@ -106,6 +111,8 @@ class ModelView(Protocol):
     meta: Any
 
     def m2m_table(self, field: Field) -> tuple[str, str, str]: ...
+
+    def prepared(self, key: str, build: Callable[[], Any]) -> Any: ...
 
 
 @dataclass
@@ -509,23 +516,76 @@ def _repr_ordered_set(values: Iterable) -> str:
     return f"OrderedSet({list(values)!r})"
 
 
+def _plain_repr(value: Any) -> str | None:
+    """``repr(value)`` if it holds only plain values (strings, numbers, booleans, None, in lists,
+    tuples and dicts), else None. The repr tells apart what a compile may treat differently (1,
+    True and 1.0; a list and a tuple); another object's repr may not say all it holds."""
+    kind = type(value)
+    if kind in PLAIN_TYPES:
+        return repr(value)
+    if kind is list or kind is tuple:
+        return repr(value) if all(_plain_repr(item) is not None for item in value) else None
+    if kind is dict:
+        plain = all(_plain_repr(k) is not None and _plain_repr(v) is not None for k, v in value.items())
+        return repr(value) if plain else None
+    return None
+
+
 # -- the compiler -------------------------------------------------------------------------------
 
 
 @dataclass
 class Compiler:
     """Compiles domains of one database; ``lookup`` gives any model's view and ``run``
-    executes SQL (Odoo resolves names and hierarchies with queries of its own)."""
+    executes SQL (Odoo resolves names and hierarchies with queries of its own).
+
+    A condition whose compiling read nothing (no ``run``, no ``field_search``) depends only on the
+    domain, the schemas and the context's ``active_test`` and language: it is kept in its model's
+    ``prepared`` (dropped when the model's fields change) under ``schema_state`` (the store's
+    schema, which a new column moves), and a client that sends the same search again is not
+    compiled for again. A domain of anything but plain values is compiled every time."""
 
     lookup: Callable[[str], ModelView]
     dialect: DomainDialect
     run: Callable[[str, Sequence], list[tuple]]
     #: A field's ``search=`` method: (model, field, operator, value) -> domain, None without one.
     field_search: Callable[[str, str, str, Any], list | None] = lambda *_args: None
+    #: What the database's schema is now: kept conditions hold for one state only.
+    schema_state: Callable[[], Hashable] = lambda: None
+    #: Calls of ``run`` and ``field_search`` so far: a compile that made any is not kept.
+    reads: int = field(default=0, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.run = self._counted(self.run)
+        self.field_search = self._counted(self.field_search)
+
+    def _counted(self, read: Callable[..., T]) -> Callable[..., T]:
+        def counted(*args: Any) -> T:
+            self.reads += 1
+            return read(*args)
+
+        return counted
 
     def where(self, model: ModelView, domain: Sequence, active_test: bool, lang: str | None = None) -> tuple[str, list]:
         """SQL condition and parameters for ``domain`` on ``model`` (its table unaliased); a
         translated field compares its ``lang`` value (else en_US)."""
+        plain = _plain_repr(domain)
+        if plain is None:
+            return self._where(model, domain, active_test, lang)
+        kept = model.prepared("compiled conditions", dict)
+        key = (self.schema_state(), active_test, lang, plain)
+        found = kept.get(key)
+        if found is None:
+            reads = self.reads
+            text, params = self._where(model, domain, active_test, lang)
+            if self.reads != reads:
+                return text, params
+            if len(kept) >= KEPT_CONDITIONS:
+                kept.clear()
+            found = kept[key] = (text, tuple(params))
+        return found[0], list(found[1])
+
+    def _where(self, model: ModelView, domain: Sequence, active_test: bool, lang: str | None) -> tuple[str, list]:
         items = normalize_domain(list(domain), self.dialect)
         for item in items:
             if is_leaf(item):

@@ -42,6 +42,8 @@ COLUMN_TYPES = {
     "binary": "TEXT",
 }
 X2MANY = ("one2many", "many2many")
+#: The one ``load`` of ``read`` that names many2one targets (its default).
+CLASSIC_READ = "_classic_read"
 MAGIC_COLUMNS = ("id", "create_uid", "create_date", "write_uid", "write_date")
 
 

@@ -9,7 +9,7 @@ except through ``services.py``; per-model behaviour comes from ``hooks``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +24,7 @@ from simulator.errors import (
     type_error,
     value_error,
 )
-from simulator.fields import COLUMN_TYPES, MAGIC_COLUMNS, Field
+from simulator.fields import CLASSIC_READ, COLUMN_TYPES, MAGIC_COLUMNS, Field
 from simulator.profile import PHYSICAL
 from simulator.schema import ModelSchema
 
@@ -241,18 +241,27 @@ class BaseModel:
     def _search_ids(
         self, domain: list, offset: int = 0, limit: int | None = None, order: str | None = None
     ) -> list[int]:
+        return [row[0] for row in self._search_rows(domain, offset, limit, order, ())]
+
+    def _search_rows(
+        self, domain: list, offset: int, limit: int | None, order: str | None, columns: Sequence[str]
+    ) -> list[tuple]:
+        """The found records' ids, in order, each followed by its stored ``columns`` (17.0's
+        ``search_fetch``: the search and the read's columns in one query); a model whose search
+        filters what SQL found (``hooks.search_filters``) fetches none."""
         self.check_access_mode("read")
         where, params = self.where_clause(domain)
-        sql = f'SELECT "{self.table}".id FROM "{self.table}" WHERE {where} ORDER BY {self._order_by(order)}'
         shown = hooks.search_filters.get(self._name)
+        selected = "".join(f', "{self.table}"."{column}"' for column in ([] if shown else columns))
+        sql = f'SELECT "{self.table}".id{selected} FROM "{self.table}" WHERE {where} ORDER BY {self._order_by(order)}'
         if shown:
             ids = shown(self.env, [r[0] for r in self.store.query(sql, params)])
-            return ids[offset or 0 :][: limit or None]
+            return [(i,) for i in ids[offset or 0 :][: limit or None]]
         if limit:
             sql += f" LIMIT {int(limit)}"
         if offset:
             sql += f"{'' if limit else ' LIMIT -1'} OFFSET {int(offset)}"
-        return [r[0] for r in self.store.query(sql, params)]
+        return self.store.query(sql, params)
 
     def search(self, domain, offset=0, limit=None, order=None, count=False):
         if count:
@@ -269,23 +278,36 @@ class BaseModel:
         return self.store.query(sql, params)[0][0]
 
     def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None, **read_kwargs):
-        ids = self._search_ids(domain or [], offset or 0, limit, order)
+        every = not fields and not self.db.profile.quirks.orm.search_read_virtual_fields
+        names = (
+            [n for n, f in self.schema.fields.items() if not f.virtual] if every else fields or list(self.schema.fields)
+        )
+        # fetched with the search when every name is a field (else read's checks fail after it, as before)
+        fetch = type(names) is list and all(type(n) is str and n in self.schema.fields for n in names)
+        columns = self.db.reader.stored_columns(self.schema, names) if fetch else []
+        rows = self._search_rows(domain or [], offset or 0, limit, order, columns)
         unknown = sorted(set(read_kwargs) - {"load"})
         reader_name = self.db.profile.quirks.orm.search_read_reader
-        if unknown and (ids or reader_name == "_read_format"):  # 16 answers [] before it reads
+        if unknown and (rows or reader_name == "_read_format"):  # 16 answers [] before it reads
             raise type_error(f"BaseModel.{reader_name}() got an unexpected keyword argument {unknown[0]!r}")
-        if not ids:
+        if not rows:
             return []
         context = {k: v for k, v in self.env.context.items() if k != "active_test"}
         reader = BaseModel(Env(self.db, self.env.uid, context, self.env.su), self.schema)
-        if not fields and not self.db.profile.quirks.orm.search_read_virtual_fields:
+        if every:
             reader._check_field_access(None)
-            fields = [n for n, f in self.schema.fields.items() if not f.virtual]
-        return reader.read(ids, fields, **read_kwargs)  # in the order of ``ids`` (each once, as searched)
+            fields = names
+        fetched = self.db.reader.fetched(reader.env, self.schema, columns, rows) if columns else None
+        # in the order of the search (each record once)
+        return reader._read_ids([row[0] for row in rows], fields, fetched, **read_kwargs)
 
     # -- read ---------------------------------------------------------------
 
-    def read(self, ids, fields=None, load="_classic_read"):
+    def read(self, ids, fields=None, load=CLASSIC_READ):
+        return self._read_ids(ids, fields, None, load)
+
+    def _read_ids(self, ids: Any, fields: Any, fetched: dict[int, dict] | None, load: Any = CLASSIC_READ) -> list[dict]:
+        """``read``, given the stored columns a search already ``fetched`` (``Reader.fetched``) or not."""
         plain = type(ids) is list and set(map(type, ids)) <= {int}  # no bool (an int to _as_ids) nor str
         ids = ids if plain else _as_ids(ids)
         self.check_access_mode("read", records=bool(ids))
@@ -297,7 +319,7 @@ class BaseModel:
             self._check_id_types(ids)
             self._check_sql_computes(ids, names)
             ids = [i for i in ids if isinstance(i, int)]
-        return self.db.reader.read(self.env, self.schema, ids, names, load)
+        return self.db.reader.read(self.env, self.schema, ids, names, load, fetched)
 
     def _check_sql_computes(self, ids: list[int | str], names: list[str]) -> None:
         """A compute that queries PostgreSQL with the ids as given (profile ``mail.sql_computes``)

@@ -15,14 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from simulator import dates, hooks, translations
 from simulator.errors import ServerError
-from simulator.fields import Field, empty_read_value
+from simulator.fields import CLASSIC_READ, Field, empty_read_value
 from simulator.schema import ModelSchema
 
 if TYPE_CHECKING:
     from simulator.orm import Env
 
-#: The one ``load`` that names many2one targets.
-CLASSIC_READ = "_classic_read"
 #: 16's concurrency field, read as the last write (or creation) datetime.
 LAST_UPDATE = "__last_update"
 #: columns of every model, whether or not its fields describe them as stored
@@ -40,24 +38,46 @@ class Reader:
         """Raw stored values by id, for the ids that exist."""
         if not ids:
             return {}
-        names = ["id", *columns]
-        cols = ", ".join(f'"{c}"' for c in names)
-        found: dict[int, dict] = {}
+        cols = ", ".join(f'"{c}"' for c in ["id", *columns])
+        found: list[tuple] = []
         store = env.db.store
         for chunk in _chunks(ids, 900):
-            sql = f'SELECT {cols} FROM "{schema.table}" WHERE id IN ({",".join("?" * len(chunk))})'
-            # a row holds what is selected; zip with any keyword (strict) is slower to make than the dict
-            found.update({row[0]: dict(zip(names, row)) for row in store.query(sql, chunk)})  # noqa: B905
+            found += store.query(
+                f'SELECT {cols} FROM "{schema.table}" WHERE id IN ({",".join("?" * len(chunk))})', chunk
+            )
+        return self.fetched(env, schema, columns, found)
+
+    def fetched(self, env: Env, schema: ModelSchema, columns: list[str], rows: list[tuple]) -> dict[int, dict]:
+        """``rows`` of ``id`` and ``columns`` (as a search or ``rows`` fetched them) as ``rows`` answers."""
+        names = ["id", *columns]
+        # a row holds what is selected; zip with any keyword (strict) is slower to make than the dict
+        found = {row[0]: dict(zip(names, row)) for row in rows}  # noqa: B905
         translations.overlay(env, schema, found, columns)
         return found
 
-    def read(self, env: Env, schema: ModelSchema, ids: list[int], names: list[str], load: str | None) -> list[dict]:
+    @staticmethod
+    def stored_columns(schema: ModelSchema, names: list[str]) -> list[str]:
+        """The columns a read of the fields ``names`` takes its values from."""
         fields = [schema.fields[n] for n in names if n != "id"]
         stored = [f.name for f in fields if f.is_column or f.extra.get("snapshot")]
         for magic in MAGIC_COLUMNS:
             if (magic in names or (LAST_UPDATE in names and magic.endswith("_date"))) and magic not in stored:
                 stored.append(magic)
-        rows = self.rows(env, schema, ids, stored)
+        return stored
+
+    def read(
+        self,
+        env: Env,
+        schema: ModelSchema,
+        ids: list[int],
+        names: list[str],
+        load: str | None,
+        fetched: dict[int, dict] | None = None,
+    ) -> list[dict]:
+        """The records ``ids`` with the fields ``names``, from the stored columns a search ``fetched``
+        (``stored_columns``) or read here."""
+        fields = [schema.fields[n] for n in names if n != "id"]
+        rows = self.rows(env, schema, ids, self.stored_columns(schema, names)) if fetched is None else fetched
         present = [i for i in ids if i in rows]
         unique = list(dict.fromkeys(present))  # an id given twice reads once
         records = [{"id": i} for i in unique]

@@ -71,8 +71,9 @@ class ModelSchema:
         return [f for f in self.fields.values() if select(f)]
 
     def prepared(self, key: str, build: Callable[[], Any]) -> Any:
-        """What ``build`` makes of this schema for the write path (``derived`` lists, a create's
-        defaults), kept until its fields change: a profile change builds new schemas."""
+        """What ``build`` makes of this schema (``derived`` lists and a create's defaults for the write
+        path, compiled conditions for searches), kept until its fields change: a profile change builds
+        new schemas."""
         found = self._prepared.get(key)
         if found is None:
             found = self._prepared[key] = build()

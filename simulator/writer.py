@@ -107,7 +107,7 @@ class Writer:
                 env, schema, [new_id], {name: values[name] for name in translations.translated(schema, values)}
             )
         for fld, commands in x2many:
-            self._x2many(env, schema, fld, [new_id], commands)
+            self._x2many(env, schema, fld, [new_id], commands, fresh=True)
         self.recompute_related(env, schema, [new_id])
         self.recompute_stored(env, schema, [new_id])
         self._parent_paths(schema, [new_id])
@@ -273,7 +273,10 @@ class Writer:
 
     # -- x2many -------------------------------------------------------------
 
-    def _x2many(self, env: Env, schema: ModelSchema, fld: Field, ids: list[int], commands: Any) -> None:
+    def _x2many(
+        self, env: Env, schema: ModelSchema, fld: Field, ids: list[int], commands: Any, fresh: bool = False
+    ) -> None:
+        """``commands`` on ``ids``; ``fresh`` records (just inserted) have no links to clear."""
         if commands is False or commands is None:
             commands = [(CLEAR, 0, 0)]
         elif commands and all(isinstance(c, int) for c in commands):
@@ -298,10 +301,11 @@ class Writer:
                 self._unlink_relation(schema, fld, ids, [command[1]])
             elif code == LINK:
                 self._link(schema, fld, ids, [command[1]])
-            elif code == CLEAR:
+            elif code == CLEAR and not fresh:
                 self._unlink_relation(schema, fld, ids, None)
             elif code == SET:
-                self._unlink_relation(schema, fld, ids, None)
+                if not fresh:
+                    self._unlink_relation(schema, fld, ids, None)
                 self._link(schema, fld, ids, list(command[2] or []))
 
     def _comodel(self, env: Env, fld: Field) -> ModelSchema:
