@@ -95,8 +95,10 @@ FALSE_DOMAIN = [FALSE_LEAF]
 T = TypeVar("T")
 #: Values a domain holds whose ``repr`` says all there is to them (``Compiler.where`` keeps by it).
 PLAIN_TYPES = frozenset((str, int, float, bool, type(None)))
-#: Conditions kept per model: a client that builds a new domain on every call starts again past it.
+#: Conditions kept per model (a client that builds a new domain on every call starts again past it),
+#: for domains up to this long (as ``repr``).
 KEPT_CONDITIONS = 512
+KEPT_KEY_LENGTH = 2048
 TEXT_TYPES = ("char", "text", "html")
 NUMBER_TYPES = ("integer", "float", "monetary")
 
@@ -516,19 +518,25 @@ def _repr_ordered_set(values: Iterable) -> str:
     return f"OrderedSet({list(values)!r})"
 
 
-def _plain_repr(value: Any) -> str | None:
-    """``repr(value)`` if it holds only plain values (strings, numbers, booleans, None, in lists,
-    tuples and dicts), else None. The repr tells apart what a compile may treat differently (1,
-    True and 1.0; a list and a tuple); another object's repr may not say all it holds."""
+def _domain_key(domain: Any) -> str | None:
+    """What ``Compiler.where`` keeps a domain's condition by: its ``repr``, which tells apart what a
+    compile may treat differently (1, True and 1.0; a list and a tuple), if the domain holds only
+    plain values (another object's repr may not say all it holds) and is short (long ones, such as
+    ids by the thousand, are seldom sent twice and would fill the memory)."""
+    if not _only_plain_values(domain):
+        return None
+    key = repr(domain)
+    return key if len(key) <= KEPT_KEY_LENGTH else None
+
+
+def _only_plain_values(value: Any) -> bool:
+    """Whether ``value`` holds only strings, numbers, booleans and None, in lists, tuples and dicts."""
     kind = type(value)
-    if kind in PLAIN_TYPES:
-        return repr(value)
     if kind is list or kind is tuple:
-        return repr(value) if all(_plain_repr(item) is not None for item in value) else None
+        return all(type(item) in PLAIN_TYPES or _only_plain_values(item) for item in value)
     if kind is dict:
-        plain = all(_plain_repr(k) is not None and _plain_repr(v) is not None for k, v in value.items())
-        return repr(value) if plain else None
-    return None
+        return all(_only_plain_values(k) and _only_plain_values(v) for k, v in value.items())
+    return kind in PLAIN_TYPES
 
 
 # -- the compiler -------------------------------------------------------------------------------
@@ -543,7 +551,7 @@ class Compiler:
     domain, the schemas and the context's ``active_test`` and language: it is kept in its model's
     ``prepared`` (dropped when the model's fields change) under ``schema_state`` (the store's
     schema, which a new column moves), and a client that sends the same search again is not
-    compiled for again. A domain of anything but plain values is compiled every time."""
+    compiled for again. A domain of anything but plain values, or a long one, is compiled every time."""
 
     lookup: Callable[[str], ModelView]
     dialect: DomainDialect
@@ -569,7 +577,7 @@ class Compiler:
     def where(self, model: ModelView, domain: Sequence, active_test: bool, lang: str | None = None) -> tuple[str, list]:
         """SQL condition and parameters for ``domain`` on ``model`` (its table unaliased); a
         translated field compares its ``lang`` value (else en_US)."""
-        plain = _plain_repr(domain)
+        plain = _domain_key(domain)
         if plain is None:
             return self._where(model, domain, active_test, lang)
         kept = model.prepared("compiled conditions", dict)
