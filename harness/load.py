@@ -290,7 +290,7 @@ class LoadTenant:
         problems) is what broke."""
         if self.syncing:
             return ["sync_log not checked: a sync was still under way when the worker reported (its calls not counted)"]
-        return invariants.check_log_complete(self.ledger, [self.tenant], self.sent, secrets, "")
+        return invariants.check_log_complete(self.ledger.log_rows(self.tenant), self.sent, secrets, "")
 
     def _count(self, name: str, latency_ms: float, size: int, exc: BaseException | None) -> None:
         self.sent += 1

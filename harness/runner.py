@@ -9,6 +9,7 @@ pass nor a failure, and a run in which nothing ran is not a success.
 from __future__ import annotations
 
 import gc
+import importlib
 import multiprocessing
 import os
 import signal
@@ -145,8 +146,13 @@ def _in_processes(
     """One child process per group. Each child sends its results down a pipe of its own as they
     come; a child that dies leaves an ERROR row for every target of its group it did not finish."""
     context = multiprocessing.get_context(_start_method())
+    modules = sorted({__name__, Target.__module__, *(type(s).__module__ for s in suites)})
+    modules += sorted({name for group in groups for target in group for name in target.modules})
     if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(sorted({__name__, Target.__module__, *(type(s).__module__ for s in suites)}))
+        context.set_forkserver_preload(modules)
+    elif context.get_start_method() == "fork":
+        for name in modules:  # imported once here, not again in every child
+            importlib.import_module(name)
     by_target: dict[str, list[ScenarioResult]] = {}
     versions: dict[str, str] = {}
     waiting = list(reversed(groups))

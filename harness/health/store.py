@@ -85,8 +85,12 @@ class HealthStore:
         """``ledger``: its URL (opening it runs every migration), or the ledger already open, whose
         engine the store then shares (a harness scenario's monitor writes beside its syncs)."""
         self.ledger = Ledger(ledger) if isinstance(ledger, str) else ledger
-        self.engine = self.ledger.engine
         self.state, self.incident, self.notice, self.delivery, self.check = reflected(self.engine, TABLES)
+
+    @property
+    def engine(self) -> sa.Engine:
+        """The ledger's engine as it is now (a closed scratch ledger's refuses to connect)."""
+        return self.ledger.engine
 
     def round_lock(self) -> AbstractContextManager[None]:
         """Held for a whole round, so that two monitors on one ledger (a cron ``tick`` overlapping

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,10 +92,11 @@ def play_on(scenario: Scenario, endpoint: Endpoint, pace: Pace = SERVER_PACE) ->
     """On a started target; the one play loop: each step, then the final sync and the invariants."""
     with tempfile.TemporaryDirectory(dir=scratch_folder()) as folder, ProxyServer(endpoint.url) as proxy:
         context = ScenarioContext(scenario, endpoint, proxy.url, Path(folder), pace)
-        for index, step in enumerate(scenario.steps):
-            context.step = f"step {index + 1} ({step.kind})"
-            STEPS[step.kind].play(context, step.value)
-        context.finish()
+        with closing(context.ledger):
+            for index, step in enumerate(scenario.steps):
+                context.step = f"step {index + 1} ({step.kind})"
+                STEPS[step.kind].play(context, step.value)
+            context.finish()
         return context.outcome
 
 
@@ -245,25 +247,26 @@ class ScenarioContext:
                 problems += invariants.check_journal(self.control.journal(db), self.uid, self.own_writes)
             for problem in problems:
                 self.fail(f"[{tenant}] {problem}")
+        rows = [row for tenant in self.tenants for row in self.ledger.log_rows(tenant)]
         for problem in invariants.check_log_complete(
-            self.ledger, list(self.tenants), self._engine_calls(), self._secrets(), repr(self.outcome)
+            rows, self._engine_calls(rows), self._secrets(), repr(self.outcome)
         ):
             self.fail(problem)
         for problem in invariants.check_notices(self.notices()):
             self.fail(problem)
-        rows = [r for t in self.tenants for r in self.ledger.log_rows(t) if r["outcome"] == "sent"]
-        self.outcome.latencies_ms = [r["latency_ms"] or 0.0 for r in rows]
-        self.outcome.calls = len(rows)
+        sent = [row for row in rows if row["outcome"] == "sent"]
+        self.outcome.latencies_ms = [row["latency_ms"] or 0.0 for row in sent]
+        self.outcome.calls = len(sent)
 
     def _secrets(self) -> list[str]:
         return [secret for secret in (self.target.password, self.target.api_key, ROTATED, self.rotated) if secret]
 
-    def _engine_calls(self) -> int:
+    def _engine_calls(self, rows: list[dict]) -> int:
         """The calls the proxy passed on for the engine: all it received but the monitor's probes
         (its login call, ``common.authenticate`` or JSON-2's ``res.users.context_get``, beyond
-        those the engine logged)."""
+        those the engine logged in ``rows``, the tenants' sync_log)."""
         received = self.faults.calls()
         _path, login = self.engine().client.wire.LOGIN
-        engine_logins = sum(1 for t in self.tenants for r in self.ledger.log_rows(t) if r["entity"] == login)
+        engine_logins = sum(1 for row in rows if row["entity"] == login)
         probes = received.get(login, 0) - engine_logins
         return sum(received.values()) - probes

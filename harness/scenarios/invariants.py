@@ -238,10 +238,8 @@ def check_journal(journal: list[dict], engine_uid: int, own: set[tuple[str, int]
     ]
 
 
-def check_log_complete(
-    ledger: Ledger, tenants: list[str], server_calls: int, secrets: list[str], report_text: str
-) -> list[str]:
-    rows = [row for tenant in tenants for row in ledger.log_rows(tenant)]
+def check_log_complete(rows: list[dict], server_calls: int, secrets: list[str], report_text: str) -> list[str]:
+    """4. ``rows``: the tenants' ``sync_log`` rows (``Ledger.log_rows``), read once by the caller."""
     sent = sum(row["outcome"] == "sent" for row in rows)
     problems = []
     if sent != server_calls:

@@ -228,6 +228,46 @@ def test_new_sqlite_ledgers_are_empty_copies_of_one_migration(tmp_path, monkeypa
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == newest
 
 
+def test_a_closed_scratch_ledger_hands_its_engine_to_the_next_and_refuses_to_connect(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scenario's ledger is closed when it ends; the next scenario's ledger runs on the same engine
+    (SQLAlchemy's compiled statements are kept per engine), on its own file. One still open never
+    shares its engine, and a closed one can no longer read or write (not even the next one's file)."""
+    monkeypatch.setattr(ledger_module._SpareEngines, "_idle", {})
+    first = new_sqlite_ledger(tmp_path / "first.sqlite")
+    first.log(LogRow("acme", "account", "create", "acme:account:P/1:create", "sent", 200, 1, 1.0))
+    engine, dialect = first.engine, first.engine.dialect
+    beside = new_sqlite_ledger(tmp_path / "beside.sqlite")
+    assert beside.engine is not engine
+    first.close()
+    second = new_sqlite_ledger(tmp_path / "second.sqlite")
+    assert second.engine is engine and second.engine.dialect is dialect
+    first.close()  # again: nothing more to give back
+    assert new_sqlite_ledger(tmp_path / "third.sqlite").engine is not engine
+    second.log(LogRow("acme", "plan", "create", "acme:plan:P/1:create", "sent", 200, 1, 1.0))
+    assert [row["entity"] for row in second.log_rows("acme")] == ["plan"]
+    for path, entity in (("first.sqlite", "account"), ("second.sqlite", "plan")):
+        with sa.create_engine(f"sqlite:///{tmp_path / path}").connect() as conn:
+            assert conn.execute(sa.text("SELECT entity FROM sync_log")).scalars().all() == [entity]
+    with pytest.raises(LedgerError, match="closed"):
+        first.log_rows("acme")
+    with pytest.raises(LedgerError, match="closed"):
+        first.log(LogRow("acme", "account", "create", "acme:account:P/2:create", "sent", 200, 1, 1.0))
+
+
+def test_a_reused_engine_reports_errors_in_its_current_ledgers_name(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ledger_module._SpareEngines, "_idle", {})
+    new_sqlite_ledger(tmp_path / "first.sqlite").close()
+    second = new_sqlite_ledger(tmp_path / "second.sqlite")
+    (tmp_path / "second.sqlite").unlink()
+    (tmp_path / "second.sqlite").mkdir()  # a file that cannot be opened: every connection fails
+    second.engine.dispose()
+    with pytest.raises(LedgerError) as failed:
+        second.log_rows("acme")
+    assert "second.sqlite" in str(failed.value) and "first.sqlite" not in str(failed.value)
+
+
 def _statements_run(ledger: Ledger) -> list[str]:
     """The SQL of every statement ``ledger`` sends from now on."""
     sent: list[str] = []
