@@ -29,11 +29,11 @@ A failure of the database itself (unreachable, refused, read-only, damaged, lock
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 import functools
 import hashlib
 import json
+import multiprocessing.util
 import os
 import re
 import shutil
@@ -688,7 +688,11 @@ def new_sqlite_ledger(path: Path) -> ScratchLedger:
     template = _TEMPLATES.get(os.getpid())
     if template is None:
         folder = tempfile.mkdtemp(prefix="odoo-harness-ledger-")
-        atexit.register(_remove_template, folder, os.getpid())
+        # removed when this process ends, a run's forked target process too (``atexit`` hooks do not
+        # run there: multiprocessing ends it with ``os._exit`` after its own finalizers)
+        multiprocessing.util.Finalize(
+            None, shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, exitpriority=0
+        )
         template = _TEMPLATES[os.getpid()] = Path(folder) / "template.sqlite"
         Ledger(f"sqlite:///{template}").close()
     with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(path)) as copy:
@@ -767,11 +771,6 @@ def _closed_engine() -> sa.Engine:
 
 def _refuse() -> sqlite3.Connection:
     raise LedgerError("the scenario's ledger is closed")
-
-
-def _remove_template(folder: str, pid: int) -> None:
-    if os.getpid() == pid:  # a forked child inherits the hook, not the folder
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def migrate(engine: sa.Engine) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import multiprocessing.queues
 import os
 import threading
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -304,3 +307,21 @@ def test_marking_keeps_what_a_key_was_sent_and_ends_a_key_given_twice_as_its_las
     with pytest.raises(ValueError, match="is not tenant:entity:entity_id:operation"):
         ledger.mark([("acme:account:PRJ-003:create", None, None), ("not-a-key", None, None)], PENDING)
     assert ledger.states(["acme:account:PRJ-003:create"]) == {}  # all of a mark or nothing
+
+
+def _template_folder_of_a_new_ledger(path: str, folders: multiprocessing.queues.Queue) -> None:
+    new_sqlite_ledger(Path(path)).close()
+    folders.put(str(ledger_module._TEMPLATES[os.getpid()].parent))
+
+
+def test_a_process_that_made_scratch_ledgers_removes_their_template_when_it_ends(tmp_path) -> None:
+    """A run's target processes end through multiprocessing (``os._exit``, no ``atexit`` hook): each
+    left its migrated template folder behind in the system's temporary folder, five a run."""
+    context = multiprocessing.get_context("fork")
+    folders = context.Queue()
+    child = context.Process(target=_template_folder_of_a_new_ledger, args=(str(tmp_path / "child.sqlite"), folders))
+    child.start()
+    folder = folders.get(timeout=60)
+    child.join(60)
+    assert child.exitcode == 0
+    assert not Path(folder).exists(), f"{folder} outlived its process"
