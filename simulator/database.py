@@ -153,7 +153,7 @@ class Database:
             self._dialect(),
             self.store.query,
             self._field_search,
-            lambda: (self.store.replacements, self.store.schema_version()),
+            self.store.schema_state,
         )
         users = self.schemas["res.users"]
         self.access = AccessRules(

@@ -65,7 +65,7 @@ class TableMemo:
     def _watch(self) -> None:
         """The triggers in place for the store as it is now (its content replaced whole or its
         schema changed since they were made: everything forgotten, the triggers made again)."""
-        state = (self.store.replacements, self.store.schema_version())
+        state = self.store.schema_state()
         if state == self._watching:
             return
         self.answers.clear()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator import dates, hooks, translations
 from simulator.errors import ServerError
-from simulator.fields import CLASSIC_READ, Field, empty_read_value
+from simulator.fields import CLASSIC_READ, MAGIC_COLUMNS, Field, empty_read_value
 from simulator.schema import ModelSchema
 
 if TYPE_CHECKING:
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
 #: 16's concurrency field, read as the last write (or creation) datetime.
 LAST_UPDATE = "__last_update"
-#: columns of every model, whether or not its fields describe them as stored
-MAGIC_COLUMNS = ("create_date", "write_date", "create_uid", "write_uid")
+#: the log columns of every model (``MAGIC_COLUMNS`` but the id), whether or not its fields describe them as stored
+LOG_COLUMNS = tuple(column for column in MAGIC_COLUMNS if column != "id")
 
 
 class Reader:
@@ -60,7 +60,7 @@ class Reader:
         """The columns a read of the fields ``names`` takes its values from."""
         fields = [schema.fields[n] for n in names if n != "id"]
         stored = [f.name for f in fields if f.is_column or f.extra.get("snapshot")]
-        for magic in MAGIC_COLUMNS:
+        for magic in LOG_COLUMNS:
             if (magic in names or (LAST_UPDATE in names and magic.endswith("_date"))) and magic not in stored:
                 stored.append(magic)
         return stored
@@ -105,7 +105,7 @@ class Reader:
             raw = compute(env, ids)
         elif fld.extra.get("snapshot") and fld.is_x2many:
             return {i: json.loads(rows[i][fld.name]) if rows[i][fld.name] else [] for i in ids}
-        elif fld.is_column or fld.extra.get("snapshot") or fld.name in MAGIC_COLUMNS:
+        elif fld.is_column or fld.extra.get("snapshot") or fld.name in LOG_COLUMNS:
             raw = {i: rows[i][fld.name] for i in ids}
             if fld.company_dependent:  # no value of its own: the company's default (ir.property / ir.default)
                 fallback = fld.to_column(env.db.profile.defaults.get(schema.name, {}).get(fld.name), True)
@@ -252,7 +252,7 @@ def _plain(schema: ModelSchema, fld: Field) -> bool:
     snapshot (a JSON list, a date token), nor a field Odoo computes (a hook, the display name, 16's
     ``__last_update``)."""
     return (
-        (fld.is_column or fld.name in MAGIC_COLUMNS)
+        (fld.is_column or fld.name in LOG_COLUMNS)
         and fld.type != "many2one"
         and not fld.company_dependent
         and not fld.extra.get("snapshot")

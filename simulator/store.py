@@ -129,6 +129,11 @@ class Store:
             self._schema_version = version
         return version
 
+    def schema_state(self) -> tuple[int, int]:
+        """What moves whenever the content is replaced whole (``replacements``) or the schema changes
+        (``schema_version``): what is built on the schema holds for one state."""
+        return self.replacements, self.schema_version()
+
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
 
