@@ -8,13 +8,7 @@ import pytest
 from simulator.app import SimulatorApp
 from simulator.database import Database
 from simulator.domain import Compiler, _domain_key
-from simulator.services import Services
-
-ADMIN = ["odoo", 2, "admin"]
-
-
-def _call(services: Services, model: str, method: str, args: list, kwargs: dict | None = None) -> object:
-    return services.dispatch("object", "execute_kw", [*ADMIN, model, method, args, kwargs or {}])
+from tests.support.odoo import execute_kw
 
 
 @pytest.fixture(params=["16.0", "17.0", "19.0"])
@@ -42,21 +36,21 @@ def _database(app: SimulatorApp) -> Database:
 
 def test_a_domain_sent_again_is_compiled_once(app: SimulatorApp, compiles: list[object]) -> None:
     for name in ("a", "b"):
-        _call(app.services, "res.partner", "create", [{"name": name, "ref": "KEPT"}])
+        execute_kw(app, "res.partner", "create", [{"name": name, "ref": "KEPT"}])
     domain = [["ref", "=", "KEPT"]]
-    first = _call(app.services, "res.partner", "search", [domain])
+    first = execute_kw(app, "res.partner", "search", [domain])
     compiled = len(compiles)
-    assert _call(app.services, "res.partner", "search", [domain]) == first
+    assert execute_kw(app, "res.partner", "search", [domain]) == first
     assert len(compiles) == compiled
-    _call(app.services, "res.partner", "create", [{"name": "c", "ref": "KEPT"}])
-    assert len(_call(app.services, "res.partner", "search", [domain])) == len(first) + 1  # the data, read anew
+    execute_kw(app, "res.partner", "create", [{"name": "c", "ref": "KEPT"}])
+    assert len(execute_kw(app, "res.partner", "search", [domain])) == len(first) + 1  # the data, read anew
 
 
 def test_the_context_and_the_value_types_are_part_of_the_key(app: SimulatorApp, compiles: list[object]) -> None:
-    archived = _call(app.services, "res.partner", "create", [{"name": "gone", "ref": "ARCH", "active": False}])
+    archived = execute_kw(app, "res.partner", "create", [{"name": "gone", "ref": "ARCH", "active": False}])
     domain = [["ref", "=", "ARCH"]]
-    assert _call(app.services, "res.partner", "search", [domain]) == []
-    assert _call(app.services, "res.partner", "search", [domain], {"context": {"active_test": False}}) == [archived]
+    assert execute_kw(app, "res.partner", "search", [domain]) == []
+    assert execute_kw(app, "res.partner", "search", [domain], {"context": {"active_test": False}}) == [archived]
     assert len(compiles) == 2
     assert _domain_key([("active", "=", 1)]) != _domain_key([("active", "=", True)])
     assert _domain_key([("amount", "=", 1)]) != _domain_key([("amount", "=", 1.0)])
@@ -66,19 +60,19 @@ def test_the_context_and_the_value_types_are_part_of_the_key(app: SimulatorApp, 
 
 
 def test_a_compile_that_reads_data_is_not_kept(app: SimulatorApp, compiles: list[object]) -> None:
-    parent = _call(app.services, "res.partner", "create", [{"name": "Parent", "is_company": True}])
+    parent = execute_kw(app, "res.partner", "create", [{"name": "Parent", "is_company": True}])
     domain = [["id", "child_of", parent]]  # the hierarchy is read while compiling
-    assert _call(app.services, "res.partner", "search", [domain]) == [parent]
-    child = _call(app.services, "res.partner", "create", [{"name": "Child", "parent_id": parent}])
-    assert sorted(_call(app.services, "res.partner", "search", [domain])) == sorted([parent, child])
+    assert execute_kw(app, "res.partner", "search", [domain]) == [parent]
+    child = execute_kw(app, "res.partner", "create", [{"name": "Child", "parent_id": parent}])
+    assert sorted(execute_kw(app, "res.partner", "search", [domain])) == sorted([parent, child])
     assert compiles.count(domain) == 2
 
 
 def test_a_new_column_compiles_again(app: SimulatorApp, compiles: list[object]) -> None:
     domain = [["name", "=", "nothing"]]
-    _call(app.services, "account.analytic.line", "search", [domain])
+    execute_kw(app, "account.analytic.line", "search", [domain])
     before = _database(app).store.schema_version()
     _database(app).add_field("account.analytic.line", "x_kept_test", {"type": "char", "string": "Kept test"})
     assert _database(app).store.schema_version() != before
-    _call(app.services, "account.analytic.line", "search", [domain])
+    execute_kw(app, "account.analytic.line", "search", [domain])
     assert compiles.count(domain) == 2

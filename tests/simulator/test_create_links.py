@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 from simulator.app import SimulatorApp
+from tests.support.odoo import admin_caller
 
 
 def test_a_create_clears_no_links_and_still_links_what_it_is_given() -> None:
     app = SimulatorApp("17.0")
 
-    def call(model: str, method: str, *args: object) -> object:
-        return app.services.dispatch("object", "execute_kw", ["odoo", 2, "admin", model, method, list(args)])
-
+    call = admin_caller(app)
     tags = [call("res.partner.category", "create", {"name": f"Tag {n}"}) for n in range(2)]
     statements: list[str] = []
     store = app.registry.get("odoo").store

@@ -10,15 +10,9 @@ import pytest
 
 from simulator.app import SimulatorApp
 from simulator.profile import available_versions
+from tests.support.odoo import admin_caller
 
 COMPUTED = ["commercial_partner_id", "email_normalized", "phone_sanitized", "commercial_company_name", "partner_share"]
-
-
-def _caller(app: SimulatorApp):
-    def call(model: str, method: str, *args):
-        return app.services.dispatch("object", "execute_kw", ["odoo", 2, "admin", model, method, list(args)])
-
-    return call
 
 
 def _display_column(version: str) -> str:
@@ -27,7 +21,7 @@ def _display_column(version: str) -> str:
 
 @pytest.mark.parametrize("version", available_versions())
 def test_a_standalone_partner_has_its_computed_columns(version: str) -> None:
-    call = _caller(SimulatorApp(version))
+    call = admin_caller(SimulatorApp(version))
     vals = {"name": "  Spaced Co  ", "email": "Boss <Boss@Example.COM>", "phone": " +32 2 ", "is_company": True}
     partner = call("res.partner", "create", vals)
     fields = [_display_column(version), *COMPUTED]
@@ -41,7 +35,7 @@ def test_a_standalone_partner_has_its_computed_columns(version: str) -> None:
 
 
 def test_a_person_without_email_or_company_has_empty_computes() -> None:
-    call = _caller(SimulatorApp("17.0"))
+    call = admin_caller(SimulatorApp("17.0"))
     partner = call("res.partner", "create", {"name": "Created", "ref": "NEW"})
     [row] = call("res.partner", "read", [partner], ["complete_name", *COMPUTED])
     assert row == {
@@ -57,7 +51,7 @@ def test_a_person_without_email_or_company_has_empty_computes() -> None:
 
 def test_contacts_made_with_their_company_follow_it() -> None:
     """The company is no longer standalone once its ``child_ids`` made contacts: its steps run."""
-    call = _caller(SimulatorApp("17.0"))
+    call = admin_caller(SimulatorApp("17.0"))
     company = call(
         "res.partner",
         "create",
@@ -83,7 +77,7 @@ def test_a_standalone_partner_row_is_not_written_again() -> None:
     statements: list[str] = []
     store.conn.set_trace_callback(statements.append)
     try:
-        _caller(app)("res.partner", "create", {"name": "Created", "ref": "NEW"})
+        admin_caller(app)("res.partner", "create", {"name": "Created", "ref": "NEW"})
     finally:
         store.conn.set_trace_callback(None)
     updates = [s for s in statements if s.startswith("UPDATE") and "res_partner" in s]
@@ -96,7 +90,7 @@ def test_day_defaults_resolve_on_each_create() -> None:
     clock of each create, though the other defaults are converted once."""
     app = SimulatorApp("17.0")
     db = app.registry.get("odoo")
-    call = _caller(app)
+    call = admin_caller(app)
     lines = []
     for day in (dt.datetime(2031, 5, 17, 9), dt.datetime(2032, 1, 3, 9)):
         db.clock = lambda day=day: day

@@ -6,22 +6,18 @@ from __future__ import annotations
 import pytest
 
 from simulator.app import SimulatorApp
-from simulator.services import Services
-
-ADMIN = ["odoo", 2, "admin"]
-
-
-def _call(services: Services, method: str, args: list, kwargs: dict | None = None) -> object:
-    return services.dispatch("object", "execute_kw", [*ADMIN, "res.partner", method, args, kwargs or {}])
+from tests.support.odoo import admin_caller, execute_kw
 
 
 @pytest.fixture(params=["16.0", "17.0", "19.0"])
 def app(request: pytest.FixtureRequest) -> SimulatorApp:
     app = SimulatorApp(request.param)
-    company = _call(app.services, "create", [{"name": "Fetch Co", "is_company": True, "ref": "FETCH"}])
+    company = execute_kw(app, "res.partner", "create", [{"name": "Fetch Co", "is_company": True, "ref": "FETCH"}])
     for n in range(5):
-        _call(app.services, "create", [{"name": f"Fetch {n}", "ref": "FETCH", "parent_id": company, "city": "Gulu"}])
-    _call(app.services, "create", [{"name": "Fetch gone", "ref": "FETCH", "active": False}])
+        execute_kw(
+            app, "res.partner", "create", [{"name": f"Fetch {n}", "ref": "FETCH", "parent_id": company, "city": "Gulu"}]
+        )
+    execute_kw(app, "res.partner", "create", [{"name": "Fetch gone", "ref": "FETCH", "active": False}])
     return app
 
 
@@ -41,10 +37,10 @@ def app(request: pytest.FixtureRequest) -> SimulatorApp:
 )
 def test_search_read_answers_as_read_of_search(app: SimulatorApp, fields: list[str], kwargs: dict) -> None:
     domain = [["ref", "=", "FETCH"]]
-    ids = _call(app.services, "search", [domain], kwargs)
+    ids = execute_kw(app, "res.partner", "search", [domain], kwargs)
     read_kwargs = {"context": kwargs["context"]} if "context" in kwargs else {}
-    expected = _call(app.services, "read", [ids, fields], read_kwargs) if fields else None
-    answer = _call(app.services, "search_read", [domain], {**kwargs, "fields": fields})
+    expected = execute_kw(app, "res.partner", "read", [ids, fields], read_kwargs) if fields else None
+    answer = execute_kw(app, "res.partner", "search_read", [domain], {**kwargs, "fields": fields})
     assert [row["id"] for row in answer] == ids
     if expected is not None:
         assert answer == expected
@@ -55,7 +51,9 @@ def test_one_query_finds_and_reads(app: SimulatorApp) -> None:
     db = app.registry.get("odoo")
     db.store.conn.set_trace_callback(statements.append)
     try:
-        _call(app.services, "search_read", [[["ref", "=", "FETCH"]]], {"fields": ["name", "city", "is_company"]})
+        execute_kw(
+            app, "res.partner", "search_read", [[["ref", "=", "FETCH"]]], {"fields": ["name", "city", "is_company"]}
+        )
     finally:
         db.store.conn.set_trace_callback(None)
     partner_reads = [s for s in statements if s.startswith("SELECT") and 'FROM "res_partner"' in s]
@@ -64,15 +62,15 @@ def test_one_query_finds_and_reads(app: SimulatorApp) -> None:
 
 
 def test_bad_fields_fail_after_the_search_as_before(app: SimulatorApp) -> None:
-    assert _call(app.services, "search_read", [[["ref", "=", "NOTHING"]]], {"fields": ["no_such_field"]}) == []
+    assert (
+        execute_kw(app, "res.partner", "search_read", [[["ref", "=", "NOTHING"]]], {"fields": ["no_such_field"]}) == []
+    )
     with pytest.raises(Exception, match="no_such_field"):
-        _call(app.services, "search_read", [[["ref", "=", "FETCH"]]], {"fields": ["no_such_field"]})
+        execute_kw(app, "res.partner", "search_read", [[["ref", "=", "FETCH"]]], {"fields": ["no_such_field"]})
 
 
 def test_a_translated_field_reads_in_the_context_language(app: SimulatorApp) -> None:
-    def call(model: str, method: str, *args: object, **kwargs: object) -> object:
-        return app.services.dispatch("object", "execute_kw", [*ADMIN, model, method, list(args), kwargs])
-
+    call = admin_caller(app)
     french = call("res.lang", "search", [["code", "=", "fr_FR"]], context={"active_test": False})
     call(
         "base.language.install",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import xmlrpc.client
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +54,16 @@ class Odoo:
         with pytest.raises(xmlrpc.client.Fault) as info:
             self.call(model, method, *args, **kwargs)
         return info.value
+
+
+def execute_kw(app: SimulatorApp, model: str, method: str, args: list, kwargs: dict | None = None) -> Any:
+    """``execute_kw`` as admin, in-process (no socket, no XML): what a call answers, or its exception."""
+    return app.services.dispatch("object", "execute_kw", ["odoo", 2, "admin", model, method, args, kwargs or {}])
+
+
+def admin_caller(app: SimulatorApp) -> Callable[..., Any]:
+    """``execute_kw`` as admin, in-process, as ``call(model, method, *args, **kwargs)``."""
+    return lambda model, method, *args, **kwargs: execute_kw(app, model, method, list(args), kwargs)
 
 
 def serve(version: str, fresh: bool = False) -> Iterator[Odoo]:
