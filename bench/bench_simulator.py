@@ -8,9 +8,12 @@ request and answering the same value as a constant: ``create`` against the creat
 ``search_read`` of 80 records against those 80 records (so both send equal bytes). And each call's
 floor: the simulator's HTTP server (cheroot, as configured in ``simulator/server.py``) answering the
 same bytes from a WSGI application that does nothing else, the cost of serving the call before any
-simulator work. The six subjects are interleaved over ``--rounds`` rounds, each with its own
-kept-alive connection: each subject's median calls/s, its ratio to its baseline's median, and the
-median of the per-round ratios (see ``bench_rpc``). Then the latency of an indexed search over N analytic
+simulator work. And the simulator's work alone: its WSGI application called in the benchmark's thread,
+no socket, no HTTP, no client. The eight subjects are interleaved over ``--rounds`` rounds, each with
+its own kept-alive connection: each subject's median calls/s, its ratio to its baseline's median, and
+the median of the per-round ratios (see ``bench_rpc``). Then, per call, what the simulator's work may
+take for a ratio of 1.0 (the bare server's time less the floor's) beside what it takes on the wire
+(the simulator's less the floor's) and alone. Then the latency of an indexed search over N analytic
 lines. Every loop is bounded by --calls.
 """
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import io
 import statistics
 import threading
 import time
@@ -104,6 +108,34 @@ def constant_app(answer: bytes) -> Callable:
     return app
 
 
+def in_process_call(app: SimulatorApp, args: tuple) -> Callable[[], bytes]:
+    """``execute_kw(*args)`` as one WSGI call of ``app`` in the caller's thread: the simulator's work
+    alone (the request's parse, the call, the answer's encoding), with no socket, HTTP or client."""
+    body = xmlrpc.client.dumps(args, "execute_kw").encode()
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/xmlrpc/2/object",
+        "CONTENT_TYPE": "text/xml",
+        "CONTENT_LENGTH": str(len(body)),
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8069",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+    }
+
+    def call() -> bytes:
+        statuses = []
+        answer = b"".join(
+            app({**environ, "wsgi.input": io.BytesIO(body)}, lambda status, headers: statuses.append(status))
+        )
+        if statuses != ["200 OK"] or b"<fault>" in answer:
+            raise RuntimeError(f"the in-process call failed: {statuses} {answer[:300]!r}")
+        return answer
+
+    return call
+
+
 def bench_rpc(calls: int, rounds: int) -> dict[str, tuple[float, float, float]]:
     """Each subject's median calls/s over interleaved rounds (machine noise hits every subject alike),
     and each subject's ratio to its group's baseline two ways: the ratio of the medians, and the median
@@ -125,6 +157,7 @@ def bench_rpc(calls: int, rounds: int) -> dict[str, tuple[float, float, float]]:
             for name, url in targets:
                 proxy = stack.enter_context(xmlrpc.client.ServerProxy(url))
                 group.append((name, functools.partial(proxy.execute_kw, *args)))
+            group.append((f"simulator {label}, its work alone", in_process_call(sim.app, args)))
             groups.append(group)
         samples: dict[str, list[float]] = {name: [] for group in groups for name, _call in group}
         for round_ in range(rounds):
@@ -142,6 +175,28 @@ def bench_rpc(calls: int, rounds: int) -> dict[str, tuple[float, float, float]]:
             per_round_ratios = [s / b for s, b in zip(samples[subject], samples[base], strict=True)]
             results[subject] = (subject_rate, subject_rate / base_rate, statistics.median(per_round_ratios))
     return results
+
+
+def work_budget(results: dict[str, tuple[float, float, float]]) -> list[str]:
+    """Per call, in ms from the median rates: what the simulator's work may take for a ratio of 1.0
+    (the bare server's time less the floor's), what it takes on the wire (the simulator's time less the
+    floor's), and what it takes alone."""
+    lines = []
+    for label in (name.removeprefix("bare server, ") for name in results if name.startswith("bare server, ")):
+        bare, floor, sim, alone = (
+            1000 / results[name][0]
+            for name in (
+                f"bare server, {label}",
+                f"simulator's HTTP server, constant, {label}",
+                f"simulator {label}",
+                f"simulator {label}, its work alone",
+            )
+        )
+        lines.append(
+            f"{label}: the work may take {bare - floor:.3f} ms for 1.0; it takes {sim - floor:.3f} ms on the wire, "
+            f"{alone:.3f} ms alone"
+        )
+    return lines
 
 
 def bench_indexed_search(lines: int, calls: int) -> dict[str, float]:
@@ -200,9 +255,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--lines", type=int, default=100_000)
     args = parser.parse_args()
-    print(f"{'measurement':58} {'calls/s':>9} {'ratio of medians':>17} {'median of round ratios':>23}")
-    for label, (value, ratio, round_ratio) in bench_rpc(args.calls, args.rounds).items():
-        print(f"{label:58} {value:9.0f} {ratio:17.2f} {round_ratio:23.2f}", flush=True)
+    print(f"{'measurement':62} {'calls/s':>9} {'ratio of medians':>17} {'median of round ratios':>23}")
+    results = bench_rpc(args.calls, args.rounds)
+    for label, (value, ratio, round_ratio) in results.items():
+        print(f"{label:62} {value:9.0f} {ratio:17.2f} {round_ratio:23.2f}", flush=True)
+    print()
+    print("per call, the simulator's work beside the floor (the simulator's HTTP server answering a constant):")
+    for line in work_budget(results):
+        print(f"  {line}")
     print()
     print(f"indexed search over {args.lines:,} analytic lines (account_id = X, limit 80):")
     for label, value in bench_indexed_search(args.lines, args.calls).items():
