@@ -1,6 +1,6 @@
 """Simulator throughput beside a bare stdlib XML-RPC server, measured side by side in one run.
 
-    python bench/bench_simulator.py [--calls 2100] [--rounds 15] [--lines 100000]
+    python bench/bench_simulator.py [--calls 2100] [--rounds 15] [--lines 100000] [--odoo URL]
 
 The baseline is the stdlib ``SimpleXMLRPCServer``, threaded (a thread per connection) and with
 HTTP/1.1 keep-alive, answering a constant. Each simulator call has its own baseline, sent the same
@@ -13,8 +13,10 @@ no socket, no HTTP, no client. The eight subjects are interleaved over ``--round
 its own kept-alive connection: each subject's median calls/s, its ratio to its baseline's median, and
 the median of the per-round ratios (see ``bench_rpc``). Then, per call, what the simulator's work may
 take for a ratio of 1.0 (the bare server's time less the floor's) beside what it takes on the wire
-(the simulator's less the floor's) and alone. Then the latency of an indexed search over N analytic
-lines. Every loop is bounded by --calls.
+(the simulator's less the floor's) and alone. With ``--odoo``, a real Odoo on loopback is measured
+beside them, sent the same two calls (its database must be a scratch one: each ``create`` makes a
+partner; credentials from ``ODOO_DB``, ``ODOO_LOGIN`` and ``ODOO_PASSWORD``, never the command line).
+Then the latency of an indexed search over N analytic lines. Every loop is bounded by --calls.
 """
 
 from __future__ import annotations
@@ -29,8 +31,11 @@ import time
 import xmlrpc.client
 from collections.abc import Callable, Iterator
 from socketserver import ThreadingMixIn
+from urllib.parse import urlsplit
 from xmlrpc.server import SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
 
+from harness.errors import HarnessError
+from harness.targets import Endpoint, parse_target, public_url
 from simulator.app import SimulatorApp
 from simulator.orm import Env
 from simulator.server import LoopbackServer, SimServer
@@ -136,7 +141,18 @@ def in_process_call(app: SimulatorApp, args: tuple) -> Callable[[], bytes]:
     return call
 
 
-def bench_rpc(calls: int, rounds: int) -> dict[str, tuple[float, float, float]]:
+def real_odoo_calls(odoo: Endpoint, uid: int, calls: dict[str, tuple[tuple, object]]) -> dict[str, Callable]:
+    """The simulator's calls as a real Odoo's user ``uid`` sends them."""
+    proxy = xmlrpc.client.ServerProxy(odoo.url + "/xmlrpc/2/object")
+    return {
+        label: functools.partial(proxy.execute_kw, odoo.db, uid, odoo.password, *args[3:])
+        for label, (args, _answer) in calls.items()
+    }
+
+
+def bench_rpc(
+    calls: int, rounds: int, odoo: tuple[Endpoint, int] | None = None
+) -> dict[str, tuple[float, float, float]]:
     """Each subject's median calls/s over interleaved rounds (machine noise hits every subject alike),
     and each subject's ratio to its group's baseline two ways: the ratio of the medians, and the median
     of each round's ratio (a group's blocks run back to back, in turn forwards and backwards: slower
@@ -147,7 +163,9 @@ def bench_rpc(calls: int, rounds: int) -> dict[str, tuple[float, float, float]]:
     with contextlib.ExitStack() as stack:
         sim = stack.enter_context(SimServer(SimulatorApp("17.0")))
         groups = []
-        for label, (args, answer) in simulator_calls(sim.url).items():
+        sim_calls = simulator_calls(sim.url)
+        real = real_odoo_calls(*odoo, sim_calls) if odoo else {}
+        for label, (args, answer) in sim_calls.items():
             targets = [(f"bare server, {label}", stack.enter_context(bare_server(answer)))]
             floor_answer = xmlrpc.client.dumps((answer,), methodresponse=True).encode()
             floor = stack.enter_context(LoopbackServer(constant_app(floor_answer), "floor"))
@@ -158,6 +176,8 @@ def bench_rpc(calls: int, rounds: int) -> dict[str, tuple[float, float, float]]:
                 proxy = stack.enter_context(xmlrpc.client.ServerProxy(url))
                 group.append((name, functools.partial(proxy.execute_kw, *args)))
             group.append((f"simulator {label}, its work alone", in_process_call(sim.app, args)))
+            if odoo:
+                group.append((f"real Odoo {label}", real[label]))
             groups.append(group)
         samples: dict[str, list[float]] = {name: [] for group in groups for name, _call in group}
         for round_ in range(rounds):
@@ -249,14 +269,37 @@ def bench_indexed_search(lines: int, calls: int) -> dict[str, float]:
     }
 
 
+@contextlib.contextmanager
+def real_odoo(url: str) -> Iterator[tuple[Endpoint, int]]:
+    """The real Odoo at ``url`` (loopback only) and its user's uid, the 80 partners made there. A bad
+    URL, refused credentials or a server that does not answer end the benchmark with one line."""
+    if urlsplit(url).hostname not in ("127.0.0.1", "localhost"):
+        raise SystemExit(f"bench_simulator: --odoo {public_url(url)}: a benchmark targets loopback only")
+    try:
+        with parse_target(f"url:{url}").start() as odoo:
+            uid = xmlrpc.client.ServerProxy(odoo.url + "/xmlrpc/2/common").authenticate(
+                odoo.db, odoo.login, odoo.password, {}
+            )
+            proxy = xmlrpc.client.ServerProxy(odoo.url + "/xmlrpc/2/object")
+            proxy.execute_kw(odoo.db, uid, odoo.password, "res.partner", "create", [PARTNERS])
+            yield odoo, uid
+    except HarnessError as exc:
+        raise SystemExit(f"bench_simulator: {exc}") from None
+    except (OSError, xmlrpc.client.Error) as exc:
+        raise SystemExit(f"bench_simulator: the real Odoo at {public_url(url)}: {exc}") from None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=2100, help="calls per subject, over all rounds")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--odoo", metavar="URL", help="a real Odoo on 127.0.0.1 to measure beside the others")
     args = parser.parse_args()
+    with contextlib.ExitStack() as stack:
+        odoo = stack.enter_context(real_odoo(args.odoo)) if args.odoo else None
+        results = bench_rpc(args.calls, args.rounds, odoo)
     print(f"{'measurement':62} {'calls/s':>9} {'ratio of medians':>17} {'median of round ratios':>23}")
-    results = bench_rpc(args.calls, args.rounds)
     for label, (value, ratio, round_ratio) in results.items():
         print(f"{label:62} {value:9.0f} {ratio:17.2f} {round_ratio:23.2f}", flush=True)
     print()
