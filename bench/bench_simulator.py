@@ -34,6 +34,7 @@ from socketserver import ThreadingMixIn
 from urllib.parse import urlsplit
 from xmlrpc.server import SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
 
+from harness.engine.transport import post_environ
 from harness.errors import HarnessError
 from harness.targets import Endpoint, parse_target, public_url
 from simulator.app import SimulatorApp
@@ -115,19 +116,10 @@ def constant_app(answer: bytes) -> Callable:
 
 def in_process_call(app: SimulatorApp, args: tuple) -> Callable[[], bytes]:
     """``execute_kw(*args)`` as one WSGI call of ``app`` in the caller's thread: the simulator's work
-    alone (the request's parse, the call, the answer's encoding), with no socket, HTTP or client."""
+    alone (the request's parse, the call, the answer's encoding), with no socket, HTTP or client: the
+    environ of ``WSGITransport``, without its client's encoding and parsing."""
     body = xmlrpc.client.dumps(args, "execute_kw").encode()
-    environ = {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": "/xmlrpc/2/object",
-        "CONTENT_TYPE": "text/xml",
-        "CONTENT_LENGTH": str(len(body)),
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8069",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.url_scheme": "http",
-    }
+    environ = post_environ("/xmlrpc/2/object", body)  # the engine's in-process transport's, made once
 
     def call() -> bytes:
         statuses = []

@@ -88,6 +88,29 @@ class SafeMeasuringTransport(MeasuringTransport, xmlrpc.client.SafeTransport):
     """The same over HTTPS."""
 
 
+def post_environ(handler: str, body: bytes) -> dict[str, Any]:
+    """The WSGI environ of an XML-RPC ``POST`` of ``body`` to ``handler`` (a path, with its query if any),
+    as a server would pass it."""
+    path, _sep, query = handler.partition("?")
+    return {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "0",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "CONTENT_TYPE": "text/xml",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": io.StringIO(),
+        "wsgi.url_scheme": "http",
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+
+
 class WSGITransport(_Measured, xmlrpc.client.Transport):
     """Calls a WSGI application directly: no socket, same bytes."""
 
@@ -97,24 +120,7 @@ class WSGITransport(_Measured, xmlrpc.client.Transport):
 
     def request(self, host: Any, handler: str, request_body: bytes, verbose: bool = False) -> Any:
         started = time.perf_counter()
-        path, _sep, query = handler.partition("?")
-        environ = {
-            "REQUEST_METHOD": "POST",
-            "PATH_INFO": path,
-            "QUERY_STRING": query,
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "0",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "CONTENT_TYPE": "text/xml",
-            "CONTENT_LENGTH": str(len(request_body)),
-            "wsgi.input": io.BytesIO(request_body),
-            "wsgi.errors": io.StringIO(),
-            "wsgi.url_scheme": "http",
-            "wsgi.version": (1, 0),
-            "wsgi.multithread": True,
-            "wsgi.multiprocess": False,
-            "wsgi.run_once": False,
-        }
+        environ = post_environ(handler, request_body)
         captured: dict[str, Any] = {}
 
         def start_response(status: str, headers: list, exc_info: Any = None) -> Callable:
